@@ -1,0 +1,27 @@
+// Input diagnostics: every problem found in a scenario file or a `--set` override, collected
+// all at once and printed one a line as
+//   file:line:col: key.path: problem; expected ...
+// (lines and columns 1-based), sorted by position. Input errors never throw past the loader.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace capsim::io {
+
+struct Diagnostic {
+  std::string origin;  // file name, or "--set key=value"
+  int line = 0;        // 1-based; 0 when there is no position (whole file, --set)
+  int column = 0;
+  std::string path;    // key path, may be empty
+  std::string message;
+
+  std::string format() const;
+};
+
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics);
+
+// Closest candidate within a small edit distance, for "did you mean" hints; empty if none.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace capsim::io

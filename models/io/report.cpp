@@ -1,0 +1,207 @@
+#include "models/io/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace capsim::io {
+namespace {
+
+using model::ScopeKind;
+using Json = nlohmann::ordered_json;
+
+Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+Json summary_json(const sim::Summary& s) {
+  return Json{{"mean", number(s.mean)}, {"sd", number(s.sd)},   {"ci95", Json::array({number(s.ci_low), number(s.ci_high)})},
+              {"p5", number(s.p5)},     {"p50", number(s.p50)}, {"p95", number(s.p95)},
+              {"min", number(s.min)},   {"max", number(s.max)}, {"n", s.n}};
+}
+
+// KPIs of one scope as {name: summary}.
+Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::size_t index) {
+  Json kpis = Json::object();
+  const auto& slots = result.layout.slots();
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    if (slots[i].scope == scope && slots[i].scope_index == index) kpis[slots[i].kpi] = summary_json(result.summaries[i]);
+  return kpis;
+}
+
+enum class Unit { count, seconds, fraction, agents, money, plain };
+
+Unit unit_of(const std::string& kpi) {
+  if (kpi.rfind("wait", 0) == 0 || kpi == "sojourn_mean" || kpi == "asa") return Unit::seconds;
+  if (kpi.find("rate") != std::string::npos || kpi == "p_wait" || kpi == "utilization" || kpi == "attained" ||
+      kpi.rfind("service_level", 0) == 0)
+    return Unit::fraction;
+  if (kpi == "staffed_mean" || kpi == "staffed") return Unit::agents;
+  if (kpi == "cost") return Unit::money;
+  if (kpi == "queue_len_mean" || kpi == "met") return Unit::plain;
+  return Unit::count;
+}
+
+std::string format(double x, Unit unit) {
+  if (!std::isfinite(x)) return "-";
+  char buffer[64];
+  switch (unit) {
+    case Unit::fraction: std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0 * x); break;
+    case Unit::seconds: std::snprintf(buffer, sizeof buffer, x < 600 ? "%.1fs" : "%.0fs", x); break;
+    case Unit::count: std::snprintf(buffer, sizeof buffer, x < 100 ? "%.1f" : "%.0f", x); break;
+    case Unit::money: std::snprintf(buffer, sizeof buffer, "%.0f", x); break;
+    default: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
+  }
+  return buffer;
+}
+
+std::string pad(const std::string& text, std::size_t width, bool right = true) {
+  if (text.size() >= width) return text;
+  return right ? std::string(width - text.size(), ' ') + text : text + std::string(width - text.size(), ' ');
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
+                const RunInfo& run) {
+  Json root;
+  root["scenario"] = model.name;
+  root["replications"] = result.replications.size();
+  root["seed"] = model.seed;
+  root["kpis"] = scope_json(result, ScopeKind::overall, 0);
+  Json classes = Json::object();
+  for (std::size_t c = 0; c < model.classes.size(); ++c)
+    classes[model.classes[c].name] = Json{{"kpis", scope_json(result, ScopeKind::customer_class, c)}};
+  root["classes"] = classes;
+  Json pools = Json::object();
+  for (std::size_t p = 0; p < model.pools.size(); ++p)
+    pools[model.pools[p].name] = Json{{"kpis", scope_json(result, ScopeKind::pool, p)}};
+  root["pools"] = pools;
+  Json stages = Json::object();
+  for (std::size_t s = 0; s < model.stages.size(); ++s)
+    stages[model.stages[s].name] = Json{{"kpis", scope_json(result, ScopeKind::stage, s)}};
+  root["stages"] = stages;
+  Json slas = Json::object();
+  for (std::size_t k = 0; k < model.slas.size(); ++k) {
+    const auto& met = result.summaries[result.layout.of_sla(k, model::SlaKpi::met)];
+    Json sla = summary_json(result.summaries[result.layout.of_sla(k, model::SlaKpi::attained)]);
+    sla["target"] = model.slas[k].target;
+    sla["risk"] = number(std::isfinite(met.mean) ? 1.0 - met.mean : met.mean);
+    slas[model.slas[k].name] = sla;
+  }
+  root["slas"] = slas;
+  Json intervals = Json::array();
+  for (int i = 0; i < model.intervals; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    intervals.push_back(Json{{"index", i},
+                             {"start", model::interval_label(model, index)},
+                             {"start_seconds", sim::seconds_from_ticks(model.interval_ticks) * i},
+                             {"kpis", scope_json(result, ScopeKind::interval, index)}});
+  }
+  root["intervals"] = intervals;
+  root["run"] = Json{{"events", result.events},
+                     {"wall_seconds", run.wall_seconds},
+                     {"events_per_second", run.wall_seconds > 0 ? number(result.events / run.wall_seconds) : Json(nullptr)},
+                     {"threads", run.threads}};
+  out << root.dump(2) << '\n';
+}
+
+void write_csv(std::ostream& out, const model::CompiledModel&, const model::ExperimentResult& result) {
+  out << "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max\n";
+  const auto field = [](double x) {
+    if (!std::isfinite(x)) return std::string();
+    std::ostringstream s;
+    s << std::setprecision(std::numeric_limits<double>::max_digits10) << x;
+    return s.str();
+  };
+  const auto quote = [](const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  };
+  const auto& slots = result.layout.slots();
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const auto& s = result.summaries[i];
+    out << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << slots[i].kpi << ','
+        << s.n << ',' << field(s.mean) << ',' << field(s.sd) << ',' << field(s.ci_low) << ',' << field(s.ci_high) << ','
+        << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ',' << field(s.max) << '\n';
+  }
+}
+
+void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
+                 const RunInfo& run) {
+  const auto& layout = result.layout;
+  const auto cell = [&](std::size_t slot) { return format(result.summaries[slot].mean, unit_of(layout.slots()[slot].kpi)); };
+  const auto ci = [&](std::size_t slot) {
+    const auto& s = result.summaries[slot];
+    const Unit unit = unit_of(layout.slots()[slot].kpi);
+    if (!std::isfinite(s.ci_low)) return std::string("-");
+    return format(s.ci_low, unit) + " .. " + format(s.ci_high, unit);
+  };
+  out << model.name << " — " << result.replications.size() << " replications, seed " << model.seed << "\n\n";
+
+  out << pad("KPI", 16, false) << pad("mean", 12) << pad("95% CI", 24) << pad("p5", 11) << pad("p95", 11) << '\n';
+  for (std::size_t k = 0; k < static_cast<std::size_t>(model::ClassKpi::count_); ++k) {
+    const auto slot = layout.overall(static_cast<model::ClassKpi>(k));
+    const auto& s = result.summaries[slot];
+    const Unit unit = unit_of(layout.slots()[slot].kpi);
+    out << pad(layout.slots()[slot].kpi, 16, false) << pad(cell(slot), 12) << pad(ci(slot), 24)
+        << pad(format(s.p5, unit), 11) << pad(format(s.p95, unit), 11) << '\n';
+  }
+
+  if (model.classes.size() > 1) {
+    out << "\nBy class" << pad("offered", 12) << pad("answered", 10) << pad("abandon", 10) << pad("ASA", 10)
+        << pad("p90 wait", 10) << pad("sojourn", 10) << '\n';
+    for (std::size_t c = 0; c < model.classes.size(); ++c) {
+      using K = model::ClassKpi;
+      out << pad(model.classes[c].name, 8, false) << pad(cell(layout.of_class(c, K::offered)), 12)
+          << pad(cell(layout.of_class(c, K::answered)), 10) << pad(cell(layout.of_class(c, K::abandon_rate)), 10)
+          << pad(cell(layout.of_class(c, K::wait_mean)), 10) << pad(cell(layout.of_class(c, K::wait_p90)), 10)
+          << pad(cell(layout.of_class(c, K::sojourn_mean)), 10) << '\n';
+    }
+  }
+
+  out << "\nPools" << pad("agents", 15) << pad("utilization", 13) << pad("cost", 10) << '\n';
+  for (std::size_t p = 0; p < model.pools.size(); ++p) {
+    using K = model::PoolKpi;
+    out << pad(model.pools[p].name, 12, false) << pad(cell(layout.of_pool(p, K::staffed_mean)), 8)
+        << pad(cell(layout.of_pool(p, K::utilization)), 13) << pad(cell(layout.of_pool(p, K::cost)), 10) << '\n';
+  }
+
+  if (!model.slas.empty()) {
+    out << "\nSLA" << pad("target", 19) << pad("attained", 10) << pad("95% CI", 18) << pad("risk", 8) << '\n';
+    for (std::size_t k = 0; k < model.slas.size(); ++k) {
+      const auto attained = layout.of_sla(k, model::SlaKpi::attained);
+      const double met = result.summaries[layout.of_sla(k, model::SlaKpi::met)].mean;
+      out << pad(model.slas[k].name, 14, false) << pad(format(model.slas[k].target, Unit::fraction), 8)
+          << pad(cell(attained), 10) << pad(ci(attained), 18)
+          << pad(format(std::isfinite(met) ? 1.0 - met : met, Unit::fraction), 8) << '\n';
+    }
+  }
+
+  if (model.intervals > 1) {
+    out << "\nInterval" << pad("offered", 9) << pad("served", 8) << pad("aband.", 8) << pad("ASA", 8);
+    for (const auto& sla : model.slas) out << pad(sla.name.substr(0, 11), 12);
+    out << pad("staffed", 9) << pad("util.", 8) << '\n';
+    for (int i = 0; i < model.intervals; ++i) {
+      const auto index = static_cast<std::size_t>(i);
+      using K = model::IntervalKpi;
+      out << pad(model::interval_label(model, index), 8, false) << pad(cell(layout.of_interval(index, K::offered)), 9)
+          << pad(cell(layout.of_interval(index, K::served)), 8) << pad(cell(layout.of_interval(index, K::abandoned)), 8)
+          << pad(cell(layout.of_interval(index, K::asa)), 8);
+      for (std::size_t k = 0; k < model.slas.size(); ++k) out << pad(cell(layout.of_interval_sla(index, k)), 12);
+      out << pad(cell(layout.of_interval(index, K::staffed)), 9) << pad(cell(layout.of_interval(index, K::utilization)), 8)
+          << '\n';
+    }
+  }
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.2f", run.wall_seconds > 0 ? result.events / run.wall_seconds / 1e6 : 0.0);
+  out << "\n" << result.events << " events in " << std::fixed << std::setprecision(3) << run.wall_seconds << " s ("
+      << rate << " million/s, " << run.threads << (run.threads == 1 ? " thread" : " threads") << ")\n";
+  out.unsetf(std::ios::floatfield);
+}
+
+}  // namespace capsim::io

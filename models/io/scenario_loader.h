@@ -1,0 +1,28 @@
+// Scenario loading: YAML text -> model::Scenario, with `--set key.path=value` overrides
+// applied to the YAML tree first. Every problem in the file (syntax, unknown or duplicate
+// keys, values without units, names that do not resolve, routing-graph faults) is collected
+// and returned at once with its file:line:col; nothing is partially loaded.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/io/diagnostics.h"
+#include "models/scenario.h"
+
+namespace capsim::io {
+
+struct LoadResult {
+  std::optional<model::Scenario> scenario;  // set only when there are no errors
+  std::vector<Diagnostic> errors;
+};
+
+// `overrides` are "key.path=value" strings, as given to --set.
+LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
+// `origin` names the text in diagnostics; relative data files resolve against `base_dir`.
+LoadResult load_scenario_text(const std::string& text, const std::string& origin,
+                              const std::vector<std::string>& overrides = {},
+                              const std::string& base_dir = ".");
+
+}  // namespace capsim::io

@@ -1,0 +1,20 @@
+// Parsers for the scenario's quantities with units. Each returns nullopt on anything it
+// does not fully understand (no partial parses, no silent defaults).
+//   duration   20s, 4.5min, 2h, 1d, 250ms (a bare 0 is allowed)      -> seconds
+//   clock      "08:30", "20:00:00", up to "24:00"                     -> seconds after midnight
+//   rate       120/h, 18/min, 0.5/s, 300/d                            -> per second
+//   fraction   80%, 0.8                                               -> [0, 1]
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace capsim::io {
+
+std::optional<double> parse_number(std::string_view text);
+std::optional<double> parse_duration(std::string_view text);
+std::optional<double> parse_clock(std::string_view text);
+std::optional<double> parse_rate(std::string_view text);
+std::optional<double> parse_fraction(std::string_view text);
+
+}  // namespace capsim::io

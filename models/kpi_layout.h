@@ -1,0 +1,88 @@
+// KpiLayout: the names and order of every KPI a replication reports, derived from the
+// compiled model alone. A replication's result is a flat vector of doubles in this order;
+// writers walk the layout. The KPI names are a public contract (JSON, CSV, `--set`-driven
+// scripts): see README "Output".
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/compiled_model.h"
+
+namespace capsim::model {
+
+enum class ScopeKind { overall, customer_class, pool, stage, sla, interval };
+std::string_view scope_kind_name(ScopeKind kind);
+
+// Overall and per class.
+enum class ClassKpi {
+  offered, answered, served, abandoned, blocked, unfinished, abandon_rate, block_rate, p_wait,
+  wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, sojourn_mean, queue_len_mean, count_
+};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(ClassKpi::count_)>
+    kClassKpiNames{"offered", "answered", "served", "abandoned", "blocked", "unfinished",
+                   "abandon_rate", "block_rate", "p_wait", "wait_mean", "wait_p50", "wait_p90",
+                   "wait_p95", "wait_p99", "sojourn_mean", "queue_len_mean"};
+
+enum class PoolKpi { staffed_mean, utilization, cost, count_ };
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(PoolKpi::count_)>
+    kPoolKpiNames{"staffed_mean", "utilization", "cost"};
+
+enum class StageKpi { offered, served, abandoned, blocked, wait_mean, queue_len_mean, count_ };
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(StageKpi::count_)>
+    kStageKpiNames{"offered", "served", "abandoned", "blocked", "wait_mean", "queue_len_mean"};
+
+// `met` is 1 when the replication reached the target; risk = 1 - mean(met).
+enum class SlaKpi { attained, met, count_ };
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(SlaKpi::count_)>
+    kSlaKpiNames{"attained", "met"};
+
+// Per interval; followed by one "service_level.<sla>" per SLA.
+enum class IntervalKpi { offered, served, abandoned, asa, staffed, utilization, count_ };
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(IntervalKpi::count_)>
+    kIntervalKpiNames{"offered", "served", "abandoned", "asa", "staffed", "utilization"};
+
+struct KpiSlot {
+  ScopeKind scope;
+  std::size_t scope_index;  // class, pool, stage, SLA or interval index; 0 for overall
+  std::string scope_name;
+  std::string kpi;
+};
+
+class KpiLayout {
+ public:
+  explicit KpiLayout(const CompiledModel& model);
+
+  const std::vector<KpiSlot>& slots() const { return slots_; }
+  std::size_t size() const { return slots_.size(); }
+
+  std::size_t overall(ClassKpi kpi) const { return static_cast<std::size_t>(kpi); }
+  std::size_t of_class(std::size_t c, ClassKpi kpi) const { return class_base_ + c * kClassCount + static_cast<std::size_t>(kpi); }
+  std::size_t of_pool(std::size_t p, PoolKpi kpi) const { return pool_base_ + p * kPoolCount + static_cast<std::size_t>(kpi); }
+  std::size_t of_stage(std::size_t s, StageKpi kpi) const { return stage_base_ + s * kStageCount + static_cast<std::size_t>(kpi); }
+  std::size_t of_sla(std::size_t k, SlaKpi kpi) const { return sla_base_ + k * kSlaCount + static_cast<std::size_t>(kpi); }
+  std::size_t of_interval(std::size_t i, IntervalKpi kpi) const { return interval_base_ + i * interval_stride_ + static_cast<std::size_t>(kpi); }
+  std::size_t of_interval_sla(std::size_t i, std::size_t k) const { return interval_base_ + i * interval_stride_ + kIntervalCount + k; }
+
+  // Index of (scope kind, scope name, kpi name), or size() when absent.
+  std::size_t find(ScopeKind scope, std::string_view scope_name, std::string_view kpi) const;
+
+ private:
+  static constexpr std::size_t kClassCount = static_cast<std::size_t>(ClassKpi::count_);
+  static constexpr std::size_t kPoolCount = static_cast<std::size_t>(PoolKpi::count_);
+  static constexpr std::size_t kStageCount = static_cast<std::size_t>(StageKpi::count_);
+  static constexpr std::size_t kSlaCount = static_cast<std::size_t>(SlaKpi::count_);
+  static constexpr std::size_t kIntervalCount = static_cast<std::size_t>(IntervalKpi::count_);
+
+  std::vector<KpiSlot> slots_;
+  std::size_t class_base_ = 0, pool_base_ = 0, stage_base_ = 0, sla_base_ = 0, interval_base_ = 0;
+  std::size_t interval_stride_ = 0;
+};
+
+// Clock label of interval i ("08:30"), or its offset ("+2h00") for steady-state horizons.
+std::string interval_label(const CompiledModel& model, std::size_t interval);
+
+}  // namespace capsim::model

@@ -1,0 +1,92 @@
+// Scenario: the service blueprint as plain data, units resolved (seconds, fractions,
+// per-second rates). Produced by capsim::io from YAML, checked by check_scenario(), turned
+// into a CompiledModel by compile(). Declaration order is kept: it fixes output order and
+// stream indices.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/distribution.h"
+
+namespace capsim::model {
+
+struct Horizon {
+  double start_clock_seconds = 0.0;  // clock label of time 0 (seconds after midnight)
+  double length_seconds = 0.0;       // arrivals stop here
+  double interval_seconds = 0.0;     // reporting and staffing granularity
+  double warmup_seconds = 0.0;       // statistics ignore customers arriving earlier
+  bool clock_window = false;         // written as {start, end, interval}
+  // Clock windows drain (customers present at close are still served); steady-state
+  // horizons stop at `length` and count those still present as unfinished.
+  bool drain = false;
+
+  int interval_count() const;
+};
+
+struct Arrivals {
+  // Exactly one of the two is used: a constant Poisson rate, or expected counts per interval
+  // (a piecewise-constant Poisson process).
+  double rate_per_second = 0.0;
+  std::vector<double> per_interval;
+  bool uses_per_interval() const { return !per_interval.empty(); }
+};
+
+struct CustomerClass {
+  std::string name;
+  Arrivals arrivals;
+  std::optional<sim::Distribution> patience;  // absent: infinitely patient
+  int priority = 0;                           // higher is served first
+  std::string entry;                          // first stage
+};
+
+struct Pool {
+  std::string name;
+  std::vector<int> staffing;  // agents per interval (one value = constant)
+  double cost_per_hour = 0.0;
+};
+
+enum class QueueDiscipline { fifo, priority };
+
+struct Route {
+  std::string to;  // a stage name or "exit"
+  double probability = 0.0;
+};
+
+struct Stage {
+  std::string name;
+  sim::Distribution service;
+  std::vector<std::string> pools;       // in order of preference
+  std::optional<int> queue_capacity;    // waiting places; absent = unlimited
+  QueueDiscipline discipline = QueueDiscipline::fifo;
+  std::vector<Route> next;              // empty = exit with probability 1
+  bool abandonment = true;              // waiting customers may run out of patience here
+};
+
+enum class SlaMeasure { wait, sojourn };
+
+struct Sla {
+  std::string name;
+  std::vector<std::string> customers;  // empty = every class
+  std::string stage;                   // for wait SLAs; empty = each class's entry stage
+  SlaMeasure measure = SlaMeasure::wait;
+  double threshold_seconds = 0.0;
+  double target = 0.0;  // fraction in [0, 1]
+};
+
+struct Scenario {
+  std::string name;
+  std::uint64_t seed = 1;
+  int replications = 10;
+  Horizon horizon;
+  std::vector<CustomerClass> customers;
+  std::vector<Pool> pools;
+  std::vector<Stage> stages;
+  std::vector<Sla> slas;
+};
+
+inline constexpr const char* kExitStage = "exit";
+
+}  // namespace capsim::model

@@ -1,0 +1,540 @@
+#include "models/service_system.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <boost/random/exponential_distribution.hpp>
+
+#include "sim/assert.h"
+#include "sim/simulator.h"
+
+namespace capsim::model {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double ratio(double numerator, double denominator) {
+  return denominator > 0.0 ? numerator / denominator : kNaN;
+}
+
+}  // namespace
+
+ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout,
+                             std::uint64_t replication)
+    : model_(model), layout_(layout), events_(256) {
+  const std::size_t classes = model.classes.size(), stages = model.stages.size();
+  stages_.resize(stages);
+  for (std::size_t s = 0; s < stages; ++s)
+    stages_[s].levels.resize(model.stages[s].discipline == QueueDiscipline::priority
+                                 ? static_cast<std::size_t>(model.priority_levels)
+                                 : 1);
+  pools_.resize(model.pools.size());
+  class_stats_.resize(classes);
+  interval_stats_.resize(static_cast<std::size_t>(model.intervals));
+  sla_counts_.resize(model.slas.size());
+  interval_sla_counts_.resize(static_cast<std::size_t>(model.intervals) * model.slas.size());
+  interval_busy_mark_.assign(pools_.size(), 0.0);
+  interval_present_mark_.assign(pools_.size(), 0.0);
+  customers_.reserve(1024);
+  free_slots_.reserve(1024);
+
+  const auto purpose = [](StreamPurpose p) { return static_cast<std::uint64_t>(p); };
+  for (std::size_t c = 0; c < classes; ++c) {
+    arrival_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::arrivals), c);
+    patience_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::patience), c);
+    for (std::size_t s = 0; s < stages; ++s) {
+      service_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::service), c * stages + s);
+      routing_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::routing), c * stages + s);
+    }
+  }
+}
+
+ReplicationResult ServiceSystem::run() {
+  for (std::size_t p = 0; p < pools_.size(); ++p)
+    set_staffed(static_cast<std::uint16_t>(p), model_.pools[p].staffing[0]);
+  for (int k = 1; k <= model_.intervals; ++k) {
+    const sim::Time at = std::min(model_.interval_ticks * k, model_.length_ticks);
+    events_.schedule(at, kRank[0], static_cast<std::uint8_t>(EventKind::interval_boundary),
+                     static_cast<std::uint32_t>(k));
+  }
+  snapshot_window(window_start_);
+  if (model_.warmup_ticks > 0)
+    events_.schedule(model_.warmup_ticks, kRank[1], static_cast<std::uint8_t>(EventKind::warmup_end), 0);
+  for (std::size_t c = 0; c < model_.classes.size(); ++c)
+    schedule_next_arrival(static_cast<std::uint32_t>(c), 0);
+
+  const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
+  sim::run_until(*this, events_, horizon);
+  if (!window_closed_) {  // defensive: the boundary at `length` normally closes it
+    now_ = std::max(now_, model_.length_ticks);
+    snapshot_window(window_end_);
+  }
+  return collect(now_);
+}
+
+void ServiceSystem::handle(const sim::Event& event) {
+  now_ = event.time;
+  switch (static_cast<EventKind>(event.kind())) {
+    case EventKind::arrival:
+      on_arrival(event.subject);
+      break;
+    case EventKind::service_end:
+      on_service_end(event.subject);
+      break;
+    case EventKind::abandon:
+      on_abandon(event.subject, event.generation);
+      break;
+    case EventKind::interval_boundary:
+      on_interval_boundary(event.subject);
+      break;
+    case EventKind::warmup_end:
+      on_warmup_end();
+      break;
+  }
+}
+
+// Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
+// a unit exponential is spent across intervals at each interval's rate (Cinlar's method),
+// which is exact, unlike sampling at the rate found at the current instant.
+void ServiceSystem::schedule_next_arrival(std::uint32_t klass, sim::Time from) {
+  const auto& rates = model_.classes[klass].rate_per_tick;
+  const boost::random::exponential_distribution<double> unit_exponential(1.0);
+  double budget = unit_exponential(arrival_streams_[klass]);
+  double t = static_cast<double>(from);
+  auto interval = static_cast<int>(std::min<sim::Time>(from / model_.interval_ticks, model_.intervals - 1));
+  while (interval < model_.intervals) {
+    const double end = static_cast<double>(
+        std::min(model_.interval_ticks * (interval + 1), model_.length_ticks));
+    const double rate = rates[static_cast<std::size_t>(interval)];
+    if (rate > 0.0) {
+      const double candidate = t + budget / rate;
+      if (candidate < end) {
+        const auto at = static_cast<sim::Time>(std::llround(candidate));
+        if (at >= model_.length_ticks) return;
+        events_.schedule(at, kRank[4], static_cast<std::uint8_t>(EventKind::arrival), klass);
+        return;
+      }
+      budget -= rate * (end - t);
+    }
+    t = end;
+    ++interval;
+  }
+}
+
+std::uint32_t ServiceSystem::allocate_customer() {
+  if (!free_slots_.empty()) {
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
+  }
+  customers_.emplace_back();
+  return static_cast<std::uint32_t>(customers_.size() - 1);
+}
+
+void ServiceSystem::release_customer(std::uint32_t customer) {
+  ++customers_[customer].generation;  // any pending timer for this slot is now stale
+  free_slots_.push_back(customer);
+  --in_system_;
+}
+
+void ServiceSystem::on_arrival(std::uint32_t klass) {
+  ++events_handled_;
+  ++arrived_total_;
+  ++in_system_;
+  schedule_next_arrival(klass, now_);
+
+  const std::uint32_t id = allocate_customer();
+  Customer& customer = customers_[id];
+  const auto& compiled = model_.classes[klass];
+  customer.arrival = now_;
+  customer.klass = static_cast<std::uint16_t>(klass);
+  customer.level = compiled.level;
+  customer.answered = false;
+  customer.counted = now_ >= model_.warmup_ticks;
+  customer.interval = static_cast<std::uint16_t>(
+      std::min<sim::Time>(now_ / model_.interval_ticks, model_.intervals - 1));
+  if (customer.counted) {
+    ++class_stats_[klass].offered;
+    ++interval_stats_[customer.interval].offered;
+  }
+  enter_stage(id, compiled.entry);
+}
+
+void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
+  Customer& customer = customers_[id];
+  const auto& stage = model_.stages[stage_index];
+  StageState& state = stages_[stage_index];
+  customer.stage = stage_index;
+  customer.stage_entry = now_;
+  const std::size_t stream = customer.klass * model_.stages.size() + stage_index;
+  // Draw every requirement on entry, waiting or not, so that scenario variants consume each
+  // stream identically (common random numbers).
+  customer.service_ticks = sim::ticks_from_seconds(stage.service.sample(service_streams_[stream]));
+  const auto& patience = model_.classes[customer.klass].patience;
+  const bool can_abandon = stage.abandonment && patience.has_value();
+  const sim::Time patience_ticks =
+      can_abandon ? sim::ticks_from_seconds(patience->sample(patience_streams_[customer.klass])) : 0;
+  if (customer.counted) ++state.offered;
+
+  for (const std::uint16_t pool : stage.pools) {
+    if (pools_[pool].busy < pools_[pool].staffed) {
+      start_service(id, pool);
+      return;
+    }
+  }
+  if (!stage.unlimited && state.waiting >= stage.capacity) {
+    ++blocked_total_;
+    if (customer.counted) {
+      ++state.blocked;
+      ClassStats& stats = class_stats_[customer.klass];
+      ++stats.blocked;
+      if (stage_index == model_.classes[customer.klass].entry && !customer.answered) ++stats.blocked_at_entry;
+      record_queue_outcome(customer, false, 0);
+    }
+    release_customer(id);
+    return;
+  }
+  enqueue(id);
+  if (customer.counted && stage_index == model_.classes[customer.klass].entry && !customer.answered)
+    ++class_stats_[customer.klass].waited_at_entry;
+  if (can_abandon)
+    events_.schedule(now_ + patience_ticks, kRank[3], static_cast<std::uint8_t>(EventKind::abandon), id,
+                     customer.generation);
+}
+
+void ServiceSystem::enqueue(std::uint32_t id) {
+  Customer& customer = customers_[id];
+  StageState& state = stages_[customer.stage];
+  const std::size_t level = state.levels.size() == 1 ? 0 : customer.level;
+  Queue& queue = state.levels[level];
+  customer.queue_seq = next_queue_seq_++;
+  customer.prev = queue.tail;
+  customer.next = kNone;
+  if (queue.tail != kNone) customers_[queue.tail].next = id; else queue.head = id;
+  queue.tail = id;
+  ++state.waiting;
+  state.queue_length.add(now_, 1.0);
+  class_stats_[customer.klass].queue_length.add(now_, 1.0);
+}
+
+void ServiceSystem::unlink(std::uint32_t id) {
+  Customer& customer = customers_[id];
+  StageState& state = stages_[customer.stage];
+  Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
+  if (customer.prev != kNone) customers_[customer.prev].next = customer.next; else queue.head = customer.next;
+  if (customer.next != kNone) customers_[customer.next].prev = customer.prev; else queue.tail = customer.prev;
+  customer.prev = customer.next = kNone;
+  --state.waiting;
+  state.queue_length.add(now_, -1.0);
+  class_stats_[customer.klass].queue_length.add(now_, -1.0);
+}
+
+void ServiceSystem::start_service(std::uint32_t id, std::uint16_t pool) {
+  Customer& customer = customers_[id];
+  if (pools_[pool].busy >= pools_[pool].staffed) ++starts_beyond_staffing_;
+  ++customer.generation;  // cancels the patience timer, if any
+  customer.pool = pool;
+  const sim::Time wait = now_ - customer.stage_entry;
+  if (customer.counted) record_queue_outcome(customer, true, wait);
+  customer.answered = customer.answered || customer.stage == model_.classes[customer.klass].entry;
+  set_busy(pool, pools_[pool].busy + 1);
+  events_.schedule(now_ + customer.service_ticks, kRank[2],
+                   static_cast<std::uint8_t>(EventKind::service_end), id);
+}
+
+// Judges one queue visit: stage wait statistics, the class's answer statistics when this is
+// its first answer at the entry stage, and the wait SLAs that apply. An abandoned or blocked
+// visit is a miss for every SLA, whatever its wait.
+void ServiceSystem::record_queue_outcome(const Customer& customer, bool answered, sim::Time wait) {
+  StageState& state = stages_[customer.stage];
+  const double wait_seconds = sim::seconds_from_ticks(wait);
+  if (answered) state.wait_seconds.add(wait_seconds);
+  if (answered && !customer.answered && customer.stage == model_.classes[customer.klass].entry) {
+    ClassStats& stats = class_stats_[customer.klass];
+    ++stats.answered;
+    stats.wait_seconds.add(wait_seconds);
+    stats.wait_ticks.add(wait);
+    IntervalStats& interval = interval_stats_[customer.interval];
+    ++interval.answered;
+    interval.wait_seconds_sum += wait_seconds;
+  }
+  const auto& slas = model_.wait_slas[customer.klass * model_.stages.size() + customer.stage];
+  for (const std::uint16_t k : slas) {
+    const bool hit = answered && wait <= model_.slas[k].threshold;
+    SlaCounts& total = sla_counts_[k];
+    SlaCounts& by_interval = interval_sla_counts_[customer.interval * model_.slas.size() + k];
+    ++total.trials;
+    ++by_interval.trials;
+    total.hits += hit;
+    by_interval.hits += hit;
+  }
+}
+
+void ServiceSystem::on_service_end(std::uint32_t id) {
+  ++events_handled_;
+  Customer& customer = customers_[id];
+  const std::uint16_t pool = customer.pool;
+  const std::uint16_t stage_index = customer.stage;
+  if (customer.counted) ++stages_[stage_index].served;
+
+  // The freed agent leaves if staffing dropped while it was busy; otherwise it takes the
+  // most urgent, longest-waiting customer before this customer moves on, so a customer
+  // routed onward queues behind those already waiting.
+  PoolState& state = pools_[pool];
+  if (state.busy > state.staffed || !serve_next_waiting(pool)) set_busy(pool, state.busy - 1);
+
+  const auto& stage = model_.stages[stage_index];
+  std::int32_t target = stage.targets.front();
+  if (stage.targets.size() > 1) {
+    const double u = routing_streams_[customer.klass * model_.stages.size() + stage_index].uniform01();
+    std::size_t route = 0;
+    while (route + 1 < stage.cumulative.size() && u >= stage.cumulative[route]) ++route;
+    target = stage.targets[route];
+  }
+  if (target == kExitIndex) {
+    finish_journey(id);
+  } else {
+    enter_stage(id, static_cast<std::uint16_t>(target));
+  }
+}
+
+// Hands the freed agent (still counted busy) to the best waiting customer among the stages
+// its pool serves: most urgent priority level first, then longest waiting.
+bool ServiceSystem::serve_next_waiting(std::uint16_t pool) {
+  std::uint32_t best = kNone;
+  for (const std::uint16_t stage : model_.pools[pool].stages) {
+    const StageState& state = stages_[stage];
+    if (state.waiting == 0) continue;
+    for (const Queue& queue : state.levels) {
+      if (queue.head == kNone) continue;
+      const Customer& candidate = customers_[queue.head];
+      if (best == kNone || candidate.level < customers_[best].level ||
+          (candidate.level == customers_[best].level && candidate.queue_seq < customers_[best].queue_seq))
+        best = queue.head;
+      break;  // lower levels of this stage cannot beat its first non-empty level
+    }
+  }
+  if (best == kNone) return false;
+  unlink(best);
+  set_busy(pool, pools_[pool].busy - 1);
+  start_service(best, pool);
+  return true;
+}
+
+void ServiceSystem::finish_journey(std::uint32_t id) {
+  const Customer& customer = customers_[id];
+  ++served_total_;
+  if (customer.counted) {
+    ClassStats& stats = class_stats_[customer.klass];
+    ++stats.served;
+    ++interval_stats_[customer.interval].served;
+    const sim::Time sojourn = now_ - customer.arrival;
+    stats.sojourn_seconds.add(sim::seconds_from_ticks(sojourn));
+    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) {
+      const bool hit = sojourn <= model_.slas[k].threshold;
+      ++sla_counts_[k].trials;
+      sla_counts_[k].hits += hit;
+      SlaCounts& by_interval = interval_sla_counts_[customer.interval * model_.slas.size() + k];
+      ++by_interval.trials;
+      by_interval.hits += hit;
+    }
+  }
+  release_customer(id);
+}
+
+void ServiceSystem::on_abandon(std::uint32_t id, std::uint32_t generation) {
+  Customer& customer = customers_[id];
+  if (customer.generation != generation) {  // answered, or the slot was reused
+    ++stale_timers_;
+    return;
+  }
+  ++events_handled_;
+  ++abandoned_total_;
+  unlink(id);
+  if (customer.counted) {
+    ++stages_[customer.stage].abandoned;
+    ++class_stats_[customer.klass].abandoned;
+    ++interval_stats_[customer.interval].abandoned;
+    record_queue_outcome(customer, false, now_ - customer.stage_entry);
+    // Sojourn SLAs: a customer who gives up did not complete the journey in time.
+    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) {
+      ++sla_counts_[k].trials;
+      ++interval_sla_counts_[customer.interval * model_.slas.size() + k].trials;
+    }
+  }
+  release_customer(id);
+}
+
+void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
+  const std::size_t closing = boundary - 1;
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    PoolState& pool = pools_[p];
+    pool.busy_level.advance(now_);
+    pool.present_level.advance(now_);
+    interval_stats_[closing].busy_area += pool.busy_level.area() - interval_busy_mark_[p];
+    interval_stats_[closing].present_area += pool.present_level.area() - interval_present_mark_[p];
+    interval_busy_mark_[p] = pool.busy_level.area();
+    interval_present_mark_[p] = pool.present_level.area();
+  }
+  if (static_cast<int>(boundary) >= model_.intervals) {
+    snapshot_window(window_end_);
+    window_closed_ = true;
+    return;  // after close, staffing stays as in the last interval while the system drains
+  }
+  current_interval_ = static_cast<int>(boundary);
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    const auto pool = static_cast<std::uint16_t>(p);
+    set_staffed(pool, model_.pools[p].staffing[boundary]);
+    // New agents take waiting customers at once.
+    while (pools_[p].busy < pools_[p].staffed) {
+      set_busy(pool, pools_[p].busy + 1);  // the new agent, as if just freed
+      if (!serve_next_waiting(pool)) {
+        set_busy(pool, pools_[p].busy - 1);
+        break;
+      }
+    }
+  }
+}
+
+void ServiceSystem::on_warmup_end() { snapshot_window(window_start_); }
+
+void ServiceSystem::set_busy(std::uint16_t pool, int busy) {
+  PoolState& state = pools_[pool];
+  state.busy = busy;
+  state.busy_level.set(now_, busy);
+  state.present_level.set(now_, std::max(state.busy, state.staffed));
+}
+
+void ServiceSystem::set_staffed(std::uint16_t pool, int staffed) {
+  PoolState& state = pools_[pool];
+  state.staffed = staffed;
+  state.present_level.set(now_, std::max(state.busy, state.staffed));
+}
+
+void ServiceSystem::snapshot_window(std::vector<double>& into) {
+  into.clear();
+  for (auto& stats : class_stats_) {
+    stats.queue_length.advance(now_);
+    into.push_back(stats.queue_length.area());
+  }
+  for (auto& stage : stages_) {
+    stage.queue_length.advance(now_);
+    into.push_back(stage.queue_length.area());
+  }
+  for (auto& pool : pools_) {
+    pool.busy_level.advance(now_);
+    into.push_back(pool.busy_level.area());
+  }
+  for (auto& pool : pools_) {
+    pool.present_level.advance(now_);
+    into.push_back(pool.present_level.area());
+  }
+}
+
+ReplicationResult ServiceSystem::collect(sim::Time end_time) {
+  ReplicationResult result;
+  result.values.assign(layout_.size(), kNaN);
+  auto& v = result.values;
+  const std::size_t classes = class_stats_.size(), stages = stages_.size(), pools = pools_.size();
+  const double window_ticks = static_cast<double>(model_.length_ticks - model_.warmup_ticks);
+  const double window_hours = window_ticks / (3600.0 * static_cast<double>(sim::kTicksPerSecond));
+  const auto window_area = [&](std::size_t i) { return window_end_[i] - window_start_[i]; };
+
+  ClassStats overall;
+  double overall_queue_area = 0.0;
+  const auto fill_class = [&](const ClassStats& s, double queue_area, auto index_of) {
+    const double offered = static_cast<double>(s.offered);
+    const double admitted = static_cast<double>(s.offered - s.blocked_at_entry);
+    v[index_of(ClassKpi::offered)] = offered;
+    v[index_of(ClassKpi::answered)] = static_cast<double>(s.answered);
+    v[index_of(ClassKpi::served)] = static_cast<double>(s.served);
+    v[index_of(ClassKpi::abandoned)] = static_cast<double>(s.abandoned);
+    v[index_of(ClassKpi::blocked)] = static_cast<double>(s.blocked);
+    v[index_of(ClassKpi::unfinished)] = static_cast<double>(s.offered - s.served - s.abandoned - s.blocked);
+    v[index_of(ClassKpi::abandon_rate)] = ratio(static_cast<double>(s.abandoned), offered);
+    v[index_of(ClassKpi::block_rate)] = ratio(static_cast<double>(s.blocked), offered);
+    v[index_of(ClassKpi::p_wait)] = ratio(static_cast<double>(s.waited_at_entry), admitted);
+    v[index_of(ClassKpi::wait_mean)] = s.wait_seconds.mean();
+    const auto seconds = [](double ticks) { return ticks / static_cast<double>(sim::kTicksPerSecond); };
+    v[index_of(ClassKpi::wait_p50)] = seconds(s.wait_ticks.quantile(0.50));
+    v[index_of(ClassKpi::wait_p90)] = seconds(s.wait_ticks.quantile(0.90));
+    v[index_of(ClassKpi::wait_p95)] = seconds(s.wait_ticks.quantile(0.95));
+    v[index_of(ClassKpi::wait_p99)] = seconds(s.wait_ticks.quantile(0.99));
+    v[index_of(ClassKpi::sojourn_mean)] = s.sojourn_seconds.mean();
+    v[index_of(ClassKpi::queue_len_mean)] = ratio(queue_area, window_ticks);
+  };
+  for (std::size_t c = 0; c < classes; ++c) {
+    const ClassStats& s = class_stats_[c];
+    fill_class(s, window_area(c), [&](ClassKpi k) { return layout_.of_class(c, k); });
+    overall.offered += s.offered;
+    overall.answered += s.answered;
+    overall.served += s.served;
+    overall.abandoned += s.abandoned;
+    overall.blocked += s.blocked;
+    overall.blocked_at_entry += s.blocked_at_entry;
+    overall.waited_at_entry += s.waited_at_entry;
+    overall.wait_seconds.merge(s.wait_seconds);
+    overall.sojourn_seconds.merge(s.sojourn_seconds);
+    overall.wait_ticks.merge(s.wait_ticks);
+    overall_queue_area += window_area(c);
+  }
+  fill_class(overall, overall_queue_area, [&](ClassKpi k) { return layout_.overall(k); });
+
+  for (std::size_t s = 0; s < stages; ++s) {
+    const StageState& state = stages_[s];
+    v[layout_.of_stage(s, StageKpi::offered)] = static_cast<double>(state.offered);
+    v[layout_.of_stage(s, StageKpi::served)] = static_cast<double>(state.served);
+    v[layout_.of_stage(s, StageKpi::abandoned)] = static_cast<double>(state.abandoned);
+    v[layout_.of_stage(s, StageKpi::blocked)] = static_cast<double>(state.blocked);
+    v[layout_.of_stage(s, StageKpi::wait_mean)] = state.wait_seconds.mean();
+    v[layout_.of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
+  }
+  for (std::size_t p = 0; p < pools; ++p) {
+    const double busy = window_area(classes + stages + p);
+    const double present = window_area(classes + stages + pools + p);
+    v[layout_.of_pool(p, PoolKpi::staffed_mean)] = ratio(present, window_ticks);
+    v[layout_.of_pool(p, PoolKpi::utilization)] = ratio(busy, present);
+    v[layout_.of_pool(p, PoolKpi::cost)] = ratio(present, window_ticks) * window_hours * model_.pools[p].cost_per_hour;
+  }
+  for (std::size_t k = 0; k < model_.slas.size(); ++k) {
+    const double attained = ratio(static_cast<double>(sla_counts_[k].hits), static_cast<double>(sla_counts_[k].trials));
+    v[layout_.of_sla(k, SlaKpi::attained)] = attained;
+    v[layout_.of_sla(k, SlaKpi::met)] = std::isnan(attained) ? kNaN : (attained >= model_.slas[k].target ? 1.0 : 0.0);
+  }
+  for (std::size_t i = 0; i < interval_stats_.size(); ++i) {
+    const IntervalStats& s = interval_stats_[i];
+    const sim::Time begin = model_.interval_ticks * static_cast<sim::Time>(i);
+    const sim::Time end = std::min(begin + model_.interval_ticks, model_.length_ticks);
+    v[layout_.of_interval(i, IntervalKpi::offered)] = static_cast<double>(s.offered);
+    v[layout_.of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
+    v[layout_.of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
+    v[layout_.of_interval(i, IntervalKpi::asa)] = ratio(s.wait_seconds_sum, static_cast<double>(s.answered));
+    v[layout_.of_interval(i, IntervalKpi::staffed)] = ratio(s.present_area, static_cast<double>(end - begin));
+    v[layout_.of_interval(i, IntervalKpi::utilization)] = ratio(s.busy_area, s.present_area);
+    for (std::size_t k = 0; k < model_.slas.size(); ++k) {
+      const SlaCounts& counts = interval_sla_counts_[i * model_.slas.size() + k];
+      v[layout_.of_interval_sla(i, k)] = ratio(static_cast<double>(counts.hits), static_cast<double>(counts.trials));
+    }
+  }
+
+  result.events = events_handled_;
+  result.stale_timers = stale_timers_;
+  result.end_time = end_time;
+  result.arrived_total = arrived_total_;
+  result.served_total = served_total_;
+  result.abandoned_total = abandoned_total_;
+  result.blocked_total = blocked_total_;
+  result.in_system_at_end = in_system_;
+  result.starts_beyond_staffing = starts_beyond_staffing_;
+  return result;
+}
+
+ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout,
+                                  std::uint64_t replication) {
+  ServiceSystem system(model, layout, replication);
+  return system.run();
+}
+
+}  // namespace capsim::model

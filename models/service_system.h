@@ -1,0 +1,168 @@
+// ServiceSystem: one replication of the service blueprint. Holds the event handlers
+// (arrival, service end, abandonment, interval boundary, end of warm-up) and the state they
+// touch: customers in pre-sized slots linked into intrusive per-stage queues, pool counters
+// and streaming accumulators. Customers are slot indices, never pointers.
+// Cost: allocates while the customer slots grow to the peak population, then nothing.
+//
+// Same-tick precedence (kRank) is part of the model's definition and pinned by tests.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/compiled_model.h"
+#include "models/kpi_layout.h"
+#include "sim/event_queue.h"
+#include "sim/random.h"
+#include "sim/statistics.h"
+
+namespace capsim::model {
+
+enum class EventKind : std::uint8_t { interval_boundary, warmup_end, service_end, abandon, arrival };
+
+// Rank of each kind among events at the same tick (lower first).
+inline constexpr std::array<std::uint8_t, 5> kRank{
+    0,  // interval_boundary: staffing changes and interval statistics close before anything else
+    1,  // warmup_end: the statistics window opens before the tick's events are judged
+    2,  // service_end: frees an agent before an abandonment at the same tick is judged
+    3,  // abandon: a customer whose patience ends as an agent frees is answered, not lost
+    4,  // arrival: a newcomer queues behind everyone already waiting at that tick
+};
+
+// Stream purposes (see sim/random.h for the derivation).
+enum class StreamPurpose : std::uint64_t { arrivals = 1, patience = 2, service = 3, routing = 4 };
+
+struct ReplicationResult {
+  std::vector<double> values;   // in KpiLayout order
+  std::uint64_t events = 0;     // arrivals + service ends + abandonments
+  std::uint64_t stale_timers = 0;
+  sim::Time end_time = 0;
+  // Invariant counters over all customers (including warm-up), for tests.
+  std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0,
+                in_system_at_end = 0;
+  std::uint64_t starts_beyond_staffing = 0;  // service starts while busy >= staffed: must be 0
+};
+
+class ServiceSystem {
+ public:
+  ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication);
+
+  // Runs the replication to its end and returns its KPIs.
+  ReplicationResult run();
+
+  // The event handler called by sim::run_until.
+  void handle(const sim::Event& event);
+
+ private:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+  struct Customer {
+    sim::Time arrival = 0;
+    sim::Time stage_entry = 0;
+    sim::Time service_ticks = 0;
+    std::uint64_t queue_seq = 0;  // enqueue order, for "longest waiting"
+    std::uint32_t generation = 0;
+    std::uint32_t prev = kNone, next = kNone;
+    std::uint16_t klass = 0, stage = 0, pool = 0, interval = 0;
+    std::uint8_t level = 0;
+    bool counted = false;   // arrived inside the statistics window
+    bool answered = false;  // has been answered at its entry stage
+  };
+
+  struct Queue {  // one FIFO list per priority level
+    std::uint32_t head = kNone, tail = kNone;
+  };
+
+  struct StageState {
+    std::vector<Queue> levels;
+    std::uint32_t waiting = 0;
+    sim::TimeWeighted queue_length;
+    std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
+    sim::RunningStats wait_seconds;
+  };
+
+  struct PoolState {
+    int staffed = 0;
+    int busy = 0;
+    sim::TimeWeighted busy_level, present_level;
+  };
+
+  struct ClassStats {
+    std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0;
+    std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
+    sim::RunningStats wait_seconds, sojourn_seconds;
+    sim::Histogram wait_ticks;
+    sim::TimeWeighted queue_length;
+  };
+
+  struct IntervalStats {
+    std::uint64_t offered = 0, served = 0, abandoned = 0, answered = 0;
+    double wait_seconds_sum = 0.0;
+    double busy_area = 0.0, present_area = 0.0;
+  };
+
+  struct SlaCounts {
+    std::uint64_t hits = 0, trials = 0;
+  };
+
+  // Handlers.
+  void on_arrival(std::uint32_t klass);
+  void on_service_end(std::uint32_t customer);
+  void on_abandon(std::uint32_t customer, std::uint32_t generation);
+  void on_interval_boundary(std::uint32_t boundary);
+  void on_warmup_end();
+
+  // Steps.
+  void schedule_next_arrival(std::uint32_t klass, sim::Time from);
+  void enter_stage(std::uint32_t customer, std::uint16_t stage);
+  void start_service(std::uint32_t customer, std::uint16_t pool);
+  void finish_journey(std::uint32_t customer);
+  bool serve_next_waiting(std::uint16_t pool);  // true if the freed agent took someone
+  void enqueue(std::uint32_t customer);
+  void unlink(std::uint32_t customer);
+  void record_queue_outcome(const Customer& customer, bool answered, sim::Time wait);
+  void set_busy(std::uint16_t pool, int busy);
+  void set_staffed(std::uint16_t pool, int staffed);
+  std::uint32_t allocate_customer();
+  void release_customer(std::uint32_t customer);
+  void snapshot_window(std::vector<double>& into);
+  ReplicationResult collect(sim::Time end_time);
+
+  const CompiledModel& model_;
+  const KpiLayout& layout_;
+  sim::EventQueue events_;
+  sim::Time now_ = 0;
+  int current_interval_ = 0;
+  std::uint64_t next_queue_seq_ = 0;
+  std::uint64_t events_handled_ = 0, stale_timers_ = 0;
+
+  std::vector<Customer> customers_;
+  std::vector<std::uint32_t> free_slots_;
+  std::uint64_t in_system_ = 0;
+
+  std::vector<StageState> stages_;
+  std::vector<PoolState> pools_;
+  std::vector<ClassStats> class_stats_;
+  std::vector<IntervalStats> interval_stats_;
+  std::vector<SlaCounts> sla_counts_;
+  std::vector<SlaCounts> interval_sla_counts_;  // [interval * slas + sla]
+
+  std::vector<sim::RandomStream> arrival_streams_, patience_streams_;
+  std::vector<sim::RandomStream> service_streams_, routing_streams_;  // [class * stages + stage]
+
+  // Time-weighted areas at the start and end of the statistics window, in a fixed order:
+  // per class queue, per stage queue, per pool busy, per pool present.
+  std::vector<double> window_start_, window_end_;
+  bool window_closed_ = false;
+  std::vector<double> interval_busy_mark_, interval_present_mark_;
+
+  std::uint64_t arrived_total_ = 0, served_total_ = 0, abandoned_total_ = 0, blocked_total_ = 0;
+  std::uint64_t starts_beyond_staffing_ = 0;
+};
+
+// Runs one replication (convenience over ServiceSystem).
+ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout,
+                                  std::uint64_t replication);
+
+}  // namespace capsim::model

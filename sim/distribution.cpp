@@ -1,0 +1,228 @@
+#include "sim/distribution.h"
+
+#include <array>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/tools/roots.hpp>
+
+namespace capsim::sim {
+namespace {
+
+constexpr std::array<std::pair<Family, std::string_view>, 11> kFamilyNames{{
+    {Family::exponential, "exponential"},
+    {Family::deterministic, "deterministic"},
+    {Family::uniform, "uniform"},
+    {Family::triangular, "triangular"},
+    {Family::normal, "normal"},
+    {Family::lognormal, "lognormal"},
+    {Family::gamma, "gamma"},
+    {Family::weibull, "weibull"},
+    {Family::erlang, "erlang"},
+    {Family::hyperexponential, "hyperexponential"},
+    {Family::empirical, "empirical"},
+}};
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument(message);
+}
+
+void require_positive_mean(double mean) {
+  require(std::isfinite(mean) && mean > 0.0, "mean must be positive");
+}
+
+void require_positive_cv(double cv) {
+  require(std::isfinite(cv) && cv > 0.0, "cv must be positive");
+}
+
+// Weibull shape k with coefficient of variation cv: cv^2 + 1 = G(1+2/k) / G(1+1/k)^2,
+// decreasing in k; solved by bracketing bisection on log k.
+double weibull_shape_for_cv(double cv) {
+  const auto excess = [cv](double log_k) {
+    const double k = std::exp(log_k);
+    const double g1 = boost::math::tgamma(1.0 + 1.0 / k);
+    const double g2 = boost::math::tgamma(1.0 + 2.0 / k);
+    return g2 / (g1 * g1) - 1.0 - cv * cv;
+  };
+  boost::math::tools::eps_tolerance<double> tolerance(50);
+  const auto [lo, hi] = boost::math::tools::bisect(excess, std::log(0.08), std::log(200.0),
+                                                   tolerance);
+  return std::exp(0.5 * (lo + hi));
+}
+
+}  // namespace
+
+std::string_view family_name(Family family) {
+  for (const auto& [f, name] : kFamilyNames)
+    if (f == family) return name;
+  return "unknown";
+}
+
+std::optional<Family> family_from_name(std::string_view name) {
+  for (const auto& [f, n] : kFamilyNames)
+    if (n == name) return f;
+  return std::nullopt;
+}
+
+std::string family_names() {
+  std::string names;
+  for (const auto& [f, name] : kFamilyNames) {
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
+  return names;
+}
+
+double Distribution::cv() const noexcept {
+  return mean_ > 0.0 ? std::sqrt(variance_) / mean_ : 0.0;
+}
+
+std::string Distribution::describe() const {
+  std::ostringstream out;
+  out << family_name(family_) << "(mean " << mean_ << ", cv " << cv() << ")";
+  return out.str();
+}
+
+Distribution Distribution::exponential(double mean) {
+  require_positive_mean(mean);
+  Distribution d(Family::exponential);
+  d.exponential_ = boost::random::exponential_distribution<double>(1.0 / mean);
+  d.mean_ = mean;
+  d.variance_ = mean * mean;
+  return d;
+}
+
+Distribution Distribution::deterministic(double value) {
+  require(std::isfinite(value) && value >= 0.0, "value must be zero or positive");
+  Distribution d(Family::deterministic);
+  d.p0_ = value;
+  d.mean_ = value;
+  return d;
+}
+
+Distribution Distribution::uniform(double min, double max) {
+  require(std::isfinite(min) && min >= 0.0, "min must be zero or positive");
+  require(std::isfinite(max) && max > min, "max must be greater than min");
+  Distribution d(Family::uniform);
+  d.uniform_ = boost::random::uniform_real_distribution<double>(min, max);
+  d.mean_ = 0.5 * (min + max);
+  d.variance_ = (max - min) * (max - min) / 12.0;
+  return d;
+}
+
+Distribution Distribution::triangular(double min, double mode, double max) {
+  require(std::isfinite(min) && min >= 0.0, "min must be zero or positive");
+  require(std::isfinite(mode) && mode >= min, "mode must be at least min");
+  require(std::isfinite(max) && max >= mode && max > min, "max must be at least mode and above min");
+  Distribution d(Family::triangular);
+  d.triangle_ = boost::random::triangle_distribution<double>(min, mode, max);
+  d.mean_ = (min + mode + max) / 3.0;
+  d.variance_ =
+      (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0;
+  return d;
+}
+
+Distribution Distribution::normal(double mean, double sd) {
+  require_positive_mean(mean);
+  require(std::isfinite(sd) && sd > 0.0, "sd must be positive");
+  Distribution d(Family::normal);
+  d.normal_ = boost::random::normal_distribution<double>(mean, sd);
+  // Moments of the normal truncated to [0, inf): with a = -mean/sd and
+  // lambda = phi(a) / (1 - Phi(a)) (Johnson, Kotz & Balakrishnan, ch. 13).
+  const boost::math::normal_distribution<double> unit;
+  const double a = -mean / sd;
+  const double lambda = boost::math::pdf(unit, a) / boost::math::cdf(boost::math::complement(unit, a));
+  d.mean_ = mean + sd * lambda;
+  d.variance_ = sd * sd * (1.0 + a * lambda - lambda * lambda);
+  return d;
+}
+
+Distribution Distribution::lognormal(double mean, double cv) {
+  require_positive_mean(mean);
+  require_positive_cv(cv);
+  Distribution d(Family::lognormal);
+  // boost::random::lognormal_distribution takes the log-space (m, s), not the variable's
+  // mean and sd (the old boost::lognormal_distribution did): s^2 = ln(1 + cv^2),
+  // m = ln(mean) - s^2 / 2.
+  const double log_variance = std::log1p(cv * cv);
+  d.lognormal_ = boost::random::lognormal_distribution<double>(std::log(mean) - 0.5 * log_variance,
+                                                               std::sqrt(log_variance));
+  d.mean_ = mean;
+  d.variance_ = mean * mean * cv * cv;
+  return d;
+}
+
+Distribution Distribution::gamma(double mean, double cv) {
+  require_positive_mean(mean);
+  require_positive_cv(cv);
+  Distribution d(Family::gamma);
+  const double shape = 1.0 / (cv * cv);
+  d.gamma_ = boost::random::gamma_distribution<double>(shape, mean / shape);
+  d.mean_ = mean;
+  d.variance_ = mean * mean * cv * cv;
+  return d;
+}
+
+Distribution Distribution::weibull(double mean, double cv) {
+  require_positive_mean(mean);
+  require(std::isfinite(cv) && cv >= 0.05 && cv <= 20.0, "cv must be between 0.05 and 20");
+  Distribution d(Family::weibull);
+  const double shape = weibull_shape_for_cv(cv);
+  const double scale = mean / boost::math::tgamma(1.0 + 1.0 / shape);
+  d.weibull_ = boost::random::weibull_distribution<double>(shape, scale);
+  d.mean_ = mean;
+  const double g1 = boost::math::tgamma(1.0 + 1.0 / shape);
+  const double g2 = boost::math::tgamma(1.0 + 2.0 / shape);
+  d.variance_ = scale * scale * (g2 - g1 * g1);
+  return d;
+}
+
+Distribution Distribution::erlang(int k, double mean) {
+  require(k >= 1, "k must be a whole number of at least 1");
+  require_positive_mean(mean);
+  Distribution d(Family::erlang);
+  d.gamma_ = boost::random::gamma_distribution<double>(static_cast<double>(k), mean / k);
+  d.mean_ = mean;
+  d.variance_ = mean * mean / k;
+  return d;
+}
+
+Distribution Distribution::hyperexponential(double mean, double cv) {
+  require_positive_mean(mean);
+  require(std::isfinite(cv) && cv > 1.0, "cv must be greater than 1 for a hyperexponential");
+  Distribution d(Family::hyperexponential);
+  // Balanced means (Whitt 1982): p/mu1 = (1-p)/mu2, which fixes both phases from (mean, cv).
+  const double c2 = cv * cv;
+  const double p = 0.5 * (1.0 + std::sqrt((c2 - 1.0) / (c2 + 1.0)));
+  d.p0_ = p;
+  d.p1_ = mean / (2.0 * p);          // phase-1 mean
+  d.p2_ = mean / (2.0 * (1.0 - p));  // phase-2 mean
+  d.exponential_ = boost::random::exponential_distribution<double>(1.0);
+  d.mean_ = mean;
+  d.variance_ = mean * mean * c2;
+  return d;
+}
+
+Distribution Distribution::empirical(std::vector<double> values) {
+  require(!values.empty(), "values must list at least one observation");
+  double sum = 0.0;
+  for (const double v : values) {
+    require(std::isfinite(v) && v >= 0.0, "values must be zero or positive");
+    sum += v;
+  }
+  Distribution d(Family::empirical);
+  const double n = static_cast<double>(values.size());
+  d.mean_ = sum / n;
+  double squares = 0.0;
+  for (const double v : values) squares += (v - d.mean_) * (v - d.mean_);
+  d.variance_ = squares / n;  // of the resampling law itself, not an estimate
+  d.index_ = boost::random::uniform_int_distribution<std::size_t>(0, values.size() - 1);
+  d.values_ = std::move(values);
+  return d;
+}
+
+}  // namespace capsim::sim

@@ -1,0 +1,87 @@
+// EventQueue: the pending-event set, a 4-ary min-heap of Event records ordered by
+// (time, rank, insertion sequence). Deterministic: equal keys cannot occur.
+// Cancellation is lazy: a model bumps a generation counter and drops stale records when
+// they surface (cheaper than an indexed heap here; see bench/bench_event_queue.cpp).
+// Cost: O(log4 n) per operation; allocates only when the heap outgrows its capacity.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/assert.h"
+#include "sim/event.h"
+
+namespace capsim::sim {
+
+class EventQueue {
+ public:
+  explicit EventQueue(std::size_t reserve = 256) { heap_.reserve(reserve); }
+
+  void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject,
+                std::uint32_t generation = 0) {
+    CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
+    CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
+    heap_.push_back(Event{time, Event::pack(rank, next_seq_++, kind), subject, generation});
+    sift_up(heap_.size() - 1);
+  }
+
+  bool empty() const noexcept { return heap_.empty(); }
+  std::size_t size() const noexcept { return heap_.size(); }
+  const Event& top() const noexcept { return heap_.front(); }
+
+  Event pop() {
+    CAPSIM_ASSERT(!heap_.empty(), "pop from an empty event queue");
+    const Event first = heap_.front();
+    const Event last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down_from_root(last);
+    return first;
+  }
+
+  // Forgets all events and restarts the sequence; keeps the capacity.
+  void clear() noexcept {
+    heap_.clear();
+    next_seq_ = 0;
+  }
+
+  std::uint64_t scheduled_count() const noexcept { return next_seq_; }
+
+ private:
+  static constexpr std::size_t kArity = 4;
+
+  void sift_up(std::size_t index) {
+    const Event moving = heap_[index];
+    while (index > 0) {
+      const std::size_t parent = (index - 1) / kArity;
+      if (!precedes(moving, heap_[parent])) break;
+      heap_[index] = heap_[parent];
+      index = parent;
+    }
+    heap_[index] = moving;
+  }
+
+  // Places `moving` by walking a hole down from the root (one copy per level).
+  void sift_down_from_root(const Event& moving) {
+    const std::size_t size = heap_.size();
+    std::size_t index = 0;
+    for (;;) {
+      const std::size_t first_child = index * kArity + 1;
+      if (first_child >= size) break;
+      std::size_t best = first_child;
+      const std::size_t end = first_child + kArity < size ? first_child + kArity : size;
+      for (std::size_t child = first_child + 1; child < end; ++child) {
+        if (precedes(heap_[child], heap_[best])) best = child;
+      }
+      if (!precedes(heap_[best], moving)) break;
+      heap_[index] = heap_[best];
+      index = best;
+    }
+    heap_[index] = moving;
+  }
+
+  std::vector<Event> heap_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace capsim::sim

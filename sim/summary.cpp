@@ -1,0 +1,60 @@
+#include "sim/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <boost/math/distributions/students_t.hpp>
+
+namespace capsim::sim {
+
+double student_t_critical(double confidence, std::size_t dof) {
+  const boost::math::students_t dist(static_cast<double>(dof));
+  return boost::math::quantile(boost::math::complement(dist, (1.0 - confidence) / 2.0));
+}
+
+double sorted_quantile(std::span<const double> sorted, double q) {
+  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  const double fraction = position - static_cast<double>(below);
+  return sorted[below] + fraction * (sorted[above] - sorted[below]);
+}
+
+Summary summarize(std::span<const double> values) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> finite;
+  finite.reserve(values.size());
+  for (const double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
+  Summary s;
+  s.n = finite.size();
+  if (finite.empty()) {
+    s.mean = s.sd = s.ci_low = s.ci_high = s.p5 = s.p50 = s.p95 = s.min = s.max = kNaN;
+    return s;
+  }
+  double sum = 0.0;
+  for (const double v : finite) sum += v;
+  s.mean = sum / static_cast<double>(s.n);
+  if (s.n > 1) {
+    double squares = 0.0;
+    for (const double v : finite) squares += (v - s.mean) * (v - s.mean);
+    s.sd = std::sqrt(squares / static_cast<double>(s.n - 1));
+    const double half = student_t_critical(0.95, s.n - 1) * s.sd / std::sqrt(static_cast<double>(s.n));
+    s.ci_low = s.mean - half;
+    s.ci_high = s.mean + half;
+  } else {
+    s.sd = s.ci_low = s.ci_high = kNaN;  // one replication says nothing about spread
+  }
+  std::sort(finite.begin(), finite.end());
+  s.p5 = sorted_quantile(finite, 0.05);
+  s.p50 = sorted_quantile(finite, 0.50);
+  s.p95 = sorted_quantile(finite, 0.95);
+  s.min = finite.front();
+  s.max = finite.back();
+  return s;
+}
+
+}  // namespace capsim::sim

@@ -1,0 +1,26 @@
+// Summary of one KPI across replications: its distribution (mean, sd, percentiles, range)
+// and a Student-t 95% confidence interval for the mean. NaN inputs (a KPI undefined in a
+// replication, e.g. a wait mean when nobody was answered) are left out and `n` says how
+// many values were used.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+namespace capsim::sim {
+
+struct Summary {
+  std::size_t n = 0;
+  double mean = 0, sd = 0, ci_low = 0, ci_high = 0;
+  double p5 = 0, p50 = 0, p95 = 0, min = 0, max = 0;
+};
+
+Summary summarize(std::span<const double> values);
+
+// Two-sided Student-t quantile for a (1 - alpha) interval with `dof` degrees of freedom.
+double student_t_critical(double confidence, std::size_t dof);
+
+// Percentile of sorted data, linear interpolation between order statistics (Hyndman-Fan 7).
+double sorted_quantile(std::span<const double> sorted, double q);
+
+}  // namespace capsim::sim

@@ -1,0 +1,49 @@
+// capsim: the command-line front end. Parses the verb, runs it, and maps failures to exit
+// codes: 2 for usage and input errors, 70 for an internal error (a bug: please report).
+#include <exception>
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include "tools/capsim/verbs.h"
+
+int main(int argc, char** argv) {
+  using namespace capsim::cli;
+  CLI::App app{"capsim: discrete-event simulation for service capacity planning", "capsim"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("capsim 0.1.0"));
+
+  // The verb table: name is given by each verb's own subcommand.
+  const std::vector<VerbRunner (*)(CLI::App&)> verbs{add_run_verb, add_validate_verb, add_erlang_verb};
+  std::vector<std::pair<CLI::App*, VerbRunner>> runners;
+  for (const auto add : verbs) {
+    const std::size_t before = app.get_subcommands({}).size();
+    VerbRunner runner = add(app);
+    runners.emplace_back(app.get_subcommands({})[before], std::move(runner));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  }
+
+  try {
+    for (auto& [command, runner] : runners)
+      if (command->parsed()) return runner();
+  } catch (const std::exception& e) {
+    std::cerr << "capsim: internal error: " << e.what() << '\n';
+    return kExitInternalError;
+  } catch (...) {
+    std::cerr << "capsim: internal error: unknown exception\n";
+    return kExitInternalError;
+  }
+  return kExitBadInput;
+}
