@@ -152,6 +152,7 @@ void ServiceSystem::on_arrival(std::uint32_t klass) {
   customer.klass = static_cast<std::uint16_t>(klass);
   customer.level = compiled.level;
   customer.answered = false;
+  customer.waited_ticks = customer.served_ticks = 0;
   customer.counted = now_ >= model_.warmup_ticks;
   customer.interval = static_cast<std::uint16_t>(
       std::min<sim::Time>(now_ / model_.interval_ticks, model_.intervals - 1));
@@ -237,6 +238,8 @@ void ServiceSystem::start_service(std::uint32_t id, std::uint16_t pool) {
   ++customer.generation;  // cancels the patience timer, if any
   customer.pool = pool;
   const sim::Time wait = now_ - customer.stage_entry;
+  customer.waited_ticks += wait;
+  customer.served_ticks += customer.service_ticks;
   if (customer.counted) record_queue_outcome(customer, true, wait);
   customer.answered = customer.answered || customer.stage == model_.classes[customer.klass].entry;
   set_busy(pool, pools_[pool].busy + 1);
@@ -325,6 +328,9 @@ bool ServiceSystem::serve_next_waiting(std::uint16_t pool) {
 
 void ServiceSystem::finish_journey(std::uint32_t id) {
   const Customer& customer = customers_[id];
+  CAPSIM_ASSERT(customer.waited_ticks + customer.served_ticks == now_ - customer.arrival,
+                "wait + service != sojourn for a customer of class " + model_.classes[customer.klass].name +
+                    " at t=" + std::to_string(sim::seconds_from_ticks(now_)) + "s");
   ++served_total_;
   if (customer.counted) {
     ClassStats& stats = class_stats_[customer.klass];

@@ -61,6 +61,8 @@ class ServiceSystem {
     sim::Time arrival = 0;
     sim::Time stage_entry = 0;
     sim::Time service_ticks = 0;
+    sim::Time waited_ticks = 0;  // over all stages: waited + served == sojourn, exactly
+    sim::Time served_ticks = 0;
     std::uint64_t queue_seq = 0;  // enqueue order, for "longest waiting"
     std::uint32_t generation = 0;
     std::uint32_t prev = kNone, next = kNone;

@@ -193,7 +193,7 @@ Distribution Distribution::erlang(int k, double mean) {
 
 Distribution Distribution::hyperexponential(double mean, double cv) {
   require_positive_mean(mean);
-  require(std::isfinite(cv) && cv > 1.0, "cv must be greater than 1 for a hyperexponential");
+  require(std::isfinite(cv) && cv > 1.0, "cv must be greater than 1");
   Distribution d(Family::hyperexponential);
   // Balanced means (Whitt 1982): p/mu1 = (1-p)/mu2, which fixes both phases from (mean, cv).
   const double c2 = cv * cv;

@@ -31,6 +31,12 @@ const Keys kDistributionKeys{"dist", "mean", "cv", "sd", "min", "mode", "max", "
 
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
+// "an exponential", "a gamma".
+std::string with_article(const std::string& noun) {
+  const bool vowel = !noun.empty() && std::string("aeiou").find(noun.front()) != std::string::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
+
 std::string join(const Keys& keys) {
   std::string text;
   for (const auto& key : keys) text += (text.empty() ? "" : ", ") + key;
@@ -273,7 +279,7 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
   const std::filesystem::path file = std::filesystem::path(base_dir_) / *name;
   std::ifstream in(file);
   if (!in) {
-    error(node, path, "cannot read " + quoted(file.string()) + "; expected a CSV file with one value per line (seconds, or durations with units)");
+    error(node, path, "cannot read " + quoted(*name) + " (relative to the scenario file); expected a CSV file with one value per line (seconds, or durations with units)");
     return std::nullopt;
   }
   std::vector<double> values;
@@ -352,7 +358,7 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
   if (!form) {
     std::string options;
     for (const auto& f : forms) options += (options.empty() ? "" : " or ") + join(f);
-    error(node, path, "a " + *family_text + " distribution takes " + options + "; got " +
+    error(node, path, with_article(*family_text) + " distribution takes " + options + "; got " +
                           (present.empty() ? std::string("no parameters") : join(present)));
     return std::nullopt;
   }
@@ -383,7 +389,10 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
           auto cv = get_cv();
           if (m && cv) {
             const double half = *m * *cv * std::sqrt(3.0);
-            if (half > *m) throw std::invalid_argument("cv above 0.577 would make a uniform go below 0; give min and max instead");
+            if (half > *m) {
+              error(node, path, "cv above 0.577 would make a uniform go below 0; expected min and max instead");
+              break;
+            }
             return sim::Distribution::uniform(*m - half, *m + half);
           }
         }
@@ -397,7 +406,10 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
           auto cv = get_cv();
           if (m && cv) {
             const double half = *m * *cv * std::sqrt(6.0);
-            if (half > *m) throw std::invalid_argument("cv above 0.408 would make a symmetric triangular go below 0; give min, mode and max instead");
+            if (half > *m) {
+              error(node, path, "cv above 0.408 would make a symmetric triangular go below 0; expected min, mode and max instead");
+              break;
+            }
             return sim::Distribution::triangular(*m - half, *m, *m + half);
           }
         }
@@ -454,7 +466,7 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
         break;
     }
   } catch (const std::invalid_argument& e) {
-    error(node, path, std::string(e.what()) + " for a " + *family_text + " distribution");
+    error(node, path, std::string(e.what()) + " in " + with_article(*family_text) + " distribution");
   }
   return std::nullopt;
 }

@@ -1,0 +1,115 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "models/compiled_model.h"
+#include "models/io/scenario_loader.h"
+
+using namespace capsim;
+
+namespace {
+
+std::string source(const std::string& relative) { return std::string(CAPSIM_SOURCE_DIR) + "/" + relative; }
+
+std::vector<std::string> messages(const io::LoadResult& result) {
+  std::vector<std::string> lines;
+  for (const auto& e : result.errors) lines.push_back(e.format());
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario loads and compiles") {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(source("scenarios"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path().string());
+    const auto loaded = io::load_scenario_file(entry.path().string());
+    for (const auto& line : messages(loaded)) FAIL_CHECK(line);
+    REQUIRE(loaded.scenario.has_value());
+    CHECK_NOTHROW(model::compile(*loaded.scenario));
+  }
+}
+
+TEST_CASE("the DESIGN.md example reads with units resolved") {
+  const auto loaded = io::load_scenario_file(source("scenarios/retail_support.yaml"));
+  REQUIRE(loaded.scenario.has_value());
+  const auto& s = *loaded.scenario;
+  CHECK(s.name == "Retail support, weekday");
+  CHECK(s.seed == 7);
+  CHECK(s.replications == 50);
+  CHECK(s.horizon.clock_window);
+  CHECK(s.horizon.start_clock_seconds == 8 * 3600.0);
+  CHECK(s.horizon.length_seconds == 12 * 3600.0);
+  CHECK(s.horizon.interval_count() == 24);
+  REQUIRE(s.customers.size() == 2);
+  CHECK(s.customers[0].name == "voice");
+  CHECK(s.customers[0].arrivals.per_interval.size() == 24);
+  CHECK(s.customers[0].patience->mean() == 180.0);
+  CHECK(s.customers[1].arrivals.rate_per_second == doctest::Approx(20.0 / 3600));
+  CHECK(s.customers[1].priority == 1);
+  CHECK(s.pools[0].cost_per_hour == 28.0);
+  CHECK(s.stages[0].service.mean() == 300.0);
+  CHECK(s.stages[0].service.cv() == doctest::Approx(0.8));
+  CHECK(s.stages[0].discipline == model::QueueDiscipline::priority);
+  CHECK(s.stages[0].next.size() == 2);
+  REQUIRE(s.slas.size() == 1);
+  CHECK(s.slas[0].threshold_seconds == 20.0);
+  CHECK(s.slas[0].target == doctest::Approx(0.8));
+}
+
+TEST_CASE("--set overrides scalars, list items and adds keys") {
+  const auto loaded = io::load_scenario_file(
+      source("scenarios/retail_support.yaml"),
+      {"pools.tier2.agents=6", "stages.agent.service.mean=6min", "customers.voice.arrivals.per_interval.3=100",
+       "stages.back_office.queue.capacity=5", "seed=99"});
+  for (const auto& line : messages(loaded)) FAIL_CHECK(line);
+  REQUIRE(loaded.scenario.has_value());
+  const auto& s = *loaded.scenario;
+  CHECK(s.pools[1].staffing == std::vector<int>{6});
+  CHECK(s.stages[0].service.mean() == 360.0);
+  CHECK(s.customers[0].arrivals.per_interval[3] == 100.0);
+  CHECK(s.stages[1].queue_capacity == 5);
+  CHECK(s.seed == 99);
+}
+
+TEST_CASE("a bad --set value is reported against the --set, with the same message as in a file") {
+  const auto loaded = io::load_scenario_file(source("scenarios/retail_support.yaml"),
+                                             {"pools.tier2.agents=many", "stages.agent.service.mean=5 minutes", "nokey"});
+  CHECK_FALSE(loaded.scenario.has_value());
+  const auto lines = messages(loaded);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "--set nokey: expected key.path=value, e.g. pools.tier1.agents=12");
+  CHECK(lines[1] == "--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number of agents; got \"many\"");
+  CHECK(lines[2] == "--set stages.agent.service.mean=5 minutes: stages.agent.service.mean: expected a duration such as "
+                    "20s, 4.5min or 2h; got \"5 minutes\"");
+}
+
+TEST_CASE("a missing file is an input error, not a crash") {
+  const auto loaded = io::load_scenario_file("/nonexistent/capsim.yaml");
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].format() == "/nonexistent/capsim.yaml: cannot read the file; expected a readable scenario YAML file");
+}
+
+TEST_CASE("empirical distributions read a list or a CSV file beside the scenario") {
+  const auto dir = std::filesystem::temp_directory_path() / "capsim_loader_test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream csv(dir / "aht.csv");
+    csv << "seconds\n30\n45\n2min\n";
+  }
+  const std::string text = R"(
+horizon: {length: 1h}
+customers: {c: {arrivals: {rate: 10/h}, entry: s}}
+pools: {p: {agents: 1}}
+stages:
+  s: {service: {dist: empirical, file: aht.csv}, pools: [p], next: {t: 1}}
+  t: {service: {dist: empirical, values: [10s, 20s]}, pools: [p]}
+)";
+  const auto loaded = io::load_scenario_text(text, "inline.yaml", {}, dir.string());
+  for (const auto& line : messages(loaded)) FAIL_CHECK(line);
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(loaded.scenario->stages[0].service.mean() == doctest::Approx((30 + 45 + 120) / 3.0));
+  CHECK(loaded.scenario->stages[1].service.mean() == 15.0);
+  std::filesystem::remove_all(dir);
+}

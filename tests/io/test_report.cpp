@@ -1,0 +1,86 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "models/compiled_model.h"
+#include "models/experiment.h"
+#include "models/io/report.h"
+#include "models/io/scenario_loader.h"
+
+using namespace capsim;
+
+namespace {
+
+struct Fixture {
+  model::CompiledModel model;
+  model::ExperimentResult result;
+};
+
+Fixture run_retail() {
+  auto loaded = io::load_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/retail_support.yaml", {"replications=3"});
+  REQUIRE(loaded.scenario.has_value());
+  auto compiled = model::compile(*loaded.scenario);
+  auto result = model::run_experiment(compiled, 1);
+  return {std::move(compiled), std::move(result)};
+}
+
+}  // namespace
+
+TEST_CASE("JSON carries the documented contract") {
+  const auto f = run_retail();
+  std::ostringstream out;
+  io::write_json(out, f.model, f.result, {1, 0.5});
+  const auto json = nlohmann::json::parse(out.str());
+  CHECK(json["scenario"] == "Retail support, weekday");
+  CHECK(json["replications"] == 3);
+  CHECK(json["seed"] == 7);
+  for (const char* kpi : {"offered", "served", "abandoned", "blocked", "abandon_rate", "block_rate", "p_wait", "wait_mean",
+                          "wait_p50", "wait_p90", "wait_p95", "wait_p99", "sojourn_mean", "queue_len_mean"}) {
+    INFO(kpi);
+    REQUIRE(json["kpis"].contains(kpi));
+    for (const char* field : {"mean", "sd", "ci95", "p5", "p50", "p95", "min", "max"}) CHECK(json["kpis"][kpi].contains(field));
+    CHECK(json["kpis"][kpi]["ci95"].size() == 2);
+  }
+  CHECK(json["classes"]["voice"]["kpis"].contains("wait_mean"));
+  CHECK(json["pools"]["tier1"]["kpis"].contains("utilization"));
+  CHECK(json["pools"]["tier1"]["kpis"].contains("cost"));
+  CHECK(json["slas"]["answer_20s"].contains("risk"));
+  CHECK(json["slas"]["answer_20s"]["target"] == 0.8);
+  CHECK(json["intervals"].size() == 24);
+  CHECK(json["intervals"][0]["start"] == "08:00");
+  CHECK(json["intervals"][0]["kpis"].contains("service_level.answer_20s"));
+  CHECK(json["run"]["events"].get<std::uint64_t>() == f.result.events);
+  CHECK(json["run"]["events_per_second"].get<double>() == doctest::Approx(f.result.events / 0.5));
+  // Fractions are in [0, 1], durations in seconds.
+  const double sl = json["slas"]["answer_20s"]["mean"];
+  CHECK(sl >= 0.0);
+  CHECK(sl <= 1.0);
+}
+
+TEST_CASE("CSV writes one tidy row per scope and KPI") {
+  const auto f = run_retail();
+  std::ostringstream out;
+  io::write_csv(out, f.model, f.result);
+  std::istringstream in(out.str());
+  std::string header;
+  std::getline(in, header);
+  CHECK(header == "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max");
+  std::size_t rows = 0;
+  bool seen_sla = false;
+  for (std::string line; std::getline(in, line); ++rows) {
+    CHECK(std::count(line.begin(), line.end(), ',') >= 12);
+    seen_sla = seen_sla || line.rfind("sla,answer_20s,attained,", 0) == 0;
+  }
+  CHECK(rows == f.result.layout.size());
+  CHECK(seen_sla);
+}
+
+TEST_CASE("the table names the scenario and every SLA") {
+  const auto f = run_retail();
+  std::ostringstream out;
+  io::write_table(out, f.model, f.result, {1, 0.1});
+  CHECK(out.str().find("Retail support, weekday") != std::string::npos);
+  CHECK(out.str().find("answer_20s") != std::string::npos);
+  CHECK(out.str().find("tier2") != std::string::npos);
+}

@@ -1,0 +1,84 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "sim/event_queue.h"
+#include "sim/random.h"
+#include "sim/simulator.h"
+
+using capsim::sim::Event;
+using capsim::sim::EventQueue;
+using capsim::sim::Time;
+
+TEST_CASE("events come out in time order") {
+  EventQueue queue;
+  capsim::sim::RandomStream rng(1);
+  std::vector<Time> times;
+  for (int i = 0; i < 5000; ++i) {
+    const auto t = static_cast<Time>(rng() % 100000);
+    times.push_back(t);
+    queue.schedule(t, 0, 0, static_cast<std::uint32_t>(i));
+  }
+  std::sort(times.begin(), times.end());
+  for (const Time expected : times) CHECK(queue.pop().time == expected);
+  CHECK(queue.empty());
+}
+
+TEST_CASE("ties within a tick are delivered by rank, then FIFO") {
+  EventQueue queue;
+  queue.schedule(10, 3, 7, 1);
+  queue.schedule(10, 1, 7, 2);
+  queue.schedule(10, 3, 7, 3);
+  queue.schedule(5, 9, 7, 4);
+  queue.schedule(10, 1, 7, 5);
+  std::vector<std::uint32_t> order;
+  while (!queue.empty()) order.push_back(queue.pop().subject);
+  CHECK(order == std::vector<std::uint32_t>{4, 2, 5, 1, 3});
+}
+
+TEST_CASE("the event record packs rank, sequence and kind without mixing them") {
+  const auto order = Event::pack(200, 123456789, 42);
+  const Event event{0, order, 0, 0};
+  CHECK(event.rank() == 200);
+  CHECK(event.seq() == 123456789);
+  CHECK(event.kind() == 42);
+}
+
+TEST_CASE("interleaved schedule and pop keep the heap ordered (hold model)") {
+  EventQueue queue;
+  capsim::sim::RandomStream rng(7);
+  for (int i = 0; i < 1000; ++i) queue.schedule(static_cast<Time>(rng() % 1000), 0, 0, 0);
+  Time last = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const Event e = queue.pop();
+    CHECK_GE(e.time, last);
+    last = e.time;
+    queue.schedule(e.time + static_cast<Time>(rng() % 1000), static_cast<std::uint8_t>(rng() % 4), 0, 0);
+  }
+  CHECK(queue.size() == 1000);
+}
+
+TEST_CASE("clear forgets events and restarts the sequence") {
+  EventQueue queue;
+  queue.schedule(1, 0, 0, 0);
+  queue.clear();
+  CHECK(queue.empty());
+  CHECK(queue.scheduled_count() == 0);
+}
+
+namespace {
+struct CountingModel {
+  std::vector<Time> seen;
+  void handle(const Event& e) { seen.push_back(e.time); }
+};
+}  // namespace
+
+TEST_CASE("run_until treats the horizon as inclusive and leaves later events pending") {
+  EventQueue queue;
+  for (const Time t : {5, 10, 10, 11}) queue.schedule(t, 0, 0, 0);
+  CountingModel model;
+  CHECK(capsim::sim::run_until(model, queue, 10) == 3);
+  CHECK(model.seen == std::vector<Time>{5, 10, 10});
+  CHECK(queue.size() == 1);
+}

@@ -1,0 +1,98 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "sim/random.h"
+#include "sim/statistics.h"
+#include "sim/summary.h"
+
+using namespace capsim::sim;
+
+TEST_CASE("running statistics match the two-pass formulas and merge exactly") {
+  RandomStream rng(3);
+  std::vector<double> xs;
+  RunningStats all, left, right;
+  for (int i = 0; i < 1000; ++i) {
+    const double x = rng.uniform01() * 100;
+    xs.push_back(x);
+    all.add(x);
+    (i < 400 ? left : right).add(x);
+  }
+  double mean = 0;
+  for (double x : xs) mean += x;
+  mean /= xs.size();
+  double ss = 0;
+  for (double x : xs) ss += (x - mean) * (x - mean);
+  CHECK(all.mean() == doctest::Approx(mean).epsilon(1e-12));
+  CHECK(all.variance() == doctest::Approx(ss / (xs.size() - 1)).epsilon(1e-10));
+  left.merge(right);
+  CHECK(left.count() == 1000);
+  CHECK(left.mean() == doctest::Approx(all.mean()).epsilon(1e-12));
+  CHECK(left.variance() == doctest::Approx(all.variance()).epsilon(1e-10));
+  CHECK(left.min() == *std::min_element(xs.begin(), xs.end()));
+  CHECK(left.max() == *std::max_element(xs.begin(), xs.end()));
+}
+
+TEST_CASE("an empty accumulator reports NaN, not zero") {
+  RunningStats s;
+  CHECK(std::isnan(s.mean()));
+  CHECK(std::isnan(Histogram().quantile(0.5)));
+}
+
+TEST_CASE("time-weighted level integrates a step function") {
+  TimeWeighted level;
+  level.set(0, 2);
+  level.set(10, 5);
+  level.add(20, -1);
+  level.advance(30);
+  CHECK(level.area() == 2 * 10 + 5 * 10 + 4 * 10);
+}
+
+TEST_CASE("histogram is exact below 128 ticks and within 1.6% above") {
+  Histogram h;
+  for (int v = 0; v < 100; ++v) h.add(v);
+  CHECK(h.quantile(0.5) == 49);
+  CHECK(h.quantile(1.0) == 99);
+  RandomStream rng(5);
+  Histogram wide;
+  std::vector<Time> values;
+  for (int i = 0; i < 100000; ++i) {
+    const auto v = static_cast<Time>(std::exp(rng.uniform01() * 30));
+    values.push_back(v);
+    wide.add(v);
+  }
+  std::sort(values.begin(), values.end());
+  for (const double q : {0.1, 0.5, 0.9, 0.99}) {
+    const double exact = static_cast<double>(values[static_cast<std::size_t>(std::ceil(q * values.size())) - 1]);
+    CHECK(std::abs(wide.quantile(q) - exact) <= 0.016 * exact + 1);
+  }
+  for (int b = 0; b < Histogram::kBuckets - 1; ++b)
+    REQUIRE(Histogram::bucket_lower(b) + Histogram::bucket_width(b) == Histogram::bucket_lower(b + 1));
+  CHECK(Histogram::bucket_of(static_cast<Time>(Histogram::bucket_lower(500))) == 500);
+}
+
+TEST_CASE("summary gives a Student-t interval and order statistics") {
+  const std::vector<double> xs{1, 2, 3, 4, 5};
+  const Summary s = summarize(xs);
+  CHECK(s.n == 5);
+  CHECK(s.mean == 3);
+  CHECK(s.sd == doctest::Approx(std::sqrt(2.5)));
+  // t(0.975, 4) = 2.7764451
+  CHECK(s.ci_high - s.mean == doctest::Approx(2.7764451 * std::sqrt(2.5) / std::sqrt(5.0)).epsilon(1e-6));
+  CHECK(s.p50 == 3);
+  CHECK(s.p5 == doctest::Approx(1.2));
+  CHECK(s.min == 1);
+  CHECK(s.max == 5);
+}
+
+TEST_CASE("summary leaves NaN values out and says how many it used") {
+  const double nan = std::nan("");
+  const std::vector<double> xs{nan, 4, nan, 6};
+  const Summary s = summarize(xs);
+  CHECK(s.n == 2);
+  CHECK(s.mean == 5);
+  CHECK(std::isnan(summarize(std::vector<double>{nan}).mean));
+  CHECK(std::isnan(summarize(std::vector<double>{7}).sd));
+}
