@@ -37,6 +37,8 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   interval_sla_counts_.resize(static_cast<std::size_t>(model.intervals) * model.slas.size());
   interval_busy_mark_.assign(pools_.size(), 0.0);
   interval_present_mark_.assign(pools_.size(), 0.0);
+  for (int k = 1; k <= model.intervals; ++k)
+    interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks)));
   customers_.reserve(1024);
   free_slots_.reserve(1024);
 
@@ -63,7 +65,7 @@ ReplicationResult ServiceSystem::run() {
   if (model_.warmup_ticks > 0)
     events_.schedule(model_.warmup_ticks, kRank[1], static_cast<std::uint8_t>(EventKind::warmup_end), 0);
   for (std::size_t c = 0; c < model_.classes.size(); ++c)
-    schedule_next_arrival(static_cast<std::uint32_t>(c), 0);
+    schedule_next_arrival(static_cast<std::uint32_t>(c));
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
   sim::run_until(*this, events_, horizon);
@@ -98,20 +100,18 @@ void ServiceSystem::handle(const sim::Event& event) {
 // Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
 // a unit exponential is spent across intervals at each interval's rate (Cinlar's method),
 // which is exact, unlike sampling at the rate found at the current instant.
-void ServiceSystem::schedule_next_arrival(std::uint32_t klass, sim::Time from) {
-  const auto& rates = model_.classes[klass].rate_per_tick;
+void ServiceSystem::schedule_next_arrival(std::uint32_t klass) {
+  const double* const rates = model_.classes[klass].rate_per_tick.data();
   const boost::random::exponential_distribution<double> unit_exponential(1.0);
   double budget = unit_exponential(arrival_streams_[klass]);
-  double t = static_cast<double>(from);
-  auto interval = static_cast<int>(std::min<sim::Time>(from / model_.interval_ticks, model_.intervals - 1));
-  while (interval < model_.intervals) {
-    const double end = static_cast<double>(
-        std::min(model_.interval_ticks * (interval + 1), model_.length_ticks));
-    const double rate = rates[static_cast<std::size_t>(interval)];
+  double t = static_cast<double>(now_);
+  for (auto interval = static_cast<std::size_t>(current_interval_); interval < interval_end_.size(); ++interval) {
+    const double end = interval_end_[interval];
+    const double rate = rates[interval];
     if (rate > 0.0) {
       const double candidate = t + budget / rate;
       if (candidate < end) {
-        const auto at = static_cast<sim::Time>(std::llround(candidate));
+        const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
         if (at >= model_.length_ticks) return;
         events_.schedule(at, kRank[4], static_cast<std::uint8_t>(EventKind::arrival), klass);
         return;
@@ -119,7 +119,6 @@ void ServiceSystem::schedule_next_arrival(std::uint32_t klass, sim::Time from) {
       budget -= rate * (end - t);
     }
     t = end;
-    ++interval;
   }
 }
 
@@ -143,7 +142,7 @@ void ServiceSystem::on_arrival(std::uint32_t klass) {
   ++events_handled_;
   ++arrived_total_;
   ++in_system_;
-  schedule_next_arrival(klass, now_);
+  schedule_next_arrival(klass);
 
   const std::uint32_t id = allocate_customer();
   Customer& customer = customers_[id];
@@ -154,8 +153,11 @@ void ServiceSystem::on_arrival(std::uint32_t klass) {
   customer.answered = false;
   customer.waited_ticks = customer.served_ticks = 0;
   customer.counted = now_ >= model_.warmup_ticks;
-  customer.interval = static_cast<std::uint16_t>(
-      std::min<sim::Time>(now_ / model_.interval_ticks, model_.intervals - 1));
+  // Boundaries rank before arrivals at the same tick, so current_interval_ is this
+  // arrival's interval (no division per arrival).
+  CAPSIM_ASSERT(current_interval_ == std::min<sim::Time>(now_ / model_.interval_ticks, model_.intervals - 1),
+                "interval bookkeeping out of step with the clock");
+  customer.interval = static_cast<std::uint16_t>(current_interval_);
   if (customer.counted) {
     ++class_stats_[klass].offered;
     ++interval_stats_[customer.interval].offered;
@@ -169,6 +171,7 @@ void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
   StageState& state = stages_[stage_index];
   customer.stage = stage_index;
   customer.stage_entry = now_;
+  customer.entry_visit = !customer.answered && stage_index == model_.classes[customer.klass].entry;
   const std::size_t stream = customer.klass * model_.stages.size() + stage_index;
   // Draw every requirement on entry, waiting or not, so that scenario variants consume each
   // stream identically (common random numbers).
@@ -191,15 +194,14 @@ void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
       ++state.blocked;
       ClassStats& stats = class_stats_[customer.klass];
       ++stats.blocked;
-      if (stage_index == model_.classes[customer.klass].entry && !customer.answered) ++stats.blocked_at_entry;
+      if (customer.entry_visit) ++stats.blocked_at_entry;
       record_queue_outcome(customer, false, 0);
     }
     release_customer(id);
     return;
   }
   enqueue(id);
-  if (customer.counted && stage_index == model_.classes[customer.klass].entry && !customer.answered)
-    ++class_stats_[customer.klass].waited_at_entry;
+  if (customer.counted && customer.entry_visit) ++class_stats_[customer.klass].waited_at_entry;
   if (can_abandon)
     events_.schedule(now_ + patience_ticks, kRank[3], static_cast<std::uint8_t>(EventKind::abandon), id,
                      customer.generation);
@@ -241,7 +243,7 @@ void ServiceSystem::start_service(std::uint32_t id, std::uint16_t pool) {
   customer.waited_ticks += wait;
   customer.served_ticks += customer.service_ticks;
   if (customer.counted) record_queue_outcome(customer, true, wait);
-  customer.answered = customer.answered || customer.stage == model_.classes[customer.klass].entry;
+  customer.answered = customer.answered || customer.entry_visit;
   set_busy(pool, pools_[pool].busy + 1);
   events_.schedule(now_ + customer.service_ticks, kRank[2],
                    static_cast<std::uint8_t>(EventKind::service_end), id);
@@ -254,7 +256,7 @@ void ServiceSystem::record_queue_outcome(const Customer& customer, bool answered
   StageState& state = stages_[customer.stage];
   const double wait_seconds = sim::seconds_from_ticks(wait);
   if (answered) state.wait_seconds.add(wait_seconds);
-  if (answered && !customer.answered && customer.stage == model_.classes[customer.klass].entry) {
+  if (answered && customer.entry_visit) {
     ClassStats& stats = class_stats_[customer.klass];
     ++stats.answered;
     stats.wait_seconds.add(wait_seconds);
@@ -410,7 +412,9 @@ void ServiceSystem::set_busy(std::uint16_t pool, int busy) {
   PoolState& state = pools_[pool];
   state.busy = busy;
   state.busy_level.set(now_, busy);
-  state.present_level.set(now_, std::max(state.busy, state.staffed));
+  // Agents present = max(busy, staffed) moves with busy only while staffing has dropped.
+  const double present = std::max(state.busy, state.staffed);
+  if (present != state.present_level.level()) state.present_level.set(now_, present);
 }
 
 void ServiceSystem::set_staffed(std::uint16_t pool, int staffed) {

@@ -70,6 +70,7 @@ class ServiceSystem {
     std::uint8_t level = 0;
     bool counted = false;   // arrived inside the statistics window
     bool answered = false;  // has been answered at its entry stage
+    bool entry_visit = false;  // in its entry stage, not yet answered: the visit ASA judges
   };
 
   struct Queue {  // one FIFO list per priority level
@@ -116,7 +117,7 @@ class ServiceSystem {
   void on_warmup_end();
 
   // Steps.
-  void schedule_next_arrival(std::uint32_t klass, sim::Time from);
+  void schedule_next_arrival(std::uint32_t klass);  // from now_, in current_interval_
   void enter_stage(std::uint32_t customer, std::uint16_t stage);
   void start_service(std::uint32_t customer, std::uint16_t pool);
   void finish_journey(std::uint32_t customer);
@@ -139,6 +140,7 @@ class ServiceSystem {
   std::uint64_t next_queue_seq_ = 0;
   std::uint64_t events_handled_ = 0, stale_timers_ = 0;
 
+  std::vector<double> interval_end_;  // tick at which each interval ends (the last at length)
   std::vector<Customer> customers_;
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t in_system_ = 0;

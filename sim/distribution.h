@@ -66,8 +66,18 @@ class Distribution {
   double cv() const noexcept;
   std::string describe() const;
 
+  // The exponential, by far the commonest family, is tested first so that the call inlines
+  // into the event handlers; the others go through the out-of-line switch.
   template <class Engine>
   double sample(Engine& engine) const {
+    if (family_ == Family::exponential) [[likely]]
+      return exponential_(engine);
+    return sample_other(engine);
+  }
+
+ private:
+  template <class Engine>
+  double sample_other(Engine& engine) const {
     switch (family_) {
       case Family::exponential:
         return exponential_(engine);
@@ -107,7 +117,6 @@ class Distribution {
     return 0.0;
   }
 
- private:
   explicit Distribution(Family family) : family_(family) {}
 
   Family family_;

@@ -69,9 +69,13 @@ class EventQueue {
       const std::size_t first_child = index * kArity + 1;
       if (first_child >= size) break;
       std::size_t best = first_child;
-      const std::size_t end = first_child + kArity < size ? first_child + kArity : size;
-      for (std::size_t child = first_child + 1; child < end; ++child) {
-        if (precedes(heap_[child], heap_[best])) best = child;
+      if (first_child + kArity <= size) {  // the common case: four children, unrolled
+        if (precedes(heap_[first_child + 1], heap_[best])) best = first_child + 1;
+        if (precedes(heap_[first_child + 2], heap_[best])) best = first_child + 2;
+        if (precedes(heap_[first_child + 3], heap_[best])) best = first_child + 3;
+      } else {
+        for (std::size_t child = first_child + 1; child < size; ++child)
+          if (precedes(heap_[child], heap_[best])) best = child;
       }
       if (!precedes(heap_[best], moving)) break;
       heap_[index] = heap_[best];

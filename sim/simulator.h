@@ -16,7 +16,7 @@ namespace capsim::sim {
 template <class Model>
 std::uint64_t run_until(Model& model, EventQueue& queue, Time horizon) {
   std::uint64_t delivered = 0;
-  Time last = 0;
+  [[maybe_unused]] Time last = 0;  // read only by the checks-build assertion
   while (!queue.empty() && queue.top().time <= horizon) {
     const Event event = queue.pop();
     CAPSIM_ASSERT(event.time >= last, "clock went backwards to tick " +

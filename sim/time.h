@@ -3,7 +3,6 @@
 // appear only at the edges (sampling, reporting). int64 microseconds span ~292,000 years.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -20,7 +19,8 @@ inline Time ticks_from_seconds(double seconds) noexcept {
   if (!(seconds > 0.0)) return 0;
   const double ticks = seconds * static_cast<double>(kTicksPerSecond);
   if (ticks >= static_cast<double>(kTimeMax)) return kTimeMax;
-  return static_cast<Time>(std::llround(ticks));
+  // ticks > 0 here, so truncating ticks + 0.5 rounds to nearest without a libm call.
+  return static_cast<Time>(ticks + 0.5);
 }
 
 inline constexpr double seconds_from_ticks(Time ticks) noexcept {

@@ -1,0 +1,92 @@
+// The engine end to end against the hand-written baseline (bench/baseline_mmc.h):
+// M/M/c with c = 20, lambda = 18/min, mu = 1/min, 10^6 customers, without and with
+// exponential patience (mean 2 min), and one replication of the default scenario.
+// Counters: events_per_second counts arrivals + service ends + abandonments (stale timers
+// are work but not events); peak_rss_MB is the process's peak resident set so far
+// (engine cases run first so the baseline's buffers do not inflate their reading).
+#include <sys/resource.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "bench/baseline_mmc.h"
+#include "models/compiled_model.h"
+#include "models/io/scenario_loader.h"
+#include "models/kpi_layout.h"
+#include "models/service_system.h"
+
+namespace {
+
+using namespace capsim;
+
+constexpr std::uint64_t kCustomers = 1'000'000;
+// 10^6 customers at 18/min arrive in 55,556 minutes.
+const std::vector<std::string> kMillionCustomers{"horizon.length=55556min", "horizon.warmup=0s", "replications=1"};
+
+double peak_rss_megabytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+model::CompiledModel load(const std::string& relative_path, const std::vector<std::string>& overrides) {
+  const std::string path = std::string(CAPSIM_SOURCE_DIR) + "/" + relative_path;
+  io::LoadResult loaded = io::load_scenario_file(path, overrides);
+  if (!loaded.scenario) throw std::runtime_error("cannot load " + path);
+  return model::compile(*loaded.scenario);
+}
+
+void run_engine(benchmark::State& state, const model::CompiledModel& compiled) {
+  const model::KpiLayout layout(compiled);
+  std::uint64_t events = 0;
+  for (auto _ : state) {
+    const model::ReplicationResult result = model::run_replication(compiled, layout, 0);
+    events += result.events;
+    benchmark::DoNotOptimize(result.values.data());
+  }
+  state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
+  state.counters["peak_rss_MB"] = peak_rss_megabytes();
+}
+
+void BM_EngineMmc(benchmark::State& state) {
+  run_engine(state, load("scenarios/theory/mmc.yaml", kMillionCustomers));
+}
+
+void BM_EngineMmcPatience(benchmark::State& state) {
+  run_engine(state, load("scenarios/theory/mmc_patience.yaml", kMillionCustomers));
+}
+
+void BM_EngineDefaultScenario(benchmark::State& state) {
+  run_engine(state, load("scenarios/contact_center_day.yaml", {}));
+}
+
+void run_baseline(benchmark::State& state, double patience_mean_minutes) {
+  std::uint64_t events = 0;
+  for (auto _ : state) {
+    bench::BaselineMmc baseline(18.0, 1.0, 20, patience_mean_minutes, 7);
+    const bench::BaselineResult result = baseline.run(kCustomers);
+    events += result.events;
+    benchmark::DoNotOptimize(result.total_wait);
+  }
+  state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
+  state.counters["peak_rss_MB"] = peak_rss_megabytes();
+}
+
+void BM_BaselineMmc(benchmark::State& state) { run_baseline(state, 0.0); }
+void BM_BaselineMmcPatience(benchmark::State& state) { run_baseline(state, 2.0); }
+
+BENCHMARK(BM_EngineMmc)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EngineMmcPatience)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EngineDefaultScenario)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BaselineMmc)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BaselineMmcPatience)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
