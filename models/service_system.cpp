@@ -33,7 +33,6 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   pools_.resize(model.pools.size());
   class_stats_.resize(classes);
   interval_stats_.resize(static_cast<std::size_t>(model.intervals));
-  sla_counts_.resize(model.slas.size());
   interval_sla_counts_.resize(static_cast<std::size_t>(model.intervals) * model.slas.size());
   interval_busy_mark_.assign(pools_.size(), 0.0);
   interval_present_mark_.assign(pools_.size(), 0.0);
@@ -266,15 +265,14 @@ void ServiceSystem::record_queue_outcome(const Customer& customer, bool answered
     interval.wait_seconds_sum += wait_seconds;
   }
   const auto& slas = model_.wait_slas[customer.klass * model_.stages.size() + customer.stage];
-  for (const std::uint16_t k : slas) {
-    const bool hit = answered && wait <= model_.slas[k].threshold;
-    SlaCounts& total = sla_counts_[k];
-    SlaCounts& by_interval = interval_sla_counts_[customer.interval * model_.slas.size() + k];
-    ++total.trials;
-    ++by_interval.trials;
-    total.hits += hit;
-    by_interval.hits += hit;
-  }
+  for (const std::uint16_t k : slas) judge_sla(k, customer.interval, answered && wait <= model_.slas[k].threshold);
+}
+
+// One SLA trial, counted in the customer's arrival interval; totals are summed at the end.
+void ServiceSystem::judge_sla(std::uint16_t sla, std::uint16_t interval, bool hit) {
+  SlaCounts& counts = interval_sla_counts_[interval * model_.slas.size() + sla];
+  ++counts.trials;
+  counts.hits += hit;
 }
 
 void ServiceSystem::on_service_end(std::uint32_t id) {
@@ -340,14 +338,8 @@ void ServiceSystem::finish_journey(std::uint32_t id) {
     ++interval_stats_[customer.interval].served;
     const sim::Time sojourn = now_ - customer.arrival;
     stats.sojourn_seconds.add(sim::seconds_from_ticks(sojourn));
-    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) {
-      const bool hit = sojourn <= model_.slas[k].threshold;
-      ++sla_counts_[k].trials;
-      sla_counts_[k].hits += hit;
-      SlaCounts& by_interval = interval_sla_counts_[customer.interval * model_.slas.size() + k];
-      ++by_interval.trials;
-      by_interval.hits += hit;
-    }
+    for (const std::uint16_t k : model_.sojourn_slas[customer.klass])
+      judge_sla(k, customer.interval, sojourn <= model_.slas[k].threshold);
   }
   release_customer(id);
 }
@@ -367,10 +359,7 @@ void ServiceSystem::on_abandon(std::uint32_t id, std::uint32_t generation) {
     ++interval_stats_[customer.interval].abandoned;
     record_queue_outcome(customer, false, now_ - customer.stage_entry);
     // Sojourn SLAs: a customer who gives up did not complete the journey in time.
-    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) {
-      ++sla_counts_[k].trials;
-      ++interval_sla_counts_[customer.interval * model_.slas.size() + k].trials;
-    }
+    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) judge_sla(k, customer.interval, false);
   }
   release_customer(id);
 }
@@ -509,7 +498,12 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_pool(p, PoolKpi::cost)] = ratio(present, window_ticks) * window_hours * model_.pools[p].cost_per_hour;
   }
   for (std::size_t k = 0; k < model_.slas.size(); ++k) {
-    const double attained = ratio(static_cast<double>(sla_counts_[k].hits), static_cast<double>(sla_counts_[k].trials));
+    SlaCounts total;
+    for (std::size_t i = 0; i < interval_stats_.size(); ++i) {
+      total.hits += interval_sla_counts_[i * model_.slas.size() + k].hits;
+      total.trials += interval_sla_counts_[i * model_.slas.size() + k].trials;
+    }
+    const double attained = ratio(static_cast<double>(total.hits), static_cast<double>(total.trials));
     v[layout_.of_sla(k, SlaKpi::attained)] = attained;
     v[layout_.of_sla(k, SlaKpi::met)] = std::isnan(attained) ? kNaN : (attained >= model_.slas[k].target ? 1.0 : 0.0);
   }

@@ -125,6 +125,7 @@ class ServiceSystem {
   void enqueue(std::uint32_t customer);
   void unlink(std::uint32_t customer);
   void record_queue_outcome(const Customer& customer, bool answered, sim::Time wait);
+  void judge_sla(std::uint16_t sla, std::uint16_t interval, bool hit);
   void set_busy(std::uint16_t pool, int busy);
   void set_staffed(std::uint16_t pool, int staffed);
   std::uint32_t allocate_customer();
@@ -149,7 +150,6 @@ class ServiceSystem {
   std::vector<PoolState> pools_;
   std::vector<ClassStats> class_stats_;
   std::vector<IntervalStats> interval_stats_;
-  std::vector<SlaCounts> sla_counts_;
   std::vector<SlaCounts> interval_sla_counts_;  // [interval * slas + sla]
 
   std::vector<sim::RandomStream> arrival_streams_, patience_streams_;

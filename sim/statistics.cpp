@@ -1,5 +1,6 @@
 #include "sim/statistics.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace capsim::sim {
@@ -10,20 +11,20 @@ void RunningStats::merge(const RunningStats& other) noexcept {
     *this = other;
     return;
   }
-  const double n_a = static_cast<double>(count_);
-  const double n_b = static_cast<double>(other.count_);
-  const double n = n_a + n_b;
-  const double delta = other.mean_ - mean_;
-  mean_ += delta * n_b / n;
-  m2_ += other.m2_ + delta * delta * n_a * n_b / n;
+  // Re-express the other's deviations about this shift: x - shift_ = d + offset.
+  const double offset = other.shift_ - shift_;
+  const double n_other = static_cast<double>(other.count_);
+  sum_squares_ += other.sum_squares_ + 2.0 * offset * other.sum_ + n_other * offset * offset;
+  sum_ += other.sum_ + n_other * offset;
   count_ += other.count_;
   if (other.min_ < min_) min_ = other.min_;
   if (other.max_ > max_) max_ = other.max_;
 }
 
 double RunningStats::variance() const noexcept {
-  return count_ > 1 ? m2_ / static_cast<double>(count_ - 1)
-                    : std::numeric_limits<double>::quiet_NaN();
+  if (count_ < 2) return std::numeric_limits<double>::quiet_NaN();
+  const double n = static_cast<double>(count_);
+  return std::max(0.0, (sum_squares_ - sum_ * sum_ / n) / (n - 1.0));
 }
 
 void Histogram::merge(const Histogram& other) noexcept {

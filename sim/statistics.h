@@ -1,5 +1,5 @@
 // Streaming statistics with memory independent of the horizon:
-// - RunningStats: count, mean, variance (Welford), min, max; mergeable (Chan et al.).
+// - RunningStats: count, mean, variance (shifted sums), min, max; mergeable.
 // - TimeWeighted: integral of a piecewise-constant level over time.
 // - Histogram: log-linear buckets over non-negative ticks (exact below 128 ticks, then 64
 //   buckets per octave: relative error under 1.6%), 30 KB, for percentiles.
@@ -17,11 +17,14 @@ namespace capsim::sim {
 
 class RunningStats {
  public:
+  // Shifted-data sums (Chan, Golub & LeVeque 1983): sums of deviations from the first value
+  // keep the precision of Welford's update without its division per observation.
   void add(double x) noexcept {
+    if (count_ == 0) shift_ = x;
     ++count_;
-    const double delta = x - mean_;
-    mean_ += delta / static_cast<double>(count_);
-    m2_ += delta * (x - mean_);
+    const double d = x - shift_;
+    sum_ += d;
+    sum_squares_ += d * d;
     if (x < min_) min_ = x;
     if (x > max_) max_ = x;
   }
@@ -30,7 +33,7 @@ class RunningStats {
   std::uint64_t count() const noexcept { return count_; }
   // NaN when empty: a mean of nothing is undefined, not zero.
   double mean() const noexcept {
-    return count_ ? mean_ : std::numeric_limits<double>::quiet_NaN();
+    return count_ ? shift_ + sum_ / static_cast<double>(count_) : std::numeric_limits<double>::quiet_NaN();
   }
   double variance() const noexcept;  // sample variance (n-1)
   double min() const noexcept { return count_ ? min_ : std::numeric_limits<double>::quiet_NaN(); }
@@ -38,8 +41,9 @@ class RunningStats {
 
  private:
   std::uint64_t count_ = 0;
-  double mean_ = 0.0;
-  double m2_ = 0.0;
+  double shift_ = 0.0;
+  double sum_ = 0.0;          // of (x - shift_)
+  double sum_squares_ = 0.0;  // of (x - shift_)^2
   double min_ = std::numeric_limits<double>::infinity();
   double max_ = -std::numeric_limits<double>::infinity();
 };

@@ -10,6 +10,29 @@
 
 using namespace capsim::sim;
 
+TEST_CASE("running statistics keep their precision far from zero") {
+  // Values 1e9 + [0, 1): naive sums of squares lose every digit of the variance here.
+  RandomStream rng(5);
+  RunningStats all, left, right;
+  std::vector<double> xs;
+  for (int i = 0; i < 10000; ++i) {
+    const double x = 1e9 + rng.uniform01();
+    xs.push_back(x);
+    all.add(x);
+    (i % 3 ? left : right).add(x);
+  }
+  double mean = 0;
+  for (double x : xs) mean += (x - 1e9);
+  mean = 1e9 + mean / xs.size();
+  double ss = 0;
+  for (double x : xs) ss += (x - mean) * (x - mean);
+  CHECK(all.mean() == doctest::Approx(mean).epsilon(1e-15));
+  CHECK(all.variance() == doctest::Approx(ss / (xs.size() - 1)).epsilon(1e-6));
+  CHECK(all.variance() == doctest::Approx(1.0 / 12).epsilon(0.05));
+  left.merge(right);
+  CHECK(left.variance() == doctest::Approx(all.variance()).epsilon(1e-6));
+}
+
 TEST_CASE("running statistics match the two-pass formulas and merge exactly") {
   RandomStream rng(3);
   std::vector<double> xs;

@@ -95,6 +95,7 @@ int run(const ErlangOptions& o) {
   for (const auto& [key, value] : out.items()) {
     std::cout << std::left << std::setw(26) << key;
     if (value.is_number_float()) std::cout << std::setprecision(6) << value.get<double>();
+    else if (value.is_string()) std::cout << value.get<std::string>();
     else std::cout << value.dump();
     std::cout << '\n';
   }
