@@ -7,10 +7,9 @@
 // and a timer for a caller already answered is dropped (the usual lazy cancellation).
 #pragma once
 
+#include <boost/random/exponential_distribution.hpp>
 #include <cstdint>
 #include <vector>
-
-#include <boost/random/exponential_distribution.hpp>
 
 #include "sim/random.h"
 

@@ -4,14 +4,13 @@
 // Counters: events_per_second counts arrivals + service ends + abandonments (stale timers
 // are work but not events); peak_rss_MB is the process's peak resident set so far
 // (engine cases run first so the baseline's buffers do not inflate their reading).
+#include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "bench/baseline_mmc.h"
 #include "models/compiled_model.h"
@@ -53,9 +52,7 @@ void run_engine(benchmark::State& state, const model::CompiledModel& compiled) {
   state.counters["peak_rss_MB"] = peak_rss_megabytes();
 }
 
-void BM_EngineMmc(benchmark::State& state) {
-  run_engine(state, load("scenarios/theory/mmc.yaml", kMillionCustomers));
-}
+void BM_EngineMmc(benchmark::State& state) { run_engine(state, load("scenarios/theory/mmc.yaml", kMillionCustomers)); }
 
 void BM_EngineMmcPatience(benchmark::State& state) {
   run_engine(state, load("scenarios/theory/mmc_patience.yaml", kMillionCustomers));

@@ -2,12 +2,12 @@
 // events; each operation pops the earliest and schedules one at that time plus an
 // exponential increment, so the size stays n. Reported: hold operations per second.
 // Compared with std::priority_queue over the same Event records, the obvious alternative.
+#include <benchmark/benchmark.h>
+
+#include <boost/random/exponential_distribution.hpp>
 #include <cstdint>
 #include <queue>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <boost/random/exponential_distribution.hpp>
 
 #include "sim/event_queue.h"
 #include "sim/random.h"

@@ -56,8 +56,8 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.name = customer.name;
     compiled.patience = customer.patience;
     compiled.priority = customer.priority;
-    compiled.level = static_cast<std::uint8_t>(
-        std::find(priorities.begin(), priorities.end(), customer.priority) - priorities.begin());
+    compiled.level = static_cast<std::uint8_t>(std::find(priorities.begin(), priorities.end(), customer.priority) -
+                                               priorities.begin());
     compiled.entry = stage_index.at(customer.entry);
     for (int i = 0; i < model.intervals; ++i) {
       const double per_second = customer.arrivals.uses_per_interval()
@@ -122,8 +122,8 @@ CompiledModel compile(const Scenario& scenario) {
       if (sla.measure == SlaMeasure::sojourn) {
         model.sojourn_slas[c].push_back(static_cast<std::uint16_t>(k));
       } else {
-        const std::size_t stage = compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage)
-                                                      : model.classes[c].entry;
+        const std::size_t stage =
+            compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage) : model.classes[c].entry;
         model.wait_slas[c * stages + stage].push_back(static_cast<std::uint16_t>(k));
       }
     }

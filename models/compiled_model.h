@@ -32,8 +32,8 @@ struct CompiledStage {
   std::uint32_t capacity = 0;        // waiting places
   bool unlimited = true;
   QueueDiscipline discipline = QueueDiscipline::fifo;
-  std::vector<double> cumulative;    // routing: cumulative probabilities
-  std::vector<std::int32_t> targets; // stage index or kExitIndex, aligned with `cumulative`
+  std::vector<double> cumulative;     // routing: cumulative probabilities
+  std::vector<std::int32_t> targets;  // stage index or kExitIndex, aligned with `cumulative`
   bool abandonment = true;
 };
 
@@ -48,7 +48,7 @@ struct CompiledSla {
   std::string name;
   std::vector<bool> applies_to;  // per class
   SlaMeasure measure = SlaMeasure::wait;
-  std::int32_t stage = -1;       // -1: each class's entry stage
+  std::int32_t stage = -1;  // -1: each class's entry stage
   sim::Time threshold = 0;
   double target = 0.0;
 };

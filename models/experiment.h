@@ -15,8 +15,8 @@ namespace capsim::model {
 struct ExperimentResult {
   KpiLayout layout;
   std::vector<std::vector<double>> replications;  // values per replication, layout order
-  std::vector<sim::Summary> summaries;             // one per layout slot
-  std::uint64_t events = 0;                        // over all replications
+  std::vector<sim::Summary> summaries;            // one per layout slot
+  std::uint64_t events = 0;                       // over all replications
   std::uint64_t seed = 0;
 };
 

@@ -17,8 +17,7 @@ std::string_view scope_kind_name(ScopeKind kind) {
 }
 
 KpiLayout::KpiLayout(const CompiledModel& model) {
-  const auto add_block = [this](ScopeKind scope, std::size_t index, const std::string& name,
-                                const auto& names) {
+  const auto add_block = [this](ScopeKind scope, std::size_t index, const std::string& name, const auto& names) {
     for (const auto kpi : names) slots_.push_back({scope, index, name, std::string(kpi)});
   };
   add_block(ScopeKind::overall, 0, "overall", kClassKpiNames);
@@ -32,8 +31,7 @@ KpiLayout::KpiLayout(const CompiledModel& model) {
   for (std::size_t s = 0; s < model.stages.size(); ++s)
     add_block(ScopeKind::stage, s, model.stages[s].name, kStageKpiNames);
   sla_base_ = slots_.size();
-  for (std::size_t k = 0; k < model.slas.size(); ++k)
-    add_block(ScopeKind::sla, k, model.slas[k].name, kSlaKpiNames);
+  for (std::size_t k = 0; k < model.slas.size(); ++k) add_block(ScopeKind::sla, k, model.slas[k].name, kSlaKpiNames);
   interval_base_ = slots_.size();
   interval_stride_ = kIntervalCount + model.slas.size();
   for (int i = 0; i < model.intervals; ++i) {

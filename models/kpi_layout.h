@@ -19,31 +19,44 @@ std::string_view scope_kind_name(ScopeKind kind);
 
 // Overall and per class.
 enum class ClassKpi {
-  offered, answered, served, abandoned, blocked, unfinished, abandon_rate, block_rate, p_wait,
-  wait_mean, wait_p50, wait_p90, wait_p95, wait_p99, sojourn_mean, queue_len_mean, count_
+  offered,
+  answered,
+  served,
+  abandoned,
+  blocked,
+  unfinished,
+  abandon_rate,
+  block_rate,
+  p_wait,
+  wait_mean,
+  wait_p50,
+  wait_p90,
+  wait_p95,
+  wait_p99,
+  sojourn_mean,
+  queue_len_mean,
+  count_
 };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(ClassKpi::count_)>
-    kClassKpiNames{"offered", "answered", "served", "abandoned", "blocked", "unfinished",
-                   "abandon_rate", "block_rate", "p_wait", "wait_mean", "wait_p50", "wait_p90",
-                   "wait_p95", "wait_p99", "sojourn_mean", "queue_len_mean"};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(ClassKpi::count_)> kClassKpiNames{
+    "offered", "answered",  "served",   "abandoned", "blocked",  "unfinished", "abandon_rate", "block_rate",
+    "p_wait",  "wait_mean", "wait_p50", "wait_p90",  "wait_p95", "wait_p99",   "sojourn_mean", "queue_len_mean"};
 
 enum class PoolKpi { staffed_mean, utilization, cost, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(PoolKpi::count_)>
-    kPoolKpiNames{"staffed_mean", "utilization", "cost"};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(PoolKpi::count_)> kPoolKpiNames{
+    "staffed_mean", "utilization", "cost"};
 
 enum class StageKpi { offered, served, abandoned, blocked, wait_mean, queue_len_mean, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(StageKpi::count_)>
-    kStageKpiNames{"offered", "served", "abandoned", "blocked", "wait_mean", "queue_len_mean"};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(StageKpi::count_)> kStageKpiNames{
+    "offered", "served", "abandoned", "blocked", "wait_mean", "queue_len_mean"};
 
 // `met` is 1 when the replication reached the target; risk = 1 - mean(met).
 enum class SlaKpi { attained, met, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(SlaKpi::count_)>
-    kSlaKpiNames{"attained", "met"};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(SlaKpi::count_)> kSlaKpiNames{"attained", "met"};
 
 // Per interval; followed by one "service_level.<sla>" per SLA.
 enum class IntervalKpi { offered, served, abandoned, asa, staffed, utilization, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(IntervalKpi::count_)>
-    kIntervalKpiNames{"offered", "served", "abandoned", "asa", "staffed", "utilization"};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(IntervalKpi::count_)> kIntervalKpiNames{
+    "offered", "served", "abandoned", "asa", "staffed", "utilization"};
 
 struct KpiSlot {
   ScopeKind scope;
@@ -60,12 +73,24 @@ class KpiLayout {
   std::size_t size() const { return slots_.size(); }
 
   std::size_t overall(ClassKpi kpi) const { return static_cast<std::size_t>(kpi); }
-  std::size_t of_class(std::size_t c, ClassKpi kpi) const { return class_base_ + c * kClassCount + static_cast<std::size_t>(kpi); }
-  std::size_t of_pool(std::size_t p, PoolKpi kpi) const { return pool_base_ + p * kPoolCount + static_cast<std::size_t>(kpi); }
-  std::size_t of_stage(std::size_t s, StageKpi kpi) const { return stage_base_ + s * kStageCount + static_cast<std::size_t>(kpi); }
-  std::size_t of_sla(std::size_t k, SlaKpi kpi) const { return sla_base_ + k * kSlaCount + static_cast<std::size_t>(kpi); }
-  std::size_t of_interval(std::size_t i, IntervalKpi kpi) const { return interval_base_ + i * interval_stride_ + static_cast<std::size_t>(kpi); }
-  std::size_t of_interval_sla(std::size_t i, std::size_t k) const { return interval_base_ + i * interval_stride_ + kIntervalCount + k; }
+  std::size_t of_class(std::size_t c, ClassKpi kpi) const {
+    return class_base_ + c * kClassCount + static_cast<std::size_t>(kpi);
+  }
+  std::size_t of_pool(std::size_t p, PoolKpi kpi) const {
+    return pool_base_ + p * kPoolCount + static_cast<std::size_t>(kpi);
+  }
+  std::size_t of_stage(std::size_t s, StageKpi kpi) const {
+    return stage_base_ + s * kStageCount + static_cast<std::size_t>(kpi);
+  }
+  std::size_t of_sla(std::size_t k, SlaKpi kpi) const {
+    return sla_base_ + k * kSlaCount + static_cast<std::size_t>(kpi);
+  }
+  std::size_t of_interval(std::size_t i, IntervalKpi kpi) const {
+    return interval_base_ + i * interval_stride_ + static_cast<std::size_t>(kpi);
+  }
+  std::size_t of_interval_sla(std::size_t i, std::size_t k) const {
+    return interval_base_ + i * interval_stride_ + kIntervalCount + k;
+  }
 
   // Index of (scope kind, scope name, kpi name), or size() when absent.
   std::size_t find(ScopeKind scope, std::string_view scope_name, std::string_view kpi) const;

@@ -1,11 +1,10 @@
 #include "models/queueing_theory.h"
 
 #include <algorithm>
+#include <boost/math/distributions/poisson.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-
-#include <boost/math/distributions/poisson.hpp>
 
 namespace capsim::model {
 
@@ -43,9 +42,8 @@ ErlangCResult erlang_c_metrics(int agents, double arrival_rate, double service_r
   return r;
 }
 
-BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double service_rate,
-                                  double abandonment_rate, std::optional<int> queue_capacity,
-                                  double threshold) {
+BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double service_rate, double abandonment_rate,
+                                  std::optional<int> queue_capacity, double threshold) {
   if (agents < 0 || arrival_rate <= 0 || service_rate <= 0 || abandonment_rate < 0)
     throw std::invalid_argument("mmck_abandonment: bad arguments");
   const double c_mu = agents * service_rate;
@@ -121,7 +119,8 @@ BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double servic
     // the arrival's initial position and its probability of being served.
     std::vector<double> mass(static_cast<std::size_t>(max_position) + 1, 0.0);
     for (int j = 1; j <= max_position; ++j)
-      mass[static_cast<std::size_t>(j)] = p[static_cast<std::size_t>(agents + j - 1)] * served_prob[static_cast<std::size_t>(j)];
+      mass[static_cast<std::size_t>(j)] =
+          p[static_cast<std::size_t>(agents + j - 1)] * served_prob[static_cast<std::size_t>(j)];
     double absorbed = 0.0, cdf = 0.0;
     const int k_max = static_cast<int>(lt + 12.0 * std::sqrt(lt + 1.0) + max_position + 20.0);
     for (int k = 0; k <= k_max; ++k) {
@@ -145,14 +144,15 @@ BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double servic
   return r;
 }
 
-std::optional<int> agents_for_service_level(double arrival_rate, double service_rate, double threshold,
-                                            double target, double abandonment_rate, int max_agents) {
+std::optional<int> agents_for_service_level(double arrival_rate, double service_rate, double threshold, double target,
+                                            double abandonment_rate, int max_agents) {
   const double load = arrival_rate / service_rate;
   int agents = abandonment_rate > 0.0 ? 1 : static_cast<int>(std::floor(load)) + 1;
   for (; agents <= max_agents; ++agents) {
     const double level =
         abandonment_rate > 0.0
-            ? mmck_abandonment(agents, arrival_rate, service_rate, abandonment_rate, std::nullopt, threshold).service_level
+            ? mmck_abandonment(agents, arrival_rate, service_rate, abandonment_rate, std::nullopt, threshold)
+                  .service_level
             : erlang_c_metrics(agents, arrival_rate, service_rate, threshold).service_level;
     if (level >= target) return agents;
   }

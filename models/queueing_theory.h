@@ -33,14 +33,13 @@ struct BirthDeathResult {
   double mean_queue = 0;     // time-average number waiting
   double occupancy = 0;      // busy agents / agents
 };
-BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double service_rate,
-                                  double abandonment_rate, std::optional<int> queue_capacity,
-                                  double threshold);
+BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double service_rate, double abandonment_rate,
+                                  std::optional<int> queue_capacity, double threshold);
 
 // Smallest number of agents reaching a target, searched upward from the stable minimum;
 // nullopt if none up to max_agents.
-std::optional<int> agents_for_service_level(double arrival_rate, double service_rate, double threshold,
-                                            double target, double abandonment_rate, int max_agents = 100000);
+std::optional<int> agents_for_service_level(double arrival_rate, double service_rate, double threshold, double target,
+                                            double abandonment_rate, int max_agents = 100000);
 std::optional<int> agents_for_blocking(double load, double target_blocking, int max_agents = 100000);
 
 // M/G/1 mean queue wait, Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)).

@@ -58,11 +58,11 @@ struct Route {
 struct Stage {
   std::string name;
   sim::Distribution service;
-  std::vector<std::string> pools;       // in order of preference
-  std::optional<int> queue_capacity;    // waiting places; absent = unlimited
+  std::vector<std::string> pools;     // in order of preference
+  std::optional<int> queue_capacity;  // waiting places; absent = unlimited
   QueueDiscipline discipline = QueueDiscipline::fifo;
-  std::vector<Route> next;              // empty = exit with probability 1
-  bool abandonment = true;              // waiting customers may run out of patience here
+  std::vector<Route> next;  // empty = exit with probability 1
+  bool abandonment = true;  // waiting customers may run out of patience here
 };
 
 enum class SlaMeasure { wait, sojourn };

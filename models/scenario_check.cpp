@@ -1,12 +1,11 @@
 #include "models/scenario_check.h"
 
-#include <cmath>
-#include <map>
-#include <sstream>
-
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
+#include <cmath>
+#include <map>
+#include <sstream>
 
 namespace capsim::model {
 namespace {
@@ -18,8 +17,7 @@ std::vector<bool> reachable_from(const Graph& graph, std::size_t source) {
   std::vector<boost::default_color_type> colors(boost::num_vertices(graph), boost::white_color);
   boost::breadth_first_search(
       graph, boost::vertex(source, graph),
-      boost::color_map(boost::make_iterator_property_map(
-          colors.begin(), boost::get(boost::vertex_index, graph))));
+      boost::color_map(boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, graph))));
   std::vector<bool> reached(colors.size());
   for (std::size_t v = 0; v < colors.size(); ++v) reached[v] = colors[v] != boost::white_color;
   return reached;
@@ -44,8 +42,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   std::map<std::string, std::size_t> pool_index;
   for (std::size_t p = 0; p < scenario.pools.size(); ++p) pool_index[scenario.pools[p].name] = p;
   std::map<std::string, std::size_t> class_index;
-  for (std::size_t c = 0; c < scenario.customers.size(); ++c)
-    class_index[scenario.customers[c].name] = c;
+  for (std::size_t c = 0; c < scenario.customers.size(); ++c) class_index[scenario.customers[c].name] = c;
 
   const auto known_stages = [&] {
     std::string names;
@@ -64,17 +61,16 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     const std::string base = "customers." + customer.name;
     if (!stage_index.count(customer.entry))
       report(base + ".entry", "unknown stage \"" + customer.entry + "\"; expected one of " + known_stages());
-    if (customer.arrivals.uses_per_interval() &&
-        static_cast<int>(customer.arrivals.per_interval.size()) != intervals)
-      report(base + ".arrivals.per_interval",
-             "has " + std::to_string(customer.arrivals.per_interval.size()) +
-                 " values; expected one per interval of the horizon (" + std::to_string(intervals) + ")");
+    if (customer.arrivals.uses_per_interval() && static_cast<int>(customer.arrivals.per_interval.size()) != intervals)
+      report(base + ".arrivals.per_interval", "has " + std::to_string(customer.arrivals.per_interval.size()) +
+                                                  " values; expected one per interval of the horizon (" +
+                                                  std::to_string(intervals) + ")");
   }
   for (const auto& pool : scenario.pools) {
     if (pool.staffing.size() > 1 && static_cast<int>(pool.staffing.size()) != intervals)
-      report("pools." + pool.name + ".staffing",
-             "has " + std::to_string(pool.staffing.size()) +
-                 " values; expected one per interval of the horizon (" + std::to_string(intervals) + ")");
+      report("pools." + pool.name + ".staffing", "has " + std::to_string(pool.staffing.size()) +
+                                                     " values; expected one per interval of the horizon (" +
+                                                     std::to_string(intervals) + ")");
   }
 
   for (const auto& stage : scenario.stages) {
@@ -106,8 +102,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   const std::size_t stage_count = scenario.stages.size();
   const std::size_t source = 0, exit = stage_count + 1;
   RoutingGraph graph(stage_count + 2);
-  for (const auto& customer : scenario.customers)
-    boost::add_edge(source, 1 + stage_index.at(customer.entry), graph);
+  for (const auto& customer : scenario.customers) boost::add_edge(source, 1 + stage_index.at(customer.entry), graph);
   for (std::size_t s = 0; s < stage_count; ++s) {
     const auto& stage = scenario.stages[s];
     if (stage.next.empty()) boost::add_edge(1 + s, exit, graph);

@@ -1,11 +1,10 @@
 #include "models/service_system.h"
 
 #include <algorithm>
+#include <boost/random/exponential_distribution.hpp>
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <boost/random/exponential_distribution.hpp>
 
 #include "sim/assert.h"
 #include "sim/simulator.h"
@@ -15,21 +14,17 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double ratio(double numerator, double denominator) {
-  return denominator > 0.0 ? numerator / denominator : kNaN;
-}
+double ratio(double numerator, double denominator) { return denominator > 0.0 ? numerator / denominator : kNaN; }
 
 }  // namespace
 
-ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout,
-                             std::uint64_t replication)
+ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication)
     : model_(model), layout_(layout), events_(256) {
   const std::size_t classes = model.classes.size(), stages = model.stages.size();
   stages_.resize(stages);
   for (std::size_t s = 0; s < stages; ++s)
-    stages_[s].levels.resize(model.stages[s].discipline == QueueDiscipline::priority
-                                 ? static_cast<std::size_t>(model.priority_levels)
-                                 : 1);
+    stages_[s].levels.resize(
+        model.stages[s].discipline == QueueDiscipline::priority ? static_cast<std::size_t>(model.priority_levels) : 1);
   pools_.resize(model.pools.size());
   class_stats_.resize(classes);
   interval_stats_.resize(static_cast<std::size_t>(model.intervals));
@@ -63,8 +58,7 @@ ReplicationResult ServiceSystem::run() {
   snapshot_window(window_start_);
   if (model_.warmup_ticks > 0)
     events_.schedule(model_.warmup_ticks, kRank[1], static_cast<std::uint8_t>(EventKind::warmup_end), 0);
-  for (std::size_t c = 0; c < model_.classes.size(); ++c)
-    schedule_next_arrival(static_cast<std::uint32_t>(c));
+  for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(static_cast<std::uint32_t>(c));
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
   sim::run_until(*this, events_, horizon);
@@ -78,21 +72,11 @@ ReplicationResult ServiceSystem::run() {
 void ServiceSystem::handle(const sim::Event& event) {
   now_ = event.time;
   switch (static_cast<EventKind>(event.kind())) {
-    case EventKind::arrival:
-      on_arrival(event.subject);
-      break;
-    case EventKind::service_end:
-      on_service_end(event.subject);
-      break;
-    case EventKind::abandon:
-      on_abandon(event.subject, event.generation);
-      break;
-    case EventKind::interval_boundary:
-      on_interval_boundary(event.subject);
-      break;
-    case EventKind::warmup_end:
-      on_warmup_end();
-      break;
+    case EventKind::arrival: on_arrival(event.subject); break;
+    case EventKind::service_end: on_service_end(event.subject); break;
+    case EventKind::abandon: on_abandon(event.subject, event.generation); break;
+    case EventKind::interval_boundary: on_interval_boundary(event.subject); break;
+    case EventKind::warmup_end: on_warmup_end(); break;
   }
 }
 
@@ -214,7 +198,10 @@ void ServiceSystem::enqueue(std::uint32_t id) {
   customer.queue_seq = next_queue_seq_++;
   customer.prev = queue.tail;
   customer.next = kNone;
-  if (queue.tail != kNone) customers_[queue.tail].next = id; else queue.head = id;
+  if (queue.tail != kNone)
+    customers_[queue.tail].next = id;
+  else
+    queue.head = id;
   queue.tail = id;
   ++state.waiting;
   state.queue_length.add(now_, 1.0);
@@ -225,8 +212,14 @@ void ServiceSystem::unlink(std::uint32_t id) {
   Customer& customer = customers_[id];
   StageState& state = stages_[customer.stage];
   Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
-  if (customer.prev != kNone) customers_[customer.prev].next = customer.next; else queue.head = customer.next;
-  if (customer.next != kNone) customers_[customer.next].prev = customer.prev; else queue.tail = customer.prev;
+  if (customer.prev != kNone)
+    customers_[customer.prev].next = customer.next;
+  else
+    queue.head = customer.next;
+  if (customer.next != kNone)
+    customers_[customer.next].prev = customer.prev;
+  else
+    queue.tail = customer.prev;
   customer.prev = customer.next = kNone;
   --state.waiting;
   state.queue_length.add(now_, -1.0);
@@ -244,8 +237,7 @@ void ServiceSystem::start_service(std::uint32_t id, std::uint16_t pool) {
   if (customer.counted) record_queue_outcome(customer, true, wait);
   customer.answered = customer.answered || customer.entry_visit;
   set_busy(pool, pools_[pool].busy + 1);
-  events_.schedule(now_ + customer.service_ticks, kRank[2],
-                   static_cast<std::uint8_t>(EventKind::service_end), id);
+  events_.schedule(now_ + customer.service_ticks, kRank[2], static_cast<std::uint8_t>(EventKind::service_end), id);
 }
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
@@ -535,8 +527,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
   return result;
 }
 
-ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout,
-                                  std::uint64_t replication) {
+ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication) {
   ServiceSystem system(model, layout, replication);
   return system.run();
 }

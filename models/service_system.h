@@ -34,13 +34,12 @@ inline constexpr std::array<std::uint8_t, 5> kRank{
 enum class StreamPurpose : std::uint64_t { arrivals = 1, patience = 2, service = 3, routing = 4 };
 
 struct ReplicationResult {
-  std::vector<double> values;   // in KpiLayout order
-  std::uint64_t events = 0;     // arrivals + service ends + abandonments
+  std::vector<double> values;  // in KpiLayout order
+  std::uint64_t events = 0;    // arrivals + service ends + abandonments
   std::uint64_t stale_timers = 0;
   sim::Time end_time = 0;
   // Invariant counters over all customers (including warm-up), for tests.
-  std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0,
-                in_system_at_end = 0;
+  std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0, in_system_at_end = 0;
   std::uint64_t starts_beyond_staffing = 0;  // service starts while busy >= staffed: must be 0
 };
 
@@ -68,8 +67,8 @@ class ServiceSystem {
     std::uint32_t prev = kNone, next = kNone;
     std::uint16_t klass = 0, stage = 0, pool = 0, interval = 0;
     std::uint8_t level = 0;
-    bool counted = false;   // arrived inside the statistics window
-    bool answered = false;  // has been answered at its entry stage
+    bool counted = false;      // arrived inside the statistics window
+    bool answered = false;     // has been answered at its entry stage
     bool entry_visit = false;  // in its entry stage, not yet answered: the visit ASA judges
   };
 
@@ -166,7 +165,6 @@ class ServiceSystem {
 };
 
 // Runs one replication (convenience over ServiceSystem).
-ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout,
-                                  std::uint64_t replication);
+ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication);
 
 }  // namespace capsim::model

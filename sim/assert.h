@@ -13,14 +13,13 @@ class InternalError : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
-[[noreturn]] void assertion_failed(const char* condition, const std::string& message,
-                                   const char* file, int line);
+[[noreturn]] void assertion_failed(const char* condition, const std::string& message, const char* file, int line);
 
 }  // namespace capsim::sim
 
 #ifdef CAPSIM_CHECKS
-#define CAPSIM_ASSERT(cond, msg)                                                 \
-  do {                                                                           \
+#define CAPSIM_ASSERT(cond, msg)                                                    \
+  do {                                                                              \
     if (!(cond)) ::capsim::sim::assertion_failed(#cond, (msg), __FILE__, __LINE__); \
   } while (false)
 #else

@@ -1,14 +1,13 @@
 #include "sim/distribution.h"
 
 #include <array>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
-
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/special_functions/gamma.hpp>
-#include <boost/math/tools/roots.hpp>
 
 namespace capsim::sim {
 namespace {
@@ -31,13 +30,9 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
 }
 
-void require_positive_mean(double mean) {
-  require(std::isfinite(mean) && mean > 0.0, "mean must be positive");
-}
+void require_positive_mean(double mean) { require(std::isfinite(mean) && mean > 0.0, "mean must be positive"); }
 
-void require_positive_cv(double cv) {
-  require(std::isfinite(cv) && cv > 0.0, "cv must be positive");
-}
+void require_positive_cv(double cv) { require(std::isfinite(cv) && cv > 0.0, "cv must be positive"); }
 
 // Weibull shape k with coefficient of variation cv: cv^2 + 1 = G(1+2/k) / G(1+1/k)^2,
 // decreasing in k; solved by bracketing bisection on log k.
@@ -49,8 +44,7 @@ double weibull_shape_for_cv(double cv) {
     return g2 / (g1 * g1) - 1.0 - cv * cv;
   };
   boost::math::tools::eps_tolerance<double> tolerance(50);
-  const auto [lo, hi] = boost::math::tools::bisect(excess, std::log(0.08), std::log(200.0),
-                                                   tolerance);
+  const auto [lo, hi] = boost::math::tools::bisect(excess, std::log(0.08), std::log(200.0), tolerance);
   return std::exp(0.5 * (lo + hi));
 }
 
@@ -77,9 +71,7 @@ std::string family_names() {
   return names;
 }
 
-double Distribution::cv() const noexcept {
-  return mean_ > 0.0 ? std::sqrt(variance_) / mean_ : 0.0;
-}
+double Distribution::cv() const noexcept { return mean_ > 0.0 ? std::sqrt(variance_) / mean_ : 0.0; }
 
 std::string Distribution::describe() const {
   std::ostringstream out;
@@ -121,8 +113,7 @@ Distribution Distribution::triangular(double min, double mode, double max) {
   Distribution d(Family::triangular);
   d.triangle_ = boost::random::triangle_distribution<double>(min, mode, max);
   d.mean_ = (min + mode + max) / 3.0;
-  d.variance_ =
-      (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0;
+  d.variance_ = (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0;
   return d;
 }
 
@@ -149,8 +140,8 @@ Distribution Distribution::lognormal(double mean, double cv) {
   // mean and sd (the old boost::lognormal_distribution did): s^2 = ln(1 + cv^2),
   // m = ln(mean) - s^2 / 2.
   const double log_variance = std::log1p(cv * cv);
-  d.lognormal_ = boost::random::lognormal_distribution<double>(std::log(mean) - 0.5 * log_variance,
-                                                               std::sqrt(log_variance));
+  d.lognormal_ =
+      boost::random::lognormal_distribution<double>(std::log(mean) - 0.5 * log_variance, std::sqrt(log_variance));
   d.mean_ = mean;
   d.variance_ = mean * mean * cv * cv;
   return d;

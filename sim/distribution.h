@@ -5,12 +5,6 @@
 // Thread-safety: sample() is const and touches only the caller's stream.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
@@ -19,6 +13,11 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <boost/random/weibull_distribution.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace capsim::sim {
 
@@ -79,12 +78,9 @@ class Distribution {
   template <class Engine>
   double sample_other(Engine& engine) const {
     switch (family_) {
-      case Family::exponential:
-        return exponential_(engine);
-      case Family::deterministic:
-        return p0_;
-      case Family::uniform:
-        return uniform_(engine);
+      case Family::exponential: return exponential_(engine);
+      case Family::deterministic: return p0_;
+      case Family::uniform: return uniform_(engine);
       case Family::triangular: {
         auto local = triangle_;  // Boost's operator() is non-const; the copy is a few doubles
         return local(engine);
@@ -105,14 +101,12 @@ class Distribution {
         auto local = gamma_;
         return local(engine);
       }
-      case Family::weibull:
-        return weibull_(engine);
+      case Family::weibull: return weibull_(engine);
       case Family::hyperexponential: {
         const double u = uniform01_(engine);
         return exponential_(engine) * (u < p0_ ? p1_ : p2_);
       }
-      case Family::empirical:
-        return values_[index_(engine)];
+      case Family::empirical: return values_[index_(engine)];
     }
     return 0.0;
   }

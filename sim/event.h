@@ -20,8 +20,7 @@ struct Event {
   static constexpr int kSeqBits = 48;
   static constexpr std::uint64_t kSeqMask = (std::uint64_t{1} << kSeqBits) - 1;
 
-  static constexpr std::uint64_t pack(std::uint8_t rank, std::uint64_t seq,
-                                      std::uint8_t kind) noexcept {
+  static constexpr std::uint64_t pack(std::uint8_t rank, std::uint64_t seq, std::uint8_t kind) noexcept {
     return (std::uint64_t{rank} << 56) | ((seq & kSeqMask) << 8) | kind;
   }
   constexpr std::uint8_t kind() const noexcept { return static_cast<std::uint8_t>(order); }

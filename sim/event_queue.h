@@ -18,8 +18,7 @@ class EventQueue {
  public:
   explicit EventQueue(std::size_t reserve = 256) { heap_.reserve(reserve); }
 
-  void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject,
-                std::uint32_t generation = 0) {
+  void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject, std::uint32_t generation = 0) {
     CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
     CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
     heap_.push_back(Event{time, Event::pack(rank, next_seq_++, kind), subject, generation});

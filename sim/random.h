@@ -24,8 +24,7 @@ inline constexpr std::uint64_t splitmix64_mix(std::uint64_t x) noexcept {
   return x ^ (x >> 31);
 }
 
-inline constexpr std::uint64_t derive_stream_key(std::uint64_t seed, std::uint64_t replication,
-                                                 std::uint64_t purpose,
+inline constexpr std::uint64_t derive_stream_key(std::uint64_t seed, std::uint64_t replication, std::uint64_t purpose,
                                                  std::uint64_t index) noexcept {
   std::uint64_t key = splitmix64_mix(seed);
   key = splitmix64_mix(key ^ replication);
@@ -38,8 +37,7 @@ class RandomStream {
   using result_type = std::uint64_t;
 
   explicit RandomStream(std::uint64_t key = 0) noexcept { reseed(key); }
-  RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t purpose,
-               std::uint64_t index) noexcept {
+  RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t purpose, std::uint64_t index) noexcept {
     reseed(derive_stream_key(seed, replication, purpose, index));
   }
 
@@ -73,9 +71,7 @@ class RandomStream {
   double uniform01() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
  private:
-  static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
-    return (x << k) | (x >> (64 - k));
-  }
+  static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
   std::uint64_t state_[4];
 };
 

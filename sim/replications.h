@@ -39,8 +39,7 @@ auto run_replications(std::size_t count, unsigned threads, Job&& job)
     }
   };
 
-  const unsigned workers =
-      static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, count)));
+  const unsigned workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, count)));
   if (workers == 1) {
     worker();
   } else {

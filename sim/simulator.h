@@ -19,9 +19,8 @@ std::uint64_t run_until(Model& model, EventQueue& queue, Time horizon) {
   [[maybe_unused]] Time last = 0;  // read only by the checks-build assertion
   while (!queue.empty() && queue.top().time <= horizon) {
     const Event event = queue.pop();
-    CAPSIM_ASSERT(event.time >= last, "clock went backwards to tick " +
-                                          std::to_string(event.time) + " from " +
-                                          std::to_string(last));
+    CAPSIM_ASSERT(event.time >= last,
+                  "clock went backwards to tick " + std::to_string(event.time) + " from " + std::to_string(last));
     last = event.time;
     model.handle(event);
     ++delivered;

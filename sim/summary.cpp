@@ -1,11 +1,10 @@
 #include "sim/summary.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <boost/math/distributions/students_t.hpp>
 
 namespace capsim::sim {
 

@@ -13,7 +13,7 @@ struct Diagnostic {
   std::string origin;  // file name, or "--set key=value"
   int line = 0;        // 1-based; 0 when there is no position (whole file, --set)
   int column = 0;
-  std::string path;    // key path, may be empty
+  std::string path;  // key path, may be empty
   std::string message;
 
   std::string format() const;

@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <iomanip>
 #include <limits>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace capsim::io {
 namespace {
@@ -17,9 +16,10 @@ using Json = nlohmann::ordered_json;
 Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
 
 Json summary_json(const sim::Summary& s) {
-  return Json{{"mean", number(s.mean)}, {"sd", number(s.sd)},   {"ci95", Json::array({number(s.ci_low), number(s.ci_high)})},
-              {"p5", number(s.p5)},     {"p50", number(s.p50)}, {"p95", number(s.p95)},
-              {"min", number(s.min)},   {"max", number(s.max)}, {"n", s.n}};
+  return Json{
+      {"mean", number(s.mean)}, {"sd", number(s.sd)},   {"ci95", Json::array({number(s.ci_low), number(s.ci_high)})},
+      {"p5", number(s.p5)},     {"p50", number(s.p50)}, {"p95", number(s.p95)},
+      {"min", number(s.min)},   {"max", number(s.max)}, {"n", s.n}};
 }
 
 // KPIs of one scope as {name: summary}.
@@ -27,7 +27,8 @@ Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::siz
   Json kpis = Json::object();
   const auto& slots = result.layout.slots();
   for (std::size_t i = 0; i < slots.size(); ++i)
-    if (slots[i].scope == scope && slots[i].scope_index == index) kpis[slots[i].kpi] = summary_json(result.summaries[i]);
+    if (slots[i].scope == scope && slots[i].scope_index == index)
+      kpis[slots[i].kpi] = summary_json(result.summaries[i]);
   return kpis;
 }
 
@@ -101,10 +102,11 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
                              {"kpis", scope_json(result, ScopeKind::interval, index)}});
   }
   root["intervals"] = intervals;
-  root["run"] = Json{{"events", result.events},
-                     {"wall_seconds", run.wall_seconds},
-                     {"events_per_second", run.wall_seconds > 0 ? number(result.events / run.wall_seconds) : Json(nullptr)},
-                     {"threads", run.threads}};
+  root["run"] =
+      Json{{"events", result.events},
+           {"wall_seconds", run.wall_seconds},
+           {"events_per_second", run.wall_seconds > 0 ? number(result.events / run.wall_seconds) : Json(nullptr)},
+           {"threads", run.threads}};
   out << root.dump(2) << '\n';
 }
 
@@ -127,14 +129,17 @@ void write_csv(std::ostream& out, const model::CompiledModel&, const model::Expe
     const auto& s = result.summaries[i];
     out << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << slots[i].kpi << ','
         << s.n << ',' << field(s.mean) << ',' << field(s.sd) << ',' << field(s.ci_low) << ',' << field(s.ci_high) << ','
-        << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ',' << field(s.max) << '\n';
+        << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ',' << field(s.max)
+        << '\n';
   }
 }
 
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                  const RunInfo& run) {
   const auto& layout = result.layout;
-  const auto cell = [&](std::size_t slot) { return format(result.summaries[slot].mean, unit_of(layout.slots()[slot].kpi)); };
+  const auto cell = [&](std::size_t slot) {
+    return format(result.summaries[slot].mean, unit_of(layout.slots()[slot].kpi));
+  };
   const auto ci = [&](std::size_t slot) {
     const auto& s = result.summaries[slot];
     const Unit unit = unit_of(layout.slots()[slot].kpi);
@@ -193,14 +198,15 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
           << pad(cell(layout.of_interval(index, K::served)), 8) << pad(cell(layout.of_interval(index, K::abandoned)), 8)
           << pad(cell(layout.of_interval(index, K::asa)), 8);
       for (std::size_t k = 0; k < model.slas.size(); ++k) out << pad(cell(layout.of_interval_sla(index, k)), 12);
-      out << pad(cell(layout.of_interval(index, K::staffed)), 9) << pad(cell(layout.of_interval(index, K::utilization)), 8)
-          << '\n';
+      out << pad(cell(layout.of_interval(index, K::staffed)), 9)
+          << pad(cell(layout.of_interval(index, K::utilization)), 8) << '\n';
     }
   }
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2f", run.wall_seconds > 0 ? result.events / run.wall_seconds / 1e6 : 0.0);
-  out << "\n" << result.events << " events in " << std::fixed << std::setprecision(3) << run.wall_seconds << " s ("
-      << rate << " million/s, " << run.threads << (run.threads == 1 ? " thread" : " threads") << ")\n";
+  out << "\n"
+      << result.events << " events in " << std::fixed << std::setprecision(3) << run.wall_seconds << " s (" << rate
+      << " million/s, " << run.threads << (run.threads == 1 ? " thread" : " threads") << ")\n";
   out.unsetf(std::ios::floatfield);
 }
 

@@ -1,5 +1,7 @@
 #include "models/io/scenario_loader.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -7,8 +9,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "models/io/units.h"
 #include "models/scenario_check.h"
@@ -65,7 +65,8 @@ class Loader {
         return;
       }
     }
-    errors_.push_back({origin_, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, path, message});
+    errors_.push_back(
+        {origin_, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, path, message});
   }
   void error(const YAML::Node& node, const std::string& path, const std::string& message) {
     error(node.Mark(), path, message);
@@ -79,7 +80,8 @@ class Loader {
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, const std::string& expected);
   std::optional<double> duration(const YAML::Node& node, const std::string& path, bool positive);
   std::optional<double> number(const YAML::Node& node, const std::string& path);
-  std::optional<long long> whole(const YAML::Node& node, const std::string& path, long long min, const std::string& expected);
+  std::optional<long long> whole(const YAML::Node& node, const std::string& path, long long min,
+                                 const std::string& expected);
   std::optional<double> fraction(const YAML::Node& node, const std::string& path);
   std::optional<bool> boolean(const YAML::Node& node, const std::string& path);
   std::optional<sim::Distribution> distribution(const YAML::Node& node, const std::string& path);
@@ -187,8 +189,9 @@ std::vector<std::pair<std::string, YAML::Node>> Loader::entries(const YAML::Node
     }
     if (allowed && std::find(allowed->begin(), allowed->end(), name) == allowed->end()) {
       const std::string suggestion = closest_match(name, *allowed);
-      error(key, child, suggestion.empty() ? "unknown key; expected one of " + join(*allowed)
-                                           : "unknown key; did you mean " + quoted(suggestion) + "?");
+      error(key, child,
+            suggestion.empty() ? "unknown key; expected one of " + join(*allowed)
+                               : "unknown key; did you mean " + quoted(suggestion) + "?");
       continue;
     }
     remember(child, it->second);
@@ -197,9 +200,14 @@ std::vector<std::pair<std::string, YAML::Node>> Loader::entries(const YAML::Node
   return result;
 }
 
-std::optional<std::string> Loader::scalar(const YAML::Node& node, const std::string& path, const std::string& expected) {
+std::optional<std::string> Loader::scalar(const YAML::Node& node, const std::string& path,
+                                          const std::string& expected) {
   if (!node.IsScalar()) {
-    error(node, path, "expected " + expected + "; got " + (node.IsMap() ? "a map" : node.IsSequence() ? "a list" : "nothing"));
+    error(node, path,
+          "expected " + expected + "; got " +
+              (node.IsMap()        ? "a map"
+               : node.IsSequence() ? "a list"
+                                   : "nothing"));
     return std::nullopt;
   }
   return node.Scalar();
@@ -214,7 +222,8 @@ std::optional<double> Loader::duration(const YAML::Node& node, const std::string
     return std::nullopt;
   }
   if (*value < 0 || (positive && *value == 0)) {
-    error(node, path, std::string("expected a ") + (positive ? "positive" : "non-negative") + " duration; got " + quoted(*text));
+    error(node, path,
+          std::string("expected a ") + (positive ? "positive" : "non-negative") + " duration; got " + quoted(*text));
     return std::nullopt;
   }
   return value;
@@ -279,7 +288,10 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
   const std::filesystem::path file = std::filesystem::path(base_dir_) / *name;
   std::ifstream in(file);
   if (!in) {
-    error(node, path, "cannot read " + quoted(*name) + " (relative to the scenario file); expected a CSV file with one value per line (seconds, or durations with units)");
+    error(node, path,
+          "cannot read " + quoted(*name) +
+              " (relative to the scenario file); expected a CSV file with one value per line (seconds, or durations "
+              "with units)");
     return std::nullopt;
   }
   std::vector<double> values;
@@ -292,7 +304,8 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
     if (!value) value = parse_duration(field);
     if (!value) {
       if (number == 1) continue;  // a header line
-      error(node, path, quoted(*name) + " line " + std::to_string(number) + ": expected a duration, got " + quoted(field));
+      error(node, path,
+            quoted(*name) + " line " + std::to_string(number) + ": expected a duration, got " + quoted(field));
       return std::nullopt;
     }
     values.push_back(*value);
@@ -358,8 +371,9 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
   if (!form) {
     std::string options;
     for (const auto& f : forms) options += (options.empty() ? "" : " or ") + join(f);
-    error(node, path, with_article(*family_text) + " distribution takes " + options + "; got " +
-                          (present.empty() ? std::string("no parameters") : join(present)));
+    error(node, path,
+          with_article(*family_text) + " distribution takes " + options + "; got " +
+              (present.empty() ? std::string("no parameters") : join(present)));
     return std::nullopt;
   }
   const auto get_duration = [&](const std::string& key) { return duration(given[key], path + "." + key, false); };
@@ -407,7 +421,8 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
           if (m && cv) {
             const double half = *m * *cv * std::sqrt(6.0);
             if (half > *m) {
-              error(node, path, "cv above 0.408 would make a symmetric triangular go below 0; expected min, mode and max instead");
+              error(node, path,
+                    "cv above 0.408 would make a symmetric triangular go below 0; expected min, mode and max instead");
               break;
             }
             return sim::Distribution::triangular(*m - half, *m, *m + half);
@@ -444,13 +459,15 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
           if (m && k) return sim::Distribution::erlang(static_cast<int>(*k), *m);
         } else {
           auto cv = get_cv();
-          if (m && cv) return sim::Distribution::erlang(std::max(1, static_cast<int>(std::lround(1.0 / (*cv * *cv)))), *m);
+          if (m && cv)
+            return sim::Distribution::erlang(std::max(1, static_cast<int>(std::lround(1.0 / (*cv * *cv)))), *m);
         }
         break;
       }
       case Family::empirical:
         if (has("file")) {
-          if (auto values = read_values_file(given["file"], path + ".file")) return sim::Distribution::empirical(*values);
+          if (auto values = read_values_file(given["file"], path + ".file"))
+            return sim::Distribution::empirical(*values);
         } else if (given["values"].IsSequence()) {
           std::vector<double> values;
           bool ok = true;
@@ -479,9 +496,11 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
   if (clock) {
     horizon.clock_window = true;
     horizon.drain = true;
-    if (given.count("length")) error(given["length"], "horizon.length", "give either start and end, or length; not both");
+    if (given.count("length"))
+      error(given["length"], "horizon.length", "give either start and end, or length; not both");
     if (!given.count("start") || !given.count("end")) {
-      error(node, "horizon", "a clock window needs both start and end, e.g. {start: \"08:00\", end: \"20:00\", interval: 30min}");
+      error(node, "horizon",
+            "a clock window needs both start and end, e.g. {start: \"08:00\", end: \"20:00\", interval: 30min}");
       return;
     }
     std::optional<double> start, end;
@@ -489,7 +508,9 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
       const auto text = scalar(given[key], std::string("horizon.") + key, "a clock time such as \"08:30\"");
       if (!text) continue;
       *target = parse_clock(*text);
-      if (!*target) error(given[key], std::string("horizon.") + key, "expected a clock time such as \"08:30\"; got " + quoted(*text));
+      if (!*target)
+        error(given[key], std::string("horizon.") + key,
+              "expected a clock time such as \"08:30\"; got " + quoted(*text));
     }
     if (!start || !end) return;
     if (*end <= *start) {
@@ -529,7 +550,8 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
   }
 }
 
-void Loader::read_customer(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
+void Loader::read_customer(const std::string& name, const YAML::Node& node, const std::string& path,
+                           Scenario& scenario) {
   model::CustomerClass customer;
   customer.name = name;
   std::map<std::string, YAML::Node> given;
@@ -539,15 +561,19 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
     error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
   } else {
     std::map<std::string, YAML::Node> arrivals;
-    for (auto& [key, value] : entries(given["arrivals"], path + ".arrivals", &kArrivalKeys)) arrivals.emplace(key, value);
+    for (auto& [key, value] : entries(given["arrivals"], path + ".arrivals", &kArrivalKeys))
+      arrivals.emplace(key, value);
     if (given["arrivals"].IsMap()) {
       if (arrivals.size() != 1) {
         error(given["arrivals"], path + ".arrivals", "expected exactly one of rate or per_interval");
       } else if (arrivals.count("rate")) {
         if (const auto text = scalar(arrivals["rate"], path + ".arrivals.rate", "a rate such as 120/h or 18/min")) {
           const auto rate = parse_rate(*text);
-          if (!rate) error(arrivals["rate"], path + ".arrivals.rate", "expected a rate such as 120/h or 18/min; got " + quoted(*text));
-          else customer.arrivals.rate_per_second = *rate;
+          if (!rate)
+            error(arrivals["rate"], path + ".arrivals.rate",
+                  "expected a rate such as 120/h or 18/min; got " + quoted(*text));
+          else
+            customer.arrivals.rate_per_second = *rate;
         }
       } else {
         const YAML::Node& list = arrivals["per_interval"];
@@ -556,7 +582,8 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
         } else {
           for (std::size_t i = 0; i < list.size(); ++i) {
             const auto count = number(list[i], path + ".arrivals.per_interval." + std::to_string(i));
-            if (count && *count < 0) error(list[i], path + ".arrivals.per_interval." + std::to_string(i), "expected a count of at least 0");
+            if (count && *count < 0)
+              error(list[i], path + ".arrivals.per_interval." + std::to_string(i), "expected a count of at least 0");
             customer.arrivals.per_interval.push_back(count.value_or(0.0));
           }
         }
@@ -565,9 +592,12 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
   }
   if (given.count("patience")) customer.patience = distribution(given["patience"], path + ".patience");
   if (given.count("priority"))
-    customer.priority = static_cast<int>(whole(given["priority"], path + ".priority", -1000, "a whole number (higher is served first)").value_or(0));
-  if (!given.count("entry")) error(node, path, "missing key \"entry\"; expected the name of the first stage");
-  else customer.entry = scalar(given["entry"], path + ".entry", "a stage name").value_or("");
+    customer.priority = static_cast<int>(
+        whole(given["priority"], path + ".priority", -1000, "a whole number (higher is served first)").value_or(0));
+  if (!given.count("entry"))
+    error(node, path, "missing key \"entry\"; expected the name of the first stage");
+  else
+    customer.entry = scalar(given["entry"], path + ".entry", "a stage name").value_or("");
   scenario.customers.push_back(std::move(customer));
 }
 
@@ -580,21 +610,26 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
   if (given.count("agents") == given.count("staffing")) {
     error(node, path, "expected exactly one of agents (a number) or staffing (a list per interval)");
   } else if (given.count("agents")) {
-    pool.staffing.push_back(static_cast<int>(whole(given["agents"], path + ".agents", 0, "a whole number of agents").value_or(0)));
+    pool.staffing.push_back(
+        static_cast<int>(whole(given["agents"], path + ".agents", 0, "a whole number of agents").value_or(0)));
   } else if (!given["staffing"].IsSequence() || given["staffing"].size() == 0) {
     error(given["staffing"], path + ".staffing", "expected a list of agent counts, one per interval");
   } else {
     for (std::size_t i = 0; i < given["staffing"].size(); ++i)
       pool.staffing.push_back(static_cast<int>(
-          whole(given["staffing"][i], path + ".staffing." + std::to_string(i), 0, "a whole number of agents").value_or(0)));
+          whole(given["staffing"][i], path + ".staffing." + std::to_string(i), 0, "a whole number of agents")
+              .value_or(0)));
   }
   if (given.count("cost")) {
     if (const auto text = scalar(given["cost"], path + ".cost", "a cost per hour such as 28/h")) {
       auto per_second = parse_rate(*text);
       const auto plain = parse_number(*text);
-      if (per_second) pool.cost_per_hour = *per_second * 3600.0;
-      else if (plain && *plain >= 0) pool.cost_per_hour = *plain;
-      else error(given["cost"], path + ".cost", "expected a cost per hour such as 28/h; got " + quoted(*text));
+      if (per_second)
+        pool.cost_per_hour = *per_second * 3600.0;
+      else if (plain && *plain >= 0)
+        pool.cost_per_hour = *plain;
+      else
+        error(given["cost"], path + ".cost", "expected a cost per hour such as 28/h; got " + quoted(*text));
     }
   }
   scenario.pools.push_back(std::move(pool));
@@ -606,19 +641,26 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
   std::map<std::string, YAML::Node> given;
   for (auto& [key, value] : entries(node, path, &kStageKeys)) given.emplace(key, value);
   if (!node.IsMap()) return;
-  if (!given.count("service")) error(node, path, "missing key \"service\"; expected a distribution such as {dist: exponential, mean: 5min}");
-  else if (auto service = distribution(given["service"], path + ".service")) stage.service = *service;
-  if (!given.count("pools")) error(node, path, "missing key \"pools\"; expected the pools that serve this stage, in order of preference");
-  else stage.pools = names(given["pools"], path + ".pools");
+  if (!given.count("service"))
+    error(node, path, "missing key \"service\"; expected a distribution such as {dist: exponential, mean: 5min}");
+  else if (auto service = distribution(given["service"], path + ".service"))
+    stage.service = *service;
+  if (!given.count("pools"))
+    error(node, path, "missing key \"pools\"; expected the pools that serve this stage, in order of preference");
+  else
+    stage.pools = names(given["pools"], path + ".pools");
   if (given.count("queue")) {
     for (auto& [key, value] : entries(given["queue"], path + ".queue", &kQueueKeys)) {
       if (key == "capacity") {
         if (auto capacity = whole(value, path + ".queue.capacity", 0, "a whole number of waiting places"))
           stage.queue_capacity = static_cast<int>(std::min<long long>(*capacity, 1 << 30));
       } else if (const auto text = scalar(value, path + ".queue.discipline", "fifo or priority")) {
-        if (*text == "fifo") stage.discipline = model::QueueDiscipline::fifo;
-        else if (*text == "priority") stage.discipline = model::QueueDiscipline::priority;
-        else error(value, path + ".queue.discipline", "expected fifo or priority; got " + quoted(*text));
+        if (*text == "fifo")
+          stage.discipline = model::QueueDiscipline::fifo;
+        else if (*text == "priority")
+          stage.discipline = model::QueueDiscipline::priority;
+        else
+          error(value, path + ".queue.discipline", "expected fifo or priority; got " + quoted(*text));
       }
     }
   }
@@ -627,13 +669,16 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
       double probability = 0.0;
       if (const auto text = scalar(value, path + ".next." + target, "a probability such as 0.15 or 15%")) {
         const auto parsed = parse_fraction(*text);
-        if (parsed && *parsed >= 0 && *parsed <= 1) probability = *parsed;
-        else error(value, path + ".next." + target, "expected a probability such as 0.15 or 15%; got " + quoted(*text));
+        if (parsed && *parsed >= 0 && *parsed <= 1)
+          probability = *parsed;
+        else
+          error(value, path + ".next." + target, "expected a probability such as 0.15 or 15%; got " + quoted(*text));
       }
       stage.next.push_back({target, probability});
     }
   }
-  if (given.count("abandonment")) stage.abandonment = boolean(given["abandonment"], path + ".abandonment").value_or(true);
+  if (given.count("abandonment"))
+    stage.abandonment = boolean(given["abandonment"], path + ".abandonment").value_or(true);
   scenario.stages.push_back(std::move(stage));
 }
 
@@ -653,10 +698,13 @@ void Loader::read_sla(const std::string& name, const YAML::Node& node, const std
   } else {
     sla.measure = model::SlaMeasure::sojourn;
     sla.threshold_seconds = duration(given["sojourn_within"], path + ".sojourn_within", false).value_or(0.0);
-    if (given.count("stage")) error(given["stage"], path + ".stage", "a sojourn SLA covers the whole journey; remove stage");
+    if (given.count("stage"))
+      error(given["stage"], path + ".stage", "a sojourn SLA covers the whole journey; remove stage");
   }
-  if (!given.count("target")) error(node, path, "missing key \"target\"; expected a fraction such as 80%");
-  else sla.target = fraction(given["target"], path + ".target").value_or(0.0);
+  if (!given.count("target"))
+    error(node, path, "missing key \"target\"; expected a fraction such as 80%");
+  else
+    sla.target = fraction(given["target"], path + ".target").value_or(0.0);
   scenario.slas.push_back(std::move(sla));
 }
 
@@ -667,7 +715,8 @@ Scenario Loader::read(const YAML::Node& root) {
   if (!root.IsMap()) return scenario;
   if (given.count("name")) scenario.name = scalar(given["name"], "name", "a name").value_or("");
   if (given.count("seed"))
-    scenario.seed = static_cast<std::uint64_t>(whole(given["seed"], "seed", 0, "a whole number of at least 0").value_or(1));
+    scenario.seed =
+        static_cast<std::uint64_t>(whole(given["seed"], "seed", 0, "a whole number of at least 0").value_or(1));
   if (given.count("replications"))
     scenario.replications = static_cast<int>(std::min<long long>(
         whole(given["replications"], "replications", 1, "a whole number of at least 1").value_or(1), 10'000'000));
@@ -675,11 +724,14 @@ Scenario Loader::read(const YAML::Node& root) {
     if (!given.count(required)) error(root, "", std::string("missing key \"") + required + "\"");
   if (given.count("horizon")) read_horizon(given["horizon"], scenario.horizon);
   if (given.count("customers"))
-    for (auto& [name, node] : entries(given["customers"], "customers", nullptr)) read_customer(name, node, "customers." + name, scenario);
+    for (auto& [name, node] : entries(given["customers"], "customers", nullptr))
+      read_customer(name, node, "customers." + name, scenario);
   if (given.count("pools"))
-    for (auto& [name, node] : entries(given["pools"], "pools", nullptr)) read_pool(name, node, "pools." + name, scenario);
+    for (auto& [name, node] : entries(given["pools"], "pools", nullptr))
+      read_pool(name, node, "pools." + name, scenario);
   if (given.count("stages"))
-    for (auto& [name, node] : entries(given["stages"], "stages", nullptr)) read_stage(name, node, "stages." + name, scenario);
+    for (auto& [name, node] : entries(given["stages"], "stages", nullptr))
+      read_stage(name, node, "stages." + name, scenario);
   if (given.count("sla"))
     for (auto& [name, node] : entries(given["sla"], "sla", nullptr)) read_sla(name, node, "sla." + name, scenario);
   return scenario;
@@ -714,7 +766,8 @@ LoadResult load(const std::string& text, const std::string& origin, const std::v
     return result;
   }
   if (!root.IsDefined() || root.IsNull()) {
-    result.errors.push_back({origin, 0, 0, "", "the file is empty; expected a scenario (name, horizon, customers, pools, stages)"});
+    result.errors.push_back(
+        {origin, 0, 0, "", "the file is empty; expected a scenario (name, horizon, customers, pools, stages)"});
     return result;
   }
   Loader loader(origin, base_dir, result.errors);
@@ -731,14 +784,15 @@ LoadResult load(const std::string& text, const std::string& origin, const std::v
 
 }  // namespace
 
-LoadResult load_scenario_text(const std::string& text, const std::string& origin, const std::vector<std::string>& overrides,
-                              const std::string& base_dir) {
+LoadResult load_scenario_text(const std::string& text, const std::string& origin,
+                              const std::vector<std::string>& overrides, const std::string& base_dir) {
   try {
     return load(text, origin, overrides, base_dir);
   } catch (const YAML::Exception& e) {
     // Guard: yaml-cpp throws on some malformed inputs outside the parser (e.g. bad escapes).
     LoadResult result;
-    result.errors.push_back({origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.line >= 0 ? e.mark.column + 1 : 0, "", e.msg});
+    result.errors.push_back(
+        {origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.line >= 0 ? e.mark.column + 1 : 0, "", e.msg});
     return result;
   }
 }

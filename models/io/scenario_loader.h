@@ -22,7 +22,6 @@ struct LoadResult {
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
 // `origin` names the text in diagnostics; relative data files resolve against `base_dir`.
 LoadResult load_scenario_text(const std::string& text, const std::string& origin,
-                              const std::vector<std::string>& overrides = {},
-                              const std::string& base_dir = ".");
+                              const std::vector<std::string>& overrides = {}, const std::string& base_dir = ".");
 
 }  // namespace capsim::io

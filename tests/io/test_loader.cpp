@@ -74,21 +74,25 @@ TEST_CASE("--set overrides scalars, list items and adds keys") {
 }
 
 TEST_CASE("a bad --set value is reported against the --set, with the same message as in a file") {
-  const auto loaded = io::load_scenario_file(source("scenarios/retail_support.yaml"),
-                                             {"pools.tier2.agents=many", "stages.agent.service.mean=5 minutes", "nokey"});
+  const auto loaded =
+      io::load_scenario_file(source("scenarios/retail_support.yaml"),
+                             {"pools.tier2.agents=many", "stages.agent.service.mean=5 minutes", "nokey"});
   CHECK_FALSE(loaded.scenario.has_value());
   const auto lines = messages(loaded);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == "--set nokey: expected key.path=value, e.g. pools.tier1.agents=12");
-  CHECK(lines[1] == "--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number of agents; got \"many\"");
-  CHECK(lines[2] == "--set stages.agent.service.mean=5 minutes: stages.agent.service.mean: expected a duration such as "
-                    "20s, 4.5min or 2h; got \"5 minutes\"");
+  CHECK(lines[1] ==
+        "--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number of agents; got \"many\"");
+  CHECK(lines[2] ==
+        "--set stages.agent.service.mean=5 minutes: stages.agent.service.mean: expected a duration such as "
+        "20s, 4.5min or 2h; got \"5 minutes\"");
 }
 
 TEST_CASE("a missing file is an input error, not a crash") {
   const auto loaded = io::load_scenario_file("/nonexistent/capsim.yaml");
   REQUIRE(loaded.errors.size() == 1);
-  CHECK(loaded.errors[0].format() == "/nonexistent/capsim.yaml: cannot read the file; expected a readable scenario YAML file");
+  CHECK(loaded.errors[0].format() ==
+        "/nonexistent/capsim.yaml: cannot read the file; expected a readable scenario YAML file");
 }
 
 TEST_CASE("empirical distributions read a list or a CSV file beside the scenario") {

@@ -18,7 +18,8 @@ struct Fixture {
 };
 
 Fixture run_retail() {
-  auto loaded = io::load_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/retail_support.yaml", {"replications=3"});
+  auto loaded =
+      io::load_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/retail_support.yaml", {"replications=3"});
   REQUIRE(loaded.scenario.has_value());
   auto compiled = model::compile(*loaded.scenario);
   auto result = model::run_experiment(compiled, 1);
@@ -35,11 +36,13 @@ TEST_CASE("JSON carries the documented contract") {
   CHECK(json["scenario"] == "Retail support, weekday");
   CHECK(json["replications"] == 3);
   CHECK(json["seed"] == 7);
-  for (const char* kpi : {"offered", "served", "abandoned", "blocked", "abandon_rate", "block_rate", "p_wait", "wait_mean",
-                          "wait_p50", "wait_p90", "wait_p95", "wait_p99", "sojourn_mean", "queue_len_mean"}) {
+  for (const char* kpi :
+       {"offered", "served", "abandoned", "blocked", "abandon_rate", "block_rate", "p_wait", "wait_mean", "wait_p50",
+        "wait_p90", "wait_p95", "wait_p99", "sojourn_mean", "queue_len_mean"}) {
     INFO(kpi);
     REQUIRE(json["kpis"].contains(kpi));
-    for (const char* field : {"mean", "sd", "ci95", "p5", "p50", "p95", "min", "max"}) CHECK(json["kpis"][kpi].contains(field));
+    for (const char* field : {"mean", "sd", "ci95", "p5", "p50", "p95", "min", "max"})
+      CHECK(json["kpis"][kpi].contains(field));
     CHECK(json["kpis"][kpi]["ci95"].size() == 2);
   }
   CHECK(json["classes"]["voice"]["kpis"].contains("wait_mean"));

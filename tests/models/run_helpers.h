@@ -31,10 +31,13 @@ struct Run {
     REQUIRE_MESSAGE(index < result.layout.size(), "no KPI " << name << "." << kpi);
     return result.summaries[index];
   }
-  const sim::Summary& overall(const std::string& kpi_name) const { return kpi(model::ScopeKind::overall, "overall", kpi_name); }
+  const sim::Summary& overall(const std::string& kpi_name) const {
+    return kpi(model::ScopeKind::overall, "overall", kpi_name);
+  }
 };
 
-inline Run run_scenario(const std::string& relative, const std::vector<std::string>& overrides = {}, unsigned threads = 2) {
+inline Run run_scenario(const std::string& relative, const std::vector<std::string>& overrides = {},
+                        unsigned threads = 2) {
   const auto compiled = model::compile(load_scenario(relative, overrides));
   auto result = model::run_experiment(compiled, threads);
   return Run{compiled, std::move(result)};

@@ -7,8 +7,8 @@
 
 #include "models/io/scenario_loader.h"
 #include "models/queueing_theory.h"
-#include "run_helpers.h"
 #include "models/service_system.h"
+#include "run_helpers.h"
 
 using namespace capsim;
 using model::ScopeKind;
@@ -25,7 +25,8 @@ model::CompiledModel compile_text(const std::string& yaml, const std::vector<std
 bool bit_identical(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t r = 0; r < a.size(); ++r)
-    if (a[r].size() != b[r].size() || std::memcmp(a[r].data(), b[r].data(), a[r].size() * sizeof(double)) != 0) return false;
+    if (a[r].size() != b[r].size() || std::memcmp(a[r].data(), b[r].data(), a[r].size() * sizeof(double)) != 0)
+      return false;
   return true;
 }
 
@@ -57,9 +58,9 @@ TEST_CASE("customers are conserved and no service starts beyond staffing") {
       CHECK(result.starts_beyond_staffing == 0);
       const auto& v = result.values;
       CHECK(v[layout.overall(model::ClassKpi::unfinished)] == 0);
-      CHECK(v[layout.overall(model::ClassKpi::offered)] ==
-            v[layout.overall(model::ClassKpi::served)] + v[layout.overall(model::ClassKpi::abandoned)] +
-                v[layout.overall(model::ClassKpi::blocked)]);
+      CHECK(v[layout.overall(model::ClassKpi::offered)] == v[layout.overall(model::ClassKpi::served)] +
+                                                               v[layout.overall(model::ClassKpi::abandoned)] +
+                                                               v[layout.overall(model::ClassKpi::blocked)]);
       for (std::size_t p = 0; p < compiled.pools.size(); ++p) {
         const double u = v[layout.of_pool(p, model::PoolKpi::utilization)];
         CHECK(u >= 0.0);
@@ -81,7 +82,8 @@ TEST_CASE("same seed gives bit-identical results for 1 and 3 threads") {
 }
 
 TEST_CASE("a different seed gives different results") {
-  const auto a = model::run_experiment(model::compile(test::load_scenario("scenarios/retail_support.yaml", {"replications=2"})), 1);
+  const auto a = model::run_experiment(
+      model::compile(test::load_scenario("scenarios/retail_support.yaml", {"replications=2"})), 1);
   const auto b = model::run_experiment(
       model::compile(test::load_scenario("scenarios/retail_support.yaml", {"replications=2", "seed=8"})), 1);
   CHECK_FALSE(bit_identical(a.replications, b.replications));
@@ -143,14 +145,16 @@ TEST_CASE("when staffing drops, busy agents finish their customer and then leave
 }
 
 TEST_CASE("customers arriving during warm-up are not counted") {
-  const auto run = test::run_scenario("scenarios/theory/mm1.yaml", {"horizon.length=100h", "horizon.warmup=50h", "replications=20"});
+  const auto run =
+      test::run_scenario("scenarios/theory/mm1.yaml", {"horizon.length=100h", "horizon.warmup=50h", "replications=20"});
   // 48/h over the 50 counted hours.
   const auto& offered = run.overall("offered");
   CHECK(std::abs(offered.mean - 2400) < 4.5 * std::sqrt(2400.0 / 20));
 }
 
 TEST_CASE("Little's law holds for the time-average queue and the mean wait") {
-  const auto run = test::run_scenario("scenarios/theory/mg1_gamma.yaml", {"horizon.length=300h", "horizon.warmup=10h", "replications=6"});
+  const auto run = test::run_scenario("scenarios/theory/mg1_gamma.yaml",
+                                      {"horizon.length=300h", "horizon.warmup=10h", "replications=6"});
   const double window_seconds = 290 * 3600.0;
   for (std::size_t r = 0; r < 6; ++r) {
     const auto& values = run.result.replications[r];

@@ -83,8 +83,7 @@ TEST_CASE("an empirical distribution only returns its observations") {
 
 TEST_CASE("invalid parameters are refused with a message naming the parameter") {
   CHECK_THROWS_WITH_AS(Distribution::exponential(0), "mean must be positive", std::invalid_argument);
-  CHECK_THROWS_WITH_AS(Distribution::hyperexponential(60, 0.8), "cv must be greater than 1",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(Distribution::hyperexponential(60, 0.8), "cv must be greater than 1", std::invalid_argument);
   CHECK_THROWS_AS(Distribution::uniform(5, 5), std::invalid_argument);
   CHECK_THROWS_AS(Distribution::erlang(0, 5), std::invalid_argument);
   CHECK_THROWS_AS(Distribution::empirical({}), std::invalid_argument);
@@ -92,9 +91,9 @@ TEST_CASE("invalid parameters are refused with a message naming the parameter") 
 }
 
 TEST_CASE("family names round-trip") {
-  for (const auto family : {Family::exponential, Family::deterministic, Family::uniform, Family::triangular,
-                            Family::normal, Family::lognormal, Family::gamma, Family::weibull, Family::erlang,
-                            Family::hyperexponential, Family::empirical})
+  for (const auto family :
+       {Family::exponential, Family::deterministic, Family::uniform, Family::triangular, Family::normal,
+        Family::lognormal, Family::gamma, Family::weibull, Family::erlang, Family::hyperexponential, Family::empirical})
     CHECK(capsim::sim::family_from_name(capsim::sim::family_name(family)) == family);
   CHECK_FALSE(capsim::sim::family_from_name("poisson").has_value());
 }

@@ -4,9 +4,8 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "models/io/units.h"
 #include "models/queueing_theory.h"
@@ -28,31 +27,39 @@ int report_usage(const std::string& message) {
 
 int run(const ErlangOptions& o) {
   const auto rate = io::parse_rate(o.rate);
-  if (!rate || *rate <= 0) return report_usage("--rate: expected a rate such as 120/h or 18/min; got \"" + o.rate + "\"");
+  if (!rate || *rate <= 0)
+    return report_usage("--rate: expected a rate such as 120/h or 18/min; got \"" + o.rate + "\"");
   const auto aht = io::parse_duration(o.aht);
-  if (!aht || *aht <= 0) return report_usage("--aht: expected a duration such as 20s, 4.5min or 2h; got \"" + o.aht + "\"");
+  if (!aht || *aht <= 0)
+    return report_usage("--aht: expected a duration such as 20s, 4.5min or 2h; got \"" + o.aht + "\"");
   const auto within = io::parse_duration(o.within);
   if (!within) return report_usage("--within: expected a duration such as 20s; got \"" + o.within + "\"");
   std::optional<double> target;
   if (!o.target.empty()) {
     target = io::parse_fraction(o.target);
-    if (!target || *target <= 0 || *target >= 1) return report_usage("--target: expected a fraction such as 80% or 1%; got \"" + o.target + "\"");
+    if (!target || *target <= 0 || *target >= 1)
+      return report_usage("--target: expected a fraction such as 80% or 1%; got \"" + o.target + "\"");
   }
   std::optional<double> patience;
   if (o.model == "a") {
     if (o.patience.empty()) return report_usage("erlang a needs --patience (mean patience, e.g. 2min)");
     patience = io::parse_duration(o.patience);
-    if (!patience || *patience <= 0) return report_usage("--patience: expected a duration such as 2min; got \"" + o.patience + "\"");
+    if (!patience || *patience <= 0)
+      return report_usage("--patience: expected a duration such as 2min; got \"" + o.patience + "\"");
   }
   if (!o.agents && !target) return report_usage("give --agents, --target, or both");
 
   const double mu = 1.0 / *aht;
   const double load = *rate / mu;
-  nlohmann::ordered_json out{{"model", "erlang_" + o.model}, {"arrival_rate_per_second", *rate},
-                             {"aht_seconds", *aht}, {"load_erlangs", load}};
+  nlohmann::ordered_json out{{"model", "erlang_" + o.model},
+                             {"arrival_rate_per_second", *rate},
+                             {"aht_seconds", *aht},
+                             {"load_erlangs", load}};
   if (o.model != "b") out["threshold_seconds"] = *within;
   if (patience) out["patience_seconds"] = *patience;
-  const auto finite = [](double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); };
+  const auto finite = [](double x) {
+    return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+  };
 
   if (o.agents) {
     const int n = *o.agents;
@@ -94,9 +101,12 @@ int run(const ErlangOptions& o) {
   }
   for (const auto& [key, value] : out.items()) {
     std::cout << std::left << std::setw(26) << key;
-    if (value.is_number_float()) std::cout << std::setprecision(6) << value.get<double>();
-    else if (value.is_string()) std::cout << value.get<std::string>();
-    else std::cout << value.dump();
+    if (value.is_number_float())
+      std::cout << std::setprecision(6) << value.get<double>();
+    else if (value.is_string())
+      std::cout << value.get<std::string>();
+    else
+      std::cout << value.dump();
     std::cout << '\n';
   }
   return kExitOk;
@@ -112,7 +122,8 @@ VerbRunner add_erlang_verb(CLI::App& app) {
   verb->add_option("--aht", o->aht, "Average handling time, e.g. 5min")->required();
   verb->add_option("--agents", o->agents, "Number of agents (lines for Erlang B)")->check(CLI::Range(0, 1'000'000));
   verb->add_option("--within", o->within, "Service-level threshold (default 20s)");
-  verb->add_option("--target", o->target, "Service-level target (C, A) or maximum blocking (B): find the fewest agents");
+  verb->add_option("--target", o->target,
+                   "Service-level target (C, A) or maximum blocking (B): find the fewest agents");
   verb->add_option("--patience", o->patience, "Mean patience for Erlang A, e.g. 2min");
   verb->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   return [o] { return run(*o); };

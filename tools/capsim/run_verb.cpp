@@ -39,9 +39,12 @@ int run(const RunOptions& options) {
 
   std::ostringstream out;
   const io::RunInfo info{options.threads, wall};
-  if (options.format == "json") io::write_json(out, compiled, result, info);
-  else if (options.format == "csv") io::write_csv(out, compiled, result);
-  else io::write_table(out, compiled, result, info);
+  if (options.format == "json")
+    io::write_json(out, compiled, result, info);
+  else if (options.format == "csv")
+    io::write_csv(out, compiled, result);
+  else
+    io::write_table(out, compiled, result, info);
   if (!write_output(options.output, out.str())) return kExitBadInput;
 
   if (options.check) {

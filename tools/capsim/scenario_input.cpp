@@ -10,8 +10,8 @@ std::optional<model::Scenario> load_or_report(const std::string& file, const std
   auto loaded = io::load_scenario_file(file, overrides);
   for (const auto& diagnostic : loaded.errors) std::cerr << diagnostic.format() << '\n';
   if (!loaded.errors.empty())
-    std::cerr << "capsim: " << loaded.errors.size() << (loaded.errors.size() == 1 ? " problem" : " problems")
-              << " in " << file << '\n';
+    std::cerr << "capsim: " << loaded.errors.size() << (loaded.errors.size() == 1 ? " problem" : " problems") << " in "
+              << file << '\n';
   return std::move(loaded.scenario);
 }
 

@@ -2,10 +2,9 @@
 // 0 success, 1 a check failed, 2 bad input or usage. One file per verb.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
-
-#include <CLI/CLI.hpp>
 
 namespace capsim::cli {
 
