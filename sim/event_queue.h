@@ -16,31 +16,33 @@ namespace capsim::sim {
 
 class EventQueue {
  public:
-  explicit EventQueue(std::size_t reserve = 256) { heap_.reserve(reserve); }
+  explicit EventQueue(std::size_t reserve = 256) : heap_(reserve < 16 ? 16 : reserve) {}
 
   void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject, std::uint32_t generation = 0) {
     CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
     CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
-    heap_.push_back(Event{time, Event::pack(rank, next_seq_++, kind), subject, generation});
-    sift_up(heap_.size() - 1);
+    if (size_ == heap_.size()) heap_.resize(2 * size_);  // rare: the heap outgrows its storage
+    sift_up(size_++, Event{time, Event::pack(rank, next_seq_++, kind), subject, generation});
   }
 
-  bool empty() const noexcept { return heap_.empty(); }
-  std::size_t size() const noexcept { return heap_.size(); }
-  const Event& top() const noexcept { return heap_.front(); }
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  const Event& top() const noexcept { return heap_[0]; }
 
   Event pop() {
-    CAPSIM_ASSERT(!heap_.empty(), "pop from an empty event queue");
-    const Event first = heap_.front();
-    const Event last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down_from_root(last);
+    CAPSIM_ASSERT(size_ > 0, "pop from an empty event queue");
+    const Event first = heap_[0];
+    --size_;
+    if (size_ > 0) {
+      const Event last = heap_[size_];  // a copy: the walk below overwrites slots
+      sift_down_from_root(last);
+    }
     return first;
   }
 
   // Forgets all events and restarts the sequence; keeps the capacity.
   void clear() noexcept {
-    heap_.clear();
+    size_ = 0;
     next_seq_ = 0;
   }
 
@@ -49,8 +51,8 @@ class EventQueue {
  private:
   static constexpr std::size_t kArity = 4;
 
-  void sift_up(std::size_t index) {
-    const Event moving = heap_[index];
+  // Places `moving` by walking a hole up from `index` (one copy per level).
+  void sift_up(std::size_t index, const Event& moving) {
     while (index > 0) {
       const std::size_t parent = (index - 1) / kArity;
       if (!precedes(moving, heap_[parent])) break;
@@ -62,7 +64,7 @@ class EventQueue {
 
   // Places `moving` by walking a hole down from the root (one copy per level).
   void sift_down_from_root(const Event& moving) {
-    const std::size_t size = heap_.size();
+    const std::size_t size = size_;
     std::size_t index = 0;
     for (;;) {
       const std::size_t first_child = index * kArity + 1;
@@ -83,7 +85,8 @@ class EventQueue {
     heap_[index] = moving;
   }
 
-  std::vector<Event> heap_;
+  std::vector<Event> heap_;  // storage; the heap is heap_[0, size_)
+  std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
 };
 
