@@ -1,7 +1,7 @@
 // EventQueue: the pending-event set, a 4-ary min-heap of Event records ordered by
 // (time, rank, insertion sequence). Deterministic: equal keys cannot occur.
 // Cancellation is lazy: a model bumps a generation counter and drops stale records when
-// they surface (cheaper than an indexed heap here; see bench/bench_event_queue.cpp).
+// they surface: a stale record costs one pop, an indexed heap would cost every operation.
 // Cost: O(log4 n) per operation; allocates only when the heap outgrows its capacity.
 #pragma once
 
