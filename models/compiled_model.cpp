@@ -107,6 +107,7 @@ CompiledModel compile(const Scenario& scenario) {
   const std::size_t classes = model.classes.size(), stages = model.stages.size();
   model.wait_slas.assign(classes * stages, {});
   model.sojourn_slas.assign(classes, {});
+  int next_sla_bit = 0;  // check_scenario bounds the stages wait SLAs judge to kMaxSlaStages
   for (std::size_t k = 0; k < scenario.slas.size(); ++k) {
     const auto& sla = scenario.slas[k];
     CompiledSla compiled;
@@ -125,6 +126,8 @@ CompiledModel compile(const Scenario& scenario) {
         const std::size_t stage =
             compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage) : model.classes[c].entry;
         model.wait_slas[c * stages + stage].push_back(static_cast<std::uint16_t>(k));
+        auto& bit = model.stages[stage].sla_bit;
+        if (bit < 0) bit = static_cast<std::int8_t>(next_sla_bit++);
       }
     }
     model.slas.push_back(std::move(compiled));

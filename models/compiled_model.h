@@ -35,6 +35,9 @@ struct CompiledStage {
   std::vector<double> cumulative;     // routing: cumulative probabilities
   std::vector<std::int32_t> targets;  // stage index or kExitIndex, aligned with `cumulative`
   bool abandonment = true;
+  // Bit of Customer::sla_stages_seen when a wait SLA judges this stage, else -1: a wait SLA
+  // judges a customer's first visit to its stage only.
+  std::int8_t sla_bit = -1;
 };
 
 struct CompiledPool {
@@ -69,7 +72,7 @@ struct CompiledModel {
   std::vector<CompiledStage> stages;
   std::vector<CompiledPool> pools;
   std::vector<CompiledSla> slas;
-  // wait SLAs judged when a class's customer leaves a stage's queue: [class * stages + stage]
+  // wait SLAs judged at a class's customer's first visit to a stage: [class * stages + stage]
   std::vector<std::vector<std::uint16_t>> wait_slas;
   // sojourn SLAs judged when a class's customer leaves the system: [class]
   std::vector<std::vector<std::uint16_t>> sojourn_slas;

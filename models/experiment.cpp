@@ -12,6 +12,8 @@ ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
   result.replications.reserve(runs.size());
   for (auto& run : runs) {
     result.events += run.events;
+    result.undrained_customers += run.undrained;
+    result.undrained_replications += run.undrained > 0;
     result.replications.push_back(std::move(run.values));
   }
   std::vector<double> column(result.replications.size());

@@ -18,6 +18,9 @@ struct ExperimentResult {
   std::vector<sim::Summary> summaries;            // one per layout slot
   std::uint64_t events = 0;                       // over all replications
   std::uint64_t seed = 0;
+  // Clock windows whose drain left customers inside (nobody could ever serve them).
+  std::size_t undrained_replications = 0;
+  std::uint64_t undrained_customers = 0;
 };
 
 ExperimentResult run_experiment(const CompiledModel& model, unsigned threads);

@@ -4,7 +4,9 @@
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
 #include <cmath>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace capsim::model {
@@ -97,6 +99,23 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       report(base + ".stage", "unknown stage \"" + sla.stage + "\"; expected one of " + known_stages());
   }
   if (!problems.empty()) return problems;  // the graph checks need resolved names
+
+  // Wait SLAs judge a customer's first visit to their stage, remembered in a 64-bit set.
+  std::set<std::string> sla_stages;
+  for (const auto& sla : scenario.slas) {
+    if (sla.measure != SlaMeasure::wait) continue;
+    if (!sla.stage.empty()) {
+      sla_stages.insert(sla.stage);
+      continue;
+    }
+    for (const auto& customer : scenario.customers)
+      if (sla.customers.empty() ||
+          std::find(sla.customers.begin(), sla.customers.end(), customer.name) != sla.customers.end())
+        sla_stages.insert(customer.entry);
+  }
+  if (sla_stages.size() > kMaxSlaStages)
+    report("sla", "wait SLAs judge " + std::to_string(sla_stages.size()) + " different stages; at most " +
+                      std::to_string(kMaxSlaStages) + " are supported");
 
   // Routing graph: vertex 0 is the arrival source, 1..S the stages, S+1 the exit.
   const std::size_t stage_count = scenario.stages.size();

@@ -16,6 +16,10 @@ struct Problem {
   std::string message;
 };
 
+// Wait SLAs may judge at most this many different stages (a customer remembers which of
+// them it has visited in 64 bits).
+inline constexpr std::size_t kMaxSlaStages = 64;
+
 std::vector<Problem> check_scenario(const Scenario& scenario);
 
 }  // namespace capsim::model

@@ -36,15 +36,14 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   customers_.reserve(1024);
   free_slots_.reserve(1024);
 
-  const auto purpose = [](StreamPurpose p) { return static_cast<std::uint64_t>(p); };
-  for (std::size_t c = 0; c < classes; ++c) {
-    arrival_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::arrivals), c);
-    patience_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::patience), c);
-    for (std::size_t s = 0; s < stages; ++s) {
-      service_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::service), c * stages + s);
-      routing_streams_.emplace_back(model.seed, replication, purpose(StreamPurpose::routing), c * stages + s);
-    }
-  }
+  for (const auto& klass : model.classes) class_keys_.push_back(sim::stream_key(model.seed, replication, klass.name));
+  next_arrival_index_.assign(classes, 0);
+  arrivals_of_class_.assign(classes, 0);
+}
+
+sim::CounterStream ServiceSystem::stream(const Customer& customer, StreamPurpose purpose) const {
+  return sim::CounterStream(class_keys_[customer.klass], customer.arrival_index, customer.visit,
+                            static_cast<std::uint8_t>(purpose));
 }
 
 ReplicationResult ServiceSystem::run() {
@@ -66,7 +65,13 @@ ReplicationResult ServiceSystem::run() {
     now_ = std::max(now_, model_.length_ticks);
     snapshot_window(window_end_);
   }
-  return collect(now_);
+  // Whoever is still inside leaves as unfinished: judged by the SLAs they already missed.
+  const std::uint64_t undrained = model_.drain ? in_system_ : 0;
+  for (std::uint32_t id = 0; id < customers_.size(); ++id)
+    if (customers_[id].in_system) leave_system(id, Outcome::unfinished);
+  ReplicationResult result = collect(now_);
+  result.undrained = undrained;
+  return result;
 }
 
 void ServiceSystem::handle(const sim::Event& event) {
@@ -86,7 +91,9 @@ void ServiceSystem::handle(const sim::Event& event) {
 void ServiceSystem::schedule_next_arrival(std::uint32_t klass) {
   const double* const rates = model_.classes[klass].rate_per_tick.data();
   const boost::random::exponential_distribution<double> unit_exponential(1.0);
-  double budget = unit_exponential(arrival_streams_[klass]);
+  sim::CounterStream random(class_keys_[klass], next_arrival_index_[klass]++, 0,
+                            static_cast<std::uint8_t>(StreamPurpose::interarrival));
+  double budget = unit_exponential(random);
   double t = static_cast<double>(now_);
   for (auto interval = static_cast<std::size_t>(current_interval_); interval < interval_end_.size(); ++interval) {
     const double end = interval_end_[interval];
@@ -117,6 +124,7 @@ std::uint32_t ServiceSystem::allocate_customer() {
 
 void ServiceSystem::release_customer(std::uint32_t customer) {
   ++customers_[customer].generation;  // any pending timer for this slot is now stale
+  customers_[customer].in_system = false;
   free_slots_.push_back(customer);
   --in_system_;
 }
@@ -132,15 +140,20 @@ void ServiceSystem::on_arrival(std::uint32_t klass) {
   const auto& compiled = model_.classes[klass];
   customer.arrival = now_;
   customer.klass = static_cast<std::uint16_t>(klass);
+  customer.arrival_index = arrivals_of_class_[klass]++;
+  customer.visit = 0;
+  customer.sla_stages_seen = 0;
   customer.level = compiled.level;
   customer.answered = false;
+  customer.in_system = true;
+  customer.waiting = false;
   customer.waited_ticks = customer.served_ticks = 0;
   customer.counted = now_ >= model_.warmup_ticks;
   // Boundaries rank before arrivals at the same tick, so current_interval_ is this
   // arrival's interval (no division per arrival).
   CAPSIM_ASSERT(current_interval_ == std::min<sim::Time>(now_ / model_.interval_ticks, model_.intervals - 1),
                 "interval bookkeeping out of step with the clock");
-  customer.interval = static_cast<std::uint16_t>(current_interval_);
+  customer.interval = static_cast<std::uint32_t>(current_interval_);
   if (customer.counted) {
     ++class_stats_[klass].offered;
     ++interval_stats_[customer.interval].offered;
@@ -155,14 +168,10 @@ void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
   customer.stage = stage_index;
   customer.stage_entry = now_;
   customer.entry_visit = !customer.answered && stage_index == model_.classes[customer.klass].entry;
-  const std::size_t stream = customer.klass * model_.stages.size() + stage_index;
-  // Draw every requirement on entry, waiting or not, so that scenario variants consume each
-  // stream identically (common random numbers).
-  customer.service_ticks = sim::ticks_from_seconds(stage.service.sample(service_streams_[stream]));
-  const auto& patience = model_.classes[customer.klass].patience;
-  const bool can_abandon = stage.abandonment && patience.has_value();
-  const sim::Time patience_ticks =
-      can_abandon ? sim::ticks_from_seconds(patience->sample(patience_streams_[customer.klass])) : 0;
+  // The handling time is drawn on entry (the agent needs it); patience only if the customer
+  // waits. Each is a pure function of (class, arrival index, visit): common random numbers.
+  auto service_random = stream(customer, StreamPurpose::service);
+  customer.service_ticks = sim::ticks_from_seconds(stage.service.sample(service_random));
   if (customer.counted) ++state.offered;
 
   for (const std::uint16_t pool : stage.pools) {
@@ -172,22 +181,23 @@ void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
     }
   }
   if (!stage.unlimited && state.waiting >= stage.capacity) {
-    ++blocked_total_;
     if (customer.counted) {
       ++state.blocked;
-      ClassStats& stats = class_stats_[customer.klass];
-      ++stats.blocked;
-      if (customer.entry_visit) ++stats.blocked_at_entry;
+      if (customer.entry_visit) ++class_stats_[customer.klass].blocked_at_entry;
       record_queue_outcome(customer, false, 0);
     }
-    release_customer(id);
+    leave_system(id, Outcome::blocked);
     return;
   }
   enqueue(id);
   if (customer.counted && customer.entry_visit) ++class_stats_[customer.klass].waited_at_entry;
-  if (can_abandon)
+  const auto& patience = model_.classes[customer.klass].patience;
+  if (stage.abandonment && patience.has_value()) {
+    auto patience_random = stream(customer, StreamPurpose::patience);
+    const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
     events_.schedule(now_ + patience_ticks, kRank[3], static_cast<std::uint8_t>(EventKind::abandon), id,
                      customer.generation);
+  }
 }
 
 void ServiceSystem::enqueue(std::uint32_t id) {
@@ -203,6 +213,7 @@ void ServiceSystem::enqueue(std::uint32_t id) {
   else
     queue.head = id;
   queue.tail = id;
+  customer.waiting = true;
   ++state.waiting;
   state.queue_length.add(now_, 1.0);
   class_stats_[customer.klass].queue_length.add(now_, 1.0);
@@ -221,6 +232,7 @@ void ServiceSystem::unlink(std::uint32_t id) {
   else
     queue.tail = customer.prev;
   customer.prev = customer.next = kNone;
+  customer.waiting = false;
   --state.waiting;
   state.queue_length.add(now_, -1.0);
   class_stats_[customer.klass].queue_length.add(now_, -1.0);
@@ -241,9 +253,8 @@ void ServiceSystem::start_service(std::uint32_t id, std::uint16_t pool) {
 }
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
-// its first answer at the entry stage, and the wait SLAs that apply. An abandoned or blocked
-// visit is a miss for every SLA, whatever its wait.
-void ServiceSystem::record_queue_outcome(const Customer& customer, bool answered, sim::Time wait) {
+// its first answer at the entry stage, and the wait SLAs that apply.
+void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim::Time wait) {
   StageState& state = stages_[customer.stage];
   const double wait_seconds = sim::seconds_from_ticks(wait);
   if (answered) state.wait_seconds.add(wait_seconds);
@@ -256,12 +267,28 @@ void ServiceSystem::record_queue_outcome(const Customer& customer, bool answered
     ++interval.answered;
     interval.wait_seconds_sum += wait_seconds;
   }
+  judge_wait_slas(customer, answered ? VisitEnd::answered : VisitEnd::lost, wait);
+}
+
+// A wait SLA judges a customer's first visit to its stage (for the entry stage: the visit
+// ASA measures): a hit when answered within the threshold. An abandoned or blocked visit
+// is a miss whatever its wait; a visit still waiting at the end is a miss once past the
+// threshold and not judged before.
+void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait) {
   const auto& slas = model_.wait_slas[customer.klass * model_.stages.size() + customer.stage];
-  for (const std::uint16_t k : slas) judge_sla(k, customer.interval, answered && wait <= model_.slas[k].threshold);
+  if (slas.empty()) return;
+  const std::uint64_t bit = std::uint64_t{1} << model_.stages[customer.stage].sla_bit;
+  if (customer.sla_stages_seen & bit) return;
+  customer.sla_stages_seen |= bit;
+  for (const std::uint16_t k : slas) {
+    const bool within = wait <= model_.slas[k].threshold;
+    if (end == VisitEnd::still_waiting && within) continue;  // censored: the outcome is unknown
+    judge_sla(k, customer.interval, end == VisitEnd::answered && within);
+  }
 }
 
 // One SLA trial, counted in the customer's arrival interval; totals are summed at the end.
-void ServiceSystem::judge_sla(std::uint16_t sla, std::uint16_t interval, bool hit) {
+void ServiceSystem::judge_sla(std::uint16_t sla, std::uint32_t interval, bool hit) {
   SlaCounts& counts = interval_sla_counts_[interval * model_.slas.size() + sla];
   ++counts.trials;
   counts.hits += hit;
@@ -283,14 +310,15 @@ void ServiceSystem::on_service_end(std::uint32_t id) {
   const auto& stage = model_.stages[stage_index];
   std::int32_t target = stage.targets.front();
   if (stage.targets.size() > 1) {
-    const double u = routing_streams_[customer.klass * model_.stages.size() + stage_index].uniform01();
+    const double u = stream(customer, StreamPurpose::routing).uniform01();
     std::size_t route = 0;
     while (route + 1 < stage.cumulative.size() && u >= stage.cumulative[route]) ++route;
     target = stage.targets[route];
   }
   if (target == kExitIndex) {
-    finish_journey(id);
+    leave_system(id, Outcome::served);
   } else {
+    ++customer.visit;
     enter_stage(id, static_cast<std::uint16_t>(target));
   }
 }
@@ -318,20 +346,53 @@ bool ServiceSystem::serve_next_waiting(std::uint16_t pool) {
   return true;
 }
 
-void ServiceSystem::finish_journey(std::uint32_t id) {
-  const Customer& customer = customers_[id];
-  CAPSIM_ASSERT(customer.waited_ticks + customer.served_ticks == now_ - customer.arrival,
-                "wait + service != sojourn for a customer of class " + model_.classes[customer.klass].name +
-                    " at t=" + std::to_string(sim::seconds_from_ticks(now_)) + "s");
-  ++served_total_;
+void ServiceSystem::leave_system(std::uint32_t id, Outcome outcome) {
+  Customer& customer = customers_[id];
+  const sim::Time sojourn = now_ - customer.arrival;
+  switch (outcome) {
+    case Outcome::served:
+      CAPSIM_ASSERT(customer.waited_ticks + customer.served_ticks == sojourn,
+                    "wait + service != sojourn for a customer of class " + model_.classes[customer.klass].name +
+                        " at t=" + std::to_string(sim::seconds_from_ticks(now_)) + "s");
+      ++served_total_;
+      break;
+    case Outcome::abandoned: ++abandoned_total_; break;
+    case Outcome::blocked: ++blocked_total_; break;
+    case Outcome::unfinished:
+      ++unfinished_total_;
+      // A visit still waiting is judged once it has waited past a wait SLA's threshold; after
+      // a clock window's drain nothing more can happen, so it would wait forever: a miss.
+      if (customer.waiting && customer.counted)
+        judge_wait_slas(customer, model_.drain ? VisitEnd::lost : VisitEnd::still_waiting, now_ - customer.stage_entry);
+      break;
+  }
   if (customer.counted) {
     ClassStats& stats = class_stats_[customer.klass];
-    ++stats.served;
-    ++interval_stats_[customer.interval].served;
-    const sim::Time sojourn = now_ - customer.arrival;
-    stats.sojourn_seconds.add(sim::seconds_from_ticks(sojourn));
-    for (const std::uint16_t k : model_.sojourn_slas[customer.klass])
-      judge_sla(k, customer.interval, sojourn <= model_.slas[k].threshold);
+    IntervalStats& interval = interval_stats_[customer.interval];
+    switch (outcome) {
+      case Outcome::served:
+        ++stats.served;
+        ++interval.served;
+        stats.sojourn_seconds.add(sim::seconds_from_ticks(sojourn));
+        break;
+      case Outcome::abandoned:
+        ++stats.abandoned;
+        ++interval.abandoned;
+        break;
+      case Outcome::blocked: ++stats.blocked; break;
+      case Outcome::unfinished: break;
+    }
+    // Sojourn SLAs: served within the threshold is a hit; abandoned and blocked customers
+    // are misses; an unfinished one is a miss once past the threshold (at once after a
+    // drain, which it can never leave), else not judged.
+    const bool censored = outcome == Outcome::unfinished && !model_.drain;
+    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) {
+      const sim::Time threshold = model_.slas[k].threshold;
+      if (outcome == Outcome::served)
+        judge_sla(k, customer.interval, sojourn <= threshold);
+      else if (!censored || sojourn > threshold)
+        judge_sla(k, customer.interval, false);
+    }
   }
   release_customer(id);
 }
@@ -343,17 +404,12 @@ void ServiceSystem::on_abandon(std::uint32_t id, std::uint32_t generation) {
     return;
   }
   ++events_handled_;
-  ++abandoned_total_;
   unlink(id);
   if (customer.counted) {
     ++stages_[customer.stage].abandoned;
-    ++class_stats_[customer.klass].abandoned;
-    ++interval_stats_[customer.interval].abandoned;
     record_queue_outcome(customer, false, now_ - customer.stage_entry);
-    // Sojourn SLAs: a customer who gives up did not complete the journey in time.
-    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) judge_sla(k, customer.interval, false);
   }
-  release_customer(id);
+  leave_system(id, Outcome::abandoned);
 }
 
 void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
@@ -522,7 +578,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
   result.served_total = served_total_;
   result.abandoned_total = abandoned_total_;
   result.blocked_total = blocked_total_;
-  result.in_system_at_end = in_system_;
+  result.in_system_at_end = unfinished_total_;
   result.starts_beyond_staffing = starts_beyond_staffing_;
   return result;
 }

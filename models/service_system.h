@@ -30,8 +30,15 @@ inline constexpr std::array<std::uint8_t, 5> kRank{
     4,  // arrival: a newcomer queues behind everyone already waiting at that tick
 };
 
-// Stream purposes (see sim/random.h for the derivation).
-enum class StreamPurpose : std::uint64_t { arrivals = 1, patience = 2, service = 3, routing = 4 };
+// What a random number is for: the `purpose` of its counter (see sim/random.h for the key
+// and counter layout). Customers' numbers are keyed by their class's name and counted by
+// (arrival index, visit): a customer's arrival time, and its handling time, patience and
+// route at each visit, do not depend on anything else in the scenario.
+enum class StreamPurpose : std::uint8_t { interarrival = 1, service = 2, patience = 3, routing = 4 };
+
+// The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
+// one of them; `unfinished` is a customer still inside when the replication ends.
+enum class Outcome : std::uint8_t { served, abandoned, blocked, unfinished };
 
 struct ReplicationResult {
   std::vector<double> values;  // in KpiLayout order
@@ -41,6 +48,8 @@ struct ReplicationResult {
   // Invariant counters over all customers (including warm-up), for tests.
   std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0, in_system_at_end = 0;
   std::uint64_t starts_beyond_staffing = 0;  // service starts while busy >= staffed: must be 0
+  // Customers left inside a clock window's drain (nobody could serve them): the run warns.
+  std::uint64_t undrained = 0;
 };
 
 class ServiceSystem {
@@ -62,14 +71,20 @@ class ServiceSystem {
     sim::Time service_ticks = 0;
     sim::Time waited_ticks = 0;  // over all stages: waited + served == sojourn, exactly
     sim::Time served_ticks = 0;
-    std::uint64_t queue_seq = 0;  // enqueue order, for "longest waiting"
+    std::uint64_t queue_seq = 0;      // enqueue order, for "longest waiting"
+    std::uint64_t arrival_index = 0;  // k-th arrival of its class: the subject of its random numbers
+    std::uint64_t sla_stages_seen = 0;  // bit per SLA stage (CompiledStage::sla_bit) already judged
     std::uint32_t generation = 0;
     std::uint32_t prev = kNone, next = kNone;
-    std::uint16_t klass = 0, stage = 0, pool = 0, interval = 0;
+    std::uint32_t interval = 0;  // arrival interval
+    std::uint32_t visit = 0;     // stage visits so far, 0 at the entry stage
+    std::uint16_t klass = 0, stage = 0, pool = 0;
     std::uint8_t level = 0;
     bool counted = false;      // arrived inside the statistics window
     bool answered = false;     // has been answered at its entry stage
     bool entry_visit = false;  // in its entry stage, not yet answered: the visit ASA judges
+    bool in_system = false;    // the slot holds a customer
+    bool waiting = false;      // in a stage's queue
   };
 
   struct Queue {  // one FIFO list per priority level
@@ -119,12 +134,16 @@ class ServiceSystem {
   void schedule_next_arrival(std::uint32_t klass);  // from now_, in current_interval_
   void enter_stage(std::uint32_t customer, std::uint16_t stage);
   void start_service(std::uint32_t customer, std::uint16_t pool);
-  void finish_journey(std::uint32_t customer);
+  // The one way out: all accounting of a customer leaving (or left inside at the end).
+  void leave_system(std::uint32_t customer, Outcome outcome);
   bool serve_next_waiting(std::uint16_t pool);  // true if the freed agent took someone
   void enqueue(std::uint32_t customer);
   void unlink(std::uint32_t customer);
-  void record_queue_outcome(const Customer& customer, bool answered, sim::Time wait);
-  void judge_sla(std::uint16_t sla, std::uint16_t interval, bool hit);
+  void record_queue_outcome(Customer& customer, bool answered, sim::Time wait);
+  enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
+  void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
+  void judge_sla(std::uint16_t sla, std::uint32_t interval, bool hit);
+  sim::CounterStream stream(const Customer& customer, StreamPurpose purpose) const;
   void set_busy(std::uint16_t pool, int busy);
   void set_staffed(std::uint16_t pool, int staffed);
   std::uint32_t allocate_customer();
@@ -151,8 +170,9 @@ class ServiceSystem {
   std::vector<IntervalStats> interval_stats_;
   std::vector<SlaCounts> interval_sla_counts_;  // [interval * slas + sla]
 
-  std::vector<sim::RandomStream> arrival_streams_, patience_streams_;
-  std::vector<sim::RandomStream> service_streams_, routing_streams_;  // [class * stages + stage]
+  std::vector<sim::StreamKey> class_keys_;            // by class name: see sim/random.h
+  std::vector<std::uint64_t> next_arrival_index_;     // per class: index of the next arrival drawn
+  std::vector<std::uint64_t> arrivals_of_class_;      // per class: arrivals so far
 
   // Time-weighted areas at the start and end of the statistics window, in a fixed order:
   // per class queue, per stage queue, per pool busy, per pool present.
@@ -161,6 +181,7 @@ class ServiceSystem {
   std::vector<double> interval_busy_mark_, interval_present_mark_;
 
   std::uint64_t arrived_total_ = 0, served_total_ = 0, abandoned_total_ = 0, blocked_total_ = 0;
+  std::uint64_t unfinished_total_ = 0;
   std::uint64_t starts_beyond_staffing_ = 0;
 };
 

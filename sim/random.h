@@ -1,19 +1,33 @@
-// Random streams. RandomStream is xoshiro256++ (Blackman & Vigna, "Scrambled linear
-// pseudorandom number generators", 2021): 32 bytes of state, period 2^256-1, passes
-// BigCrush. Boost 1.74 ships no xoshiro; its small state is what makes one stream per
-// (seed, replication, purpose, index) cheap. It models UniformRandomBitGenerator, so
-// Boost.Random distributions draw from it directly.
+// Random numbers as pure functions of what they are for (common random numbers).
 //
-// Stream derivation (documented contract, pinned by tests):
-//   key = mix(mix(mix(mix(seed) ^ replication) ^ purpose) ^ index)
-// where mix is the SplitMix64 finaliser applied after adding the golden gamma; the four
-// state words are the next four outputs of SplitMix64 started at key. Results therefore do
-// not depend on thread count or scheduling, and two variants of a scenario that use the
-// same purposes see the same numbers (common random numbers).
+// Every random quantity of a replication is drawn from a CounterStream: Philox4x64-10
+// (Salmon, Moraes, Dror & Shaw, "Parallel random numbers: as easy as 1, 2, 3", SC 2011;
+// Debian's Random123) evaluated at a counter that names the quantity. Nothing depends on the
+// order in which events consume numbers, on thread count, or on which other draws a variant
+// of the scenario happens to need.
+//
+// Key and counter layout (the one place it is written down; pinned by tests/sim/test_random.cpp):
+//   key     = { replication_key(seed, replication), name_key(entity name) }
+//             the entity is what the quantity belongs to: a customer class, a pool, a system,
+//             always by its *name*, so adding, removing or reordering other entities changes
+//             nothing for it;
+//   counter = { subject, (visit << 8) | purpose, block, 0 }
+//             subject: the entity's own index of the thing drawn for (a customer's arrival
+//             index within its class, an agent's index, ...); visit: the customer's stage
+//             visit number (0 for the entry stage, +1 per routing step); purpose: what the
+//             number is for (the model's StreamPurpose); block: 0, 1, ... as a sampler
+//             needs more than the four 64-bit words a Philox block holds.
+// replication_key and name_key are SplitMix64-finalised hashes (name_key: FNV-1a first).
+//
+// Cost: one Philox4x64-10 block (four 64-bit words) per four words drawn; no state besides
+// the 32-byte block buffer; constructing a stream computes nothing until the first draw.
 #pragma once
+
+#include <Random123/philox.h>
 
 #include <cstdint>
 #include <limits>
+#include <string_view>
 
 namespace capsim::sim {
 
@@ -24,31 +38,73 @@ inline constexpr std::uint64_t splitmix64_mix(std::uint64_t x) noexcept {
   return x ^ (x >> 31);
 }
 
-inline constexpr std::uint64_t derive_stream_key(std::uint64_t seed, std::uint64_t replication, std::uint64_t purpose,
-                                                 std::uint64_t index) noexcept {
-  std::uint64_t key = splitmix64_mix(seed);
-  key = splitmix64_mix(key ^ replication);
-  key = splitmix64_mix(key ^ purpose);
-  return splitmix64_mix(key ^ index);
+inline constexpr std::uint64_t replication_key(std::uint64_t seed, std::uint64_t replication) noexcept {
+  return splitmix64_mix(splitmix64_mix(seed) ^ replication);
 }
 
+inline constexpr std::uint64_t name_key(std::string_view name) noexcept {
+  std::uint64_t hash = 0xCBF29CE484222325ULL;  // FNV-1a offset basis
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001B3ULL;  // FNV-1a prime
+  }
+  return splitmix64_mix(hash);
+}
+
+struct StreamKey {
+  std::uint64_t replication = 0;
+  std::uint64_t entity = 0;
+};
+
+inline constexpr StreamKey stream_key(std::uint64_t seed, std::uint64_t replication, std::string_view entity) noexcept {
+  return {replication_key(seed, replication), name_key(entity)};
+}
+
+// A UniformRandomBitGenerator over the blocks of one (key, subject, visit, purpose): a
+// finite-looking but in practice unbounded sequence of 64-bit words (2^64 blocks).
+class CounterStream {
+ public:
+  using result_type = std::uint64_t;
+
+  CounterStream(const StreamKey& key, std::uint64_t subject, std::uint32_t visit, std::uint8_t purpose) noexcept
+      : key_{{key.replication, key.entity}},
+        counter_{{subject, (static_cast<std::uint64_t>(visit) << 8) | purpose, 0, 0}} {}
+
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
+
+  result_type operator()() noexcept {
+    if (used_ == 4) {
+      block_ = r123::Philox4x64()(counter_, key_);
+      ++counter_.v[2];
+      used_ = 0;
+    }
+    return block_.v[used_++];
+  }
+
+  // Uniform on [0, 1) with 53 random bits.
+  double uniform01() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
+  // Uniform on (0, 1]: safe to take the logarithm of.
+  double uniform01_open_low() noexcept { return (static_cast<double>((*this)() >> 11) + 1.0) * 0x1.0p-53; }
+
+ private:
+  r123::Philox4x64::key_type key_;
+  r123::Philox4x64::ctr_type counter_;
+  r123::Philox4x64::ctr_type block_{};
+  unsigned used_ = 4;
+};
+
+// xoshiro256++ (Blackman & Vigna 2021): a small sequential generator, kept for the
+// hand-written benchmark baseline and for tests that need a plain stream of numbers. The
+// model itself draws only from CounterStream.
 class RandomStream {
  public:
   using result_type = std::uint64_t;
 
-  explicit RandomStream(std::uint64_t key = 0) noexcept { reseed(key); }
-  RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t purpose, std::uint64_t index) noexcept {
-    reseed(derive_stream_key(seed, replication, purpose, index));
-  }
-
-  void reseed(std::uint64_t key) noexcept {
-    // SplitMix64 sequence: never yields the all-zero state xoshiro must avoid.
-    for (auto& word : state_) {
+  explicit RandomStream(std::uint64_t key = 0) noexcept {
+    for (auto& word : state_) {  // SplitMix64 sequence: never the all-zero state
+      word = splitmix64_mix(key);
       key += 0x9E3779B97F4A7C15ULL;
-      std::uint64_t z = key;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      word = z ^ (z >> 31);
     }
   }
 
@@ -67,7 +123,6 @@ class RandomStream {
     return result;
   }
 
-  // Uniform on [0, 1) with 53 random bits.
   double uniform01() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
  private:

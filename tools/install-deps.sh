@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages capsim needs, only those that are missing.
 set -euo pipefail
 packages=(build-essential cmake libboost-dev libboost-graph-dev libboost-math-dev libboost-random-dev
-          libyaml-cpp-dev libcli11-dev nlohmann-json3-dev doctest-dev libbenchmark-dev)
+          libyaml-cpp-dev librandom123-dev libcli11-dev nlohmann-json3-dev doctest-dev libbenchmark-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -688,7 +688,12 @@ void Loader::read_sla(const std::string& name, const YAML::Node& node, const std
   std::map<std::string, YAML::Node> given;
   for (auto& [key, value] : entries(node, path, &kSlaKeys)) given.emplace(key, value);
   if (!node.IsMap()) return;
-  if (given.count("customers")) sla.customers = names(given["customers"], path + ".customers");
+  if (given.count("customers")) {
+    sla.customers = names(given["customers"], path + ".customers");
+    if (sla.customers.empty() && given["customers"].IsSequence())
+      error(given["customers"], path + ".customers",
+            "lists no customer classes; expected at least one (leave the key out to cover every class)");
+  }
   if (given.count("stage")) sla.stage = scalar(given["stage"], path + ".stage", "a stage name").value_or("");
   if (given.count("wait_within") == given.count("sojourn_within")) {
     error(node, path, "expected exactly one of wait_within or sojourn_within");
