@@ -1,10 +1,10 @@
 #include "models/scenario_check.h"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
 #include <cmath>
-#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>

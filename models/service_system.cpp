@@ -38,12 +38,14 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
 
   for (const auto& klass : model.classes) class_keys_.push_back(sim::stream_key(model.seed, replication, klass.name));
   next_arrival_index_.assign(classes, 0);
+  interarrival_blocks_.resize(classes);
   arrivals_of_class_.assign(classes, 0);
 }
 
-sim::CounterStream ServiceSystem::stream(const Customer& customer, StreamPurpose purpose) const {
-  return sim::CounterStream(class_keys_[customer.klass], customer.arrival_index, customer.visit,
-                            static_cast<std::uint8_t>(purpose));
+sim::LeadWordStream ServiceSystem::visit_stream(const Customer& customer, std::uint64_t lead,
+                                                StreamPurpose more) const {
+  return sim::LeadWordStream(lead, class_keys_[customer.klass], customer.arrival_index, customer.visit,
+                             static_cast<std::uint8_t>(more));
 }
 
 ReplicationResult ServiceSystem::run() {
@@ -91,8 +93,12 @@ void ServiceSystem::handle(const sim::Event& event) {
 void ServiceSystem::schedule_next_arrival(std::uint32_t klass) {
   const double* const rates = model_.classes[klass].rate_per_tick.data();
   const boost::random::exponential_distribution<double> unit_exponential(1.0);
-  sim::CounterStream random(class_keys_[klass], next_arrival_index_[klass]++, 0,
-                            static_cast<std::uint8_t>(StreamPurpose::interarrival));
+  const std::uint64_t k = next_arrival_index_[klass]++;
+  if (k % 4 == 0)
+    interarrival_blocks_[klass] =
+        sim::philox_block(class_keys_[klass], k / 4, 0, static_cast<std::uint8_t>(StreamPurpose::interarrivals));
+  sim::LeadWordStream random(interarrival_blocks_[klass].v[k % 4], class_keys_[klass], k, 0,
+                             static_cast<std::uint8_t>(StreamPurpose::interarrival_more));
   double budget = unit_exponential(random);
   double t = static_cast<double>(now_);
   for (auto interval = static_cast<std::size_t>(current_interval_); interval < interval_end_.size(); ++interval) {
@@ -170,8 +176,11 @@ void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
   customer.entry_visit = !customer.answered && stage_index == model_.classes[customer.klass].entry;
   // The handling time is drawn on entry (the agent needs it); patience only if the customer
   // waits. Each is a pure function of (class, arrival index, visit): common random numbers.
-  auto service_random = stream(customer, StreamPurpose::service);
+  const sim::Block words = sim::philox_block(class_keys_[customer.klass], customer.arrival_index, customer.visit,
+                                             static_cast<std::uint8_t>(StreamPurpose::visit));
+  auto service_random = visit_stream(customer, words.v[0], StreamPurpose::service_more);
   customer.service_ticks = sim::ticks_from_seconds(stage.service.sample(service_random));
+  customer.routing_word = words.v[2];
   if (customer.counted) ++state.offered;
 
   for (const std::uint16_t pool : stage.pools) {
@@ -193,7 +202,7 @@ void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
   if (customer.counted && customer.entry_visit) ++class_stats_[customer.klass].waited_at_entry;
   const auto& patience = model_.classes[customer.klass].patience;
   if (stage.abandonment && patience.has_value()) {
-    auto patience_random = stream(customer, StreamPurpose::patience);
+    auto patience_random = visit_stream(customer, words.v[1], StreamPurpose::patience_more);
     const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
     events_.schedule(now_ + patience_ticks, kRank[3], static_cast<std::uint8_t>(EventKind::abandon), id,
                      customer.generation);
@@ -310,7 +319,7 @@ void ServiceSystem::on_service_end(std::uint32_t id) {
   const auto& stage = model_.stages[stage_index];
   std::int32_t target = stage.targets.front();
   if (stage.targets.size() > 1) {
-    const double u = stream(customer, StreamPurpose::routing).uniform01();
+    const double u = static_cast<double>(customer.routing_word >> 11) * 0x1.0p-53;
     std::size_t route = 0;
     while (route + 1 < stage.cumulative.size() && u >= stage.cumulative[route]) ++route;
     target = stage.targets[route];

@@ -30,11 +30,22 @@ inline constexpr std::array<std::uint8_t, 5> kRank{
     4,  // arrival: a newcomer queues behind everyone already waiting at that tick
 };
 
-// What a random number is for: the `purpose` of its counter (see sim/random.h for the key
-// and counter layout). Customers' numbers are keyed by their class's name and counted by
-// (arrival index, visit): a customer's arrival time, and its handling time, patience and
-// route at each visit, do not depend on anything else in the scenario.
-enum class StreamPurpose : std::uint8_t { interarrival = 1, service = 2, patience = 3, routing = 4 };
+// What a random number is for: the `purpose` of its counter (sim/random.h gives the key and
+// counter layout). Customers' numbers are keyed by their class's name and counted by
+// (arrival index k, visit v), so a customer's arrival time, and its handling time, patience
+// and route at each visit, depend on nothing else in the scenario:
+//   interarrival gap before arrival k: word k % 4 of block (k / 4, 0, interarrivals),
+//                                      further words from (k, 0, interarrival_more);
+//   visit v of arrival k: block (k, v, visit) = {service, patience, routing, unused},
+//                         further service words from (k, v, service_more), patience from
+//                         (k, v, patience_more); routing uses its one word.
+enum class StreamPurpose : std::uint8_t {
+  interarrivals = 1,
+  visit = 2,
+  service_more = 3,
+  patience_more = 4,
+  interarrival_more = 5,
+};
 
 // The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
 // one of them; `unfinished` is a customer still inside when the replication ends.
@@ -71,8 +82,9 @@ class ServiceSystem {
     sim::Time service_ticks = 0;
     sim::Time waited_ticks = 0;  // over all stages: waited + served == sojourn, exactly
     sim::Time served_ticks = 0;
-    std::uint64_t queue_seq = 0;      // enqueue order, for "longest waiting"
-    std::uint64_t arrival_index = 0;  // k-th arrival of its class: the subject of its random numbers
+    std::uint64_t queue_seq = 0;        // enqueue order, for "longest waiting"
+    std::uint64_t arrival_index = 0;    // k-th arrival of its class: the subject of its random numbers
+    std::uint64_t routing_word = 0;     // this visit's routing word (see StreamPurpose)
     std::uint64_t sla_stages_seen = 0;  // bit per SLA stage (CompiledStage::sla_bit) already judged
     std::uint32_t generation = 0;
     std::uint32_t prev = kNone, next = kNone;
@@ -143,7 +155,7 @@ class ServiceSystem {
   enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
   void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
   void judge_sla(std::uint16_t sla, std::uint32_t interval, bool hit);
-  sim::CounterStream stream(const Customer& customer, StreamPurpose purpose) const;
+  sim::LeadWordStream visit_stream(const Customer& customer, std::uint64_t lead, StreamPurpose more) const;
   void set_busy(std::uint16_t pool, int busy);
   void set_staffed(std::uint16_t pool, int staffed);
   std::uint32_t allocate_customer();
@@ -170,9 +182,10 @@ class ServiceSystem {
   std::vector<IntervalStats> interval_stats_;
   std::vector<SlaCounts> interval_sla_counts_;  // [interval * slas + sla]
 
-  std::vector<sim::StreamKey> class_keys_;            // by class name: see sim/random.h
-  std::vector<std::uint64_t> next_arrival_index_;     // per class: index of the next arrival drawn
-  std::vector<std::uint64_t> arrivals_of_class_;      // per class: arrivals so far
+  std::vector<sim::StreamKey> class_keys_;         // by class name: see sim/random.h
+  std::vector<std::uint64_t> next_arrival_index_;  // per class: index of the next arrival drawn
+  std::vector<sim::Block> interarrival_blocks_;    // per class: block of the next four gaps
+  std::vector<std::uint64_t> arrivals_of_class_;   // per class: arrivals so far
 
   // Time-weighted areas at the start and end of the statistics window, in a fixed order:
   // per class queue, per stage queue, per pool busy, per pool present.

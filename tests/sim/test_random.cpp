@@ -7,8 +7,8 @@
 
 using capsim::sim::CounterStream;
 using capsim::sim::RandomStream;
-using capsim::sim::StreamKey;
 using capsim::sim::stream_key;
+using capsim::sim::StreamKey;
 
 TEST_CASE("a counter stream is a pure function of (seed, replication, entity name, subject, visit, purpose)") {
   CounterStream a(stream_key(7, 3, "voice"), 41, 2, 1), b(stream_key(7, 3, "voice"), 41, 2, 1);
@@ -32,8 +32,7 @@ TEST_CASE("counter streams differing in any coordinate differ") {
 
 TEST_CASE("the key and counter layout is pinned (changing it changes every published result)") {
   const StreamKey key = stream_key(2026, 5, "tier1");
-  CHECK(key.replication ==
-        capsim::sim::splitmix64_mix(capsim::sim::splitmix64_mix(2026) ^ std::uint64_t{5}));
+  CHECK(key.replication == capsim::sim::splitmix64_mix(capsim::sim::splitmix64_mix(2026) ^ std::uint64_t{5}));
   // FNV-1a of the empty name is its offset basis.
   CHECK(capsim::sim::name_key("") == capsim::sim::splitmix64_mix(0xCBF29CE484222325ULL));
   const r123::Philox4x64::ctr_type counter{{77, (std::uint64_t{3} << 8) | 4, 0, 0}};

@@ -64,7 +64,8 @@ int run(const RunOptions& options) {
       if (attained.n == 0)
         why << "no customer was judged in any replication";
       else if (attained.n < 2)
-        why << "attained " << attained.mean << " in one replication; a check needs at least 2 for a confidence interval";
+        why << "attained " << attained.mean
+            << " in one replication; a check needs at least 2 for a confidence interval";
       else if (!(attained.ci_low >= sla.target))
         why << "attained " << attained.mean << " (95% CI " << attained.ci_low << " to " << attained.ci_high
             << "), target " << sla.target << "; the CI's lower end must reach the target";
@@ -92,7 +93,8 @@ VerbRunner add_run_verb(CLI::App& app) {
   verb->add_option("--set", options->overrides, "Override a scalar: key.path=value (repeatable)");
   verb->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
   verb->add_option("-o,--output", options->output, "Write to this file instead of stdout");
-  verb->add_flag("--check", options->check, "Exit 1 unless every SLA's 95% CI of attainment lies at or above its target");
+  verb->add_flag("--check", options->check,
+                 "Exit 1 unless every SLA's 95% CI of attainment lies at or above its target");
   return [options] { return run(*options); };
 }
 
