@@ -48,6 +48,29 @@ double weibull_shape_for_cv(double cv) {
   return std::exp(0.5 * (lo + hi));
 }
 
+// Moments of the standard normal truncated below at a: lambda = phi(a) / (1 - Phi(a)),
+// mean = lambda, variance = 1 + a lambda - lambda^2 (Johnson, Kotz & Balakrishnan, ch. 13).
+struct TruncatedMoments {
+  double mean, variance;
+};
+TruncatedMoments truncated_standard_normal(double a) {
+  const boost::math::normal_distribution<double> unit;
+  const double lambda = boost::math::pdf(unit, a) / boost::math::cdf(boost::math::complement(unit, a));
+  return {lambda, 1.0 + a * lambda - lambda * lambda};
+}
+
+// The cv of N(mu, sigma) truncated at 0 depends only on a = -mu / sigma and rises from 0 to
+// 1 with it; bisection finds the a of a requested cv.
+double truncation_point_for_cv(double cv) {
+  const auto excess = [cv](double a) {
+    const auto m = truncated_standard_normal(a);
+    return std::sqrt(m.variance) / (m.mean - a) - cv;
+  };
+  boost::math::tools::eps_tolerance<double> tolerance(50);
+  const auto [lo, hi] = boost::math::tools::bisect(excess, -60.0, 3.0, tolerance);
+  return 0.5 * (lo + hi);
+}
+
 }  // namespace
 
 std::string_view family_name(Family family) {
@@ -120,15 +143,19 @@ Distribution Distribution::triangular(double min, double mode, double max) {
 Distribution Distribution::normal(double mean, double sd) {
   require_positive_mean(mean);
   require(std::isfinite(sd) && sd > 0.0, "sd must be positive");
+  require(sd <= kMaxNormalCv * mean,
+          "cv (sd / mean) must be at most 0.9: a normal truncated at 0 cannot reach cv 1; use gamma or lognormal");
   Distribution d(Family::normal);
-  d.normal_ = boost::random::normal_distribution<double>(mean, sd);
-  // Moments of the normal truncated to [0, inf): with a = -mean/sd and
-  // lambda = phi(a) / (1 - Phi(a)) (Johnson, Kotz & Balakrishnan, ch. 13).
-  const boost::math::normal_distribution<double> unit;
-  const double a = -mean / sd;
-  const double lambda = boost::math::pdf(unit, a) / boost::math::cdf(boost::math::complement(unit, a));
-  d.mean_ = mean + sd * lambda;
-  d.variance_ = sd * sd * (1.0 + a * lambda - lambda * lambda);
+  const double a = truncation_point_for_cv(sd / mean);
+  const auto m = truncated_standard_normal(a);
+  // The truncated law is mu + sigma * (standard truncated at a), with mu = -a sigma.
+  const double sigma = mean / (m.mean - a);
+  d.p0_ = -a * sigma;
+  d.p1_ = sigma;
+  d.p2_ = a;
+  d.robert_alpha_ = 0.5 * (a + std::sqrt(a * a + 4.0));
+  d.mean_ = mean;
+  d.variance_ = sd * sd;
   return d;
 }
 
@@ -150,9 +177,10 @@ Distribution Distribution::lognormal(double mean, double cv) {
 Distribution Distribution::gamma(double mean, double cv) {
   require_positive_mean(mean);
   require_positive_cv(cv);
+  require(cv <= 100.0, "cv must be at most 100");
   Distribution d(Family::gamma);
   const double shape = 1.0 / (cv * cv);
-  d.gamma_ = boost::random::gamma_distribution<double>(shape, mean / shape);
+  d.set_gamma(shape, mean / shape);
   d.mean_ = mean;
   d.variance_ = mean * mean * cv * cv;
   return d;
@@ -172,13 +200,48 @@ Distribution Distribution::weibull(double mean, double cv) {
   return d;
 }
 
+void Distribution::set_gamma(double shape, double scale) {
+  const double boosted = shape < 1.0 ? shape + 1.0 : shape;
+  gamma_d_ = boosted - 1.0 / 3.0;
+  gamma_c_ = 1.0 / std::sqrt(9.0 * gamma_d_);
+  gamma_scale_ = scale;
+  gamma_boost_ = shape < 1.0 ? 1.0 / shape : 0.0;
+}
+
 Distribution Distribution::erlang(int k, double mean) {
-  require(k >= 1, "k must be a whole number of at least 1");
+  require(k >= 1 && k <= kMaxErlangPhases, "k must be a whole number from 1 to 10000");
   require_positive_mean(mean);
   Distribution d(Family::erlang);
-  d.gamma_ = boost::random::gamma_distribution<double>(static_cast<double>(k), mean / k);
+  d.set_gamma(static_cast<double>(k), mean / k);
   d.mean_ = mean;
   d.variance_ = mean * mean / k;
+  return d;
+}
+
+Distribution Distribution::erlang_with_cv(double mean, double cv) {
+  require_positive_cv(cv);
+  const double phases = 1.0 / (cv * cv);
+  const double k = std::round(phases);
+  if (!(k >= 1.0 && k <= kMaxErlangPhases && std::abs(phases - k) <= 1e-4 * k)) {
+    std::ostringstream message;
+    message << "cv " << cv << " gives k = 1/cv^2 = " << phases
+            << " phases; an erlang needs a whole number from 1 to 10000 (cv 1, 0.707, 0.577, 0.5, ...); use gamma "
+               "for any cv";
+    throw std::invalid_argument(message.str());
+  }
+  return erlang(static_cast<int>(k), mean);
+}
+
+Distribution Distribution::hyperexponential(double p, double mean1, double mean2) {
+  require(std::isfinite(p) && p > 0.0 && p < 1.0, "p must be between 0 and 1 (exclusive)");
+  require(std::isfinite(mean1) && mean1 > 0.0 && std::isfinite(mean2) && mean2 > 0.0, "means must be positive");
+  Distribution d(Family::hyperexponential);
+  d.p0_ = p;
+  d.p1_ = mean1;
+  d.p2_ = mean2;
+  d.exponential_ = boost::random::exponential_distribution<double>(1.0);
+  d.mean_ = p * mean1 + (1.0 - p) * mean2;
+  d.variance_ = 2.0 * (p * mean1 * mean1 + (1.0 - p) * mean2 * mean2) - d.mean_ * d.mean_;
   return d;
 }
 

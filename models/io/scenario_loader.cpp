@@ -11,11 +11,15 @@
 #include <sstream>
 
 #include "models/io/units.h"
+#include "models/limits.h"
 #include "models/scenario_check.h"
 
 namespace capsim::io {
 namespace {
 
+using model::kMaxAgents;
+using model::kMaxQueueCapacity;
+using model::kMaxReplications;
 using model::Scenario;
 using Keys = std::vector<std::string>;
 
@@ -27,7 +31,8 @@ const Keys kPoolKeys{"agents", "staffing", "cost"};
 const Keys kStageKeys{"service", "pools", "queue", "next", "abandonment"};
 const Keys kQueueKeys{"capacity", "discipline"};
 const Keys kSlaKeys{"customers", "stage", "wait_within", "sojourn_within", "target"};
-const Keys kDistributionKeys{"dist", "mean", "cv", "sd", "min", "mode", "max", "k", "value", "values", "file"};
+const Keys kDistributionKeys{"dist", "mean",  "cv",     "sd",   "min", "mode", "max",
+                             "k",    "value", "values", "file", "p",   "means"};
 
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
@@ -80,11 +85,14 @@ class Loader {
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, const std::string& expected);
   std::optional<double> duration(const YAML::Node& node, const std::string& path, bool positive);
   std::optional<double> number(const YAML::Node& node, const std::string& path);
-  std::optional<long long> whole(const YAML::Node& node, const std::string& path, long long min,
-                                 const std::string& expected);
+  // A whole number in [min, max]; `what` names it ("agents").
+  std::optional<long long> whole(const YAML::Node& node, const std::string& path, long long min, long long max,
+                                 const std::string& what);
   std::optional<double> fraction(const YAML::Node& node, const std::string& path);
   std::optional<bool> boolean(const YAML::Node& node, const std::string& path);
+  // A distribution with a mean of at least kMinMeanSeconds (or exactly 0, deterministic).
   std::optional<sim::Distribution> distribution(const YAML::Node& node, const std::string& path);
+  std::optional<sim::Distribution> distribution_as_written(const YAML::Node& node, const std::string& path);
   std::vector<std::string> names(const YAML::Node& node, const std::string& path);
   std::optional<std::vector<double>> read_values_file(const YAML::Node& node, const std::string& path);
 
@@ -226,6 +234,14 @@ std::optional<double> Loader::duration(const YAML::Node& node, const std::string
           std::string("expected a ") + (positive ? "positive" : "non-negative") + " duration; got " + quoted(*text));
     return std::nullopt;
   }
+  if (*value > 0 && *value < model::kMinDurationSeconds) {
+    error(node, path, "is below the clock's resolution of 1 microsecond; got " + quoted(*text));
+    return std::nullopt;
+  }
+  if (*value > model::kMaxDurationSeconds) {
+    error(node, path, "expected a duration of at most 10 years (3650d); got " + quoted(*text));
+    return std::nullopt;
+  }
   return value;
 }
 
@@ -237,12 +253,15 @@ std::optional<double> Loader::number(const YAML::Node& node, const std::string& 
   return value;
 }
 
-std::optional<long long> Loader::whole(const YAML::Node& node, const std::string& path, long long min,
-                                       const std::string& expected) {
+std::optional<long long> Loader::whole(const YAML::Node& node, const std::string& path, long long min, long long max,
+                                       const std::string& what) {
+  const std::string expected =
+      "a whole number of " + what + " from " + std::to_string(min) + " to " + std::to_string(max);
   const auto text = scalar(node, path, expected);
   if (!text) return std::nullopt;
   const auto value = parse_number(*text);
-  if (!value || *value != std::floor(*value) || *value < static_cast<double>(min) || *value > 9.0e15) {
+  if (!value || *value != std::floor(*value) || *value < static_cast<double>(min) ||
+      *value > static_cast<double>(max)) {
     error(node, path, "expected " + expected + "; got " + quoted(*text));
     return std::nullopt;
   }
@@ -318,6 +337,18 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
 }
 
 std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, const std::string& path) {
+  auto result = distribution_as_written(node, path);
+  if (result && result->mean() < model::kMinMeanSeconds &&
+      !(result->family() == sim::Family::deterministic && result->mean() == 0.0)) {
+    error(node, path,
+          "has a mean of " + std::to_string(result->mean()) +
+              " s; expected at least 1ms (the clock would round such durations away)");
+    return std::nullopt;
+  }
+  return result;
+}
+
+std::optional<sim::Distribution> Loader::distribution_as_written(const YAML::Node& node, const std::string& path) {
   if (!node.IsMap()) {
     error(node, path, "expected a distribution such as {dist: exponential, mean: 5min}");
     return std::nullopt;
@@ -353,8 +384,8 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
     case Family::normal: forms = {{"mean", "cv"}, {"mean", "sd"}}; break;
     case Family::lognormal:
     case Family::gamma:
-    case Family::weibull:
-    case Family::hyperexponential: forms = {{"mean", "cv"}}; break;
+    case Family::weibull: forms = {{"mean", "cv"}}; break;
+    case Family::hyperexponential: forms = {{"mean", "cv"}, {"p", "means"}}; break;
     case Family::erlang: forms = {{"mean", "k"}, {"mean", "cv"}}; break;
     case Family::empirical: forms = {{"values"}, {"file"}}; break;
   }
@@ -440,10 +471,22 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
         }
         break;
       }
+      case Family::hyperexponential:
+        if (has("p")) {
+          auto p = fraction(given["p"], path + ".p");
+          const YAML::Node& means = given["means"];
+          if (!means.IsSequence() || means.size() != 2) {
+            error(means, path + ".means", "expected the two phases' means, e.g. [1min, 10min]");
+            break;
+          }
+          auto m1 = duration(means[0], path + ".means.0", true), m2 = duration(means[1], path + ".means.1", true);
+          if (p && m1 && m2) return sim::Distribution::hyperexponential(*p, *m1, *m2);
+          break;
+        }
+        [[fallthrough]];
       case Family::lognormal:
       case Family::gamma:
-      case Family::weibull:
-      case Family::hyperexponential: {
+      case Family::weibull: {
         auto m = get_duration("mean");
         auto cv = get_cv();
         if (!m || !cv) break;
@@ -455,12 +498,11 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
       case Family::erlang: {
         auto m = get_duration("mean");
         if (has("k")) {
-          auto k = whole(given["k"], path + ".k", 1, "a whole number of phases, at least 1");
+          auto k = whole(given["k"], path + ".k", 1, sim::kMaxErlangPhases, "phases");
           if (m && k) return sim::Distribution::erlang(static_cast<int>(*k), *m);
         } else {
           auto cv = get_cv();
-          if (m && cv)
-            return sim::Distribution::erlang(std::max(1, static_cast<int>(std::lround(1.0 / (*cv * *cv)))), *m);
+          if (m && cv) return sim::Distribution::erlang_with_cv(*m, *cv);
         }
         break;
       }
@@ -593,7 +635,7 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
   if (given.count("patience")) customer.patience = distribution(given["patience"], path + ".patience");
   if (given.count("priority"))
     customer.priority = static_cast<int>(
-        whole(given["priority"], path + ".priority", -1000, "a whole number (higher is served first)").value_or(0));
+        whole(given["priority"], path + ".priority", -1000, 1000, "priority (higher is served first)").value_or(0));
   if (!given.count("entry"))
     error(node, path, "missing key \"entry\"; expected the name of the first stage");
   else
@@ -611,14 +653,13 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
     error(node, path, "expected exactly one of agents (a number) or staffing (a list per interval)");
   } else if (given.count("agents")) {
     pool.staffing.push_back(
-        static_cast<int>(whole(given["agents"], path + ".agents", 0, "a whole number of agents").value_or(0)));
+        static_cast<int>(whole(given["agents"], path + ".agents", 0, kMaxAgents, "agents").value_or(0)));
   } else if (!given["staffing"].IsSequence() || given["staffing"].size() == 0) {
     error(given["staffing"], path + ".staffing", "expected a list of agent counts, one per interval");
   } else {
     for (std::size_t i = 0; i < given["staffing"].size(); ++i)
       pool.staffing.push_back(static_cast<int>(
-          whole(given["staffing"][i], path + ".staffing." + std::to_string(i), 0, "a whole number of agents")
-              .value_or(0)));
+          whole(given["staffing"][i], path + ".staffing." + std::to_string(i), 0, kMaxAgents, "agents").value_or(0)));
   }
   if (given.count("cost")) {
     if (const auto text = scalar(given["cost"], path + ".cost", "a cost per hour such as 28/h")) {
@@ -652,8 +693,8 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
   if (given.count("queue")) {
     for (auto& [key, value] : entries(given["queue"], path + ".queue", &kQueueKeys)) {
       if (key == "capacity") {
-        if (auto capacity = whole(value, path + ".queue.capacity", 0, "a whole number of waiting places"))
-          stage.queue_capacity = static_cast<int>(std::min<long long>(*capacity, 1 << 30));
+        if (auto capacity = whole(value, path + ".queue.capacity", 0, kMaxQueueCapacity, "waiting places"))
+          stage.queue_capacity = static_cast<int>(*capacity);
       } else if (const auto text = scalar(value, path + ".queue.discipline", "fifo or priority")) {
         if (*text == "fifo")
           stage.discipline = model::QueueDiscipline::fifo;
@@ -719,12 +760,17 @@ Scenario Loader::read(const YAML::Node& root) {
   for (auto& [key, value] : entries(root, "", &kTopKeys)) given.emplace(key, value);
   if (!root.IsMap()) return scenario;
   if (given.count("name")) scenario.name = scalar(given["name"], "name", "a name").value_or("");
-  if (given.count("seed"))
-    scenario.seed =
-        static_cast<std::uint64_t>(whole(given["seed"], "seed", 0, "a whole number of at least 0").value_or(1));
+  if (given.count("seed")) {
+    if (const auto text = scalar(given["seed"], "seed", kSeedExpected)) {
+      if (const auto seed = parse_seed(*text))
+        scenario.seed = *seed;
+      else
+        error(given["seed"], "seed", std::string("expected ") + kSeedExpected + "; got " + quoted(*text));
+    }
+  }
   if (given.count("replications"))
-    scenario.replications = static_cast<int>(std::min<long long>(
-        whole(given["replications"], "replications", 1, "a whole number of at least 1").value_or(1), 10'000'000));
+    scenario.replications =
+        static_cast<int>(whole(given["replications"], "replications", 1, kMaxReplications, "replications").value_or(1));
   for (const char* required : {"horizon", "customers", "pools", "stages"})
     if (!given.count(required)) error(root, "", std::string("missing key \"") + required + "\"");
   if (given.count("horizon")) read_horizon(given["horizon"], scenario.horizon);

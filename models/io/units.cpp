@@ -93,4 +93,12 @@ std::optional<double> parse_fraction(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<std::uint64_t> parse_seed(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 }  // namespace capsim::io

@@ -6,6 +6,7 @@
 //   fraction   80%, 0.8                                               -> [0, 1]
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -16,5 +17,8 @@ std::optional<double> parse_duration(std::string_view text);
 std::optional<double> parse_clock(std::string_view text);
 std::optional<double> parse_rate(std::string_view text);
 std::optional<double> parse_fraction(std::string_view text);
+// A random seed: decimal digits only, 0 to 2^64 - 1, exactly (no rounding through double).
+std::optional<std::uint64_t> parse_seed(std::string_view text);
+inline constexpr const char* kSeedExpected = "a seed: a whole number from 0 to 18446744073709551615";
 
 }  // namespace capsim::io

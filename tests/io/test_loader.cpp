@@ -82,7 +82,7 @@ TEST_CASE("a bad --set value is reported against the --set, with the same messag
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == "--set nokey: expected key.path=value, e.g. pools.tier1.agents=12");
   CHECK(lines[1] ==
-        "--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number of agents; got \"many\"");
+        "--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number of agents from 0 to 100000; got \"many\"");
   CHECK(lines[2] ==
         "--set stages.agent.service.mean=5 minutes: stages.agent.service.mean: expected a duration such as "
         "20s, 4.5min or 2h; got \"5 minutes\"");

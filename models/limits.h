@@ -1,0 +1,28 @@
+// The bounds every scenario is checked against before it runs: each keeps a number inside
+// what the engine represents exactly and what a replication can hold in memory and finish
+// in reasonable time. They are documented in the README ("Limits"); a value outside them
+// is an input error (exit 2), never a silent clamp.
+#pragma once
+
+#include <cstdint>
+
+namespace capsim::model {
+
+inline constexpr long long kMaxAgents = 100'000;            // per pool and interval
+inline constexpr long long kMaxQueueCapacity = 10'000'000;  // waiting places of one stage
+inline constexpr long long kMaxReplications = 10'000'000;
+inline constexpr int kMaxIntervals = 100'000;
+inline constexpr int kMaxPriorityLevels = 100;  // distinct customer priorities
+inline constexpr int kMaxEntities = 10'000;     // classes, pools, stages and SLAs, each
+// Durations: above the clock's 1 µs tick and at most ten years.
+inline constexpr double kMinDurationSeconds = 1e-6;
+inline constexpr double kMaxDurationSeconds = 10.0 * 365.0 * 86400.0;
+// A service or patience law's mean: at least a millisecond, so ticks never round it away.
+inline constexpr double kMinMeanSeconds = 1e-3;
+// Expected arrivals of one class over the horizon (the clock and memory stay bounded).
+inline constexpr double kMaxExpectedArrivals = 1e9;
+// Customers inside the system at once in one replication: beyond it the replication stops
+// with a clear message (an overloaded model would otherwise grow until memory runs out).
+inline constexpr std::uint64_t kMaxPopulation = 2'000'000;
+
+}  // namespace capsim::model
