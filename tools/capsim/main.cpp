@@ -1,10 +1,12 @@
 // capsim: the command-line front end. Parses the verb, runs it, and maps failures to exit
-// codes: 2 for usage and input errors, 70 for an internal error (a bug: please report).
+// codes: 1 a check failed, 2 usage and input errors or output that cannot be written, 70 an
+// internal error (a bug: please report).
 #include <exception>
 #include <iostream>
 #include <utility>
 #include <vector>
 
+#include "tools/capsim/output_file.h"
 #include "tools/capsim/verbs.h"
 
 int main(int argc, char** argv) {
@@ -36,8 +38,12 @@ int main(int argc, char** argv) {
   }
 
   try {
-    for (auto& [command, runner] : runners)
-      if (command->parsed()) return runner();
+    for (auto& [command, runner] : runners) {
+      if (!command->parsed()) continue;
+      const int code = runner();
+      // Every verb's output must have reached its destination, or the command failed.
+      return flush_standard_output() ? code : kExitBadInput;
+    }
   } catch (const std::exception& e) {
     std::cerr << "capsim: internal error: " << e.what() << '\n';
     return kExitInternalError;
