@@ -43,6 +43,21 @@ KpiLayout::KpiLayout(const CompiledModel& model) {
   }
 }
 
+std::pair<std::size_t, std::size_t> KpiLayout::range(ScopeKind scope, std::size_t index) const {
+  const auto block = [index](std::size_t base, std::size_t stride) {
+    return std::pair{base + index * stride, base + (index + 1) * stride};
+  };
+  switch (scope) {
+    case ScopeKind::overall: return {0, kClassCount};
+    case ScopeKind::customer_class: return block(class_base_, kClassCount);
+    case ScopeKind::pool: return block(pool_base_, kPoolCount);
+    case ScopeKind::stage: return block(stage_base_, kStageCount);
+    case ScopeKind::sla: return block(sla_base_, kSlaCount);
+    case ScopeKind::interval: return block(interval_base_, interval_stride_);
+  }
+  return {0, 0};
+}
+
 std::size_t KpiLayout::find(ScopeKind scope, std::string_view scope_name, std::string_view kpi) const {
   for (std::size_t i = 0; i < slots_.size(); ++i)
     if (slots_[i].scope == scope && slots_[i].scope_name == scope_name && slots_[i].kpi == kpi) return i;
@@ -50,14 +65,28 @@ std::size_t KpiLayout::find(ScopeKind scope, std::string_view scope_name, std::s
 }
 
 std::string interval_label(const CompiledModel& model, std::size_t interval) {
-  const double offset = sim::seconds_from_ticks(model.interval_ticks) * static_cast<double>(interval);
-  char buffer[32];
+  const sim::Time ticks_per_second = sim::kTicksPerSecond;
+  const sim::Time offset_seconds = model.interval_ticks * static_cast<sim::Time>(interval) / ticks_per_second;
+  // Seconds are shown only when some label needs them (sub-minute intervals or starts).
+  const auto start_seconds = static_cast<sim::Time>(model.start_clock_seconds + 0.5);
+  const bool with_seconds = (model.interval_ticks % (60 * ticks_per_second)) != 0 || start_seconds % 60 != 0;
+  char buffer[48];
   if (model.clock_window) {
-    const auto total_minutes = static_cast<long>((model.start_clock_seconds + offset) / 60.0 + 1e-9);
-    std::snprintf(buffer, sizeof buffer, "%02ld:%02ld", (total_minutes / 60) % 100, total_minutes % 60);
+    const sim::Time t = start_seconds + offset_seconds;
+    if (with_seconds)
+      std::snprintf(buffer, sizeof buffer, "%02lld:%02lld:%02lld", static_cast<long long>(t / 3600),
+                    static_cast<long long>(t / 60 % 60), static_cast<long long>(t % 60));
+    else
+      std::snprintf(buffer, sizeof buffer, "%02lld:%02lld", static_cast<long long>(t / 3600),
+                    static_cast<long long>(t / 60 % 60));
   } else {
-    const auto total_minutes = static_cast<long>(offset / 60.0 + 1e-9);
-    std::snprintf(buffer, sizeof buffer, "+%ldh%02ld", total_minutes / 60, total_minutes % 60);
+    const sim::Time t = offset_seconds;
+    if (with_seconds)
+      std::snprintf(buffer, sizeof buffer, "+%lldh%02lldm%02llds", static_cast<long long>(t / 3600),
+                    static_cast<long long>(t / 60 % 60), static_cast<long long>(t % 60));
+    else
+      std::snprintf(buffer, sizeof buffer, "+%lldh%02lld", static_cast<long long>(t / 3600),
+                    static_cast<long long>(t / 60 % 60));
   }
   return buffer;
 }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/compiled_model.h"
@@ -91,6 +92,9 @@ class KpiLayout {
   std::size_t of_interval_sla(std::size_t i, std::size_t k) const {
     return interval_base_ + i * interval_stride_ + kIntervalCount + k;
   }
+
+  // Slots [first, last) of one scope (its KPIs are contiguous).
+  std::pair<std::size_t, std::size_t> range(ScopeKind scope, std::size_t index) const;
 
   // Index of (scope kind, scope name, kpi name), or size() when absent.
   std::size_t find(ScopeKind scope, std::string_view scope_name, std::string_view kpi) const;

@@ -4,7 +4,9 @@
 // (lines and columns 1-based), sorted by position. Input errors never throw past the loader.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace capsim::io {
@@ -20,6 +22,11 @@ struct Diagnostic {
 };
 
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics);
+
+// `text` made safe to print inside a message: control characters and invisible Unicode
+// (zero-width spaces, bidirectional controls, soft hyphens, byte-order marks) are escaped as
+// \xNN or \u{NNNN}, and anything past `max_characters` is cut with a note of how much was.
+std::string printable(std::string_view text, std::size_t max_characters = 60);
 
 // Closest candidate within a small edit distance, for "did you mean" hints; empty if none.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);

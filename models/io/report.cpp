@@ -26,9 +26,8 @@ Json summary_json(const sim::Summary& s) {
 Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::size_t index) {
   Json kpis = Json::object();
   const auto& slots = result.layout.slots();
-  for (std::size_t i = 0; i < slots.size(); ++i)
-    if (slots[i].scope == scope && slots[i].scope_index == index)
-      kpis[slots[i].kpi] = summary_json(result.summaries[i]);
+  const auto [first, last] = result.layout.range(scope, index);
+  for (std::size_t i = first; i < last; ++i) kpis[slots[i].kpi] = summary_json(result.summaries[i]);
   return kpis;
 }
 
@@ -93,21 +92,42 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
     slas[model.slas[k].name] = sla;
   }
   root["slas"] = slas;
-  Json intervals = Json::array();
-  for (int i = 0; i < model.intervals; ++i) {
-    const auto index = static_cast<std::size_t>(i);
-    intervals.push_back(Json{{"index", i},
-                             {"start", model::interval_label(model, index)},
-                             {"start_seconds", sim::seconds_from_ticks(model.interval_ticks) * i},
-                             {"kpis", scope_json(result, ScopeKind::interval, index)}});
-  }
-  root["intervals"] = intervals;
+  // Intervals can number 100,000: each is built, written and freed in turn, so memory
+  // stays that of one interval whatever the horizon. The layout is exactly dump(2)'s.
+  root["intervals"] = Json::array();
   root["run"] =
       Json{{"events", result.events},
            {"wall_seconds", run.wall_seconds},
            {"events_per_second", run.wall_seconds > 0 ? number(result.events / run.wall_seconds) : Json(nullptr)},
            {"threads", run.threads}};
-  out << root.dump(2) << '\n';
+  const auto indented = [](const Json& value, int depth) {
+    std::string text = value.dump(2);
+    const std::string margin(static_cast<std::size_t>(depth) * 2, ' ');
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1))
+      text.insert(at + 1, margin);
+    return text;
+  };
+  out << "{";
+  bool first = true;
+  for (const auto& [key, value] : root.items()) {
+    out << (first ? "\n  " : ",\n  ") << Json(key).dump() << ": ";
+    first = false;
+    if (key != "intervals" || model.intervals == 0) {
+      out << indented(value, 1);
+      continue;
+    }
+    out << "[";
+    for (int i = 0; i < model.intervals; ++i) {
+      const auto index = static_cast<std::size_t>(i);
+      const Json interval{{"index", i},
+                          {"start", model::interval_label(model, index)},
+                          {"start_seconds", sim::seconds_from_ticks(model.interval_ticks) * i},
+                          {"kpis", scope_json(result, ScopeKind::interval, index)}};
+      out << (i == 0 ? "\n    " : ",\n    ") << indented(interval, 2);
+    }
+    out << "\n  ]";
+  }
+  out << "\n}\n";
 }
 
 void write_csv(std::ostream& out, const model::CompiledModel&, const model::ExperimentResult& result) {

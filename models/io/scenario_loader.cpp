@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "models/io/units.h"
+#include "models/io/yaml_source.h"
 #include "models/limits.h"
 #include "models/scenario_check.h"
 
@@ -23,6 +24,8 @@ using model::kMaxReplications;
 using model::Scenario;
 using Keys = std::vector<std::string>;
 
+constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
+
 const Keys kTopKeys{"name", "description", "seed", "replications", "horizon", "customers", "pools", "stages", "sla"};
 const Keys kHorizonKeys{"start", "end", "interval", "length", "warmup"};
 const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
@@ -34,7 +37,8 @@ const Keys kSlaKeys{"customers", "stage", "wait_within", "sojourn_within", "targ
 const Keys kDistributionKeys{"dist", "mean",  "cv",     "sd",   "min", "mode", "max",
                              "k",    "value", "values", "file", "p",   "means"};
 
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+// A value from the file, as it may appear in a message: escaped and cut (see printable).
+std::string quoted(const std::string& text) { return "\"" + printable(text) + "\""; }
 
 // "an exponential", "a gamma".
 std::string with_article(const std::string& noun) {
@@ -305,12 +309,27 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
   const auto name = scalar(node, path, "a CSV file name");
   if (!name) return std::nullopt;
   const std::filesystem::path file = std::filesystem::path(base_dir_) / *name;
-  std::ifstream in(file);
-  if (!in) {
+  // Only a regular file (after links), of bounded size: never a device, FIFO or folder.
+  std::error_code status_error;
+  const auto status = std::filesystem::status(file, status_error);
+  if (status_error || !std::filesystem::exists(status)) {
     error(node, path,
           "cannot read " + quoted(*name) +
               " (relative to the scenario file); expected a CSV file with one value per line (seconds, or durations "
               "with units)");
+    return std::nullopt;
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    error(node, path, quoted(*name) + " is not a regular file; expected a CSV file with one value per line");
+    return std::nullopt;
+  }
+  if (std::filesystem::file_size(file, status_error) > kMaxValuesFileBytes || status_error) {
+    error(node, path, quoted(*name) + " is larger than 16 MiB; expected at most 16 MiB of values");
+    return std::nullopt;
+  }
+  std::ifstream in(file);
+  if (!in) {
+    error(node, path, "cannot read " + quoted(*name) + " (relative to the scenario file)");
     return std::nullopt;
   }
   std::vector<double> values;
@@ -323,8 +342,10 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
     if (!value) value = parse_duration(field);
     if (!value) {
       if (number == 1) continue;  // a header line
+      // The line itself is not echoed: the file may be anything the user pointed at.
       error(node, path,
-            quoted(*name) + " line " + std::to_string(number) + ": expected a duration, got " + quoted(field));
+            quoted(*name) + " line " + std::to_string(number) +
+                ": expected a duration in seconds or with a unit, such as 42 or 3.5min");
       return std::nullopt;
     }
     values.push_back(*value);
@@ -809,18 +830,9 @@ void Loader::check_semantics(const Scenario& scenario) {
 LoadResult load(const std::string& text, const std::string& origin, const std::vector<std::string>& overrides,
                 const std::string& base_dir) {
   LoadResult result;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    result.errors.push_back({origin, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg});
-    return result;
-  }
-  if (!root.IsDefined() || root.IsNull()) {
-    result.errors.push_back(
-        {origin, 0, 0, "", "the file is empty; expected a scenario (name, horizon, customers, pools, stages)"});
-    return result;
-  }
+  YamlSource source = parse_yaml_source(text, origin, result.errors);
+  if (!source.ok) return result;
+  YAML::Node root = source.root;
   Loader loader(origin, base_dir, result.errors);
   loader.apply_overrides(root, overrides);
   Scenario scenario = loader.read(root);
@@ -855,10 +867,13 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<std::st
     result.errors.push_back({path, 0, 0, "", "cannot read the file; expected a readable scenario YAML file"});
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read at most one byte past the limit, so /dev/zero or a huge file cannot exhaust memory;
+  // the YAML checks then report the size.
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  return load_scenario_text(text.str(), path, overrides, base_dir.empty() ? "." : base_dir);
+  return load_scenario_text(text, path, overrides, base_dir.empty() ? "." : base_dir);
 }
 
 }  // namespace capsim::io
