@@ -6,13 +6,17 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/limits.h"
 #include "models/scenario_check.h"
 
 namespace capsim::model {
 
 int Horizon::interval_count() const {
-  if (interval_seconds <= 0.0 || length_seconds <= 0.0) return 1;
-  return std::max(1, static_cast<int>(std::llround(std::ceil(length_seconds / interval_seconds - 1e-9))));
+  // In integer ticks, as the loader checks and the simulation runs.
+  const sim::Time length = sim::ticks_from_seconds(length_seconds);
+  const sim::Time interval = sim::ticks_from_seconds(interval_seconds);
+  if (interval <= 0 || length <= 0) return 1;
+  return static_cast<int>(std::clamp<sim::Time>((length + interval - 1) / interval, 1, kMaxIntervals));
 }
 
 CompiledModel compile(const Scenario& scenario) {

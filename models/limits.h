@@ -21,6 +21,8 @@ inline constexpr double kMaxDurationSeconds = 10.0 * 365.0 * 86400.0;
 inline constexpr double kMinMeanSeconds = 1e-3;
 // Expected arrivals of one class over the horizon (the clock and memory stay bounded).
 inline constexpr double kMaxExpectedArrivals = 1e9;
+// Expected stage visits per customer (rework loops left with too small a probability).
+inline constexpr double kMaxExpectedVisits = 1000.0;
 // Customers inside the system at once in one replication: beyond it the replication stops
 // with a clear message (an overloaded model would otherwise grow until memory runs out).
 inline constexpr std::uint64_t kMaxPopulation = 2'000'000;

@@ -8,6 +8,9 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
+
+#include "models/limits.h"
 
 namespace capsim::model {
 namespace {
@@ -33,10 +36,52 @@ std::string format_number(double x) {
 
 }  // namespace
 
+double expected_arrivals(const CustomerClass& customer, const Horizon& horizon) {
+  if (!customer.arrivals.uses_per_interval()) return customer.arrivals.rate_per_second * horizon.length_seconds;
+  double total = 0.0;
+  for (const double count : customer.arrivals.per_interval) total += count;
+  return total;
+}
+
+std::vector<double> expected_visits(const Scenario& scenario, const std::map<std::string, std::size_t>& stage_index,
+                                    std::size_t entry) {
+  // Traffic equations v = e_entry + P^T v, by fixed-point iteration: the partial sums are
+  // the expected visits within n routing steps, so they rise to the answer, and a loop that
+  // is left too rarely shows as a total past the bound within a bounded number of steps.
+  const std::size_t stages = scenario.stages.size();
+  std::vector<double> visits(stages, 0.0), next(stages, 0.0);
+  visits[entry] = 1.0;
+  for (int step = 0; step < 100'000; ++step) {
+    std::fill(next.begin(), next.end(), 0.0);
+    next[entry] = 1.0;
+    for (std::size_t s = 0; s < stages; ++s)
+      for (const auto& route : scenario.stages[s].next)
+        if (route.to != kExitStage) next[stage_index.at(route.to)] += visits[s] * route.probability;
+    double total = 0.0, change = 0.0;
+    for (std::size_t s = 0; s < stages; ++s) {
+      total += next[s];
+      change += std::abs(next[s] - visits[s]);
+    }
+    visits.swap(next);
+    if (total > kMaxExpectedVisits || change <= 1e-12 * total) break;
+  }
+  return visits;
+}
+
 std::vector<Problem> check_scenario(const Scenario& scenario) {
   std::vector<Problem> problems;
   const auto report = [&](std::string path, std::string message) {
     problems.push_back({std::move(path), std::move(message)});
+  };
+  // Problems that do not stop the later checks (which need resolved names, or a routing
+  // graph that can be left): reported together with whatever those find.
+  std::vector<Problem> independent;
+  const auto report_independent = [&](std::string path, std::string message) {
+    independent.push_back({std::move(path), std::move(message)});
+  };
+  const auto finish = [&] {
+    problems.insert(problems.end(), independent.begin(), independent.end());
+    return problems;
   };
 
   std::map<std::string, std::size_t> stage_index;
@@ -58,9 +103,26 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   if (stage_index.count(kExitStage))
     report(std::string("stages.") + kExitStage, "\"exit\" is reserved for leaving the system");
 
+  for (const auto& [section, count] : {std::pair<const char*, std::size_t>{"customers", scenario.customers.size()},
+                                       {"pools", scenario.pools.size()},
+                                       {"stages", scenario.stages.size()},
+                                       {"sla", scenario.slas.size()}})
+    if (count > static_cast<std::size_t>(kMaxEntities))
+      report_independent(section, "has " + std::to_string(count) + " entries; at most " + std::to_string(kMaxEntities) +
+                                      " are supported");
+  std::set<int> priorities;
+  for (const auto& customer : scenario.customers) priorities.insert(customer.priority);
+  if (priorities.size() > static_cast<std::size_t>(kMaxPriorityLevels))
+    report_independent("customers", "uses " + std::to_string(priorities.size()) + " different priorities; at most " +
+                                        std::to_string(kMaxPriorityLevels) + " are supported");
+
   const int intervals = scenario.horizon.interval_count();
   for (const auto& customer : scenario.customers) {
     const std::string base = "customers." + customer.name;
+    const double expected = expected_arrivals(customer, scenario.horizon);
+    if (!(expected <= kMaxExpectedArrivals))
+      report(base + ".arrivals", "expects " + format_number(expected) + " arrivals over the horizon; at most " +
+                                     format_number(kMaxExpectedArrivals) + " are supported");
     if (!stage_index.count(customer.entry))
       report(base + ".entry", "unknown stage \"" + customer.entry + "\"; expected one of " + known_stages());
     if (customer.arrivals.uses_per_interval() && static_cast<int>(customer.arrivals.per_interval.size()) != intervals)
@@ -68,7 +130,12 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
                                                   " values; expected one per interval of the horizon (" +
                                                   std::to_string(intervals) + ")");
   }
+  std::set<std::string> used_pools;
+  for (const auto& stage : scenario.stages) used_pools.insert(stage.pools.begin(), stage.pools.end());
   for (const auto& pool : scenario.pools) {
+    if (!used_pools.count(pool.name))
+      report_independent("pools." + pool.name,
+                         "no stage lists this pool; expected it in some stage's pools (or remove it)");
     if (pool.staffing.size() > 1 && static_cast<int>(pool.staffing.size()) != intervals)
       report("pools." + pool.name + ".staffing", "has " + std::to_string(pool.staffing.size()) +
                                                      " values; expected one per interval of the horizon (" +
@@ -98,7 +165,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     if (!sla.stage.empty() && !stage_index.count(sla.stage))
       report(base + ".stage", "unknown stage \"" + sla.stage + "\"; expected one of " + known_stages());
   }
-  if (!problems.empty()) return problems;  // the graph checks need resolved names
+  if (!problems.empty()) return finish();  // the graph checks need resolved names
 
   // Wait SLAs judge a customer's first visit to their stage, remembered in a 64-bit set.
   std::set<std::string> sla_stages;
@@ -139,7 +206,61 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     else if (!to_exit[1 + s])
       report(path + ".next", "customers reaching this stage can never leave; expected a route to \"exit\"");
   }
-  return problems;
+  if (!problems.empty()) return finish();  // expected visits are finite only when every stage can leave
+  for (const auto& customer : scenario.customers) {
+    const auto visits = expected_visits(scenario, stage_index, stage_index.at(customer.entry));
+    double total = 0.0;
+    std::size_t busiest = 0;
+    for (std::size_t s = 0; s < visits.size(); ++s) {
+      total += visits[s];
+      if (visits[s] > visits[busiest]) busiest = s;
+    }
+    if (!(total <= kMaxExpectedVisits))
+      report("stages." + scenario.stages[busiest].name + ".next",
+             "customers of class " + customer.name + " are expected to make " + format_number(total) +
+                 " stage visits each (rework loops); at most " + format_number(kMaxExpectedVisits) + " are supported");
+  }
+  return finish();
+}
+
+std::vector<Problem> assess_load(const Scenario& scenario) {
+  std::vector<Problem> warnings;
+  // Only a steady-state horizon runs long enough for overload to grow without bound; a
+  // clock window drains whatever queued during its peak.
+  if (scenario.horizon.clock_window || scenario.horizon.length_seconds <= 0) return warnings;
+  std::map<std::string, std::size_t> stage_index, pool_index;
+  for (std::size_t s = 0; s < scenario.stages.size(); ++s) stage_index[scenario.stages[s].name] = s;
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) pool_index[scenario.pools[p].name] = p;
+  std::vector<double> erlangs(scenario.stages.size(), 0.0);
+  bool everyone_patient = true;
+  for (const auto& customer : scenario.customers) {
+    const double rate = expected_arrivals(customer, scenario.horizon) / scenario.horizon.length_seconds;
+    const auto visits = expected_visits(scenario, stage_index, stage_index.at(customer.entry));
+    for (std::size_t s = 0; s < visits.size(); ++s) erlangs[s] += rate * visits[s] * scenario.stages[s].service.mean();
+    everyone_patient = everyone_patient && !customer.patience.has_value();
+  }
+  const auto most_agents = [](const Pool& pool) {
+    int most = 0;
+    for (const int agents : pool.staffing) most = std::max(most, agents);
+    return most;
+  };
+  double offered = 0.0, agents = 0.0;
+  for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
+    offered += erlangs[s];
+    double serving = 0.0;
+    for (const auto& pool : scenario.stages[s].pools) serving += most_agents(scenario.pools[pool_index.at(pool)]);
+    if (erlangs[s] >= serving)
+      warnings.push_back(
+          {"stages." + scenario.stages[s].name,
+           "offered load " + format_number(erlangs[s]) + " erlangs reaches the " + format_number(serving) +
+               " agents of its pools: " +
+               (everyone_patient ? "its queue grows without bound" : "its queue grows until customers abandon")});
+  }
+  for (const auto& pool : scenario.pools) agents += most_agents(pool);
+  if (warnings.empty() && offered >= agents)
+    warnings.push_back({"stages", "offered load " + format_number(offered) + " erlangs reaches the " +
+                                      format_number(agents) + " agents of all pools"});
+  return warnings;
 }
 
 }  // namespace capsim::model

@@ -4,6 +4,7 @@
 // Problems are keyed by the YAML key path so the loader can point at the line.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,18 @@ struct Problem {
 inline constexpr std::size_t kMaxSlaStages = 64;
 
 std::vector<Problem> check_scenario(const Scenario& scenario);
+
+// Warnings for a checked scenario (not errors: abandonment may still keep it stable): a
+// steady-state horizon whose offered load (erlangs, from the traffic equations) reaches the
+// agents that can serve it.
+std::vector<Problem> assess_load(const Scenario& scenario);
+
+// Expected arrivals of a class over the horizon.
+double expected_arrivals(const CustomerClass& customer, const Horizon& horizon);
+
+// Expected visits to each stage of a customer entering at `entry` (the traffic equations);
+// stops early once the total passes kMaxExpectedVisits. Needs resolved stage names.
+std::vector<double> expected_visits(const Scenario& scenario, const std::map<std::string, std::size_t>& stage_index,
+                                    std::size_t entry);
 
 }  // namespace capsim::model

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <boost/random/exponential_distribution.hpp>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
+#include "models/limits.h"
 #include "sim/assert.h"
 #include "sim/simulator.h"
 
@@ -19,7 +21,7 @@ double ratio(double numerator, double denominator) { return denominator > 0.0 ? 
 }  // namespace
 
 ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication)
-    : model_(model), layout_(layout), events_(256) {
+    : model_(model), layout_(layout), replication_(replication), events_(256) {
   const std::size_t classes = model.classes.size(), stages = model.stages.size();
   stages_.resize(stages);
   for (std::size_t s = 0; s < stages; ++s)
@@ -123,6 +125,15 @@ std::uint32_t ServiceSystem::allocate_customer() {
     const std::uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
     return slot;
+  }
+  if (customers_.size() >= kMaxPopulation) {
+    char message[256];
+    std::snprintf(message, sizeof message,
+                  "replication %llu stopped at %.0f s: %llu customers were inside at once, the most a replication "
+                  "may hold; the model is overloaded (its queues grow without bound)",
+                  static_cast<unsigned long long>(replication_), sim::seconds_from_ticks(now_),
+                  static_cast<unsigned long long>(kMaxPopulation));
+    throw PopulationLimitExceeded(message);
   }
   customers_.emplace_back();
   return static_cast<std::uint32_t>(customers_.size() - 1);

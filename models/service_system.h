@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "models/compiled_model.h"
@@ -50,6 +51,13 @@ enum class StreamPurpose : std::uint8_t {
 // The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
 // one of them; `unfinished` is a customer still inside when the replication ends.
 enum class Outcome : std::uint8_t { served, abandoned, blocked, unfinished };
+
+// Thrown when a replication holds more than kMaxPopulation customers at once: an overloaded
+// model is stopped with this message instead of growing until memory runs out.
+class PopulationLimitExceeded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct ReplicationResult {
   std::vector<double> values;  // in KpiLayout order
@@ -165,6 +173,7 @@ class ServiceSystem {
 
   const CompiledModel& model_;
   const KpiLayout& layout_;
+  std::uint64_t replication_;
   sim::EventQueue events_;
   sim::Time now_ = 0;
   int current_interval_ = 0;

@@ -1,6 +1,8 @@
 // run_replications: runs `count` independent jobs on up to `threads` worker threads and
 // returns their results in job order, so the output is the same for any thread count.
-// The first exception a job throws is rethrown after all workers have stopped.
+// When jobs throw, the exception of the lowest-numbered failing job is rethrown after all
+// workers have stopped: jobs start in index order, so which one that is does not depend on
+// the thread count.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +25,7 @@ auto run_replications(std::size_t count, unsigned threads, Job&& job)
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
+  std::size_t first_error_index = count;
   std::mutex error_mutex;
 
   const auto worker = [&] {
@@ -33,7 +36,10 @@ auto run_replications(std::size_t count, unsigned threads, Job&& job)
         slots[index].emplace(job(index));
       } catch (...) {
         const std::lock_guard lock(error_mutex);
-        if (!first_error) first_error = std::current_exception();
+        if (index < first_error_index) {
+          first_error = std::current_exception();
+          first_error_index = index;
+        }
         failed.store(true, std::memory_order_relaxed);
       }
     }

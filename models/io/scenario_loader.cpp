@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include "models/io/yaml_source.h"
 #include "models/limits.h"
 #include "models/scenario_check.h"
+#include "sim/time.h"
 
 namespace capsim::io {
 namespace {
@@ -64,6 +66,7 @@ class Loader {
   void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides);
   Scenario read(const YAML::Node& root);
   void check_semantics(const Scenario& scenario);
+  std::vector<Diagnostic> warnings(const Scenario& scenario);
 
  private:
   // Reports at the node's position, or at the --set that supplied the value.
@@ -81,6 +84,7 @@ class Loader {
     error(node.Mark(), path, message);
   }
   void remember(const std::string& path, const YAML::Node& node) { marks_.emplace(path, node.Mark()); }
+  YAML::Mark mark_of(std::string path) const;
 
   // Entries of a map in document order; reports a non-map, non-scalar keys, duplicates and
   // (when `allowed` is given) unknown keys with a suggestion.
@@ -89,7 +93,7 @@ class Loader {
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, const std::string& expected);
   std::optional<double> duration(const YAML::Node& node, const std::string& path, bool positive);
   std::optional<double> number(const YAML::Node& node, const std::string& path);
-  // A whole number in [min, max]; `what` names it ("agents").
+  // A whole number in [min, max]; `what` says what it is ("a whole number of agents").
   std::optional<long long> whole(const YAML::Node& node, const std::string& path, long long min, long long max,
                                  const std::string& what);
   std::optional<double> fraction(const YAML::Node& node, const std::string& path);
@@ -110,6 +114,7 @@ class Loader {
   std::vector<Diagnostic>& errors_;
   std::vector<Override> overrides_;
   std::map<std::string, YAML::Mark> marks_;
+  std::set<std::string> missing_sections_;
 };
 
 void Loader::apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
@@ -137,6 +142,28 @@ void Loader::apply_overrides(YAML::Node& root, const std::vector<std::string>& o
 
     // Walk with reset(): assigning one yaml-cpp Node to another copies the value into the
     // tree instead of moving the handle.
+    // A --set changes what exists; it may add an optional key, never a class, pool, stage
+    // or SLA: a misspelt name would otherwise add an unused one and the what-if would
+    // silently not happen.
+    const auto names_entity = [&](const YAML::Node& section) -> bool {
+      static const std::map<std::string, std::string> kEntity{
+          {"customers", "customer class"}, {"pools", "pool"}, {"stages", "stage"}, {"sla", "SLA"}};
+      const auto kind = kEntity.find(parts[0]);
+      if (kind == kEntity.end() || parts.size() < 2) return true;
+      const std::string& name = parts[1];
+      if (section.IsMap() && section[name]) return true;
+      Keys known;
+      if (section.IsMap())
+        for (const auto& entry : section) known.push_back(entry.first.as<std::string>(""));
+      const std::string suggestion = closest_match(name, known);
+      errors_.push_back({"--set " + text, 0, 0, parts[0] + "." + name,
+                         "no " + kind->second + " named " + quoted(name) +
+                             (suggestion.empty() ? "; a --set can change only what the file has"
+                                                 : "; did you mean " + quoted(suggestion) + "?")});
+      return false;
+    };
+    const YAML::Node& read_only = root;  // operator[] of a const node adds nothing
+    if (!names_entity(read_only[parts[0]])) continue;
     YAML::Node current;
     current.reset(root);
     bool ok = true;
@@ -259,8 +286,7 @@ std::optional<double> Loader::number(const YAML::Node& node, const std::string& 
 
 std::optional<long long> Loader::whole(const YAML::Node& node, const std::string& path, long long min, long long max,
                                        const std::string& what) {
-  const std::string expected =
-      "a whole number of " + what + " from " + std::to_string(min) + " to " + std::to_string(max);
+  const std::string expected = what + " from " + std::to_string(min) + " to " + std::to_string(max);
   const auto text = scalar(node, path, expected);
   if (!text) return std::nullopt;
   const auto value = parse_number(*text);
@@ -361,9 +387,11 @@ std::optional<sim::Distribution> Loader::distribution(const YAML::Node& node, co
   auto result = distribution_as_written(node, path);
   if (result && result->mean() < model::kMinMeanSeconds &&
       !(result->family() == sim::Family::deterministic && result->mean() == 0.0)) {
-    error(node, path,
-          "has a mean of " + std::to_string(result->mean()) +
-              " s; expected at least 1ms (the clock would round such durations away)");
+    char mean[32];
+    std::snprintf(mean, sizeof mean, "%.3g", result->mean());
+    error(
+        node, path,
+        std::string("has a mean of ") + mean + " s; expected at least 1ms (the clock would round such durations away)");
     return std::nullopt;
   }
   return result;
@@ -519,7 +547,7 @@ std::optional<sim::Distribution> Loader::distribution_as_written(const YAML::Nod
       case Family::erlang: {
         auto m = get_duration("mean");
         if (has("k")) {
-          auto k = whole(given["k"], path + ".k", 1, sim::kMaxErlangPhases, "phases");
+          auto k = whole(given["k"], path + ".k", 1, sim::kMaxErlangPhases, "a whole number of phases");
           if (m && k) return sim::Distribution::erlang(static_cast<int>(*k), *m);
         } else {
           auto cv = get_cv();
@@ -594,16 +622,22 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
   horizon.interval_seconds = horizon.length_seconds;
   if (given.count("interval")) {
     if (const auto interval = duration(given["interval"], "horizon.interval", true)) {
-      const double count = horizon.length_seconds / *interval;
-      if (std::abs(count - std::round(count)) > 1e-6)
-        error(given["interval"], "horizon.interval", "does not divide the horizon into whole intervals");
-      else if (count > 100000)
+      // Exactly, in the clock's integer ticks: what validates is what compiles.
+      const sim::Time length_ticks = sim::ticks_from_seconds(horizon.length_seconds);
+      const sim::Time interval_ticks = sim::ticks_from_seconds(*interval);
+      if (interval_ticks <= 0 || length_ticks % interval_ticks != 0)
+        error(given["interval"], "horizon.interval",
+              "does not divide the horizon into whole intervals (to the microsecond)");
+      else if (length_ticks / interval_ticks > model::kMaxIntervals)
         error(given["interval"], "horizon.interval", "makes more than 100000 intervals; expected a coarser interval");
       else
         horizon.interval_seconds = *interval;
     }
   }
-  if (given.count("warmup")) {
+  if (given.count("warmup") && horizon.clock_window) {
+    error(given["warmup"], "horizon.warmup",
+          "a clock window starts empty at its start and has no warm-up; use {length, warmup} for a steady-state study");
+  } else if (given.count("warmup")) {
     if (const auto warmup = duration(given["warmup"], "horizon.warmup", false)) {
       if (*warmup >= horizon.length_seconds)
         error(given["warmup"], "horizon.warmup", "must be shorter than the horizon");
@@ -619,7 +653,10 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
   customer.name = name;
   std::map<std::string, YAML::Node> given;
   for (auto& [key, value] : entries(node, path, &kCustomerKeys)) given.emplace(key, value);
-  if (!node.IsMap()) return;
+  if (!node.IsMap()) {  // kept by name, so that references to it resolve
+    scenario.customers.push_back(std::move(customer));
+    return;
+  }
   if (!given.count("arrivals")) {
     error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
   } else {
@@ -656,7 +693,8 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
   if (given.count("patience")) customer.patience = distribution(given["patience"], path + ".patience");
   if (given.count("priority"))
     customer.priority = static_cast<int>(
-        whole(given["priority"], path + ".priority", -1000, 1000, "priority (higher is served first)").value_or(0));
+        whole(given["priority"], path + ".priority", -1000, 1000, "a priority (a whole number, higher is served first)")
+            .value_or(0));
   if (!given.count("entry"))
     error(node, path, "missing key \"entry\"; expected the name of the first stage");
   else
@@ -669,18 +707,22 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
   pool.name = name;
   std::map<std::string, YAML::Node> given;
   for (auto& [key, value] : entries(node, path, &kPoolKeys)) given.emplace(key, value);
-  if (!node.IsMap()) return;
+  if (!node.IsMap()) {  // kept by name, so that references to it resolve
+    scenario.pools.push_back(std::move(pool));
+    return;
+  }
   if (given.count("agents") == given.count("staffing")) {
     error(node, path, "expected exactly one of agents (a number) or staffing (a list per interval)");
   } else if (given.count("agents")) {
-    pool.staffing.push_back(
-        static_cast<int>(whole(given["agents"], path + ".agents", 0, kMaxAgents, "agents").value_or(0)));
+    pool.staffing.push_back(static_cast<int>(
+        whole(given["agents"], path + ".agents", 0, kMaxAgents, "a whole number of agents").value_or(0)));
   } else if (!given["staffing"].IsSequence() || given["staffing"].size() == 0) {
     error(given["staffing"], path + ".staffing", "expected a list of agent counts, one per interval");
   } else {
     for (std::size_t i = 0; i < given["staffing"].size(); ++i)
-      pool.staffing.push_back(static_cast<int>(
-          whole(given["staffing"][i], path + ".staffing." + std::to_string(i), 0, kMaxAgents, "agents").value_or(0)));
+      pool.staffing.push_back(static_cast<int>(whole(given["staffing"][i], path + ".staffing." + std::to_string(i), 0,
+                                                     kMaxAgents, "a whole number of agents")
+                                                   .value_or(0)));
   }
   if (given.count("cost")) {
     if (const auto text = scalar(given["cost"], path + ".cost", "a cost per hour such as 28/h")) {
@@ -702,7 +744,10 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
   stage.name = name;
   std::map<std::string, YAML::Node> given;
   for (auto& [key, value] : entries(node, path, &kStageKeys)) given.emplace(key, value);
-  if (!node.IsMap()) return;
+  if (!node.IsMap()) {  // kept by name, so that references to it resolve
+    scenario.stages.push_back(std::move(stage));
+    return;
+  }
   if (!given.count("service"))
     error(node, path, "missing key \"service\"; expected a distribution such as {dist: exponential, mean: 5min}");
   else if (auto service = distribution(given["service"], path + ".service"))
@@ -714,7 +759,8 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
   if (given.count("queue")) {
     for (auto& [key, value] : entries(given["queue"], path + ".queue", &kQueueKeys)) {
       if (key == "capacity") {
-        if (auto capacity = whole(value, path + ".queue.capacity", 0, kMaxQueueCapacity, "waiting places"))
+        if (auto capacity =
+                whole(value, path + ".queue.capacity", 0, kMaxQueueCapacity, "a whole number of waiting places"))
           stage.queue_capacity = static_cast<int>(*capacity);
       } else if (const auto text = scalar(value, path + ".queue.discipline", "fifo or priority")) {
         if (*text == "fifo")
@@ -749,7 +795,10 @@ void Loader::read_sla(const std::string& name, const YAML::Node& node, const std
   sla.name = name;
   std::map<std::string, YAML::Node> given;
   for (auto& [key, value] : entries(node, path, &kSlaKeys)) given.emplace(key, value);
-  if (!node.IsMap()) return;
+  if (!node.IsMap()) {  // kept by name, so that references to it resolve
+    scenario.slas.push_back(std::move(sla));
+    return;
+  }
   if (given.count("customers")) {
     sla.customers = names(given["customers"], path + ".customers");
     if (sla.customers.empty() && given["customers"].IsSequence())
@@ -790,10 +839,14 @@ Scenario Loader::read(const YAML::Node& root) {
     }
   }
   if (given.count("replications"))
-    scenario.replications =
-        static_cast<int>(whole(given["replications"], "replications", 1, kMaxReplications, "replications").value_or(1));
-  for (const char* required : {"horizon", "customers", "pools", "stages"})
-    if (!given.count(required)) error(root, "", std::string("missing key \"") + required + "\"");
+    scenario.replications = static_cast<int>(
+        whole(given["replications"], "replications", 1, kMaxReplications, "a whole number of replications")
+            .value_or(1));
+  for (const char* required : {"horizon", "customers", "pools", "stages"}) {
+    if (given.count(required)) continue;
+    error(root, "", std::string("missing key \"") + required + "\"");
+    missing_sections_.insert(required);
+  }
   if (given.count("horizon")) read_horizon(given["horizon"], scenario.horizon);
   if (given.count("customers"))
     for (auto& [name, node] : entries(given["customers"], "customers", nullptr))
@@ -809,21 +862,53 @@ Scenario Loader::read(const YAML::Node& root) {
   return scenario;
 }
 
+// Runs the whole-scenario checks even when reading found problems, so that every problem is
+// reported at once, but leaves out what follows from a problem already reported: anything
+// about a key path that has (or lies under, or above) an error, the sections that are
+// missing, and list lengths when the horizon itself is wrong.
 void Loader::check_semantics(const Scenario& scenario) {
+  std::vector<std::string> failed;
+  bool horizon_failed = false;
+  for (const auto& e : errors_) {
+    if (e.path.empty()) continue;
+    failed.push_back(e.path);
+    horizon_failed = horizon_failed || e.path.rfind("horizon", 0) == 0;
+  }
+  const auto within = [](const std::string& inner, const std::string& outer) {
+    return inner.rfind(outer, 0) == 0 && (inner.size() == outer.size() || inner[outer.size()] == '.');
+  };
+  const auto follows_from_reported = [&](const std::string& path) {
+    for (const auto& f : failed)
+      if (within(path, f) || within(f, path)) return true;
+    if (missing_sections_.count(path.substr(0, path.find('.')))) return true;
+    const auto ends_with = [&](const std::string& tail) {
+      return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    return horizon_failed && (ends_with(".per_interval") || ends_with(".staffing"));
+  };
   for (const auto& problem : model::check_scenario(scenario)) {
-    // Point at the deepest key of the path that the file has.
-    std::string path = problem.path;
-    YAML::Mark mark = YAML::Mark::null_mark();
-    for (;;) {
-      if (const auto it = marks_.find(path); it != marks_.end()) {
-        mark = it->second;
-        break;
-      }
-      const auto dot = path.rfind('.');
-      if (dot == std::string::npos) break;
-      path.resize(dot);
-    }
-    error(mark, problem.path, problem.message);
+    if (follows_from_reported(problem.path)) continue;
+    error(mark_of(problem.path), problem.path, problem.message);
+  }
+}
+
+std::vector<Diagnostic> Loader::warnings(const Scenario& scenario) {
+  std::vector<Diagnostic> result;
+  for (const auto& problem : model::assess_load(scenario)) {
+    const YAML::Mark mark = mark_of(problem.path);
+    result.push_back({origin_, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, problem.path,
+                      "warning: " + problem.message});
+  }
+  return result;
+}
+
+// The position of the deepest key of the path that the file has.
+YAML::Mark Loader::mark_of(std::string path) const {
+  for (;;) {
+    if (const auto it = marks_.find(path); it != marks_.end()) return it->second;
+    const auto dot = path.rfind('.');
+    if (dot == std::string::npos) return YAML::Mark::null_mark();
+    path.resize(dot);
   }
 }
 
@@ -836,9 +921,10 @@ LoadResult load(const std::string& text, const std::string& origin, const std::v
   Loader loader(origin, base_dir, result.errors);
   loader.apply_overrides(root, overrides);
   Scenario scenario = loader.read(root);
-  if (result.errors.empty()) loader.check_semantics(scenario);
+  loader.check_semantics(scenario);
   sort_diagnostics(result.errors);
   if (result.errors.empty()) {
+    result.warnings = loader.warnings(scenario);
     if (scenario.name.empty()) scenario.name = std::filesystem::path(origin).stem().string();
     result.scenario = std::move(scenario);
   }

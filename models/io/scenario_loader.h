@@ -16,6 +16,7 @@ namespace capsim::io {
 struct LoadResult {
   std::optional<model::Scenario> scenario;  // set only when there are no errors
   std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> warnings;  // about a scenario that loads: printed, never fatal
 };
 
 // `overrides` are "key.path=value" strings, as given to --set.

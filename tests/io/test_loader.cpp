@@ -82,7 +82,8 @@ TEST_CASE("a bad --set value is reported against the --set, with the same messag
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == "--set nokey: expected key.path=value, e.g. pools.tier1.agents=12");
   CHECK(lines[1] ==
-        "--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number of agents from 0 to 100000; got \"many\"");
+        "--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number of agents from 0 to 100000; got "
+        "\"many\"");
   CHECK(lines[2] ==
         "--set stages.agent.service.mean=5 minutes: stages.agent.service.mean: expected a duration such as "
         "20s, 4.5min or 2h; got \"5 minutes\"");
@@ -116,4 +117,63 @@ stages:
   CHECK(loaded.scenario->stages[0].service.mean() == doctest::Approx((30 + 45 + 120) / 3.0));
   CHECK(loaded.scenario->stages[1].service.mean() == 15.0);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a --set must name a class, pool, stage or SLA that exists; it may add an optional key") {
+  const auto loaded = io::load_scenario_file(source("scenarios/retail_support.yaml"),
+                                             {"pools.teir2.agents=60", "stages.agnt.queue.capacity=3"});
+  CHECK_FALSE(loaded.scenario.has_value());
+  const auto lines = messages(loaded);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "--set pools.teir2.agents=60: pools.teir2: no pool named \"teir2\"; did you mean \"tier2\"?");
+  CHECK(lines[1] ==
+        "--set stages.agnt.queue.capacity=3: stages.agnt: no stage named \"agnt\"; did you mean \"agent\"?");
+  const auto added = io::load_scenario_file(source("scenarios/theory/mmc.yaml"),
+                                            {"horizon.warmup=1h", "stages.agent.queue.capacity=4"});
+  for (const auto& line : messages(added)) FAIL_CHECK(line);
+  REQUIRE(added.scenario.has_value());
+  CHECK(added.scenario->stages[0].queue_capacity == 4);
+}
+
+TEST_CASE("line endings CR, CRLF and LF read alike; a byte-order mark is ignored") {
+  const std::string lf =
+      "horizon: {length: 10h}\ncustomers:\n  c: {arrivals: {rate: 6/h}, entry: s}\npools:\n  p: {agents: 1}\n"
+      "stages:\n  s: {service: {dist: exponential, mean: 3min}, pools: [p]}\n";
+  std::string cr = lf, crlf;
+  for (char& c : cr)
+    if (c == '\n') c = '\r';
+  for (const char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  for (const std::string& text : {lf, cr, crlf, "\xEF\xBB\xBF" + lf}) {
+    const auto loaded = io::load_scenario_text(text, "endings.yaml");
+    for (const auto& line : messages(loaded)) FAIL_CHECK(line);
+    REQUIRE(loaded.scenario.has_value());
+    CHECK(loaded.scenario->stages[0].service.mean() == 180.0);
+  }
+}
+
+TEST_CASE("seeds are read exactly, up to 2^64 - 1") {
+  const auto loaded = io::load_scenario_file(source("scenarios/theory/mmc.yaml"), {"seed=18446744073709551615"});
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(loaded.scenario->seed == 18446744073709551615ULL);
+  const auto odd = io::load_scenario_file(source("scenarios/theory/mmc.yaml"), {"seed=9007199254740993"});
+  REQUIRE(odd.scenario.has_value());
+  CHECK(odd.scenario->seed == 9007199254740993ULL);  // 2^53 + 1: a double would round it
+}
+
+TEST_CASE("a file larger than the limit is refused before it is parsed") {
+  const std::string text = "name: x\n# " + std::string(2u << 20, 'a') + "\n";
+  const auto loaded = io::load_scenario_text(text, "big.yaml");
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].format() ==
+        "big.yaml: the file is larger than 2097152 bytes (2 MiB); expected a scenario of at most that size");
+}
+
+TEST_CASE("an overloaded steady state is a warning with the offered load, not an error") {
+  const auto loaded = io::load_scenario_file(source("scenarios/theory/mmc.yaml"), {"pools.agents.agents=15"});
+  REQUIRE(loaded.scenario.has_value());
+  REQUIRE(loaded.warnings.size() == 1);
+  CHECK(loaded.warnings[0].format().find(
+            "stages.agent: warning: offered load 18 erlangs reaches the 15 agents of its pools") != std::string::npos);
+  const auto fine = io::load_scenario_file(source("scenarios/theory/mmc.yaml"));
+  CHECK(fine.warnings.empty());
 }

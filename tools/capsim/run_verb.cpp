@@ -7,7 +7,9 @@
 #include <thread>
 
 #include "models/experiment.h"
+#include "models/io/diagnostics.h"
 #include "models/io/report.h"
+#include "models/io/units.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
@@ -18,7 +20,7 @@ namespace {
 struct RunOptions {
   std::string file;
   std::optional<int> replications;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // parsed exactly, as in the file (io::parse_seed)
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> overrides;
   std::string format = "table";
@@ -30,11 +32,26 @@ int run(const RunOptions& options) {
   auto scenario = load_or_report(options.file, options.overrides);
   if (!scenario) return kExitBadInput;
   if (options.replications) scenario->replications = *options.replications;
-  if (options.seed) scenario->seed = *options.seed;
+  if (options.seed) {
+    const auto seed = io::parse_seed(*options.seed);
+    if (!seed) {
+      std::cerr << "capsim: --seed: expected " << io::kSeedExpected << "; got \"" << io::printable(*options.seed)
+                << "\"\n";
+      return kExitBadInput;
+    }
+    scenario->seed = *seed;
+  }
   const model::CompiledModel compiled = model::compile(*scenario);
 
   const auto start = std::chrono::steady_clock::now();
-  const model::ExperimentResult result = model::run_experiment(compiled, options.threads);
+  std::optional<model::ExperimentResult> experiment;
+  try {
+    experiment.emplace(model::run_experiment(compiled, options.threads));
+  } catch (const model::PopulationLimitExceeded& e) {
+    std::cerr << "capsim: " << e.what() << '\n';
+    return kExitBadInput;
+  }
+  const model::ExperimentResult& result = *experiment;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::ostringstream out;
