@@ -1,7 +1,8 @@
 #include "models/queueing_theory.h"
 
 #include <algorithm>
-#include <boost/math/distributions/poisson.hpp>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -55,12 +56,19 @@ BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double servic
   std::vector<double> log_p{0.0};
   const int hard_limit = queue_capacity ? agents + *queue_capacity : agents + 2'000'000;
   double peak = 0.0;
+  bool truncated = false;
   for (int n = 1; n <= hard_limit; ++n) {
     const double death = std::min(n, agents) * service_rate + std::max(n - agents, 0) * abandonment_rate;
     log_p.push_back(log_p.back() + std::log(arrival_rate / death));
     peak = std::max(peak, log_p.back());
-    if (!queue_capacity && n > agents && log_p.back() < peak - 37.0 && arrival_rate < death) break;
+    if (!queue_capacity && n > agents && log_p.back() < peak - 37.0 && arrival_rate < death) {
+      truncated = true;
+      break;
+    }
   }
+  if (!queue_capacity && !truncated)
+    throw std::domain_error(
+        "the queue would typically hold more than 2,000,000 customers (patience too long for this overload)");
   const int top = static_cast<int>(log_p.size()) - 1;
   std::vector<double> p(log_p.size());
   double total = 0.0;
@@ -106,39 +114,23 @@ BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double servic
   r.asa = answered > 0 ? served_wait_sum / answered : 0.0;
   r.mean_wait_all = admitted > 0 ? queue / (arrival_rate * admitted) : 0.0;
 
-  // Service level: P(answered with wait <= threshold) over all arrivals. The hypoexponential
-  // conditional wait's CDF for all positions at once: uniformise the forward-moving chain at
-  // rate L = c mu + J theta, where F_j(t) = sum_k Pois(k; L t) P(k steps of a chain that at
-  // position i advances w.p. (c mu + i theta)/L reach 0).
+  // Service level: P(answered with wait <= threshold) over all arrivals. Starting at
+  // position j, the served customer's wait is V_j = sum_{i=1..j} Exp(c mu + i theta) (the
+  // tilted law above), and e^{-theta V_j} ~ Beta(c mu / theta + 1, j), so
+  // P(V_j <= t) = I_{1 - e^{-theta t}}(j, c mu / theta + 1) (regularised incomplete beta);
+  // with theta = 0, or c mu / theta so large that the rates barely differ, V_j is
+  // Erlang(j, c mu) and P(V_j <= t) = P(j, c mu t) (regularised lower incomplete gamma).
   answered_in_time = immediate;
   if (max_position > 0 && threshold > 0.0) {
-    const double uniform_rate = c_mu + max_position * abandonment_rate;
-    const double lt = uniform_rate * threshold;
-    const boost::math::poisson_distribution<double> poisson(lt);
-    // mass[i]: probability of being at position i after k uniformised steps, weighted by
-    // the arrival's initial position and its probability of being served.
-    std::vector<double> mass(static_cast<std::size_t>(max_position) + 1, 0.0);
-    for (int j = 1; j <= max_position; ++j)
-      mass[static_cast<std::size_t>(j)] =
-          p[static_cast<std::size_t>(agents + j - 1)] * served_prob[static_cast<std::size_t>(j)];
-    double absorbed = 0.0, cdf = 0.0;
-    const int k_max = static_cast<int>(lt + 12.0 * std::sqrt(lt + 1.0) + max_position + 20.0);
-    for (int k = 0; k <= k_max; ++k) {
-      cdf += boost::math::pdf(poisson, k) * absorbed;
-      // One step: position i moves to i-1 with prob (c mu + i theta)/L; absorbed at 0.
-      std::vector<double> next(mass.size(), 0.0);
-      for (std::size_t i = 1; i < mass.size(); ++i) {
-        const double advance = (c_mu + static_cast<double>(i) * abandonment_rate) / uniform_rate;
-        next[i - 1] += mass[i] * advance;
-        next[i] += mass[i] * (1.0 - advance);
-      }
-      absorbed += next[0];
-      next[0] = 0.0;
-      mass.swap(next);
+    const double a = abandonment_rate > 0.0 ? c_mu / abandonment_rate : std::numeric_limits<double>::infinity();
+    const double x = -std::expm1(-abandonment_rate * threshold);
+    for (int j = 1; j <= max_position; ++j) {
+      const double weight = p[static_cast<std::size_t>(agents + j - 1)] * served_prob[static_cast<std::size_t>(j)];
+      if (weight < 1e-300) continue;
+      const double cdf = a > 1e9 * j ? boost::math::gamma_p(static_cast<double>(j), c_mu * threshold)
+                                     : boost::math::ibeta(static_cast<double>(j), a + 1.0, x);
+      answered_in_time += weight * cdf;
     }
-    // Remaining Poisson tail: treat as absorbed at the last step (k_max is deep in the tail).
-    cdf += boost::math::cdf(boost::math::complement(poisson, k_max)) * absorbed;
-    answered_in_time += cdf;
   }
   r.service_level = answered_in_time;
   return r;
@@ -147,16 +139,26 @@ BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double servic
 std::optional<int> agents_for_service_level(double arrival_rate, double service_rate, double threshold, double target,
                                             double abandonment_rate, int max_agents) {
   const double load = arrival_rate / service_rate;
-  int agents = abandonment_rate > 0.0 ? 1 : static_cast<int>(std::floor(load)) + 1;
-  for (; agents <= max_agents; ++agents) {
-    const double level =
-        abandonment_rate > 0.0
-            ? mmck_abandonment(agents, arrival_rate, service_rate, abandonment_rate, std::nullopt, threshold)
-                  .service_level
-            : erlang_c_metrics(agents, arrival_rate, service_rate, threshold).service_level;
-    if (level >= target) return agents;
+  const auto level = [&](int agents) {
+    if (abandonment_rate == 0.0) return erlang_c_metrics(agents, arrival_rate, service_rate, threshold).service_level;
+    try {
+      return mmck_abandonment(agents, arrival_rate, service_rate, abandonment_rate, std::nullopt, threshold)
+          .service_level;
+    } catch (const std::domain_error&) {
+      return 0.0;  // so overloaded that the queue is beyond exact solution: nobody is answered in time
+    }
+  };
+  // The service level rises with agents: bisection over [stable minimum, max_agents] needs
+  // at most 17 evaluations, whatever the size of the centre.
+  int low = abandonment_rate > 0.0 ? 1 : static_cast<int>(std::floor(load)) + 1;
+  if (low > max_agents || level(max_agents) < target) return std::nullopt;
+  if (level(low) >= target) return low;
+  int high = max_agents;
+  while (high - low > 1) {  // level(low) < target <= level(high)
+    const int middle = low + (high - low) / 2;
+    (level(middle) >= target ? high : low) = middle;
   }
-  return std::nullopt;
+  return high;
 }
 
 std::optional<int> agents_for_blocking(double load, double target_blocking, int max_agents) {

@@ -84,3 +84,31 @@ TEST_CASE("Pollaczek-Khinchine reduces to M/M/1 and Cobham to P-K for one class"
   const auto two = priority_mg1_mean_waits({0.3 / 60, 0.5 / 60}, {s, s}, {s * s, s * s});
   CHECK((0.3 * two[0] + 0.5 * two[1]) / 0.8 == doctest::Approx(mg1_mean_wait(lambda, s, s * s)));
 }
+
+TEST_CASE("Erlang A's service level tends to Erlang C's as patience grows, and is exact at any size") {
+  const auto c = erlang_c_metrics(20, 0.3, 1.0 / 60, 20);
+  const auto a = mmck_abandonment(20, 0.3, 1.0 / 60, 1.0 / (1e4 * 3600), std::nullopt, 20);
+  CHECK(a.service_level == doctest::Approx(c.service_level).epsilon(1e-5));
+  CHECK(a.p_wait == doctest::Approx(c.p_wait).epsilon(1e-5));
+  // Immediate abandonment: only those answered at once count, and every waiter abandons.
+  const auto impatient = mmck_abandonment(20, 0.3, 1.0 / 60, 1e9, std::nullopt, 20);
+  CHECK(impatient.service_level == doctest::Approx(1.0 - impatient.p_abandon).epsilon(1e-9));
+  CHECK(impatient.p_abandon == doctest::Approx(erlang_b(20, 18.0)).epsilon(1e-6));
+}
+
+TEST_CASE("the staffing search returns the fewest agents that reach the target") {
+  for (const double patience : {0.0, 1.0 / 120}) {
+    for (const auto& [rate, target] : {std::pair{0.3, 0.8}, {5.0, 0.9}, {83.3, 0.8}}) {
+      INFO("rate " << rate << " target " << target << " theta " << patience);
+      const auto level = [&](int n) {
+        return patience > 0 ? mmck_abandonment(n, rate, 1.0 / 60, patience, std::nullopt, 20).service_level
+                            : erlang_c_metrics(n, rate, 1.0 / 60, 20).service_level;
+      };
+      const auto n = agents_for_service_level(rate, 1.0 / 60, 20, target, patience);
+      REQUIRE(n.has_value());
+      CHECK(level(*n) >= target);
+      CHECK(level(*n - 1) < target);
+    }
+  }
+  CHECK_FALSE(agents_for_service_level(3000, 1.0 / 60, 20, 0.8, 0.0).has_value());  // 180,000 erlangs
+}

@@ -3,9 +3,11 @@
 // internal error (a bug: please report).
 #include <exception>
 #include <iostream>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "models/io/diagnostics.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/verbs.h"
 
@@ -24,6 +26,21 @@ int main(int argc, char** argv) {
     runners.emplace_back(app.get_subcommands({})[before], std::move(runner));
   }
 
+  // A first word that is neither an option nor a verb gets a plain answer, not CLI11's
+  // "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string verbs_known;
+    bool known = false;
+    for (const auto& [command, runner] : runners) {
+      known = known || command->get_name() == argv[1];
+      verbs_known += (verbs_known.empty() ? "" : ", ") + command->get_name();
+    }
+    if (!known) {
+      std::cerr << "capsim: unknown verb \"" << capsim::io::printable(argv[1]) << "\"; expected one of " << verbs_known
+                << " (capsim --help describes them)\n";
+      return kExitBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
