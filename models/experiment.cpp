@@ -1,11 +1,14 @@
 #include "models/experiment.h"
 
+#include <cmath>
+#include <limits>
+
 #include "sim/replications.h"
 
 namespace capsim::model {
 
 ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
-  ExperimentResult result{KpiLayout(model), {}, {}, 0, model.seed};
+  ExperimentResult result{KpiLayout(model), {}, {}, {}, 0, model.seed};
   auto runs = sim::run_replications(
       static_cast<std::size_t>(model.replications), threads,
       [&](std::size_t replication) { return run_replication(model, result.layout, replication); });
@@ -20,7 +23,27 @@ ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
   result.summaries.reserve(result.layout.size());
   for (std::size_t slot = 0; slot < result.layout.size(); ++slot) {
     for (std::size_t r = 0; r < result.replications.size(); ++r) column[r] = result.replications[r][slot];
-    result.summaries.push_back(sim::summarize(column));
+    sim::Summary summary = sim::summarize(column);
+    // Every KPI is non-negative, and fractions are at most 1: intervals say so.
+    sim::clip_to_domain(
+        summary, 0.0,
+        result.layout.slots()[slot].unit == KpiUnit::fraction ? 1.0 : std::numeric_limits<double>::infinity());
+    result.summaries.push_back(summary);
+  }
+  for (std::size_t k = 0; k < model.slas.size(); ++k) {
+    SlaRisk risk;
+    const std::size_t met = result.layout.of_sla(k, SlaKpi::met);
+    for (const auto& replication : result.replications) {
+      if (std::isnan(replication[met])) continue;
+      ++risk.replications;
+      risk.misses += replication[met] == 0.0;
+    }
+    risk.risk = risk.replications > 0 ? static_cast<double>(risk.misses) / static_cast<double>(risk.replications)
+                                      : std::numeric_limits<double>::quiet_NaN();
+    const auto interval = sim::clopper_pearson(risk.misses, risk.replications);
+    risk.ci_low = interval.low;
+    risk.ci_high = interval.high;
+    result.risks.push_back(risk);
   }
   return result;
 }

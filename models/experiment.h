@@ -12,10 +12,19 @@
 
 namespace capsim::model {
 
+// How often an SLA missed its target: the fraction of replications (with a defined
+// attainment) that missed, with its exact (Clopper-Pearson) 95% interval, since 0 misses in
+// 10 replications is not "no risk".
+struct SlaRisk {
+  std::size_t misses = 0, replications = 0;
+  double risk = 0.0, ci_low = 0.0, ci_high = 1.0;  // risk is NaN when no replication judged anyone
+};
+
 struct ExperimentResult {
   KpiLayout layout;
   std::vector<std::vector<double>> replications;  // values per replication, layout order
-  std::vector<sim::Summary> summaries;            // one per layout slot
+  std::vector<sim::Summary> summaries;            // one per layout slot, clipped to its KPI's domain
+  std::vector<SlaRisk> risks;                     // one per SLA
   std::uint64_t events = 0;                       // over all replications
   std::uint64_t seed = 0;
   // Clock windows whose drain left customers inside (nobody could ever serve them).

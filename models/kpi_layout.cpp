@@ -16,30 +16,51 @@ std::string_view scope_kind_name(ScopeKind kind) {
   return "unknown";
 }
 
+std::string_view unit_name(KpiUnit unit) {
+  switch (unit) {
+    case KpiUnit::count: return "count";
+    case KpiUnit::seconds: return "seconds";
+    case KpiUnit::fraction: return "fraction";
+    case KpiUnit::agents: return "agents";
+    case KpiUnit::money: return "money";
+    case KpiUnit::plain: return "number";
+  }
+  return "number";
+}
+
+std::string_view better_name(Better better) {
+  switch (better) {
+    case Better::higher: return "higher";
+    case Better::lower: return "lower";
+    case Better::neither: return "neither";
+  }
+  return "neither";
+}
+
 KpiLayout::KpiLayout(const CompiledModel& model) {
-  const auto add_block = [this](ScopeKind scope, std::size_t index, const std::string& name, const auto& names) {
-    for (const auto kpi : names) slots_.push_back({scope, index, name, std::string(kpi)});
+  const auto add_block = [this](ScopeKind scope, std::size_t index, const std::string& name, const auto& kpis) {
+    for (const KpiInfo& kpi : kpis) slots_.push_back({scope, index, name, std::string(kpi.name), kpi.unit, kpi.better});
   };
-  add_block(ScopeKind::overall, 0, "overall", kClassKpiNames);
+  add_block(ScopeKind::overall, 0, "overall", kClassKpis);
   class_base_ = slots_.size();
   for (std::size_t c = 0; c < model.classes.size(); ++c)
-    add_block(ScopeKind::customer_class, c, model.classes[c].name, kClassKpiNames);
+    add_block(ScopeKind::customer_class, c, model.classes[c].name, kClassKpis);
   pool_base_ = slots_.size();
-  for (std::size_t p = 0; p < model.pools.size(); ++p)
-    add_block(ScopeKind::pool, p, model.pools[p].name, kPoolKpiNames);
+  for (std::size_t p = 0; p < model.pools.size(); ++p) add_block(ScopeKind::pool, p, model.pools[p].name, kPoolKpis);
   stage_base_ = slots_.size();
   for (std::size_t s = 0; s < model.stages.size(); ++s)
-    add_block(ScopeKind::stage, s, model.stages[s].name, kStageKpiNames);
+    add_block(ScopeKind::stage, s, model.stages[s].name, kStageKpis);
   sla_base_ = slots_.size();
-  for (std::size_t k = 0; k < model.slas.size(); ++k) add_block(ScopeKind::sla, k, model.slas[k].name, kSlaKpiNames);
+  for (std::size_t k = 0; k < model.slas.size(); ++k) add_block(ScopeKind::sla, k, model.slas[k].name, kSlaKpis);
   interval_base_ = slots_.size();
   interval_stride_ = kIntervalCount + model.slas.size();
   for (int i = 0; i < model.intervals; ++i) {
     const auto index = static_cast<std::size_t>(i);
     const std::string label = interval_label(model, index);
-    add_block(ScopeKind::interval, index, label, kIntervalKpiNames);
+    add_block(ScopeKind::interval, index, label, kIntervalKpis);
     for (const auto& sla : model.slas)
-      slots_.push_back({ScopeKind::interval, index, label, "service_level." + sla.name});
+      slots_.push_back({ScopeKind::interval, index, label, std::string(kIntervalServiceLevel.name) + "." + sla.name,
+                        kIntervalServiceLevel.unit, kIntervalServiceLevel.better});
   }
 }
 

@@ -18,6 +18,19 @@ namespace capsim::model {
 enum class ScopeKind { overall, customer_class, pool, stage, sla, interval };
 std::string_view scope_kind_name(ScopeKind kind);
 
+// What a KPI's number is: its unit (and so its domain: fractions lie in [0, 1], everything
+// else is >= 0) and which direction is better. Writers format, and comparisons judge, by
+// these descriptors, never by guessing from the name.
+enum class KpiUnit { count, seconds, fraction, agents, money, plain };
+enum class Better { higher, lower, neither };
+struct KpiInfo {
+  std::string_view name;
+  KpiUnit unit;
+  Better better;
+};
+std::string_view unit_name(KpiUnit unit);
+std::string_view better_name(Better better);
+
 // Overall and per class.
 enum class ClassKpi {
   offered,
@@ -38,32 +51,69 @@ enum class ClassKpi {
   queue_len_mean,
   count_
 };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(ClassKpi::count_)> kClassKpiNames{
-    "offered", "answered",  "served",   "abandoned", "blocked",  "unfinished", "abandon_rate", "block_rate",
-    "p_wait",  "wait_mean", "wait_p50", "wait_p90",  "wait_p95", "wait_p99",   "sojourn_mean", "queue_len_mean"};
+inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)> kClassKpis{{
+    {"offered", KpiUnit::count, Better::neither},
+    {"answered", KpiUnit::count, Better::higher},
+    {"served", KpiUnit::count, Better::higher},
+    {"abandoned", KpiUnit::count, Better::lower},
+    {"blocked", KpiUnit::count, Better::lower},
+    {"unfinished", KpiUnit::count, Better::lower},
+    {"abandon_rate", KpiUnit::fraction, Better::lower},
+    {"block_rate", KpiUnit::fraction, Better::lower},
+    {"p_wait", KpiUnit::fraction, Better::lower},
+    {"wait_mean", KpiUnit::seconds, Better::lower},
+    {"wait_p50", KpiUnit::seconds, Better::lower},
+    {"wait_p90", KpiUnit::seconds, Better::lower},
+    {"wait_p95", KpiUnit::seconds, Better::lower},
+    {"wait_p99", KpiUnit::seconds, Better::lower},
+    {"sojourn_mean", KpiUnit::seconds, Better::lower},
+    {"queue_len_mean", KpiUnit::plain, Better::lower},
+}};
 
 enum class PoolKpi { staffed_mean, utilization, cost, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(PoolKpi::count_)> kPoolKpiNames{
-    "staffed_mean", "utilization", "cost"};
+inline constexpr std::array<KpiInfo, static_cast<std::size_t>(PoolKpi::count_)> kPoolKpis{{
+    {"staffed_mean", KpiUnit::agents, Better::neither},
+    {"utilization", KpiUnit::fraction, Better::neither},
+    {"cost", KpiUnit::money, Better::lower},
+}};
 
 enum class StageKpi { offered, served, abandoned, blocked, wait_mean, queue_len_mean, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(StageKpi::count_)> kStageKpiNames{
-    "offered", "served", "abandoned", "blocked", "wait_mean", "queue_len_mean"};
+inline constexpr std::array<KpiInfo, static_cast<std::size_t>(StageKpi::count_)> kStageKpis{{
+    {"offered", KpiUnit::count, Better::neither},
+    {"served", KpiUnit::count, Better::higher},
+    {"abandoned", KpiUnit::count, Better::lower},
+    {"blocked", KpiUnit::count, Better::lower},
+    {"wait_mean", KpiUnit::seconds, Better::lower},
+    {"queue_len_mean", KpiUnit::plain, Better::lower},
+}};
 
 // `met` is 1 when the replication reached the target; risk = 1 - mean(met).
 enum class SlaKpi { attained, met, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(SlaKpi::count_)> kSlaKpiNames{"attained", "met"};
+inline constexpr std::array<KpiInfo, static_cast<std::size_t>(SlaKpi::count_)> kSlaKpis{{
+    {"attained", KpiUnit::fraction, Better::higher},
+    {"met", KpiUnit::fraction, Better::higher},
+}};
 
 // Per interval; followed by one "service_level.<sla>" per SLA.
 enum class IntervalKpi { offered, served, abandoned, asa, staffed, utilization, count_ };
-inline constexpr std::array<std::string_view, static_cast<std::size_t>(IntervalKpi::count_)> kIntervalKpiNames{
-    "offered", "served", "abandoned", "asa", "staffed", "utilization"};
+inline constexpr std::array<KpiInfo, static_cast<std::size_t>(IntervalKpi::count_)> kIntervalKpis{{
+    {"offered", KpiUnit::count, Better::neither},
+    {"served", KpiUnit::count, Better::higher},
+    {"abandoned", KpiUnit::count, Better::lower},
+    {"asa", KpiUnit::seconds, Better::lower},
+    {"staffed", KpiUnit::agents, Better::neither},
+    {"utilization", KpiUnit::fraction, Better::neither},
+}};
+// Each interval's "service_level.<sla>" slot.
+inline constexpr KpiInfo kIntervalServiceLevel{"service_level", KpiUnit::fraction, Better::higher};
 
 struct KpiSlot {
   ScopeKind scope;
   std::size_t scope_index;  // class, pool, stage, SLA or interval index; 0 for overall
   std::string scope_name;
   std::string kpi;
+  KpiUnit unit = KpiUnit::plain;
+  Better better = Better::neither;
 };
 
 class KpiLayout {

@@ -1,6 +1,7 @@
 #include "sim/summary.h"
 
 #include <algorithm>
+#include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
@@ -54,6 +55,26 @@ Summary summarize(std::span<const double> values) {
   s.min = finite.front();
   s.max = finite.back();
   return s;
+}
+
+ProportionInterval clopper_pearson(std::size_t events, std::size_t trials, double confidence) {
+  ProportionInterval interval;
+  if (trials == 0) return interval;
+  const double alpha = 1.0 - confidence;
+  const auto k = static_cast<double>(events), n = static_cast<double>(trials);
+  // Bounds are Beta quantiles (Clopper & Pearson, Biometrika 26, 1934).
+  interval.low =
+      events == 0 ? 0.0 : boost::math::quantile(boost::math::beta_distribution<double>(k, n - k + 1), alpha / 2);
+  interval.high = events == trials
+                      ? 1.0
+                      : boost::math::quantile(boost::math::beta_distribution<double>(k + 1, n - k), 1.0 - alpha / 2);
+  return interval;
+}
+
+void clip_to_domain(Summary& summary, double low, double high) {
+  for (double* x : {&summary.mean, &summary.ci_low, &summary.ci_high, &summary.p5, &summary.p50, &summary.p95,
+                    &summary.min, &summary.max})
+    if (std::isfinite(*x)) *x = std::clamp(*x, low, high);
 }
 
 }  // namespace capsim::sim

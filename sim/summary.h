@@ -20,6 +20,17 @@ Summary summarize(std::span<const double> values);
 // Two-sided Student-t quantile for a (1 - alpha) interval with `dof` degrees of freedom.
 double student_t_critical(double confidence, std::size_t dof);
 
+// Clopper-Pearson exact interval for a binomial proportion: `events` of `trials`, at the
+// given two-sided confidence. {0, 0} ... when trials is 0 the interval is [0, 1].
+struct ProportionInterval {
+  double low = 0.0, high = 1.0;
+};
+ProportionInterval clopper_pearson(std::size_t events, std::size_t trials, double confidence = 0.95);
+
+// Clips a summary's statistics (mean, interval, percentiles, range) into [low, high]: a
+// Student-t interval of a fraction can otherwise leave [0, 1], or of a count go below 0.
+void clip_to_domain(Summary& summary, double low, double high);
+
 // Percentile of sorted data, linear interpolation between order statistics (Hyndman-Fan 7).
 double sorted_quantile(std::span<const double> sorted, double q);
 

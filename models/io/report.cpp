@@ -31,18 +31,7 @@ Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::siz
   return kpis;
 }
 
-enum class Unit { count, seconds, fraction, agents, money, plain };
-
-Unit unit_of(const std::string& kpi) {
-  if (kpi.rfind("wait", 0) == 0 || kpi == "sojourn_mean" || kpi == "asa") return Unit::seconds;
-  if (kpi.find("rate") != std::string::npos || kpi == "p_wait" || kpi == "utilization" || kpi == "attained" ||
-      kpi.rfind("service_level", 0) == 0)
-    return Unit::fraction;
-  if (kpi == "staffed_mean" || kpi == "staffed") return Unit::agents;
-  if (kpi == "cost") return Unit::money;
-  if (kpi == "queue_len_mean" || kpi == "met") return Unit::plain;
-  return Unit::count;
-}
+using Unit = model::KpiUnit;
 
 std::string format(double x, Unit unit) {
   if (!std::isfinite(x)) return "-";
@@ -70,6 +59,14 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   root["scenario"] = model.name;
   root["replications"] = result.replications.size();
   root["seed"] = model.seed;
+  // What each KPI's numbers are (the same name has the same unit in every scope).
+  Json kpi_info = Json::object();
+  for (const auto& slot : result.layout.slots()) {
+    const std::string name = slot.kpi.substr(0, slot.kpi.find('.'));
+    if (!kpi_info.contains(name))
+      kpi_info[name] = Json{{"unit", model::unit_name(slot.unit)}, {"better", model::better_name(slot.better)}};
+  }
+  root["kpi_info"] = kpi_info;
   root["kpis"] = scope_json(result, ScopeKind::overall, 0);
   Json classes = Json::object();
   for (std::size_t c = 0; c < model.classes.size(); ++c)
@@ -85,10 +82,12 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   root["stages"] = stages;
   Json slas = Json::object();
   for (std::size_t k = 0; k < model.slas.size(); ++k) {
-    const auto& met = result.summaries[result.layout.of_sla(k, model::SlaKpi::met)];
+    const model::SlaRisk& risk = result.risks[k];
     Json sla = summary_json(result.summaries[result.layout.of_sla(k, model::SlaKpi::attained)]);
     sla["target"] = model.slas[k].target;
-    sla["risk"] = number(std::isfinite(met.mean) ? 1.0 - met.mean : met.mean);
+    sla["risk"] = number(risk.risk);
+    sla["risk_ci95"] = Json::array({number(risk.ci_low), number(risk.ci_high)});
+    sla["misses"] = risk.misses;
     slas[model.slas[k].name] = sla;
   }
   root["slas"] = slas;
@@ -130,7 +129,7 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   out << "\n}\n";
 }
 
-void write_csv(std::ostream& out, const model::CompiledModel&, const model::ExperimentResult& result) {
+void write_csv(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result) {
   out << "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max\n";
   const auto field = [](double x) {
     if (!std::isfinite(x)) return std::string();
@@ -152,17 +151,21 @@ void write_csv(std::ostream& out, const model::CompiledModel&, const model::Expe
         << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ',' << field(s.max)
         << '\n';
   }
+  // SLA risk: the fraction of replications that missed, with its exact interval.
+  for (std::size_t k = 0; k < model.slas.size(); ++k) {
+    const model::SlaRisk& risk = result.risks[k];
+    out << "sla," << quote(model.slas[k].name) << ",risk," << risk.replications << ',' << field(risk.risk) << ",,"
+        << field(risk.ci_low) << ',' << field(risk.ci_high) << ",,,,,\n";
+  }
 }
 
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                  const RunInfo& run) {
   const auto& layout = result.layout;
-  const auto cell = [&](std::size_t slot) {
-    return format(result.summaries[slot].mean, unit_of(layout.slots()[slot].kpi));
-  };
+  const auto cell = [&](std::size_t slot) { return format(result.summaries[slot].mean, layout.slots()[slot].unit); };
   const auto ci = [&](std::size_t slot) {
     const auto& s = result.summaries[slot];
-    const Unit unit = unit_of(layout.slots()[slot].kpi);
+    const Unit unit = layout.slots()[slot].unit;
     if (!std::isfinite(s.ci_low)) return std::string("-");
     return format(s.ci_low, unit) + " .. " + format(s.ci_high, unit);
   };
@@ -172,7 +175,7 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
   for (std::size_t k = 0; k < static_cast<std::size_t>(model::ClassKpi::count_); ++k) {
     const auto slot = layout.overall(static_cast<model::ClassKpi>(k));
     const auto& s = result.summaries[slot];
-    const Unit unit = unit_of(layout.slots()[slot].kpi);
+    const Unit unit = layout.slots()[slot].unit;
     out << pad(layout.slots()[slot].kpi, 16, false) << pad(cell(slot), 12) << pad(ci(slot), 24)
         << pad(format(s.p5, unit), 11) << pad(format(s.p95, unit), 11) << '\n';
   }
@@ -197,13 +200,18 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
   }
 
   if (!model.slas.empty()) {
-    out << "\nSLA" << pad("target", 19) << pad("attained", 10) << pad("95% CI", 18) << pad("risk", 8) << '\n';
+    out << "\nSLA" << pad("target", 19) << pad("attained", 10) << pad("95% CI", 18) << pad("risk", 8)
+        << pad("risk 95% CI", 18) << '\n';
     for (std::size_t k = 0; k < model.slas.size(); ++k) {
       const auto attained = layout.of_sla(k, model::SlaKpi::attained);
-      const double met = result.summaries[layout.of_sla(k, model::SlaKpi::met)].mean;
+      const model::SlaRisk& risk = result.risks[k];
       out << pad(model.slas[k].name, 14, false) << pad(format(model.slas[k].target, Unit::fraction), 8)
-          << pad(cell(attained), 10) << pad(ci(attained), 18)
-          << pad(format(std::isfinite(met) ? 1.0 - met : met, Unit::fraction), 8) << '\n';
+          << pad(cell(attained), 10) << pad(ci(attained), 18) << pad(format(risk.risk, Unit::fraction), 8)
+          << pad(std::isfinite(risk.risk)
+                     ? format(risk.ci_low, Unit::fraction) + " .. " + format(risk.ci_high, Unit::fraction)
+                     : std::string("-"),
+                 18)
+          << '\n';
     }
   }
 

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -49,6 +50,10 @@ TEST_CASE("JSON carries the documented contract") {
   CHECK(json["pools"]["tier1"]["kpis"].contains("utilization"));
   CHECK(json["pools"]["tier1"]["kpis"].contains("cost"));
   CHECK(json["slas"]["answer_20s"].contains("risk"));
+  REQUIRE(json["slas"]["answer_20s"]["risk_ci95"].size() == 2);
+  CHECK(json["kpi_info"]["wait_mean"]["unit"] == "seconds");
+  CHECK(json["kpi_info"]["wait_mean"]["better"] == "lower");
+  CHECK(json["kpi_info"]["service_level"]["unit"] == "fraction");
   CHECK(json["slas"]["answer_20s"]["target"] == 0.8);
   CHECK(json["intervals"].size() == 24);
   CHECK(json["intervals"][0]["start"] == "08:00");
@@ -75,7 +80,7 @@ TEST_CASE("CSV writes one tidy row per scope and KPI") {
     CHECK(std::count(line.begin(), line.end(), ',') >= 12);
     seen_sla = seen_sla || line.rfind("sla,answer_20s,attained,", 0) == 0;
   }
-  CHECK(rows == f.result.layout.size());
+  CHECK(rows == f.result.layout.size() + f.model.slas.size());  // + one risk row per SLA
   CHECK(seen_sla);
 }
 
@@ -86,4 +91,24 @@ TEST_CASE("the table names the scenario and every SLA") {
   CHECK(out.str().find("Retail support, weekday") != std::string::npos);
   CHECK(out.str().find("answer_20s") != std::string::npos);
   CHECK(out.str().find("tier2") != std::string::npos);
+}
+
+TEST_CASE("intervals respect each KPI's domain and SLA risk carries its exact interval") {
+  const auto f = run_retail();
+  const auto& slots = f.result.layout.slots();
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const auto& s = f.result.summaries[i];
+    INFO(slots[i].scope_name << " " << slots[i].kpi);
+    if (!std::isfinite(s.ci_low)) continue;
+    CHECK(s.ci_low >= 0.0);
+    if (slots[i].unit == model::KpiUnit::fraction) CHECK(s.ci_high <= 1.0);
+  }
+  // 3 replications that all miss: risk 1, and the exact 95% interval is [0.292, 1].
+  const auto& risk = f.result.risks[0];
+  CHECK(risk.replications == 3);
+  if (risk.misses == 3) {
+    CHECK(risk.risk == 1.0);
+    CHECK(risk.ci_low == doctest::Approx(0.29240).epsilon(1e-4));
+    CHECK(risk.ci_high == 1.0);
+  }
 }

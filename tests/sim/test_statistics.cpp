@@ -119,3 +119,27 @@ TEST_CASE("summary leaves NaN values out and says how many it used") {
   CHECK(std::isnan(summarize(std::vector<double>{nan}).mean));
   CHECK(std::isnan(summarize(std::vector<double>{7}).sd));
 }
+
+TEST_CASE("Clopper-Pearson intervals match published values") {
+  // 0 of 10: [0, 0.3085]; 5 of 10: [0.1871, 0.8129]; 10 of 10: [0.6915, 1] (exact binomial).
+  const auto none = capsim::sim::clopper_pearson(0, 10);
+  CHECK(none.low == 0.0);
+  CHECK(none.high == doctest::Approx(0.30850).epsilon(1e-4));
+  const auto half = capsim::sim::clopper_pearson(5, 10);
+  CHECK(half.low == doctest::Approx(0.18709).epsilon(1e-4));
+  CHECK(half.high == doctest::Approx(0.81291).epsilon(1e-4));
+  const auto all = capsim::sim::clopper_pearson(10, 10);
+  CHECK(all.low == doctest::Approx(0.69150).epsilon(1e-4));
+  CHECK(all.high == 1.0);
+  const auto empty = capsim::sim::clopper_pearson(0, 0);
+  CHECK(empty.low == 0.0);
+  CHECK(empty.high == 1.0);
+}
+
+TEST_CASE("a summary clipped to a domain keeps its values inside it") {
+  capsim::sim::Summary s = capsim::sim::summarize(std::vector<double>{0.98, 1.0, 1.0, 0.99});
+  CHECK(s.ci_high > 1.0);
+  capsim::sim::clip_to_domain(s, 0.0, 1.0);
+  CHECK(s.ci_high == 1.0);
+  CHECK(s.mean == doctest::Approx(0.9925));
+}
