@@ -449,21 +449,50 @@ void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
     return;  // after close, staffing stays as in the last interval while the system drains
   }
   current_interval_ = static_cast<int>(boundary);
-  for (std::size_t p = 0; p < pools_.size(); ++p) {
-    const auto pool = static_cast<std::uint16_t>(p);
-    set_staffed(pool, model_.pools[p].staffing[boundary]);
-    // New agents take waiting customers at once.
-    while (pools_[p].busy < pools_[p].staffed) {
-      set_busy(pool, pools_[p].busy + 1);  // the new agent, as if just freed
-      if (!serve_next_waiting(pool)) {
-        set_busy(pool, pools_[p].busy - 1);
-        break;
+  for (std::size_t p = 0; p < pools_.size(); ++p)
+    set_staffed(static_cast<std::uint16_t>(p), model_.pools[p].staffing[boundary]);
+  serve_waiting_with_new_agents();
+}
+
+// After a staffing increase, waiting customers are answered at once, in the order a freed
+// agent takes them (the most urgent first line head, then the longest waiting), each by
+// the first pool in its stage's preference that has an idle agent. Runs only at interval
+// boundaries.
+void ServiceSystem::serve_waiting_with_new_agents() {
+  for (;;) {
+    std::uint32_t best = kNone;
+    std::uint16_t best_pool = 0;
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      const StageState& state = stages_[s];
+      if (state.waiting == 0) continue;
+      std::uint32_t head = kNone;
+      for (const Queue& queue : state.levels)
+        if ((head = queue.head) != kNone) break;
+      const auto& preference = model_.stages[s].pools;
+      const auto idle = std::find_if(preference.begin(), preference.end(),
+                                     [&](std::uint16_t pool) { return pools_[pool].busy < pools_[pool].staffed; });
+      if (idle == preference.end()) continue;
+      const Customer& candidate = customers_[head];
+      if (best == kNone || candidate.level < customers_[best].level ||
+          (candidate.level == customers_[best].level && candidate.queue_seq < customers_[best].queue_seq)) {
+        best = head;
+        best_pool = *idle;
       }
     }
+    if (best == kNone) return;
+    unlink(best);
+    start_service(best, best_pool);
   }
 }
 
-void ServiceSystem::on_warmup_end() { snapshot_window(window_start_); }
+// The statistics window opens: window KPIs and the per-interval agent areas start here.
+void ServiceSystem::on_warmup_end() {
+  snapshot_window(window_start_);
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    interval_busy_mark_[p] = pools_[p].busy_level.area();  // snapshot_window advanced them to now
+    interval_present_mark_[p] = pools_[p].present_level.area();
+  }
+}
 
 void ServiceSystem::set_busy(std::uint16_t pool, int busy) {
   PoolState& state = pools_[pool];
@@ -583,8 +612,12 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
     v[layout_.of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
     v[layout_.of_interval(i, IntervalKpi::asa)] = ratio(s.wait_seconds_sum, static_cast<double>(s.answered));
-    v[layout_.of_interval(i, IntervalKpi::staffed)] = ratio(s.present_area, static_cast<double>(end - begin));
-    v[layout_.of_interval(i, IntervalKpi::utilization)] = ratio(s.busy_area, s.present_area);
+    // Agent statistics cover the part of the interval inside the statistics window.
+    const sim::Time covered_begin = std::max(begin, model_.warmup_ticks);
+    if (end > covered_begin) {
+      v[layout_.of_interval(i, IntervalKpi::staffed)] = ratio(s.present_area, static_cast<double>(end - covered_begin));
+      v[layout_.of_interval(i, IntervalKpi::utilization)] = ratio(s.busy_area, s.present_area);
+    }
     for (std::size_t k = 0; k < model_.slas.size(); ++k) {
       const SlaCounts& counts = interval_sla_counts_[i * model_.slas.size() + k];
       v[layout_.of_interval_sla(i, k)] = ratio(static_cast<double>(counts.hits), static_cast<double>(counts.trials));

@@ -157,6 +157,7 @@ class ServiceSystem {
   // The one way out: all accounting of a customer leaving (or left inside at the end).
   void leave_system(std::uint32_t customer, Outcome outcome);
   bool serve_next_waiting(std::uint16_t pool);  // true if the freed agent took someone
+  void serve_waiting_with_new_agents();
   void enqueue(std::uint32_t customer);
   void unlink(std::uint32_t customer);
   void record_queue_outcome(Customer& customer, bool answered, sim::Time wait);
