@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages capsim needs, only those that are missing.
+# Installs the Debian 12 packages capsim needs, only those that are missing. With --test,
+# also what the test command needs beyond the build: clang and its libFuzzer runtime.
 set -euo pipefail
 packages=(build-essential cmake libboost-dev libboost-graph-dev libboost-math-dev libboost-random-dev
           libyaml-cpp-dev librandom123-dev libcli11-dev nlohmann-json3-dev doctest-dev libbenchmark-dev)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# README command 2: install what is missing, then build and run every test twice:
+# README command 2: install what is missing, then build and run every test twice, and fuzz:
 #  1. Release with -Werror and invariant checks on (also builds the benchmarks);
-#  2. AddressSanitizer + UndefinedBehaviorSanitizer with -Werror.
+#  2. AddressSanitizer + UndefinedBehaviorSanitizer with -Werror;
+#  3. the libFuzzer targets under both sanitizers, 30 s each (tools/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
+tools/install-deps.sh --test
 jobs="$(nproc)"
 
 cmake -S . -B build/ci -DCMAKE_BUILD_TYPE=Release -DCAPSIM_WERROR=ON -DCAPSIM_CHECKS=ON >/dev/null
@@ -16,3 +17,5 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAPSIM_WERROR=ON -D
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+tools/fuzz.sh 30

@@ -3,6 +3,7 @@
 #include <yaml-cpp/depthguard.h>
 
 #include <cstdint>
+#include <string_view>
 #include <utility>
 
 namespace capsim::io {
@@ -160,9 +161,34 @@ YamlSource parse_yaml_source(std::string text, const std::string& origin, std::v
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a byte-order mark says nothing more
   text = normalize_line_endings(std::move(text));
 
-  std::vector<YAML::Node> documents;
+  // A second document is found in the text, not with YAML::LoadAll: yaml-cpp 0.7's LoadAll
+  // loops forever on some malformed input (found by fuzzing). A document marker is "---" or
+  // "..." at the start of a line; only the first may open the file.
+  bool content_seen = false, ended = false;
+  int line_number = 0;
+  for (std::size_t begin = 0; begin < text.size(); ++line_number) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + begin, end - begin);
+    const auto marker = [&](std::string_view m) {
+      return line.substr(0, 3) == m && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+    };
+    const std::size_t first = line.find_first_not_of(" \t");
+    const bool blank_or_comment = first == std::string_view::npos || line[first] == '#';
+    if ((marker("---") && content_seen) || (ended && !blank_or_comment)) {
+      errors.push_back({origin, line_number + 1, 1, "", "a second YAML document; expected one scenario per file"});
+      return source;
+    }
+    if (marker("..."))
+      ended = true;
+    else if (!blank_or_comment)
+      content_seen = true;
+    begin = end + 1;
+  }
+
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(text);
+    document = YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {
     errors.push_back({origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.line >= 0 ? e.mark.column + 1 : 0, "",
                       "nested more than 64 levels deep; a scenario needs a handful"});
@@ -172,19 +198,15 @@ YamlSource parse_yaml_source(std::string text, const std::string& origin, std::v
                       "YAML syntax error: " + e.msg});
     return source;
   }
-  if (documents.size() > 1) {
-    const YAML::Mark mark = documents[1].Mark();
-    errors.push_back({origin, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, "",
-                      "a second YAML document; expected one scenario per file"});
-    return source;
-  }
-  if (documents.empty() || !documents[0].IsDefined() || documents[0].IsNull()) {
-    whole_file("the file is empty; expected a scenario (name, horizon, customers, pools, stages)");
+  if (!document.IsDefined() || document.IsNull()) {
+    whole_file(content_seen ? "no YAML value could be read from the file (a stray ']' or '}'?); expected a map of keys "
+                              "(name, horizon, customers, pools, stages)"
+                            : "the file is empty; expected a scenario (name, horizon, customers, pools, stages)");
     return source;
   }
   TreeChecks checks(text, origin, errors);
-  if (!checks.check(documents[0], 0)) return source;
-  source.root = documents[0];
+  if (!checks.check(document, 0)) return source;
+  source.root = document;
   source.ok = true;
   return source;
 }
