@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, then build and run every test twice, and fuzz:
 #  1. Release with -Werror and invariant checks on (also builds the benchmarks);
-#  2. AddressSanitizer + UndefinedBehaviorSanitizer with -Werror;
-#  3. the libFuzzer targets under both sanitizers, 30 s each (tools/fuzz.sh).
+#  2. the libFuzzer targets under both sanitizers, 30 s each (tools/fuzz.sh);
+#  3. AddressSanitizer + UndefinedBehaviorSanitizer with -Werror (ctest's summary closes the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh --test
@@ -12,10 +12,10 @@ cmake -S . -B build/ci -DCMAKE_BUILD_TYPE=Release -DCAPSIM_WERROR=ON -DCAPSIM_CH
 cmake --build build/ci -j"$jobs"
 ctest --test-dir build/ci --output-on-failure -j"$jobs"
 
+tools/fuzz.sh 30
+
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAPSIM_WERROR=ON -DCAPSIM_SANITIZE=ON \
       -DCAPSIM_BUILD_BENCH=OFF >/dev/null
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
-
-tools/fuzz.sh 30
