@@ -214,3 +214,29 @@ TEST_CASE("the same-tick rank table orders boundaries, service ends, abandonment
   CHECK(rank(EventKind::service_end) < rank(EventKind::abandon));
   CHECK(rank(EventKind::abandon) < rank(EventKind::arrival));
 }
+
+TEST_CASE("a freed agent sees only the first in line at each stage: a FIFO stage stays FIFO across priorities") {
+  // Stage `line` is FIFO with an urgent and a routine class; stage `other` shares the agent.
+  // The agent compares the heads of the two lines only: an urgent customer overtakes
+  // nobody in its own line and gains only once it is first in line (where it beats the
+  // other stage's head). So it waits a little less than the routine class, not the far
+  // shorter wait a rule looking past the head would give it.
+  const auto compiled = compile_text(R"(
+horizon: {length: 300h, warmup: 5h}
+replications: 4
+customers:
+  urgent: {arrivals: {rate: 15/h}, priority: 1, entry: line}
+  routine: {arrivals: {rate: 15/h}, entry: line}
+  elsewhere: {arrivals: {rate: 15/h}, entry: other}
+pools: {agent: {agents: 1}}
+stages:
+  line: {service: {dist: exponential, mean: 1min}, pools: [agent], queue: {discipline: fifo}}
+  other: {service: {dist: exponential, mean: 1min}, pools: [agent]}
+)");
+  const auto result = model::run_experiment(compiled, 2);
+  const auto wait = [&](const char* klass) {
+    return result.summaries[result.layout.find(ScopeKind::customer_class, klass, "wait_mean")].mean;
+  };
+  CHECK(wait("urgent") < wait("routine"));
+  CHECK(wait("urgent") > 0.75 * wait("routine"));
+}
