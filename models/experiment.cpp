@@ -8,12 +8,21 @@
 namespace capsim::model {
 
 ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
-  ExperimentResult result{KpiLayout(model), {}, {}, {}, 0, model.seed};
+  ExperimentResult result{KpiLayout(model), {}, {}, {}, {}, 0, model.seed};
   auto runs = sim::run_replications(
       static_cast<std::size_t>(model.replications), threads,
       [&](std::size_t replication) { return run_replication(model, result.layout, replication); });
   result.replications.reserve(runs.size());
+  std::vector<double> numerators(result.layout.size(), 0.0), denominators(result.layout.size(), 0.0);
+  std::vector<bool> is_ratio(result.layout.size(), false);
   for (auto& run : runs) {
+    for (std::size_t slot = 0; slot < run.values.size(); ++slot) {
+      if (std::isnan(run.denominators[slot])) continue;
+      is_ratio[slot] = true;
+      if (!(run.denominators[slot] > 0.0)) continue;
+      numerators[slot] += run.numerators[slot];
+      denominators[slot] += run.denominators[slot];
+    }
     result.events += run.events;
     result.undrained_customers += run.undrained;
     result.undrained_replications += run.undrained > 0;
@@ -24,6 +33,9 @@ ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
   for (std::size_t slot = 0; slot < result.layout.size(); ++slot) {
     for (std::size_t r = 0; r < result.replications.size(); ++r) column[r] = result.replications[r][slot];
     sim::Summary summary = sim::summarize(column);
+    if (is_ratio[slot])
+      summary.pooled =
+          denominators[slot] > 0.0 ? numerators[slot] / denominators[slot] : std::numeric_limits<double>::quiet_NaN();
     // Every KPI is non-negative, and fractions are at most 1: intervals say so.
     sim::clip_to_domain(
         summary, 0.0,
@@ -45,6 +57,7 @@ ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
     risk.ci_high = interval.high;
     result.risks.push_back(risk);
   }
+  result.is_ratio = std::move(is_ratio);
   return result;
 }
 

@@ -25,6 +25,7 @@ struct ExperimentResult {
   std::vector<std::vector<double>> replications;  // values per replication, layout order
   std::vector<sim::Summary> summaries;            // one per layout slot, clipped to its KPI's domain
   std::vector<SlaRisk> risks;                     // one per SLA
+  std::vector<bool> is_ratio;                     // per slot: a ratio KPI, whose summary has `pooled`
   std::uint64_t events = 0;                       // over all replications
   std::uint64_t seed = 0;
   // Clock windows whose drain left customers inside (nobody could ever serve them).

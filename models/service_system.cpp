@@ -532,7 +532,15 @@ void ServiceSystem::snapshot_window(std::vector<double>& into) {
 ReplicationResult ServiceSystem::collect(sim::Time end_time) {
   ReplicationResult result;
   result.values.assign(layout_.size(), kNaN);
+  result.numerators.assign(layout_.size(), kNaN);
+  result.denominators.assign(layout_.size(), kNaN);
   auto& v = result.values;
+  // A KPI that is a ratio keeps its parts, for the pooled ratio across replications.
+  const auto set_ratio = [&](std::size_t slot, double numerator, double denominator) {
+    v[slot] = ratio(numerator, denominator);
+    result.numerators[slot] = numerator;
+    result.denominators[slot] = denominator;
+  };
   const std::size_t classes = class_stats_.size(), stages = stages_.size(), pools = pools_.size();
   const double window_ticks = static_cast<double>(model_.length_ticks - model_.warmup_ticks);
   const double window_hours = window_ticks / (3600.0 * static_cast<double>(sim::kTicksPerSecond));
@@ -549,9 +557,9 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[index_of(ClassKpi::abandoned)] = static_cast<double>(s.abandoned);
     v[index_of(ClassKpi::blocked)] = static_cast<double>(s.blocked);
     v[index_of(ClassKpi::unfinished)] = static_cast<double>(s.offered - s.served - s.abandoned - s.blocked);
-    v[index_of(ClassKpi::abandon_rate)] = ratio(static_cast<double>(s.abandoned), offered);
-    v[index_of(ClassKpi::block_rate)] = ratio(static_cast<double>(s.blocked), offered);
-    v[index_of(ClassKpi::p_wait)] = ratio(static_cast<double>(s.waited_at_entry), admitted);
+    set_ratio(index_of(ClassKpi::abandon_rate), static_cast<double>(s.abandoned), offered);
+    set_ratio(index_of(ClassKpi::block_rate), static_cast<double>(s.blocked), offered);
+    set_ratio(index_of(ClassKpi::p_wait), static_cast<double>(s.waited_at_entry), admitted);
     v[index_of(ClassKpi::wait_mean)] = s.wait_seconds.mean();
     const auto seconds = [](double ticks) { return ticks / static_cast<double>(sim::kTicksPerSecond); };
     v[index_of(ClassKpi::wait_p50)] = seconds(s.wait_ticks.quantile(0.50));
@@ -591,7 +599,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     const double busy = window_area(classes + stages + p);
     const double present = window_area(classes + stages + pools + p);
     v[layout_.of_pool(p, PoolKpi::staffed_mean)] = ratio(present, window_ticks);
-    v[layout_.of_pool(p, PoolKpi::utilization)] = ratio(busy, present);
+    set_ratio(layout_.of_pool(p, PoolKpi::utilization), busy, present);
     v[layout_.of_pool(p, PoolKpi::cost)] = ratio(present, window_ticks) * window_hours * model_.pools[p].cost_per_hour;
   }
   for (std::size_t k = 0; k < model_.slas.size(); ++k) {
@@ -600,8 +608,8 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
       total.hits += interval_sla_counts_[i * model_.slas.size() + k].hits;
       total.trials += interval_sla_counts_[i * model_.slas.size() + k].trials;
     }
-    const double attained = ratio(static_cast<double>(total.hits), static_cast<double>(total.trials));
-    v[layout_.of_sla(k, SlaKpi::attained)] = attained;
+    set_ratio(layout_.of_sla(k, SlaKpi::attained), static_cast<double>(total.hits), static_cast<double>(total.trials));
+    const double attained = v[layout_.of_sla(k, SlaKpi::attained)];
     v[layout_.of_sla(k, SlaKpi::met)] = std::isnan(attained) ? kNaN : (attained >= model_.slas[k].target ? 1.0 : 0.0);
   }
   for (std::size_t i = 0; i < interval_stats_.size(); ++i) {
@@ -611,16 +619,16 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_interval(i, IntervalKpi::offered)] = static_cast<double>(s.offered);
     v[layout_.of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
     v[layout_.of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
-    v[layout_.of_interval(i, IntervalKpi::asa)] = ratio(s.wait_seconds_sum, static_cast<double>(s.answered));
+    set_ratio(layout_.of_interval(i, IntervalKpi::asa), s.wait_seconds_sum, static_cast<double>(s.answered));
     // Agent statistics cover the part of the interval inside the statistics window.
     const sim::Time covered_begin = std::max(begin, model_.warmup_ticks);
     if (end > covered_begin) {
       v[layout_.of_interval(i, IntervalKpi::staffed)] = ratio(s.present_area, static_cast<double>(end - covered_begin));
-      v[layout_.of_interval(i, IntervalKpi::utilization)] = ratio(s.busy_area, s.present_area);
+      set_ratio(layout_.of_interval(i, IntervalKpi::utilization), s.busy_area, s.present_area);
     }
     for (std::size_t k = 0; k < model_.slas.size(); ++k) {
       const SlaCounts& counts = interval_sla_counts_[i * model_.slas.size() + k];
-      v[layout_.of_interval_sla(i, k)] = ratio(static_cast<double>(counts.hits), static_cast<double>(counts.trials));
+      set_ratio(layout_.of_interval_sla(i, k), static_cast<double>(counts.hits), static_cast<double>(counts.trials));
     }
   }
 

@@ -61,7 +61,11 @@ class PopulationLimitExceeded : public std::runtime_error {
 
 struct ReplicationResult {
   std::vector<double> values;  // in KpiLayout order
-  std::uint64_t events = 0;    // arrivals + service ends + abandonments
+  // For KPIs that are ratios (a rate, a mean wait, a service level, a utilisation): the
+  // numerator and denominator behind the value, so that the ratio can also be pooled over
+  // replications. NaN for other KPIs.
+  std::vector<double> numerators, denominators;
+  std::uint64_t events = 0;  // arrivals + service ends + abandonments
   std::uint64_t stale_timers = 0;
   sim::Time end_time = 0;
   // Invariant counters over all customers (including warm-up), for tests.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <span>
 
 namespace capsim::sim {
@@ -13,6 +14,9 @@ struct Summary {
   std::size_t n = 0;
   double mean = 0, sd = 0, ci_low = 0, ci_high = 0;
   double p5 = 0, p50 = 0, p95 = 0, min = 0, max = 0;
+  // For a ratio KPI: sum of numerators / sum of denominators over all replications (each
+  // replication weighted by its denominator); NaN for other KPIs.
+  double pooled = std::numeric_limits<double>::quiet_NaN();
 };
 
 Summary summarize(std::span<const double> values);

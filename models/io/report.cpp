@@ -15,11 +15,13 @@ using Json = nlohmann::ordered_json;
 
 Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
 
-Json summary_json(const sim::Summary& s) {
-  return Json{
+Json summary_json(const sim::Summary& s, bool ratio) {
+  Json json{
       {"mean", number(s.mean)}, {"sd", number(s.sd)},   {"ci95", Json::array({number(s.ci_low), number(s.ci_high)})},
       {"p5", number(s.p5)},     {"p50", number(s.p50)}, {"p95", number(s.p95)},
       {"min", number(s.min)},   {"max", number(s.max)}, {"n", s.n}};
+  if (ratio) json["pooled"] = number(s.pooled);
+  return json;
 }
 
 // KPIs of one scope as {name: summary}.
@@ -27,7 +29,7 @@ Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::siz
   Json kpis = Json::object();
   const auto& slots = result.layout.slots();
   const auto [first, last] = result.layout.range(scope, index);
-  for (std::size_t i = first; i < last; ++i) kpis[slots[i].kpi] = summary_json(result.summaries[i]);
+  for (std::size_t i = first; i < last; ++i) kpis[slots[i].kpi] = summary_json(result.summaries[i], result.is_ratio[i]);
   return kpis;
 }
 
@@ -83,7 +85,7 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   Json slas = Json::object();
   for (std::size_t k = 0; k < model.slas.size(); ++k) {
     const model::SlaRisk& risk = result.risks[k];
-    Json sla = summary_json(result.summaries[result.layout.of_sla(k, model::SlaKpi::attained)]);
+    Json sla = summary_json(result.summaries[result.layout.of_sla(k, model::SlaKpi::attained)], true);
     sla["target"] = model.slas[k].target;
     sla["risk"] = number(risk.risk);
     sla["risk_ci95"] = Json::array({number(risk.ci_low), number(risk.ci_high)});
@@ -130,7 +132,7 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
 }
 
 void write_csv(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result) {
-  out << "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max\n";
+  out << "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled\n";
   const auto field = [](double x) {
     if (!std::isfinite(x)) return std::string();
     std::ostringstream s;
@@ -149,13 +151,13 @@ void write_csv(std::ostream& out, const model::CompiledModel& model, const model
     out << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << slots[i].kpi << ','
         << s.n << ',' << field(s.mean) << ',' << field(s.sd) << ',' << field(s.ci_low) << ',' << field(s.ci_high) << ','
         << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ',' << field(s.max)
-        << '\n';
+        << ',' << field(s.pooled) << '\n';
   }
   // SLA risk: the fraction of replications that missed, with its exact interval.
   for (std::size_t k = 0; k < model.slas.size(); ++k) {
     const model::SlaRisk& risk = result.risks[k];
     out << "sla," << quote(model.slas[k].name) << ",risk," << risk.replications << ',' << field(risk.risk) << ",,"
-        << field(risk.ci_low) << ',' << field(risk.ci_high) << ",,,,,\n";
+        << field(risk.ci_low) << ',' << field(risk.ci_high) << ",,,,,,\n";
   }
 }
 

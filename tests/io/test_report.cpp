@@ -73,11 +73,11 @@ TEST_CASE("CSV writes one tidy row per scope and KPI") {
   std::istringstream in(out.str());
   std::string header;
   std::getline(in, header);
-  CHECK(header == "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max");
+  CHECK(header == "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled");
   std::size_t rows = 0;
   bool seen_sla = false;
   for (std::string line; std::getline(in, line); ++rows) {
-    CHECK(std::count(line.begin(), line.end(), ',') >= 12);
+    CHECK(std::count(line.begin(), line.end(), ',') >= 13);
     seen_sla = seen_sla || line.rfind("sla,answer_20s,attained,", 0) == 0;
   }
   CHECK(rows == f.result.layout.size() + f.model.slas.size());  // + one risk row per SLA
@@ -111,4 +111,27 @@ TEST_CASE("intervals respect each KPI's domain and SLA risk carries its exact in
     CHECK(risk.ci_low == doctest::Approx(0.29240).epsilon(1e-4));
     CHECK(risk.ci_high == 1.0);
   }
+}
+
+TEST_CASE("ratio KPIs carry the pooled ratio: sum of numerators over sum of denominators") {
+  const auto f = run_retail();
+  const auto& layout = f.result.layout;
+  const std::size_t abandon = layout.overall(model::ClassKpi::abandon_rate);
+  const std::size_t abandoned = layout.overall(model::ClassKpi::abandoned);
+  const std::size_t offered = layout.overall(model::ClassKpi::offered);
+  double numerator = 0, denominator = 0;
+  for (const auto& replication : f.result.replications) {
+    numerator += replication[abandoned];
+    denominator += replication[offered];
+  }
+  CHECK(f.result.is_ratio[abandon]);
+  CHECK_FALSE(f.result.is_ratio[offered]);
+  CHECK(f.result.summaries[abandon].pooled == doctest::Approx(numerator / denominator));
+  CHECK(std::isnan(f.result.summaries[offered].pooled));
+  std::ostringstream out;
+  io::write_json(out, f.model, f.result, {1, 0.5});
+  const auto json = nlohmann::json::parse(out.str());
+  CHECK(json["kpis"]["abandon_rate"].contains("pooled"));
+  CHECK_FALSE(json["kpis"]["offered"].contains("pooled"));
+  CHECK(json["intervals"][3]["kpis"]["service_level.answer_20s"].contains("pooled"));
 }
