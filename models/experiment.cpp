@@ -8,26 +8,32 @@
 namespace capsim::model {
 
 ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
-  ExperimentResult result{KpiLayout(model), {}, {}, {}, {}, 0, model.seed};
-  auto runs = sim::run_replications(
-      static_cast<std::size_t>(model.replications), threads,
-      [&](std::size_t replication) { return run_replication(model, result.layout, replication); });
-  result.replications.reserve(runs.size());
+  return run_experiment(model, threads, 0, static_cast<std::size_t>(model.replications));
+}
+
+ExperimentResult run_experiment(const CompiledModel& model, unsigned threads, std::size_t first, std::size_t last) {
+  ExperimentResult result{KpiLayout(model)};
+  result.seed = model.seed;
+  result.first_replication = first;
+  result.replications.reserve(last > first ? last - first : 0);
   std::vector<double> numerators(result.layout.size(), 0.0), denominators(result.layout.size(), 0.0);
   std::vector<bool> is_ratio(result.layout.size(), false);
-  for (auto& run : runs) {
-    for (std::size_t slot = 0; slot < run.values.size(); ++slot) {
-      if (std::isnan(run.denominators[slot])) continue;
-      is_ratio[slot] = true;
-      if (!(run.denominators[slot] > 0.0)) continue;
-      numerators[slot] += run.numerators[slot];
-      denominators[slot] += run.denominators[slot];
-    }
-    result.events += run.events;
-    result.undrained_customers += run.undrained;
-    result.undrained_replications += run.undrained > 0;
-    result.replications.push_back(std::move(run.values));
-  }
+  // Each replication is folded in as soon as it and all before it are done, then freed.
+  sim::for_each_replication(
+      first, last, threads, [&](std::size_t replication) { return run_replication(model, result.layout, replication); },
+      [&](std::size_t, ReplicationResult run) {
+        for (std::size_t slot = 0; slot < run.values.size(); ++slot) {
+          if (std::isnan(run.denominators[slot])) continue;
+          is_ratio[slot] = true;
+          if (!(run.denominators[slot] > 0.0)) continue;
+          numerators[slot] += run.numerators[slot];
+          denominators[slot] += run.denominators[slot];
+        }
+        result.events += run.events;
+        result.undrained_customers += run.undrained;
+        result.undrained_replications += run.undrained > 0;
+        result.replications.push_back(std::move(run.values));
+      });
   std::vector<double> column(result.replications.size());
   result.summaries.reserve(result.layout.size());
   for (std::size_t slot = 0; slot < result.layout.size(); ++slot) {

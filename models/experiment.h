@@ -1,5 +1,6 @@
-// run_experiment: all replications of a compiled model on a thread pool, merged in
-// replication order (bit-identical for any thread count), summarised per KPI.
+// run_experiment: the replications of a compiled model (all, or a range) on a thread pool,
+// folded in replication order as they complete (bit-identical for any thread count),
+// summarised per KPI.
 #pragma once
 
 #include <cstdint>
@@ -22,17 +23,22 @@ struct SlaRisk {
 
 struct ExperimentResult {
   KpiLayout layout;
-  std::vector<std::vector<double>> replications;  // values per replication, layout order
-  std::vector<sim::Summary> summaries;            // one per layout slot, clipped to its KPI's domain
-  std::vector<SlaRisk> risks;                     // one per SLA
-  std::vector<bool> is_ratio;                     // per slot: a ratio KPI, whose summary has `pooled`
-  std::uint64_t events = 0;                       // over all replications
+  std::size_t first_replication = 0;
+  std::vector<std::vector<double>> replications{};  // values per replication, layout order, from first_replication
+  std::vector<sim::Summary> summaries{};            // one per layout slot, clipped to its KPI's domain
+  std::vector<SlaRisk> risks{};                     // one per SLA
+  std::vector<bool> is_ratio{};                     // per slot: a ratio KPI, whose summary has `pooled`
+  std::uint64_t events = 0;                         // over all replications
   std::uint64_t seed = 0;
   // Clock windows whose drain left customers inside (nobody could ever serve them).
   std::size_t undrained_replications = 0;
   std::uint64_t undrained_customers = 0;
 };
 
+// All the model's replications.
 ExperimentResult run_experiment(const CompiledModel& model, unsigned threads);
+// Replications [first, last) only: each is exactly the same replication as in a full run
+// (its random numbers are keyed by its absolute index), for shards and sequential stopping.
+ExperimentResult run_experiment(const CompiledModel& model, unsigned threads, std::size_t first, std::size_t last);
 
 }  // namespace capsim::model

@@ -1,12 +1,16 @@
-// run_replications: runs `count` independent jobs on up to `threads` worker threads and
-// returns their results in job order, so the output is the same for any thread count.
+// Replications on a thread pool. for_each_replication runs the jobs of an index range
+// [first, last) on up to `threads` workers and hands each result to `consume(index, result)`
+// on the calling thread in index order, as soon as it and every job before it are done;
+// a result is freed once consumed. So output is the same for any thread count, a range of
+// a larger experiment gives exactly those replications (jobs see their absolute index), and
+// a caller can stream, stop early or write shards.
 // When jobs throw, the exception of the lowest-numbered failing job is rethrown after all
 // workers have stopped: jobs start in index order, so which one that is does not depend on
-// the thread count.
+// the thread count. Results before it have been consumed.
 #pragma once
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -17,47 +21,87 @@
 
 namespace capsim::sim {
 
-template <class Job>
-auto run_replications(std::size_t count, unsigned threads, Job&& job)
-    -> std::vector<std::invoke_result_t<Job&, std::size_t>> {
+template <class Job, class Consume>
+void for_each_replication(std::size_t first, std::size_t last, unsigned threads, Job&& job, Consume&& consume) {
   using Result = std::invoke_result_t<Job&, std::size_t>;
+  if (last <= first) return;
+  const std::size_t count = last - first;
+  const unsigned workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, count)));
+  if (workers == 1) {  // no threads: run and consume in turn
+    for (std::size_t index = first; index < last; ++index) consume(index, job(index));
+    return;
+  }
+
   std::vector<std::optional<Result>> slots(count);
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr first_error;
-  std::size_t first_error_index = count;
-  std::mutex error_mutex;
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::size_t next_job = 0, running = workers;
+  bool stop = false;
+  std::exception_ptr error;
+  std::size_t error_index = count;
 
   const auto worker = [&] {
     for (;;) {
-      const std::size_t index = next.fetch_add(1, std::memory_order_relaxed);
-      if (index >= count || failed.load(std::memory_order_relaxed)) return;
-      try {
-        slots[index].emplace(job(index));
-      } catch (...) {
-        const std::lock_guard lock(error_mutex);
-        if (index < first_error_index) {
-          first_error = std::current_exception();
-          first_error_index = index;
-        }
-        failed.store(true, std::memory_order_relaxed);
+      std::size_t mine;
+      {
+        const std::lock_guard lock(mutex);
+        if (stop || next_job == count) break;
+        mine = next_job++;
       }
+      try {
+        Result result = job(first + mine);
+        const std::lock_guard lock(mutex);
+        slots[mine].emplace(std::move(result));
+      } catch (...) {
+        const std::lock_guard lock(mutex);
+        if (mine < error_index) {
+          error = std::current_exception();
+          error_index = mine;
+        }
+        stop = true;
+      }
+      ready.notify_all();
     }
+    const std::lock_guard lock(mutex);
+    --running;
+    ready.notify_all();
   };
 
-  const unsigned workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, count)));
-  if (workers == 1) {
-    worker();
-  } else {
+  std::exception_ptr consume_error;
+  {
     std::vector<std::jthread> pool;
     pool.reserve(workers);
     for (unsigned t = 0; t < workers; ++t) pool.emplace_back(worker);
-  }
-  if (first_error) std::rethrow_exception(first_error);
+    for (std::size_t next = 0; next < count; ++next) {
+      std::optional<Result> result;
+      {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return slots[next].has_value() || running == 0; });
+        if (!slots[next]) break;  // a job failed, or consuming failed: nothing more comes
+        result.swap(slots[next]);
+      }
+      try {
+        consume(first + next, std::move(*result));
+      } catch (...) {
+        consume_error = std::current_exception();
+        const std::lock_guard lock(mutex);
+        stop = true;
+        break;
+      }
+    }
+  }  // joins the workers
+  if (consume_error) std::rethrow_exception(consume_error);
+  if (error) std::rethrow_exception(error);
+}
 
-  std::vector<Result> results;
+// All results of jobs 0..count-1, in job order.
+template <class Job>
+auto run_replications(std::size_t count, unsigned threads, Job&& job)
+    -> std::vector<std::invoke_result_t<Job&, std::size_t>> {
+  std::vector<std::invoke_result_t<Job&, std::size_t>> results;
   results.reserve(count);
-  for (auto& slot : slots) results.push_back(std::move(*slot));
+  for_each_replication(0, count, threads, job,
+                       [&](std::size_t, auto&& result) { results.push_back(std::move(result)); });
   return results;
 }
 

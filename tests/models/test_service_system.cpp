@@ -240,3 +240,12 @@ stages:
   CHECK(wait("urgent") < wait("routine"));
   CHECK(wait("urgent") > 0.75 * wait("routine"));
 }
+
+TEST_CASE("a range of replications is exactly those replications of a full run") {
+  const auto compiled = model::compile(test::load_scenario("scenarios/retail_support.yaml", {"replications=8"}));
+  const auto full = model::run_experiment(compiled, 2);
+  const auto shard = model::run_experiment(compiled, 3, 5, 8);
+  CHECK(shard.first_replication == 5);
+  REQUIRE(shard.replications.size() == 3);
+  for (std::size_t r = 0; r < 3; ++r) CHECK(bit_identical({shard.replications[r]}, {full.replications[5 + r]}));
+}

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sim/replications.h"
@@ -20,4 +21,38 @@ TEST_CASE("a failing replication's exception reaches the caller") {
                                                   return 0;
                                                 }),
                   std::runtime_error);
+}
+
+TEST_CASE("for_each_replication hands results over in index order, with absolute indices, for a range") {
+  for (unsigned threads : {1u, 2u, 5u}) {
+    std::vector<std::size_t> seen;
+    capsim::sim::for_each_replication(
+        7, 30, threads, [](std::size_t i) { return i * 3; },
+        [&](std::size_t index, std::size_t result) {
+          CHECK(result == index * 3);
+          seen.push_back(index);
+        });
+    REQUIRE(seen.size() == 23);
+    for (std::size_t k = 0; k < seen.size(); ++k) CHECK(seen[k] == 7 + k);
+  }
+}
+
+TEST_CASE("the lowest failing replication's exception is the one rethrown, after earlier results are consumed") {
+  for (unsigned threads : {1u, 2u, 4u}) {
+    std::vector<std::size_t> consumed;
+    try {
+      capsim::sim::for_each_replication(
+          0, 40, threads,
+          [](std::size_t i) -> std::size_t {
+            if (i == 9 || i == 25) throw std::runtime_error("replication " + std::to_string(i));
+            return i;
+          },
+          [&](std::size_t index, std::size_t) { consumed.push_back(index); });
+      FAIL("no exception");
+    } catch (const std::runtime_error& e) {
+      CHECK(std::string(e.what()) == "replication 9");
+    }
+    REQUIRE(consumed.size() == 9);
+    CHECK(consumed.back() == 8);
+  }
 }
