@@ -1,0 +1,123 @@
+// The scenario reader's internals, shared by the files that implement it, one concern
+// each: yaml_values.cpp (typed values and positions), overrides.cpp (--set),
+// distribution_reader.cpp (the distribution grammar and data files), section_readers.cpp
+// (one reader per section), scenario_loader.cpp (whole-scenario checks and the public API).
+// Not part of capsim_io's interface.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/io/diagnostics.h"
+#include "models/limits.h"
+#include "models/scenario.h"
+#include "sim/distribution.h"
+
+namespace capsim::io::detail {
+
+using model::kMaxAgents;
+using model::kMaxQueueCapacity;
+using model::kMaxReplications;
+using model::Scenario;
+using Keys = std::vector<std::string>;
+
+inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
+
+inline const Keys kTopKeys{"name",      "description", "seed",   "replications", "horizon",
+                           "customers", "pools",       "stages", "sla"};
+inline const Keys kHorizonKeys{"start", "end", "interval", "length", "warmup"};
+inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
+inline const Keys kArrivalKeys{"rate", "per_interval"};
+inline const Keys kPoolKeys{"agents", "staffing", "cost"};
+inline const Keys kStageKeys{"service", "pools", "queue", "next", "abandonment"};
+inline const Keys kQueueKeys{"capacity", "discipline"};
+inline const Keys kSlaKeys{"customers", "stage", "wait_within", "sojourn_within", "target"};
+inline const Keys kDistributionKeys{"dist", "mean",  "cv",     "sd",   "min", "mode", "max",
+                                    "k",    "value", "values", "file", "p",   "means"};
+
+// A value from the file, as it may appear in a message: escaped and cut (see printable).
+inline std::string quoted(const std::string& text) { return "\"" + printable(text) + "\""; }
+
+// "an exponential", "a gamma".
+inline std::string with_article(const std::string& noun) {
+  const bool vowel = !noun.empty() && std::string("aeiou").find(noun.front()) != std::string::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
+
+inline std::string join(const Keys& keys) {
+  std::string text;
+  for (const auto& key : keys) text += (text.empty() ? "" : ", ") + key;
+  return text;
+}
+
+struct Override {
+  std::string path, value, text;
+};
+
+class Loader {
+ public:
+  Loader(std::string origin, std::string base_dir, std::vector<Diagnostic>& errors)
+      : origin_(std::move(origin)), base_dir_(std::move(base_dir)), errors_(errors) {}
+
+  void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides);
+  Scenario read(const YAML::Node& root);
+  void check_semantics(const Scenario& scenario);
+  std::vector<Diagnostic> warnings(const Scenario& scenario);
+
+ private:
+  // Reports at the node's position, or at the --set that supplied the value.
+  void error(const YAML::Mark& mark, const std::string& path, const std::string& message) {
+    for (const auto& o : overrides_) {
+      if (path == o.path || path.rfind(o.path + ".", 0) == 0) {
+        errors_.push_back({"--set " + o.text, 0, 0, path, message});
+        return;
+      }
+    }
+    errors_.push_back(
+        {origin_, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, path, message});
+  }
+  void error(const YAML::Node& node, const std::string& path, const std::string& message) {
+    error(node.Mark(), path, message);
+  }
+  void remember(const std::string& path, const YAML::Node& node) { marks_.emplace(path, node.Mark()); }
+  YAML::Mark mark_of(std::string path) const;
+
+  // Entries of a map in document order; reports a non-map, non-scalar keys, duplicates and
+  // (when `allowed` is given) unknown keys with a suggestion.
+  std::vector<std::pair<std::string, YAML::Node>> entries(const YAML::Node& node, const std::string& path,
+                                                          const Keys* allowed);
+  std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, const std::string& expected);
+  std::optional<double> duration(const YAML::Node& node, const std::string& path, bool positive);
+  std::optional<double> number(const YAML::Node& node, const std::string& path);
+  // A whole number in [min, max]; `what` says what it is ("a whole number of agents").
+  std::optional<long long> whole(const YAML::Node& node, const std::string& path, long long min, long long max,
+                                 const std::string& what);
+  std::optional<double> fraction(const YAML::Node& node, const std::string& path);
+  std::optional<bool> boolean(const YAML::Node& node, const std::string& path);
+  // A distribution with a mean of at least kMinMeanSeconds (or exactly 0, deterministic).
+  std::optional<sim::Distribution> distribution(const YAML::Node& node, const std::string& path);
+  std::optional<sim::Distribution> distribution_as_written(const YAML::Node& node, const std::string& path);
+  std::vector<std::string> names(const YAML::Node& node, const std::string& path);
+  std::optional<std::vector<double>> read_values_file(const YAML::Node& node, const std::string& path);
+
+  void read_horizon(const YAML::Node& node, model::Horizon& horizon);
+  void read_customer(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  void read_pool(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  void read_stage(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  void read_sla(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+
+  std::string origin_, base_dir_;
+  std::vector<Diagnostic>& errors_;
+  std::vector<Override> overrides_;
+  std::map<std::string, YAML::Mark> marks_;
+  std::set<std::string> missing_sections_;
+};
+
+}  // namespace capsim::io::detail
