@@ -22,6 +22,14 @@ inline model::Scenario load_scenario(const std::string& relative, const std::vec
   return *loaded.scenario;
 }
 
+// Loads and compiles a scenario written inline in a test; its problems fail the test.
+inline model::CompiledModel compile_text(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  auto loaded = io::load_scenario_text(yaml, "inline.yaml", overrides);
+  for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
+  REQUIRE(loaded.scenario.has_value());
+  return model::compile(*loaded.scenario);
+}
+
 struct Run {
   model::CompiledModel model;
   model::ExperimentResult result;

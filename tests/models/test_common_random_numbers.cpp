@@ -9,6 +9,7 @@
 
 #include "models/experiment.h"
 #include "models/io/scenario_loader.h"
+#include "run_helpers.h"
 
 using namespace capsim;
 using model::ScopeKind;
@@ -16,10 +17,7 @@ using model::ScopeKind;
 namespace {
 
 model::ExperimentResult run_text(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  auto loaded = io::load_scenario_text(yaml, "inline.yaml", overrides);
-  for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
-  REQUIRE(loaded.scenario.has_value());
-  return model::run_experiment(model::compile(*loaded.scenario), 2);
+  return model::run_experiment(test::compile_text(yaml, overrides), 2);
 }
 
 // Every replication's value of every KPI of one scope, in layout order.

@@ -8,21 +8,14 @@
 
 #include "models/io/scenario_loader.h"
 #include "models/service_system.h"
+#include "run_helpers.h"
 
 using namespace capsim;
 using model::ClassKpi;
 using model::SlaKpi;
+using test::compile_text;
 
-namespace {
-
-model::CompiledModel compile_text(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  auto loaded = io::load_scenario_text(yaml, "inline.yaml", overrides);
-  for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
-  REQUIRE(loaded.scenario.has_value());
-  return model::compile(*loaded.scenario);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("blocked customers are misses for a sojourn SLA") {
   // M/M/2/2+2: heavy blocking; nobody abandons, and every served customer is inside 100 h,

@@ -12,15 +12,9 @@
 
 using namespace capsim;
 using model::ScopeKind;
+using test::compile_text;
 
 namespace {
-
-model::CompiledModel compile_text(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  auto loaded = io::load_scenario_text(yaml, "inline.yaml", overrides);
-  for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
-  REQUIRE(loaded.scenario.has_value());
-  return model::compile(*loaded.scenario);
-}
 
 bool bit_identical(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
   if (a.size() != b.size()) return false;
