@@ -39,13 +39,10 @@ CompiledModel compile(const Scenario& scenario) {
   model.warmup_ticks = sim::ticks_from_seconds(scenario.horizon.warmup_seconds);
   model.drain = scenario.horizon.drain;
 
-  std::map<std::string, std::uint16_t> stage_index, pool_index, class_index;
-  for (std::size_t s = 0; s < scenario.stages.size(); ++s)
-    stage_index[scenario.stages[s].name] = static_cast<std::uint16_t>(s);
-  for (std::size_t p = 0; p < scenario.pools.size(); ++p)
-    pool_index[scenario.pools[p].name] = static_cast<std::uint16_t>(p);
-  for (std::size_t c = 0; c < scenario.customers.size(); ++c)
-    class_index[scenario.customers[c].name] = static_cast<std::uint16_t>(c);
+  std::map<std::string, std::size_t> stage_index, pool_index, class_index;
+  for (std::size_t s = 0; s < scenario.stages.size(); ++s) stage_index[scenario.stages[s].name] = s;
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) pool_index[scenario.pools[p].name] = p;
+  for (std::size_t c = 0; c < scenario.customers.size(); ++c) class_index[scenario.customers[c].name] = c;
 
   // Priority levels: distinct priorities, most urgent (highest number) first.
   std::vector<int> priorities;
@@ -62,7 +59,7 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.priority = customer.priority;
     compiled.level = static_cast<std::uint8_t>(std::find(priorities.begin(), priorities.end(), customer.priority) -
                                                priorities.begin());
-    compiled.entry = stage_index.at(customer.entry);
+    compiled.entry = id_at<StageId>(stage_index.at(customer.entry));
     for (int i = 0; i < model.intervals; ++i) {
       const double per_second = customer.arrivals.uses_per_interval()
                                     ? customer.arrivals.per_interval[i] / interval_seconds
@@ -86,8 +83,8 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.name = stage.name;
     compiled.service = stage.service;
     for (const auto& pool : stage.pools) {
-      compiled.pools.push_back(pool_index.at(pool));
-      model.pools[pool_index.at(pool)].stages.push_back(stage_index.at(stage.name));
+      compiled.pools.push_back(id_at<PoolId>(pool_index.at(pool)));
+      model.pools[pool_index.at(pool)].stages.push_back(id_at<StageId>(stage_index.at(stage.name)));
     }
     compiled.unlimited = !stage.queue_capacity.has_value();
     compiled.capacity = stage.queue_capacity ? static_cast<std::uint32_t>(*stage.queue_capacity) : 0;
@@ -98,7 +95,8 @@ CompiledModel compile(const Scenario& scenario) {
       if (route.probability <= 0.0) continue;
       cumulative += route.probability;
       compiled.cumulative.push_back(cumulative);
-      compiled.targets.push_back(route.to == kExitStage ? kExitIndex : stage_index.at(route.to));
+      compiled.targets.push_back(route.to == kExitStage ? kExitIndex
+                                                        : static_cast<std::int32_t>(stage_index.at(route.to)));
     }
     if (compiled.targets.empty()) {
       compiled.cumulative.push_back(1.0);
@@ -119,17 +117,17 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.measure = sla.measure;
     compiled.threshold = sim::ticks_from_seconds(sla.threshold_seconds);
     compiled.target = sla.target;
-    compiled.stage = sla.stage.empty() ? -1 : stage_index.at(sla.stage);
+    compiled.stage = sla.stage.empty() ? -1 : static_cast<std::int32_t>(stage_index.at(sla.stage));
     compiled.applies_to.assign(classes, sla.customers.empty());
     for (const auto& name : sla.customers) compiled.applies_to[class_index.at(name)] = true;
     for (std::size_t c = 0; c < classes; ++c) {
       if (!compiled.applies_to[c]) continue;
       if (sla.measure == SlaMeasure::sojourn) {
-        model.sojourn_slas[c].push_back(static_cast<std::uint16_t>(k));
+        model.sojourn_slas[c].push_back(id_at<SlaId>(k));
       } else {
         const std::size_t stage =
-            compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage) : model.classes[c].entry;
-        model.wait_slas[c * stages + stage].push_back(static_cast<std::uint16_t>(k));
+            compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage) : index(model.classes[c].entry);
+        model.wait_slas[c * stages + stage].push_back(id_at<SlaId>(k));
         auto& bit = model.stages[stage].sla_bit;
         if (bit < 0) bit = static_cast<std::int8_t>(next_sla_bit++);
       }

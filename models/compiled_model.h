@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/ids.h"
 #include "models/scenario.h"
 #include "sim/distribution.h"
 #include "sim/time.h"
@@ -22,14 +23,14 @@ struct CompiledClass {
   std::optional<sim::Distribution> patience;
   int priority = 0;
   std::uint8_t level = 0;  // 0 is the most urgent priority level
-  std::uint16_t entry = 0;
+  StageId entry{};
 };
 
 struct CompiledStage {
   std::string name;
   sim::Distribution service;
-  std::vector<std::uint16_t> pools;  // preference order
-  std::uint32_t capacity = 0;        // waiting places
+  std::vector<PoolId> pools;   // preference order
+  std::uint32_t capacity = 0;  // waiting places
   bool unlimited = true;
   QueueDiscipline discipline = QueueDiscipline::fifo;
   std::vector<double> cumulative;     // routing: cumulative probabilities
@@ -44,7 +45,7 @@ struct CompiledPool {
   std::string name;
   std::vector<int> staffing;  // one per interval
   double cost_per_hour = 0.0;
-  std::vector<std::uint16_t> stages;  // stages this pool serves
+  std::vector<StageId> stages;  // stages this pool serves
 };
 
 struct CompiledSla {
@@ -73,9 +74,9 @@ struct CompiledModel {
   std::vector<CompiledPool> pools;
   std::vector<CompiledSla> slas;
   // wait SLAs judged at a class's customer's first visit to a stage: [class * stages + stage]
-  std::vector<std::vector<std::uint16_t>> wait_slas;
+  std::vector<std::vector<SlaId>> wait_slas;
   // sojourn SLAs judged when a class's customer leaves the system: [class]
-  std::vector<std::vector<std::uint16_t>> sojourn_slas;
+  std::vector<std::vector<SlaId>> sojourn_slas;
 };
 
 // Throws std::invalid_argument listing the problems when check_scenario() finds any.

@@ -46,13 +46,12 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
 
 sim::LeadWordStream ServiceSystem::visit_stream(const Customer& customer, std::uint64_t lead,
                                                 StreamPurpose more) const {
-  return sim::LeadWordStream(lead, class_keys_[customer.klass], customer.arrival_index, customer.visit,
+  return sim::LeadWordStream(lead, class_keys_[index(customer.klass)], customer.arrival_index, customer.visit,
                              static_cast<std::uint8_t>(more));
 }
 
 ReplicationResult ServiceSystem::run() {
-  for (std::size_t p = 0; p < pools_.size(); ++p)
-    set_staffed(static_cast<std::uint16_t>(p), model_.pools[p].staffing[0]);
+  for (std::size_t p = 0; p < pools_.size(); ++p) set_staffed(id_at<PoolId>(p), model_.pools[p].staffing[0]);
   for (int k = 1; k <= model_.intervals; ++k) {
     const sim::Time at = std::min(model_.interval_ticks * k, model_.length_ticks);
     events_.schedule(at, kRank[0], static_cast<std::uint8_t>(EventKind::interval_boundary),
@@ -61,7 +60,7 @@ ReplicationResult ServiceSystem::run() {
   snapshot_window(window_start_);
   if (model_.warmup_ticks > 0)
     events_.schedule(model_.warmup_ticks, kRank[1], static_cast<std::uint8_t>(EventKind::warmup_end), 0);
-  for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(static_cast<std::uint32_t>(c));
+  for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
   sim::run_until(*this, events_, horizon);
@@ -71,8 +70,8 @@ ReplicationResult ServiceSystem::run() {
   }
   // Whoever is still inside leaves as unfinished: judged by the SLAs they already missed.
   const std::uint64_t undrained = model_.drain ? in_system_ : 0;
-  for (std::uint32_t id = 0; id < customers_.size(); ++id)
-    if (customers_[id].in_system) leave_system(id, Outcome::unfinished);
+  for (std::size_t slot = 0; slot < customers_.size(); ++slot)
+    if (customers_[slot].in_system) leave_system(id_at<CustomerId>(slot), Outcome::unfinished);
   ReplicationResult result = collect(now_);
   result.undrained = undrained;
   return result;
@@ -81,9 +80,9 @@ ReplicationResult ServiceSystem::run() {
 void ServiceSystem::handle(const sim::Event& event) {
   now_ = event.time;
   switch (static_cast<EventKind>(event.kind())) {
-    case EventKind::arrival: on_arrival(event.subject); break;
-    case EventKind::service_end: on_service_end(event.subject); break;
-    case EventKind::abandon: on_abandon(event.subject, event.generation); break;
+    case EventKind::arrival: on_arrival(id_at<ClassId>(event.subject)); break;
+    case EventKind::service_end: on_service_end(id_at<CustomerId>(event.subject)); break;
+    case EventKind::abandon: on_abandon(id_at<CustomerId>(event.subject), event.generation); break;
     case EventKind::interval_boundary: on_interval_boundary(event.subject); break;
     case EventKind::warmup_end: on_warmup_end(); break;
   }
@@ -92,14 +91,15 @@ void ServiceSystem::handle(const sim::Event& event) {
 // Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
 // a unit exponential is spent across intervals at each interval's rate (Cinlar's method),
 // which is exact, unlike sampling at the rate found at the current instant.
-void ServiceSystem::schedule_next_arrival(std::uint32_t klass) {
-  const double* const rates = model_.classes[klass].rate_per_tick.data();
+void ServiceSystem::schedule_next_arrival(ClassId klass) {
+  const std::size_t c = index(klass);
+  const double* const rates = model_.classes[c].rate_per_tick.data();
   const boost::random::exponential_distribution<double> unit_exponential(1.0);
-  const std::uint64_t k = next_arrival_index_[klass]++;
+  const std::uint64_t k = next_arrival_index_[c]++;
   if (k % 4 == 0)
-    interarrival_blocks_[klass] =
-        sim::philox_block(class_keys_[klass], k / 4, 0, static_cast<std::uint8_t>(StreamPurpose::interarrivals));
-  sim::LeadWordStream random(interarrival_blocks_[klass].v[k % 4], class_keys_[klass], k, 0,
+    interarrival_blocks_[c] =
+        sim::philox_block(class_keys_[c], k / 4, 0, static_cast<std::uint8_t>(StreamPurpose::interarrivals));
+  sim::LeadWordStream random(interarrival_blocks_[c].v[k % 4], class_keys_[c], k, 0,
                              static_cast<std::uint8_t>(StreamPurpose::interarrival_more));
   double budget = unit_exponential(random);
   double t = static_cast<double>(now_);
@@ -111,7 +111,7 @@ void ServiceSystem::schedule_next_arrival(std::uint32_t klass) {
       if (candidate < end) {
         const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
         if (at >= model_.length_ticks) return;
-        events_.schedule(at, kRank[4], static_cast<std::uint8_t>(EventKind::arrival), klass);
+        events_.schedule(at, kRank[4], static_cast<std::uint8_t>(EventKind::arrival), static_cast<std::uint32_t>(c));
         return;
       }
       budget -= rate * (end - t);
@@ -120,9 +120,9 @@ void ServiceSystem::schedule_next_arrival(std::uint32_t klass) {
   }
 }
 
-std::uint32_t ServiceSystem::allocate_customer() {
+CustomerId ServiceSystem::allocate_customer() {
   if (!free_slots_.empty()) {
-    const std::uint32_t slot = free_slots_.back();
+    const CustomerId slot = free_slots_.back();
     free_slots_.pop_back();
     return slot;
   }
@@ -136,28 +136,29 @@ std::uint32_t ServiceSystem::allocate_customer() {
     throw PopulationLimitExceeded(message);
   }
   customers_.emplace_back();
-  return static_cast<std::uint32_t>(customers_.size() - 1);
+  return id_at<CustomerId>(customers_.size() - 1);
 }
 
-void ServiceSystem::release_customer(std::uint32_t customer) {
-  ++customers_[customer].generation;  // any pending timer for this slot is now stale
-  customers_[customer].in_system = false;
+void ServiceSystem::release_customer(CustomerId customer) {
+  ++at(customer).generation;  // any pending timer for this slot is now stale
+  at(customer).in_system = false;
   free_slots_.push_back(customer);
   --in_system_;
 }
 
-void ServiceSystem::on_arrival(std::uint32_t klass) {
+void ServiceSystem::on_arrival(ClassId klass) {
+  const std::size_t c = index(klass);
   ++events_handled_;
   ++arrived_total_;
   ++in_system_;
   schedule_next_arrival(klass);
 
-  const std::uint32_t id = allocate_customer();
-  Customer& customer = customers_[id];
-  const auto& compiled = model_.classes[klass];
+  const CustomerId id = allocate_customer();
+  Customer& customer = at(id);
+  const auto& compiled = model_.classes[c];
   customer.arrival = now_;
-  customer.klass = static_cast<std::uint16_t>(klass);
-  customer.arrival_index = arrivals_of_class_[klass]++;
+  customer.klass = klass;
+  customer.arrival_index = arrivals_of_class_[c]++;
   customer.visit = 0;
   customer.sla_stages_seen = 0;
   customer.level = compiled.level;
@@ -172,30 +173,30 @@ void ServiceSystem::on_arrival(std::uint32_t klass) {
                 "interval bookkeeping out of step with the clock");
   customer.interval = static_cast<std::uint32_t>(current_interval_);
   if (customer.counted) {
-    ++class_stats_[klass].offered;
+    ++class_stats_[c].offered;
     ++interval_stats_[customer.interval].offered;
   }
   enter_stage(id, compiled.entry);
 }
 
-void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
-  Customer& customer = customers_[id];
-  const auto& stage = model_.stages[stage_index];
-  StageState& state = stages_[stage_index];
-  customer.stage = stage_index;
+void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
+  Customer& customer = at(id);
+  const auto& stage = model_.stages[index(stage_id)];
+  StageState& state = at(stage_id);
+  customer.stage = stage_id;
   customer.stage_entry = now_;
-  customer.entry_visit = !customer.answered && stage_index == model_.classes[customer.klass].entry;
+  customer.entry_visit = !customer.answered && stage_id == model_.classes[index(customer.klass)].entry;
   // The handling time is drawn on entry (the agent needs it); patience only if the customer
   // waits. Each is a pure function of (class, arrival index, visit): common random numbers.
-  const sim::Block words = sim::philox_block(class_keys_[customer.klass], customer.arrival_index, customer.visit,
+  const sim::Block words = sim::philox_block(class_keys_[index(customer.klass)], customer.arrival_index, customer.visit,
                                              static_cast<std::uint8_t>(StreamPurpose::visit));
   auto service_random = visit_stream(customer, words.v[0], StreamPurpose::service_more);
   customer.service_ticks = sim::ticks_from_seconds(stage.service.sample(service_random));
   customer.routing_word = words.v[2];
   if (customer.counted) ++state.offered;
 
-  for (const std::uint16_t pool : stage.pools) {
-    if (pools_[pool].busy < pools_[pool].staffed) {
+  for (const PoolId pool : stage.pools) {
+    if (at(pool).busy < at(pool).staffed) {
       start_service(id, pool);
       return;
     }
@@ -203,64 +204,64 @@ void ServiceSystem::enter_stage(std::uint32_t id, std::uint16_t stage_index) {
   if (!stage.unlimited && state.waiting >= stage.capacity) {
     if (customer.counted) {
       ++state.blocked;
-      if (customer.entry_visit) ++class_stats_[customer.klass].blocked_at_entry;
+      if (customer.entry_visit) ++class_stats_[index(customer.klass)].blocked_at_entry;
       record_queue_outcome(customer, false, 0);
     }
     leave_system(id, Outcome::blocked);
     return;
   }
   enqueue(id);
-  if (customer.counted && customer.entry_visit) ++class_stats_[customer.klass].waited_at_entry;
-  const auto& patience = model_.classes[customer.klass].patience;
+  if (customer.counted && customer.entry_visit) ++class_stats_[index(customer.klass)].waited_at_entry;
+  const auto& patience = model_.classes[index(customer.klass)].patience;
   if (stage.abandonment && patience.has_value()) {
     auto patience_random = visit_stream(customer, words.v[1], StreamPurpose::patience_more);
     const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
-    events_.schedule(now_ + patience_ticks, kRank[3], static_cast<std::uint8_t>(EventKind::abandon), id,
-                     customer.generation);
+    events_.schedule(now_ + patience_ticks, kRank[3], static_cast<std::uint8_t>(EventKind::abandon),
+                     static_cast<std::uint32_t>(id), customer.generation);
   }
 }
 
-void ServiceSystem::enqueue(std::uint32_t id) {
-  Customer& customer = customers_[id];
-  StageState& state = stages_[customer.stage];
+void ServiceSystem::enqueue(CustomerId id) {
+  Customer& customer = at(id);
+  StageState& state = at(customer.stage);
   const std::size_t level = state.levels.size() == 1 ? 0 : customer.level;
   Queue& queue = state.levels[level];
   customer.queue_seq = next_queue_seq_++;
   customer.prev = queue.tail;
-  customer.next = kNone;
-  if (queue.tail != kNone)
-    customers_[queue.tail].next = id;
+  customer.next = kNoCustomer;
+  if (queue.tail != kNoCustomer)
+    at(queue.tail).next = id;
   else
     queue.head = id;
   queue.tail = id;
   customer.waiting = true;
   ++state.waiting;
   state.queue_length.add(now_, 1.0);
-  class_stats_[customer.klass].queue_length.add(now_, 1.0);
+  class_stats_[index(customer.klass)].queue_length.add(now_, 1.0);
 }
 
-void ServiceSystem::unlink(std::uint32_t id) {
-  Customer& customer = customers_[id];
-  StageState& state = stages_[customer.stage];
+void ServiceSystem::unlink(CustomerId id) {
+  Customer& customer = at(id);
+  StageState& state = at(customer.stage);
   Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
-  if (customer.prev != kNone)
-    customers_[customer.prev].next = customer.next;
+  if (customer.prev != kNoCustomer)
+    at(customer.prev).next = customer.next;
   else
     queue.head = customer.next;
-  if (customer.next != kNone)
-    customers_[customer.next].prev = customer.prev;
+  if (customer.next != kNoCustomer)
+    at(customer.next).prev = customer.prev;
   else
     queue.tail = customer.prev;
-  customer.prev = customer.next = kNone;
+  customer.prev = customer.next = kNoCustomer;
   customer.waiting = false;
   --state.waiting;
   state.queue_length.add(now_, -1.0);
-  class_stats_[customer.klass].queue_length.add(now_, -1.0);
+  class_stats_[index(customer.klass)].queue_length.add(now_, -1.0);
 }
 
-void ServiceSystem::start_service(std::uint32_t id, std::uint16_t pool) {
-  Customer& customer = customers_[id];
-  if (pools_[pool].busy >= pools_[pool].staffed) ++starts_beyond_staffing_;
+void ServiceSystem::start_service(CustomerId id, PoolId pool) {
+  Customer& customer = at(id);
+  if (at(pool).busy >= at(pool).staffed) ++starts_beyond_staffing_;
   ++customer.generation;  // cancels the patience timer, if any
   customer.pool = pool;
   const sim::Time wait = now_ - customer.stage_entry;
@@ -268,18 +269,19 @@ void ServiceSystem::start_service(std::uint32_t id, std::uint16_t pool) {
   customer.served_ticks += customer.service_ticks;
   if (customer.counted) record_queue_outcome(customer, true, wait);
   customer.answered = customer.answered || customer.entry_visit;
-  set_busy(pool, pools_[pool].busy + 1);
-  events_.schedule(now_ + customer.service_ticks, kRank[2], static_cast<std::uint8_t>(EventKind::service_end), id);
+  set_busy(pool, at(pool).busy + 1);
+  events_.schedule(now_ + customer.service_ticks, kRank[2], static_cast<std::uint8_t>(EventKind::service_end),
+                   static_cast<std::uint32_t>(id));
 }
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
 // its first answer at the entry stage, and the wait SLAs that apply.
 void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim::Time wait) {
-  StageState& state = stages_[customer.stage];
+  StageState& state = at(customer.stage);
   const double wait_seconds = sim::seconds_from_ticks(wait);
   if (answered) state.wait_seconds.add(wait_seconds);
   if (answered && customer.entry_visit) {
-    ClassStats& stats = class_stats_[customer.klass];
+    ClassStats& stats = class_stats_[index(customer.klass)];
     ++stats.answered;
     stats.wait_seconds.add(wait_seconds);
     stats.wait_ticks.add(wait);
@@ -295,39 +297,39 @@ void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim:
 // is a miss whatever its wait; a visit still waiting at the end is a miss once past the
 // threshold and not judged before.
 void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait) {
-  const auto& slas = model_.wait_slas[customer.klass * model_.stages.size() + customer.stage];
+  const auto& slas = model_.wait_slas[index(customer.klass) * model_.stages.size() + index(customer.stage)];
   if (slas.empty()) return;
-  const std::uint64_t bit = std::uint64_t{1} << model_.stages[customer.stage].sla_bit;
+  const std::uint64_t bit = std::uint64_t{1} << model_.stages[index(customer.stage)].sla_bit;
   if (customer.sla_stages_seen & bit) return;
   customer.sla_stages_seen |= bit;
-  for (const std::uint16_t k : slas) {
-    const bool within = wait <= model_.slas[k].threshold;
+  for (const SlaId k : slas) {
+    const bool within = wait <= model_.slas[index(k)].threshold;
     if (end == VisitEnd::still_waiting && within) continue;  // censored: the outcome is unknown
     judge_sla(k, customer.interval, end == VisitEnd::answered && within);
   }
 }
 
 // One SLA trial, counted in the customer's arrival interval; totals are summed at the end.
-void ServiceSystem::judge_sla(std::uint16_t sla, std::uint32_t interval, bool hit) {
-  SlaCounts& counts = interval_sla_counts_[interval * model_.slas.size() + sla];
+void ServiceSystem::judge_sla(SlaId sla, std::uint32_t interval, bool hit) {
+  SlaCounts& counts = interval_sla_counts_[interval * model_.slas.size() + index(sla)];
   ++counts.trials;
   counts.hits += hit;
 }
 
-void ServiceSystem::on_service_end(std::uint32_t id) {
+void ServiceSystem::on_service_end(CustomerId id) {
   ++events_handled_;
-  Customer& customer = customers_[id];
-  const std::uint16_t pool = customer.pool;
-  const std::uint16_t stage_index = customer.stage;
-  if (customer.counted) ++stages_[stage_index].served;
+  Customer& customer = at(id);
+  const PoolId pool = customer.pool;
+  const StageId stage_id = customer.stage;
+  if (customer.counted) ++at(stage_id).served;
 
   // The freed agent leaves if staffing dropped while it was busy; otherwise it takes the
   // most urgent, longest-waiting customer before this customer moves on, so a customer
   // routed onward queues behind those already waiting.
-  PoolState& state = pools_[pool];
+  PoolState& state = at(pool);
   if (state.busy > state.staffed || !serve_next_waiting(pool)) set_busy(pool, state.busy - 1);
 
-  const auto& stage = model_.stages[stage_index];
+  const auto& stage = model_.stages[index(stage_id)];
   std::int32_t target = stage.targets.front();
   if (stage.targets.size() > 1) {
     const double u = static_cast<double>(customer.routing_word >> 11) * 0x1.0p-53;
@@ -339,40 +341,40 @@ void ServiceSystem::on_service_end(std::uint32_t id) {
     leave_system(id, Outcome::served);
   } else {
     ++customer.visit;
-    enter_stage(id, static_cast<std::uint16_t>(target));
+    enter_stage(id, id_at<StageId>(static_cast<std::size_t>(target)));
   }
 }
 
 // Hands the freed agent (still counted busy) to the best waiting customer among the stages
 // its pool serves: most urgent priority level first, then longest waiting.
-bool ServiceSystem::serve_next_waiting(std::uint16_t pool) {
-  std::uint32_t best = kNone;
-  for (const std::uint16_t stage : model_.pools[pool].stages) {
-    const StageState& state = stages_[stage];
+bool ServiceSystem::serve_next_waiting(PoolId pool) {
+  CustomerId best = kNoCustomer;
+  for (const StageId stage : model_.pools[index(pool)].stages) {
+    const StageState& state = at(stage);
     if (state.waiting == 0) continue;
     for (const Queue& queue : state.levels) {
-      if (queue.head == kNone) continue;
-      const Customer& candidate = customers_[queue.head];
-      if (best == kNone || candidate.level < customers_[best].level ||
-          (candidate.level == customers_[best].level && candidate.queue_seq < customers_[best].queue_seq))
+      if (queue.head == kNoCustomer) continue;
+      const Customer& candidate = at(queue.head);
+      if (best == kNoCustomer || candidate.level < at(best).level ||
+          (candidate.level == at(best).level && candidate.queue_seq < at(best).queue_seq))
         best = queue.head;
       break;  // lower levels of this stage cannot beat its first non-empty level
     }
   }
-  if (best == kNone) return false;
+  if (best == kNoCustomer) return false;
   unlink(best);
-  set_busy(pool, pools_[pool].busy - 1);
+  set_busy(pool, at(pool).busy - 1);
   start_service(best, pool);
   return true;
 }
 
-void ServiceSystem::leave_system(std::uint32_t id, Outcome outcome) {
-  Customer& customer = customers_[id];
+void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
+  Customer& customer = at(id);
   const sim::Time sojourn = now_ - customer.arrival;
   switch (outcome) {
     case Outcome::served:
       CAPSIM_ASSERT(customer.waited_ticks + customer.served_ticks == sojourn,
-                    "wait + service != sojourn for a customer of class " + model_.classes[customer.klass].name +
+                    "wait + service != sojourn for a customer of class " + model_.classes[index(customer.klass)].name +
                         " at t=" + std::to_string(sim::seconds_from_ticks(now_)) + "s");
       ++served_total_;
       break;
@@ -387,7 +389,7 @@ void ServiceSystem::leave_system(std::uint32_t id, Outcome outcome) {
       break;
   }
   if (customer.counted) {
-    ClassStats& stats = class_stats_[customer.klass];
+    ClassStats& stats = class_stats_[index(customer.klass)];
     IntervalStats& interval = interval_stats_[customer.interval];
     switch (outcome) {
       case Outcome::served:
@@ -406,8 +408,8 @@ void ServiceSystem::leave_system(std::uint32_t id, Outcome outcome) {
     // are misses; an unfinished one is a miss once past the threshold (at once after a
     // drain, which it can never leave), else not judged.
     const bool censored = outcome == Outcome::unfinished && !model_.drain;
-    for (const std::uint16_t k : model_.sojourn_slas[customer.klass]) {
-      const sim::Time threshold = model_.slas[k].threshold;
+    for (const SlaId k : model_.sojourn_slas[index(customer.klass)]) {
+      const sim::Time threshold = model_.slas[index(k)].threshold;
       if (outcome == Outcome::served)
         judge_sla(k, customer.interval, sojourn <= threshold);
       else if (!censored || sojourn > threshold)
@@ -417,8 +419,8 @@ void ServiceSystem::leave_system(std::uint32_t id, Outcome outcome) {
   release_customer(id);
 }
 
-void ServiceSystem::on_abandon(std::uint32_t id, std::uint32_t generation) {
-  Customer& customer = customers_[id];
+void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
+  Customer& customer = at(id);
   if (customer.generation != generation) {  // answered, or the slot was reused
     ++stale_timers_;
     return;
@@ -426,7 +428,7 @@ void ServiceSystem::on_abandon(std::uint32_t id, std::uint32_t generation) {
   ++events_handled_;
   unlink(id);
   if (customer.counted) {
-    ++stages_[customer.stage].abandoned;
+    ++at(customer.stage).abandoned;
     record_queue_outcome(customer, false, now_ - customer.stage_entry);
   }
   leave_system(id, Outcome::abandoned);
@@ -449,8 +451,7 @@ void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
     return;  // after close, staffing stays as in the last interval while the system drains
   }
   current_interval_ = static_cast<int>(boundary);
-  for (std::size_t p = 0; p < pools_.size(); ++p)
-    set_staffed(static_cast<std::uint16_t>(p), model_.pools[p].staffing[boundary]);
+  for (std::size_t p = 0; p < pools_.size(); ++p) set_staffed(id_at<PoolId>(p), model_.pools[p].staffing[boundary]);
   serve_waiting_with_new_agents();
 }
 
@@ -460,26 +461,26 @@ void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
 // boundaries.
 void ServiceSystem::serve_waiting_with_new_agents() {
   for (;;) {
-    std::uint32_t best = kNone;
-    std::uint16_t best_pool = 0;
+    CustomerId best = kNoCustomer;
+    PoolId best_pool{};
     for (std::size_t s = 0; s < stages_.size(); ++s) {
       const StageState& state = stages_[s];
       if (state.waiting == 0) continue;
-      std::uint32_t head = kNone;
+      CustomerId head = kNoCustomer;
       for (const Queue& queue : state.levels)
-        if ((head = queue.head) != kNone) break;
+        if ((head = queue.head) != kNoCustomer) break;
       const auto& preference = model_.stages[s].pools;
       const auto idle = std::find_if(preference.begin(), preference.end(),
-                                     [&](std::uint16_t pool) { return pools_[pool].busy < pools_[pool].staffed; });
+                                     [&](PoolId pool) { return at(pool).busy < at(pool).staffed; });
       if (idle == preference.end()) continue;
-      const Customer& candidate = customers_[head];
-      if (best == kNone || candidate.level < customers_[best].level ||
-          (candidate.level == customers_[best].level && candidate.queue_seq < customers_[best].queue_seq)) {
+      const Customer& candidate = at(head);
+      if (best == kNoCustomer || candidate.level < at(best).level ||
+          (candidate.level == at(best).level && candidate.queue_seq < at(best).queue_seq)) {
         best = head;
         best_pool = *idle;
       }
     }
-    if (best == kNone) return;
+    if (best == kNoCustomer) return;
     unlink(best);
     start_service(best, best_pool);
   }
@@ -494,8 +495,8 @@ void ServiceSystem::on_warmup_end() {
   }
 }
 
-void ServiceSystem::set_busy(std::uint16_t pool, int busy) {
-  PoolState& state = pools_[pool];
+void ServiceSystem::set_busy(PoolId pool, int busy) {
+  PoolState& state = at(pool);
   state.busy = busy;
   state.busy_level.set(now_, busy);
   // Agents present = max(busy, staffed) moves with busy only while staffing has dropped.
@@ -503,8 +504,8 @@ void ServiceSystem::set_busy(std::uint16_t pool, int busy) {
   if (present != state.present_level.level()) state.present_level.set(now_, present);
 }
 
-void ServiceSystem::set_staffed(std::uint16_t pool, int staffed) {
-  PoolState& state = pools_[pool];
+void ServiceSystem::set_staffed(PoolId pool, int staffed) {
+  PoolState& state = at(pool);
   state.staffed = staffed;
   state.present_level.set(now_, std::max(state.busy, state.staffed));
 }

@@ -1,7 +1,8 @@
 // ServiceSystem: one replication of the service blueprint. Holds the event handlers
 // (arrival, service end, abandonment, interval boundary, end of warm-up) and the state they
 // touch: customers in pre-sized slots linked into intrusive per-stage queues, pool counters
-// and streaming accumulators. Customers are slot indices, never pointers.
+// and streaming accumulators. Customers are slot indices (CustomerId), never pointers;
+// classes, stages, pools and SLAs are typed ids (models/ids.h) in every handler.
 // Cost: allocates while the customer slots grow to the peak population, then nothing.
 //
 // Same-tick precedence (kRank) is part of the model's definition and pinned by tests.
@@ -86,8 +87,6 @@ class ServiceSystem {
   void handle(const sim::Event& event);
 
  private:
-  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-
   struct Customer {
     sim::Time arrival = 0;
     sim::Time stage_entry = 0;
@@ -99,10 +98,12 @@ class ServiceSystem {
     std::uint64_t routing_word = 0;     // this visit's routing word (see StreamPurpose)
     std::uint64_t sla_stages_seen = 0;  // bit per SLA stage (CompiledStage::sla_bit) already judged
     std::uint32_t generation = 0;
-    std::uint32_t prev = kNone, next = kNone;
+    CustomerId prev = kNoCustomer, next = kNoCustomer;
     std::uint32_t interval = 0;  // arrival interval
     std::uint32_t visit = 0;     // stage visits so far, 0 at the entry stage
-    std::uint16_t klass = 0, stage = 0, pool = 0;
+    ClassId klass{};
+    StageId stage{};
+    PoolId pool{};
     std::uint8_t level = 0;
     bool counted = false;      // arrived inside the statistics window
     bool answered = false;     // has been answered at its entry stage
@@ -112,7 +113,7 @@ class ServiceSystem {
   };
 
   struct Queue {  // one FIFO list per priority level
-    std::uint32_t head = kNone, tail = kNone;
+    CustomerId head = kNoCustomer, tail = kNoCustomer;
   };
 
   struct StageState {
@@ -148,31 +149,34 @@ class ServiceSystem {
   };
 
   // Handlers.
-  void on_arrival(std::uint32_t klass);
-  void on_service_end(std::uint32_t customer);
-  void on_abandon(std::uint32_t customer, std::uint32_t generation);
+  void on_arrival(ClassId klass);
+  void on_service_end(CustomerId customer);
+  void on_abandon(CustomerId customer, std::uint32_t generation);
   void on_interval_boundary(std::uint32_t boundary);
   void on_warmup_end();
 
   // Steps.
-  void schedule_next_arrival(std::uint32_t klass);  // from now_, in current_interval_
-  void enter_stage(std::uint32_t customer, std::uint16_t stage);
-  void start_service(std::uint32_t customer, std::uint16_t pool);
+  void schedule_next_arrival(ClassId klass);  // from now_, in current_interval_
+  void enter_stage(CustomerId customer, StageId stage);
+  void start_service(CustomerId customer, PoolId pool);
   // The one way out: all accounting of a customer leaving (or left inside at the end).
-  void leave_system(std::uint32_t customer, Outcome outcome);
-  bool serve_next_waiting(std::uint16_t pool);  // true if the freed agent took someone
+  void leave_system(CustomerId customer, Outcome outcome);
+  bool serve_next_waiting(PoolId pool);  // true if the freed agent took someone
   void serve_waiting_with_new_agents();
-  void enqueue(std::uint32_t customer);
-  void unlink(std::uint32_t customer);
+  void enqueue(CustomerId customer);
+  void unlink(CustomerId customer);
   void record_queue_outcome(Customer& customer, bool answered, sim::Time wait);
   enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
   void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
-  void judge_sla(std::uint16_t sla, std::uint32_t interval, bool hit);
+  void judge_sla(SlaId sla, std::uint32_t interval, bool hit);
   sim::LeadWordStream visit_stream(const Customer& customer, std::uint64_t lead, StreamPurpose more) const;
-  void set_busy(std::uint16_t pool, int busy);
-  void set_staffed(std::uint16_t pool, int staffed);
-  std::uint32_t allocate_customer();
-  void release_customer(std::uint32_t customer);
+  void set_busy(PoolId pool, int busy);
+  void set_staffed(PoolId pool, int staffed);
+  CustomerId allocate_customer();
+  void release_customer(CustomerId customer);
+  Customer& at(CustomerId customer) { return customers_[index(customer)]; }
+  PoolState& at(PoolId pool) { return pools_[index(pool)]; }
+  StageState& at(StageId stage) { return stages_[index(stage)]; }
   void snapshot_window(std::vector<double>& into);
   ReplicationResult collect(sim::Time end_time);
 
@@ -187,7 +191,7 @@ class ServiceSystem {
 
   std::vector<double> interval_end_;  // tick at which each interval ends (the last at length)
   std::vector<Customer> customers_;
-  std::vector<std::uint32_t> free_slots_;
+  std::vector<CustomerId> free_slots_;
   std::uint64_t in_system_ = 0;
 
   std::vector<StageState> stages_;
