@@ -9,7 +9,7 @@ namespace capsim::io {
 
 std::string Diagnostic::format() const {
   // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on chained std::string operator+.
-  std::string text = origin;
+  std::string text = printable(origin, 200);
   if (line > 0) {
     text.append(":").append(std::to_string(line));
     text.append(":").append(std::to_string(column));
@@ -55,6 +55,8 @@ std::string printable(std::string_view text, std::size_t max_characters) {
     const auto byte = static_cast<unsigned char>(text[i]);
     std::size_t length = byte < 0x80 ? 1 : (byte & 0xE0) == 0xC0 ? 2 : (byte & 0xF0) == 0xE0 ? 3 : 4;
     if (i + length > text.size()) length = 1;
+    for (std::size_t k = 1; k < length; ++k)  // a broken sequence: its lead byte is escaped alone
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) length = 1;
     std::uint32_t code = length == 1 ? byte : byte & (0x7F >> length);
     for (std::size_t k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     if (length == 1 && (byte < 0x20 || byte >= 0x7F)) {

@@ -9,12 +9,17 @@
 
 #include "models/io/loader.h"
 #include "models/io/units.h"
+#include "models/io/yaml_source.h"
 #include "sim/time.h"
 
 namespace capsim::io::detail {
 
 void Loader::apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   for (const auto& text : overrides) {
+    if (first_invalid_utf8(text) != std::string::npos) {
+      errors_.push_back({"--set " + text, 0, 0, "", "not valid UTF-8; expected key.path=value in UTF-8"});
+      continue;
+    }
     const auto equals = text.find('=');
     if (equals == std::string::npos || equals == 0) {
       errors_.push_back({"--set " + text, 0, 0, "", "expected key.path=value, e.g. pools.tier1.agents=12"});

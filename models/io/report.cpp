@@ -102,7 +102,8 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
            {"events_per_second", run.wall_seconds > 0 ? number(result.events / run.wall_seconds) : Json(nullptr)},
            {"threads", run.threads}};
   const auto indented = [](const Json& value, int depth) {
-    std::string text = value.dump(2);
+    // Names come from the user: a byte that is not UTF-8 becomes U+FFFD, never an error.
+    std::string text = value.dump(2, ' ', false, Json::error_handler_t::replace);
     const std::string margin(static_cast<std::size_t>(depth) * 2, ' ');
     for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1))
       text.insert(at + 1, margin);
@@ -111,7 +112,7 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   out << "{";
   bool first = true;
   for (const auto& [key, value] : root.items()) {
-    out << (first ? "\n  " : ",\n  ") << Json(key).dump() << ": ";
+    out << (first ? "\n  " : ",\n  ") << Json(key).dump(-1, ' ', false, Json::error_handler_t::replace) << ": ";
     first = false;
     if (key != "intervals" || model.intervals == 0) {
       out << indented(value, 1);

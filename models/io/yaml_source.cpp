@@ -23,8 +23,10 @@ std::pair<int, int> position_of(const std::string& text, std::size_t offset) {
   return {line, column};
 }
 
-// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629), or npos.
-std::size_t first_invalid_utf8(const std::string& text) {
+}  // namespace
+
+// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
+std::size_t first_invalid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -58,6 +60,8 @@ std::size_t first_invalid_utf8(const std::string& text) {
   }
   return std::string::npos;
 }
+
+namespace {
 
 // CRLF and lone CR become LF, so old Mac files are not read as one long line.
 std::string normalize_line_endings(std::string text) {

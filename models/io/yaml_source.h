@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/io/diagnostics.h"
@@ -20,6 +21,9 @@ struct YamlSource {
   YAML::Node root;  // null when the file holds nothing usable
   bool ok = false;  // false: `errors` says why, and nothing should be read from `root`
 };
+
+// Offset of the first byte of `text` that is not well-formed UTF-8, or npos.
+std::size_t first_invalid_utf8(std::string_view text);
 
 // Parses `text` named `origin`; appends a diagnostic per problem found.
 YamlSource parse_yaml_source(std::string text, const std::string& origin, std::vector<Diagnostic>& errors);

@@ -177,3 +177,10 @@ TEST_CASE("an overloaded steady state is a warning with the offered load, not an
   const auto fine = io::load_scenario_file(source("scenarios/theory/mmc.yaml"));
   CHECK(fine.warnings.empty());
 }
+
+TEST_CASE("text that is not UTF-8 is refused in a --set and escaped in messages") {
+  const auto loaded = io::load_scenario_file(source("scenarios/theory/mmc.yaml"), {"name=caf\xE9"});
+  CHECK_FALSE(loaded.scenario.has_value());
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].format() == "--set name=caf\\xE9: not valid UTF-8; expected key.path=value in UTF-8");
+}

@@ -135,3 +135,12 @@ TEST_CASE("ratio KPIs carry the pooled ratio: sum of numerators over sum of deno
   CHECK_FALSE(json["kpis"]["offered"].contains("pooled"));
   CHECK(json["intervals"][3]["kpis"]["service_level.answer_20s"].contains("pooled"));
 }
+
+TEST_CASE("JSON never fails on a name that is not UTF-8 (from a file name): the byte becomes U+FFFD") {
+  auto f = run_retail();
+  f.model.name = "caf\xE9";
+  std::ostringstream out;
+  CHECK_NOTHROW(io::write_json(out, f.model, f.result, {1, 0.5}));
+  const auto json = nlohmann::json::parse(out.str());
+  CHECK(json["scenario"] == "caf\xEF\xBF\xBD");
+}

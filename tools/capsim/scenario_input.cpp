@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "models/io/diagnostics.h"
 #include "models/io/scenario_loader.h"
 
 namespace capsim::cli {
@@ -12,7 +13,7 @@ std::optional<model::Scenario> load_or_report(const std::string& file, const std
   for (const auto& diagnostic : loaded.errors) std::cerr << diagnostic.format() << '\n';
   if (!loaded.errors.empty())
     std::cerr << "capsim: " << loaded.errors.size() << (loaded.errors.size() == 1 ? " problem" : " problems") << " in "
-              << file << '\n';
+              << io::printable(file, 200) << '\n';
   return std::move(loaded.scenario);
 }
 
