@@ -106,8 +106,7 @@ CompiledModel compile(const Scenario& scenario) {
     model.stages.push_back(std::move(compiled));
   }
 
-  const std::size_t classes = model.classes.size(), stages = model.stages.size();
-  model.wait_slas.assign(classes * stages, {});
+  const std::size_t classes = model.classes.size();
   model.sojourn_slas.assign(classes, {});
   int next_sla_bit = 0;  // check_scenario bounds the stages wait SLAs judge to kMaxSlaStages
   for (std::size_t k = 0; k < scenario.slas.size(); ++k) {
@@ -127,9 +126,12 @@ CompiledModel compile(const Scenario& scenario) {
       } else {
         const std::size_t stage =
             compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage) : index(model.classes[c].entry);
-        model.wait_slas[c * stages + stage].push_back(id_at<SlaId>(k));
-        auto& bit = model.stages[stage].sla_bit;
-        if (bit < 0) bit = static_cast<std::int8_t>(next_sla_bit++);
+        CompiledStage& judged = model.stages[stage];
+        if (judged.sla_bit < 0) {
+          judged.sla_bit = static_cast<std::int8_t>(next_sla_bit++);
+          judged.wait_slas.assign(classes, {});
+        }
+        judged.wait_slas[c].push_back(id_at<SlaId>(k));
       }
     }
     model.slas.push_back(std::move(compiled));

@@ -39,6 +39,9 @@ struct CompiledStage {
   // Bit of Customer::sla_stages_seen when a wait SLA judges this stage, else -1: a wait SLA
   // judges a customer's first visit to its stage only.
   std::int8_t sla_bit = -1;
+  // The wait SLAs judging a class's customers here, [class]; empty unless sla_bit >= 0, so
+  // memory grows with classes x SLA stages (at most 64), not classes x stages.
+  std::vector<std::vector<SlaId>> wait_slas;
 };
 
 struct CompiledPool {
@@ -73,8 +76,6 @@ struct CompiledModel {
   std::vector<CompiledStage> stages;
   std::vector<CompiledPool> pools;
   std::vector<CompiledSla> slas;
-  // wait SLAs judged at a class's customer's first visit to a stage: [class * stages + stage]
-  std::vector<std::vector<SlaId>> wait_slas;
   // sojourn SLAs judged when a class's customer leaves the system: [class]
   std::vector<std::vector<SlaId>> sojourn_slas;
 };

@@ -5,6 +5,7 @@
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -43,29 +44,66 @@ double expected_arrivals(const CustomerClass& customer, const Horizon& horizon) 
   return total;
 }
 
-std::vector<double> expected_visits(const Scenario& scenario, const std::map<std::string, std::size_t>& stage_index,
-                                    std::size_t entry) {
-  // Traffic equations v = e_entry + P^T v, by fixed-point iteration: the partial sums are
-  // the expected visits within n routing steps, so they rise to the answer, and a loop that
-  // is left too rarely shows as a total past the bound within a bounded number of steps.
-  const std::size_t stages = scenario.stages.size();
-  std::vector<double> visits(stages, 0.0), next(stages, 0.0);
-  visits[entry] = 1.0;
-  for (int step = 0; step < 100'000; ++step) {
-    std::fill(next.begin(), next.end(), 0.0);
-    next[entry] = 1.0;
-    for (std::size_t s = 0; s < stages; ++s)
-      for (const auto& route : scenario.stages[s].next)
-        if (route.to != kExitStage) next[stage_index.at(route.to)] += visits[s] * route.probability;
-    double total = 0.0, change = 0.0;
-    for (std::size_t s = 0; s < stages; ++s) {
-      total += next[s];
-      change += std::abs(next[s] - visits[s]);
+namespace {
+
+struct StageRoute {
+  std::size_t from, to;
+  double probability;
+};
+
+// The routing matrix's non-zero entries between stages (routes to exit left out).
+std::vector<StageRoute> routes_between_stages(const Scenario& scenario,
+                                              const std::map<std::string, std::size_t>& stage_index) {
+  std::vector<StageRoute> routes;
+  for (std::size_t s = 0; s < scenario.stages.size(); ++s)
+    for (const auto& route : scenario.stages[s].next)
+      if (route.to != kExitStage && route.probability > 0.0)
+        routes.push_back({s, stage_index.at(route.to), route.probability});
+  return routes;
+}
+
+// Fixed-point iteration of x = b + M x from x = b: the partial sums are the expectations
+// within n routing steps, so they rise monotonically to the answer. Stops at convergence,
+// once some value passes `ceiling` (a loop left too rarely), or after a bounded number of
+// steps, so that the time is bounded by O(steps x routes) for any input.
+template <class Step>
+std::vector<double> rising_fixed_point(std::vector<double> x, double ceiling, Step step) {
+  const std::vector<double> base = x;
+  std::vector<double> next(x.size());
+  for (int iteration = 0; iteration < 20'000; ++iteration) {
+    next = base;
+    step(x, next);
+    double change = 0.0, total = 0.0, largest = 0.0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      change += std::abs(next[i] - x[i]);
+      total += next[i];
+      largest = std::max(largest, next[i]);
     }
-    visits.swap(next);
-    if (total > kMaxExpectedVisits || change <= 1e-12 * total) break;
+    x.swap(next);
+    if (largest > ceiling || change <= 1e-10 * total) break;
   }
-  return visits;
+  return x;
+}
+
+}  // namespace
+
+std::vector<double> expected_visits(const Scenario& scenario, const std::map<std::string, std::size_t>& stage_index,
+                                    const std::vector<double>& entering) {
+  // Traffic equations, forward: v = entering + P^T v.
+  const auto routes = routes_between_stages(scenario, stage_index);
+  return rising_fixed_point(entering, std::numeric_limits<double>::infinity(),
+                            [&](const std::vector<double>& v, std::vector<double>& next) {
+                              for (const StageRoute& r : routes) next[r.to] += v[r.from] * r.probability;
+                            });
+}
+
+std::vector<double> visits_until_exit(const Scenario& scenario, const std::map<std::string, std::size_t>& stage_index) {
+  // Backward: T(s) = 1 + sum_t P(s, t) T(t), one system for every starting stage at once.
+  const auto routes = routes_between_stages(scenario, stage_index);
+  return rising_fixed_point(std::vector<double>(scenario.stages.size(), 1.0), kMaxExpectedVisits,
+                            [&](const std::vector<double>& t, std::vector<double>& next) {
+                              for (const StageRoute& r : routes) next[r.from] += r.probability * t[r.to];
+                            });
 }
 
 std::vector<Problem> check_scenario(const Scenario& scenario) {
@@ -207,18 +245,17 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       report(path + ".next", "customers reaching this stage can never leave; expected a route to \"exit\"");
   }
   if (!problems.empty()) return finish();  // expected visits are finite only when every stage can leave
+  const auto visits = visits_until_exit(scenario, stage_index);
+  std::set<std::size_t> reported_entries;
   for (const auto& customer : scenario.customers) {
-    const auto visits = expected_visits(scenario, stage_index, stage_index.at(customer.entry));
-    double total = 0.0;
-    std::size_t busiest = 0;
-    for (std::size_t s = 0; s < visits.size(); ++s) {
-      total += visits[s];
-      if (visits[s] > visits[busiest]) busiest = s;
-    }
-    if (!(total <= kMaxExpectedVisits))
+    const std::size_t entry = stage_index.at(customer.entry);
+    if (!(visits[entry] <= kMaxExpectedVisits) && reported_entries.insert(entry).second) {
+      const auto busiest = static_cast<std::size_t>(std::max_element(visits.begin(), visits.end()) - visits.begin());
       report("stages." + scenario.stages[busiest].name + ".next",
-             "customers of class " + customer.name + " are expected to make " + format_number(total) +
-                 " stage visits each (rework loops); at most " + format_number(kMaxExpectedVisits) + " are supported");
+             "customers of class " + customer.name + " are expected to make more than " +
+                 format_number(kMaxExpectedVisits) + " stage visits each (rework loops); at most " +
+                 format_number(kMaxExpectedVisits) + " are supported");
+    }
   }
   return finish();
 }
@@ -231,14 +268,15 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
   std::map<std::string, std::size_t> stage_index, pool_index;
   for (std::size_t s = 0; s < scenario.stages.size(); ++s) stage_index[scenario.stages[s].name] = s;
   for (std::size_t p = 0; p < scenario.pools.size(); ++p) pool_index[scenario.pools[p].name] = p;
-  std::vector<double> erlangs(scenario.stages.size(), 0.0);
-  bool everyone_patient = true;
+  std::vector<double> entering(scenario.stages.size(), 0.0);  // arrivals per second at each entry
+  bool nobody_abandons = true;
   for (const auto& customer : scenario.customers) {
-    const double rate = expected_arrivals(customer, scenario.horizon) / scenario.horizon.length_seconds;
-    const auto visits = expected_visits(scenario, stage_index, stage_index.at(customer.entry));
-    for (std::size_t s = 0; s < visits.size(); ++s) erlangs[s] += rate * visits[s] * scenario.stages[s].service.mean();
-    everyone_patient = everyone_patient && !customer.patience.has_value();
+    entering[stage_index.at(customer.entry)] +=
+        expected_arrivals(customer, scenario.horizon) / scenario.horizon.length_seconds;
+    nobody_abandons = nobody_abandons && !customer.patience.has_value();
   }
+  std::vector<double> erlangs = expected_visits(scenario, stage_index, entering);  // visit rates, then load
+  for (std::size_t s = 0; s < erlangs.size(); ++s) erlangs[s] *= scenario.stages[s].service.mean();
   const auto most_agents = [](const Pool& pool) {
     int most = 0;
     for (const int agents : pool.staffing) most = std::max(most, agents);
@@ -254,7 +292,7 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
           {"stages." + scenario.stages[s].name,
            "offered load " + format_number(erlangs[s]) + " erlangs reaches the " + format_number(serving) +
                " agents of its pools: " +
-               (everyone_patient ? "its queue grows without bound" : "its queue grows until customers abandon")});
+               (nobody_abandons ? "its queue grows without bound" : "its queue grows until customers abandon")});
   }
   for (const auto& pool : scenario.pools) agents += most_agents(pool);
   if (warnings.empty() && offered >= agents)

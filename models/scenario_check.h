@@ -31,9 +31,14 @@ std::vector<Problem> assess_load(const Scenario& scenario);
 // Expected arrivals of a class over the horizon.
 double expected_arrivals(const CustomerClass& customer, const Horizon& horizon);
 
-// Expected visits to each stage of a customer entering at `entry` (the traffic equations);
-// stops early once the total passes kMaxExpectedVisits. Needs resolved stage names.
+// Expected visits to each stage per second (the traffic equations), for `entering` customers
+// per second arriving at each stage. Needs resolved stage names and a routing graph whose
+// every stage can reach the exit.
 std::vector<double> expected_visits(const Scenario& scenario, const std::map<std::string, std::size_t>& stage_index,
-                                    std::size_t entry);
+                                    const std::vector<double>& entering);
+
+// Expected stage visits, this one included, of a customer starting at each stage; values
+// above kMaxExpectedVisits are only known to be above it.
+std::vector<double> visits_until_exit(const Scenario& scenario, const std::map<std::string, std::size_t>& stage_index);
 
 }  // namespace capsim::model

@@ -297,9 +297,11 @@ void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim:
 // is a miss whatever its wait; a visit still waiting at the end is a miss once past the
 // threshold and not judged before.
 void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait) {
-  const auto& slas = model_.wait_slas[index(customer.klass) * model_.stages.size() + index(customer.stage)];
+  const CompiledStage& stage = model_.stages[index(customer.stage)];
+  if (stage.sla_bit < 0) return;
+  const auto& slas = stage.wait_slas[index(customer.klass)];
   if (slas.empty()) return;
-  const std::uint64_t bit = std::uint64_t{1} << model_.stages[index(customer.stage)].sla_bit;
+  const std::uint64_t bit = std::uint64_t{1} << stage.sla_bit;
   if (customer.sla_stages_seen & bit) return;
   customer.sla_stages_seen |= bit;
   for (const SlaId k : slas) {
