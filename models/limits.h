@@ -14,6 +14,7 @@ inline constexpr long long kMaxReplications = 10'000'000;
 inline constexpr int kMaxIntervals = 100'000;
 inline constexpr int kMaxPriorityLevels = 100;  // distinct customer priorities
 inline constexpr int kMaxEntities = 10'000;     // classes, pools, stages and SLAs, each
+inline constexpr double kMaxCostPerHour = 1e9;  // per agent
 // Durations: above the clock's 1 µs tick and at most ten years.
 inline constexpr double kMinDurationSeconds = 1e-6;
 inline constexpr double kMaxDurationSeconds = 10.0 * 365.0 * 86400.0;

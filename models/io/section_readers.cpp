@@ -161,12 +161,13 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
     if (const auto text = scalar(given["cost"], path + ".cost", "a cost per hour such as 28/h")) {
       auto per_second = parse_rate(*text);
       const auto plain = parse_number(*text);
-      if (per_second)
-        pool.cost_per_hour = *per_second * 3600.0;
-      else if (plain && *plain >= 0)
-        pool.cost_per_hour = *plain;
+      const std::optional<double> per_hour =
+          per_second ? std::optional<double>(*per_second * 3600.0) : (plain && *plain >= 0 ? plain : std::nullopt);
+      if (per_hour && *per_hour <= model::kMaxCostPerHour)
+        pool.cost_per_hour = *per_hour;
       else
-        error(given["cost"], path + ".cost", "expected a cost per hour such as 28/h; got " + quoted(*text));
+        error(given["cost"], path + ".cost",
+              "expected a cost per hour from 0 to 1000000000 such as 28/h; got " + quoted(*text));
     }
   }
   scenario.pools.push_back(std::move(pool));
