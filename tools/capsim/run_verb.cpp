@@ -1,4 +1,5 @@
 // capsim run: simulate a scenario's replications and report KPI distributions.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -44,9 +45,11 @@ int run(const RunOptions& options) {
   const model::CompiledModel compiled = model::compile(*scenario);
 
   const auto start = std::chrono::steady_clock::now();
+  // More workers than cores gain nothing and each holds a replication's memory.
+  const unsigned threads = std::min(options.threads, std::max(1u, std::thread::hardware_concurrency()));
   std::optional<model::ExperimentResult> experiment;
   try {
-    experiment.emplace(model::run_experiment(compiled, options.threads));
+    experiment.emplace(model::run_experiment(compiled, threads));
   } catch (const model::PopulationLimitExceeded& e) {
     std::cerr << "capsim: " << e.what() << '\n';
     return kExitBadInput;
@@ -55,7 +58,7 @@ int run(const RunOptions& options) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::ostringstream out;
-  const io::RunInfo info{options.threads, wall};
+  const io::RunInfo info{threads, wall};
   if (options.format == "json")
     io::write_json(out, compiled, result, info);
   else if (options.format == "csv")
