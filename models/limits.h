@@ -12,6 +12,10 @@ inline constexpr long long kMaxAgents = 100'000;            // per pool and inte
 inline constexpr long long kMaxQueueCapacity = 10'000'000;  // waiting places of one stage
 inline constexpr long long kMaxReplications = 10'000'000;
 inline constexpr int kMaxIntervals = 100'000;
+// Intervals x (classes + pools + SLAs + 6): the per-interval tables of one replication.
+inline constexpr double kMaxIntervalTableCells = 2'000'000;
+// KPI values kept for the summaries: KPIs x replications (8 bytes each, so 4 GB at most).
+inline constexpr double kMaxStoredKpiValues = 5e8;
 inline constexpr int kMaxPriorityLevels = 100;  // distinct customer priorities
 inline constexpr int kMaxEntities = 10'000;     // classes, pools, stages and SLAs, each
 inline constexpr double kMaxCostPerHour = 1e9;  // per agent

@@ -155,6 +155,18 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
                                         std::to_string(kMaxPriorityLevels) + " are supported");
 
   const int intervals = scenario.horizon.interval_count();
+  // Per-interval tables (arrival rates, staffing, KPIs, SLA counts) grow with intervals x
+  // entities: bounded, so that memory is known before anything is allocated.
+  const double cells =
+      static_cast<double>(intervals) *
+      static_cast<double>(scenario.customers.size() + scenario.pools.size() + scenario.slas.size() + 6);
+  if (cells > kMaxIntervalTableCells)
+    report_independent("horizon.interval",
+                       std::to_string(intervals) + " intervals for " + std::to_string(scenario.customers.size()) +
+                           " classes, " + std::to_string(scenario.pools.size()) + " pools and " +
+                           std::to_string(scenario.slas.size()) + " SLAs make " + format_number(cells) +
+                           " per-interval values; at most " + format_number(kMaxIntervalTableCells) +
+                           " are supported (use a coarser interval)");
   for (const auto& customer : scenario.customers) {
     const std::string base = "customers." + customer.name;
     const double expected = expected_arrivals(customer, scenario.horizon);

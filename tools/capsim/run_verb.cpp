@@ -11,6 +11,7 @@
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
 #include "models/io/units.h"
+#include "models/limits.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
@@ -43,6 +44,14 @@ int run(const RunOptions& options) {
     scenario->seed = *seed;
   }
   const model::CompiledModel compiled = model::compile(*scenario);
+  // Every replication's KPIs are kept for the summaries' percentiles: bounded up front.
+  const double stored = static_cast<double>(model::KpiLayout(compiled).size()) * compiled.replications;
+  if (stored > model::kMaxStoredKpiValues) {
+    std::cerr << "capsim: " << compiled.replications << " replications of " << model::KpiLayout(compiled).size()
+              << " KPIs would keep " << stored << " values; at most " << model::kMaxStoredKpiValues
+              << " (4 GB) are supported: use fewer replications or a coarser interval\n";
+    return kExitBadInput;
+  }
 
   const auto start = std::chrono::steady_clock::now();
   // More workers than cores gain nothing and each holds a replication's memory.
