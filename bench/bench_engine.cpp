@@ -62,6 +62,21 @@ void BM_EngineDefaultScenario(benchmark::State& state) {
   run_engine(state, load("scenarios/contact_center_day.yaml", {}));
 }
 
+// The fixed cost of one replication (set-up, KPI collection) for the optimisers and sweeps
+// to come: a one-hour window with about 30 customers, so events are a small part of it.
+void BM_ShortReplication(benchmark::State& state) {
+  const auto compiled = load("scenarios/theory/mmc_patience.yaml",
+                             {"horizon.length=1h", "horizon.warmup=0s", "customers.caller.arrivals.rate=30/h"});
+  const model::KpiLayout layout(compiled);
+  std::uint64_t replication = 0;
+  for (auto _ : state) {
+    const model::ReplicationResult result = model::run_replication(compiled, layout, replication++);
+    benchmark::DoNotOptimize(result.values.data());
+  }
+  state.counters["replications_per_second"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void run_baseline(benchmark::State& state, double patience_mean_minutes) {
   std::uint64_t events = 0;
   for (auto _ : state) {
@@ -81,6 +96,7 @@ void BM_BaselineMmcPatience(benchmark::State& state) { run_baseline(state, 2.0);
 BENCHMARK(BM_EngineMmc)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EngineMmcPatience)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EngineDefaultScenario)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ShortReplication)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BaselineMmc)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineMmcPatience)->Unit(benchmark::kMillisecond);
 

@@ -10,6 +10,8 @@
 #include <bit>
 #include <cstdint>
 #include <limits>
+#include <span>
+#include <vector>
 
 #include "sim/time.h"
 
@@ -79,15 +81,20 @@ class Histogram {
   static constexpr int kSubBits = 6;  // 64 buckets per octave above the linear range
   static constexpr int kBuckets = kLinearBuckets + (63 - 7) * (1 << kSubBits);
 
-  void add(Time value) noexcept {
-    ++counts_[bucket_of(value < 0 ? 0 : value)];
+  void add(Time value) {
+    const auto bucket = static_cast<std::size_t>(bucket_of(value < 0 ? 0 : value));
+    if (bucket >= counts_.size()) grow(bucket);
+    ++counts_[bucket];
+    ++groups_[bucket / kGroup];
     ++total_;
   }
-  void merge(const Histogram& other) noexcept;
+  void merge(const Histogram& other);
   std::uint64_t count() const noexcept { return total_; }
   // Value at quantile q in [0, 1] (nearest rank, interpolated inside its bucket), in ticks.
   // NaN when empty.
   double quantile(double q) const noexcept;
+  // Several quantiles in one pass over the buckets; `qs` must be ascending.
+  void quantiles(std::span<const double> qs, std::span<double> out) const noexcept;
 
   static int bucket_of(Time value) noexcept {
     const auto v = static_cast<std::uint64_t>(value);
@@ -100,7 +107,16 @@ class Histogram {
   static double bucket_width(int bucket) noexcept;
 
  private:
-  std::array<std::uint64_t, kBuckets> counts_{};
+  static constexpr int kGroup = 64;  // buckets per group: quantiles find the group first
+  static constexpr int kGroups = (kBuckets + kGroup - 1) / kGroup;
+
+  void grow(std::size_t bucket);
+
+  // Buckets up to the highest one used so far (grown by doubling, so a replication
+  // reallocates a handful of times at most, then never): memory and scans follow the
+  // largest value seen, not the 3,712 buckets of the full range.
+  std::vector<std::uint64_t> counts_;
+  std::array<std::uint64_t, kGroups> groups_{};
   std::uint64_t total_ = 0;
 };
 

@@ -48,12 +48,23 @@ Summary summarize(std::span<const double> values) {
   } else {
     s.sd = s.ci_low = s.ci_high = kNaN;  // one replication says nothing about spread
   }
-  std::sort(finite.begin(), finite.end());
-  s.p5 = sorted_quantile(finite, 0.05);
-  s.p50 = sorted_quantile(finite, 0.50);
-  s.p95 = sorted_quantile(finite, 0.95);
-  s.min = finite.front();
-  s.max = finite.back();
+  // Order statistics by selection (linear time), not a full sort: the same values as
+  // sorted_quantile, which interpolates between the order statistics at floor and floor + 1.
+  const auto [lowest, highest] = std::minmax_element(finite.begin(), finite.end());
+  s.min = *lowest;
+  s.max = *highest;
+  const auto quantile = [&finite](double q) {
+    const double position = q * static_cast<double>(finite.size() - 1);
+    const auto below = static_cast<std::size_t>(std::floor(position));
+    std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(below), finite.end());
+    const double at = finite[below];
+    if (below + 1 >= finite.size()) return at;
+    const double next = *std::min_element(finite.begin() + static_cast<std::ptrdiff_t>(below) + 1, finite.end());
+    return at + (position - static_cast<double>(below)) * (next - at);
+  };
+  s.p5 = quantile(0.05);
+  s.p50 = quantile(0.50);
+  s.p95 = quantile(0.95);
   return s;
 }
 

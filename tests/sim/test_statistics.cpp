@@ -96,6 +96,30 @@ TEST_CASE("histogram is exact below 128 ticks and within 1.6% above") {
   CHECK(Histogram::bucket_of(static_cast<Time>(Histogram::bucket_lower(500))) == 500);
 }
 
+TEST_CASE("histogram quantiles in one pass equal those taken one by one; merging histograms of any extent adds them") {
+  RandomStream rng(11);
+  Histogram small, large, both;
+  for (int i = 0; i < 5000; ++i) {
+    const auto short_wait = static_cast<Time>(rng.uniform01() * 200);                 // linear buckets only
+    const auto long_wait = static_cast<Time>(std::exp(rng.uniform01() * 25) + 1000);  // far up the range
+    small.add(short_wait);
+    large.add(long_wait);
+    both.add(short_wait);
+    both.add(long_wait);
+  }
+  const std::vector<double> levels{0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 1.0};
+  std::vector<double> together(levels.size());
+  both.quantiles(levels, together);
+  for (std::size_t i = 0; i < levels.size(); ++i) CHECK(together[i] == both.quantile(levels[i]));
+  Histogram merged = small;
+  merged.merge(large);  // grows to the larger extent
+  CHECK(merged.count() == both.count());
+  for (const double q : levels) CHECK(merged.quantile(q) == both.quantile(q));
+  Histogram other = large;
+  other.merge(small);  // the smaller extent into the larger
+  for (const double q : levels) CHECK(other.quantile(q) == both.quantile(q));
+}
+
 TEST_CASE("summary gives a Student-t interval and order statistics") {
   const std::vector<double> xs{1, 2, 3, 4, 5};
   const Summary s = summarize(xs);
