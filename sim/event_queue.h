@@ -2,6 +2,9 @@
 // (time, rank, insertion sequence). Deterministic: equal keys cannot occur.
 // Cancellation is lazy: a model bumps a generation counter and drops stale records when
 // they surface: a stale record costs one pop, an indexed heap would cost every operation.
+// Delivery with replace-top (take_top / finish_top, used by run_until): the event being
+// handled keeps its slot until the handler's first schedule, which overwrites it and sifts
+// down once, instead of a pop and a push; a handler that schedules nothing pops it after.
 // Cost: O(log4 n) per operation; allocates only when the heap outgrows its capacity.
 #pragma once
 
@@ -21,8 +24,27 @@ class EventQueue {
   void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject, std::uint32_t generation = 0) {
     CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
     CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
+    const Event event{time, Event::pack(rank, next_seq_++, kind), subject, generation};
+    if (top_taken_) {  // the handled event's slot: replace-top
+      top_taken_ = false;
+      sift_down_from_root(event);
+      return;
+    }
     if (size_ == heap_.size()) heap_.resize(2 * size_);  // rare: the heap outgrows its storage
-    sift_up(size_++, Event{time, Event::pack(rank, next_seq_++, kind), subject, generation});
+    sift_up(size_++, event);
+  }
+
+  // Hands over the earliest event for handling; its slot stays until finish_top().
+  Event take_top() noexcept {
+    CAPSIM_ASSERT(size_ > 0 && !top_taken_, "take_top from an empty queue or twice");
+    top_taken_ = true;
+    return heap_[0];
+  }
+  // Ends the handling of the taken event: removes it unless a schedule replaced it.
+  void finish_top() {
+    if (!top_taken_) return;
+    top_taken_ = false;
+    (void)pop();
   }
 
   bool empty() const noexcept { return size_ == 0; }
@@ -30,7 +52,7 @@ class EventQueue {
   const Event& top() const noexcept { return heap_[0]; }
 
   Event pop() {
-    CAPSIM_ASSERT(size_ > 0, "pop from an empty event queue");
+    CAPSIM_ASSERT(size_ > 0 && !top_taken_, "pop from an empty event queue or while an event is taken");
     const Event first = heap_[0];
     --size_;
     if (size_ > 0) {
@@ -44,6 +66,7 @@ class EventQueue {
   void clear() noexcept {
     size_ = 0;
     next_seq_ = 0;
+    top_taken_ = false;
   }
 
   std::uint64_t scheduled_count() const noexcept { return next_seq_; }
@@ -88,6 +111,7 @@ class EventQueue {
   std::vector<Event> heap_;  // storage; the heap is heap_[0, size_)
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
+  bool top_taken_ = false;  // heap_[0] is being handled and may be overwritten
 };
 
 }  // namespace capsim::sim

@@ -18,11 +18,12 @@ std::uint64_t run_until(Model& model, EventQueue& queue, Time horizon) {
   std::uint64_t delivered = 0;
   [[maybe_unused]] Time last = 0;  // read only by the checks-build assertion
   while (!queue.empty() && queue.top().time <= horizon) {
-    const Event event = queue.pop();
+    const Event event = queue.take_top();  // replace-top: see EventQueue
     CAPSIM_ASSERT(event.time >= last,
                   "clock went backwards to tick " + std::to_string(event.time) + " from " + std::to_string(last));
     last = event.time;
     model.handle(event);
+    queue.finish_top();
     ++delivered;
   }
   return delivered;

@@ -82,3 +82,24 @@ TEST_CASE("run_until treats the horizon as inclusive and leaves later events pen
   CHECK(model.seen == std::vector<Time>{5, 10, 10});
   CHECK(queue.size() == 1);
 }
+
+TEST_CASE("replace-top delivery (take_top, schedule, finish_top) gives exactly the pop-and-push order") {
+  // The same hold model twice: handlers that schedule 0, 1 or 2 events, with ties.
+  const auto run = [](bool replace_top) {
+    EventQueue queue;
+    capsim::sim::RandomStream rng(3);
+    for (std::uint32_t i = 0; i < 50; ++i) queue.schedule(static_cast<Time>(rng() % 100), 1, 0, i);
+    std::vector<std::pair<Time, std::uint32_t>> delivered;
+    for (int step = 0; step < 20000 && !queue.empty(); ++step) {
+      const Event event = replace_top ? queue.take_top() : queue.pop();
+      delivered.emplace_back(event.time, event.subject);
+      const auto children = rng() % 3;  // 0, 1 or 2 new events, some at the same tick
+      for (std::uint64_t c = 0; c < children; ++c)
+        queue.schedule(event.time + static_cast<Time>(rng() % 4), static_cast<std::uint8_t>(rng() % 3), 0,
+                       static_cast<std::uint32_t>(rng() % 1000));
+      if (replace_top) queue.finish_top();
+    }
+    return delivered;
+  };
+  CHECK(run(true) == run(false));
+}
