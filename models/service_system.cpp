@@ -41,7 +41,6 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   for (const auto& klass : model.classes) class_keys_.push_back(sim::stream_key(model.seed, replication, klass.name));
   next_arrival_index_.assign(classes, 0);
   interarrival_blocks_.resize(classes);
-  arrivals_of_class_.assign(classes, 0);
 }
 
 sim::LeadWordStream ServiceSystem::visit_stream(const Customer& customer, std::uint64_t lead,
@@ -151,6 +150,8 @@ void ServiceSystem::on_arrival(ClassId klass) {
   ++events_handled_;
   ++arrived_total_;
   ++in_system_;
+  // The k-th arrival of the class is the one whose gap was drawn k-th (gaps are drawn in order).
+  const std::uint64_t arrival_index = next_arrival_index_[c] - 1;
   schedule_next_arrival(klass);
 
   const CustomerId id = allocate_customer();
@@ -158,7 +159,7 @@ void ServiceSystem::on_arrival(ClassId klass) {
   const auto& compiled = model_.classes[c];
   customer.arrival = now_;
   customer.klass = klass;
-  customer.arrival_index = arrivals_of_class_[c]++;
+  customer.arrival_index = arrival_index;
   customer.visit = 0;
   customer.sla_stages_seen = 0;
   customer.level = compiled.level;
@@ -347,21 +348,30 @@ void ServiceSystem::on_service_end(CustomerId id) {
   }
 }
 
+// The first customer in a stage's line (its first non-empty priority level), or none.
+CustomerId ServiceSystem::first_in_line(StageId stage) const {
+  const StageState& state = stages_[index(stage)];
+  if (state.waiting == 0) return kNoCustomer;
+  for (const Queue& queue : state.levels)
+    if (queue.head != kNoCustomer) return queue.head;
+  return kNoCustomer;
+}
+
+// The order in which an agent takes the first in line of several stages: the most urgent
+// priority level, then the longest waiting. The one definition of rules 2 and 3 (README).
+bool ServiceSystem::taken_before(CustomerId a, CustomerId b) const {
+  const Customer& x = customers_[index(a)];
+  const Customer& y = customers_[index(b)];
+  return x.level < y.level || (x.level == y.level && x.queue_seq < y.queue_seq);
+}
+
 // Hands the freed agent (still counted busy) to the best waiting customer among the stages
 // its pool serves: most urgent priority level first, then longest waiting.
 bool ServiceSystem::serve_next_waiting(PoolId pool) {
   CustomerId best = kNoCustomer;
   for (const StageId stage : model_.pools[index(pool)].stages) {
-    const StageState& state = at(stage);
-    if (state.waiting == 0) continue;
-    for (const Queue& queue : state.levels) {
-      if (queue.head == kNoCustomer) continue;
-      const Customer& candidate = at(queue.head);
-      if (best == kNoCustomer || candidate.level < at(best).level ||
-          (candidate.level == at(best).level && candidate.queue_seq < at(best).queue_seq))
-        best = queue.head;
-      break;  // lower levels of this stage cannot beat its first non-empty level
-    }
+    const CustomerId head = first_in_line(stage);
+    if (head != kNoCustomer && (best == kNoCustomer || taken_before(head, best))) best = head;
   }
   if (best == kNoCustomer) return false;
   unlink(best);
@@ -466,21 +476,14 @@ void ServiceSystem::serve_waiting_with_new_agents() {
     CustomerId best = kNoCustomer;
     PoolId best_pool{};
     for (std::size_t s = 0; s < stages_.size(); ++s) {
-      const StageState& state = stages_[s];
-      if (state.waiting == 0) continue;
-      CustomerId head = kNoCustomer;
-      for (const Queue& queue : state.levels)
-        if ((head = queue.head) != kNoCustomer) break;
+      const CustomerId head = first_in_line(id_at<StageId>(s));
+      if (head == kNoCustomer || (best != kNoCustomer && !taken_before(head, best))) continue;
       const auto& preference = model_.stages[s].pools;
       const auto idle = std::find_if(preference.begin(), preference.end(),
                                      [&](PoolId pool) { return at(pool).busy < at(pool).staffed; });
       if (idle == preference.end()) continue;
-      const Customer& candidate = at(head);
-      if (best == kNoCustomer || candidate.level < at(best).level ||
-          (candidate.level == at(best).level && candidate.queue_seq < at(best).queue_seq)) {
-        best = head;
-        best_pool = *idle;
-      }
+      best = head;
+      best_pool = *idle;
     }
     if (best == kNoCustomer) return;
     unlink(best);

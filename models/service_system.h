@@ -163,6 +163,8 @@ class ServiceSystem {
   void leave_system(CustomerId customer, Outcome outcome);
   bool serve_next_waiting(PoolId pool);  // true if the freed agent took someone
   void serve_waiting_with_new_agents();
+  CustomerId first_in_line(StageId stage) const;
+  bool taken_before(CustomerId a, CustomerId b) const;
   void enqueue(CustomerId customer);
   void unlink(CustomerId customer);
   void record_queue_outcome(Customer& customer, bool answered, sim::Time wait);
@@ -203,7 +205,6 @@ class ServiceSystem {
   std::vector<sim::StreamKey> class_keys_;         // by class name: see sim/random.h
   std::vector<std::uint64_t> next_arrival_index_;  // per class: index of the next arrival drawn
   std::vector<sim::Block> interarrival_blocks_;    // per class: block of the next four gaps
-  std::vector<std::uint64_t> arrivals_of_class_;   // per class: arrivals so far
 
   // Time-weighted areas at the start and end of the statistics window, in a fixed order:
   // per class queue, per stage queue, per pool busy, per pool present.

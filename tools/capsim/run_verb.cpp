@@ -45,10 +45,11 @@ int run(const RunOptions& options) {
   }
   const model::CompiledModel compiled = model::compile(*scenario);
   // Every replication's KPIs are kept for the summaries' percentiles: bounded up front.
-  const double stored = static_cast<double>(model::KpiLayout(compiled).size()) * compiled.replications;
+  const std::size_t kpis = model::KpiLayout(compiled).size();
+  const double stored = static_cast<double>(kpis) * compiled.replications;
   if (stored > model::kMaxStoredKpiValues) {
-    std::cerr << "capsim: " << compiled.replications << " replications of " << model::KpiLayout(compiled).size()
-              << " KPIs would keep " << stored << " values; at most " << model::kMaxStoredKpiValues
+    std::cerr << "capsim: " << compiled.replications << " replications of " << kpis << " KPIs would keep " << stored
+              << " values; at most " << model::kMaxStoredKpiValues
               << " (4 GB) are supported: use fewer replications or a coarser interval\n";
     return kExitBadInput;
   }
