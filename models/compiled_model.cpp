@@ -19,6 +19,56 @@ int Horizon::interval_count() const {
   return static_cast<int>(std::clamp<sim::Time>((length + interval - 1) / interval, 1, kMaxIntervals));
 }
 
+namespace {
+
+constexpr double kDaySeconds = 86400.0;
+
+sim::Time signed_ticks(double seconds) {
+  return seconds < 0.0 ? -sim::ticks_from_seconds(-seconds) : sim::ticks_from_seconds(seconds);
+}
+
+// A shift line's steps over every day of the horizon it touches, in ticks from the
+// horizon's start: day d's shift starts at d days + start - the horizon's clock start. The
+// day before day 0 is included when its shift runs past midnight into the horizon.
+ShiftLine compile_shift(const Shift& shift, const Horizon& horizon) {
+  ShiftLine line;
+  line.agents = static_cast<std::uint32_t>(shift.agents);
+  const double shift_length = shift.end > shift.start ? shift.end - shift.start : shift.end + kDaySeconds - shift.start;
+  const auto last_day = static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDaySeconds));
+  for (int day = -1; day <= last_day; ++day) {
+    if (!shift.weekdays.empty()) {
+      const int weekday = ((horizon.start_weekday + day) % 7 + 7) % 7;
+      if (std::find(shift.weekdays.begin(), shift.weekdays.end(), weekday) == shift.weekdays.end()) continue;
+    }
+    const double begin = day * kDaySeconds + shift.start - horizon.start_clock_seconds;
+    const double end = begin + shift_length;
+    if (end <= 0.0 || begin >= horizon.length_seconds) continue;
+    const auto day_index = static_cast<std::uint32_t>(std::max(day, 0));
+    const sim::Time on = sim::ticks_from_seconds(begin), off = sim::ticks_from_seconds(end);
+    if (!line.steps.empty() && line.steps.back().action == RosterAction::off && line.steps.back().at == on &&
+        begin > 0.0) {
+      line.steps.pop_back();  // yesterday's shift ends as today's starts: one continuous stretch
+    } else {
+      line.steps.push_back({begin > 0.0 ? on : 0, 0, 0, RosterAction::on, day_index});
+    }
+    for (const auto& pause : shift.breaks) {
+      // A break window lies inside its shift: its first occurrence at or after the start.
+      double window_begin = day * kDaySeconds + pause.window_start - horizon.start_clock_seconds;
+      if (window_begin < begin) window_begin += kDaySeconds;
+      const double window = (pause.window_end > pause.window_start ? 0.0 : kDaySeconds) + pause.window_end -
+                            pause.window_start;
+      line.steps.push_back({signed_ticks(window_begin), sim::ticks_from_seconds(window - pause.length_seconds),
+                            sim::ticks_from_seconds(pause.length_seconds), RosterAction::break_due, day_index});
+    }
+    const auto breaks = line.steps.end() - static_cast<std::ptrdiff_t>(shift.breaks.size());
+    std::sort(breaks, line.steps.end(), [](const RosterStep& a, const RosterStep& b) { return a.at < b.at; });
+    line.steps.push_back({off, 0, 0, RosterAction::off, day_index});
+  }
+  return line;
+}
+
+}  // namespace
+
 CompiledModel compile(const Scenario& scenario) {
   if (const auto problems = check_scenario(scenario); !problems.empty()) {
     std::string message = "scenario has problems:";
@@ -73,18 +123,56 @@ CompiledModel compile(const Scenario& scenario) {
     CompiledPool compiled;
     compiled.name = pool.name;
     compiled.cost_per_hour = pool.cost_per_hour;
-    for (int i = 0; i < model.intervals; ++i)
-      compiled.staffing.push_back(pool.staffing.size() == 1 ? pool.staffing[0] : pool.staffing[i]);
+    compiled.overtime_cost_per_hour = pool.overtime_cost_per_hour.value_or(pool.cost_per_hour);
+    compiled.absenteeism = pool.absenteeism;
+    compiled.shrinkage = pool.shrinkage;
+    if (pool.uses_shifts()) {
+      for (const auto& shift : pool.shifts) {
+        ShiftLine line = compile_shift(shift, scenario.horizon);
+        line.first = compiled.agents;
+        compiled.agents += line.agents;
+        compiled.lines.push_back(std::move(line));
+      }
+    } else {
+      for (int i = 0; i < model.intervals; ++i)
+        compiled.staffing.push_back(pool.staffing.size() == 1 ? pool.staffing[0] : pool.staffing[i]);
+      compiled.agents = static_cast<std::uint32_t>(*std::max_element(compiled.staffing.begin(), compiled.staffing.end()));
+    }
+    model.first_agent.push_back(model.agents);
+    model.agents += compiled.agents;
     model.pools.push_back(std::move(compiled));
+  }
+
+  std::map<std::string, std::size_t> system_index;
+  for (const auto& system : scenario.systems) {
+    CompiledSystem compiled;
+    compiled.name = system.name;
+    for (const auto& outage : system.down)
+      compiled.down.emplace_back(sim::ticks_from_seconds(outage.from), sim::ticks_from_seconds(outage.to));
+    std::sort(compiled.down.begin(), compiled.down.end());
+    compiled.between = system.between;
+    compiled.repair = system.repair;
+    system_index[system.name] = model.systems.size();
+    model.systems.push_back(std::move(compiled));
   }
 
   for (const auto& stage : scenario.stages) {
     CompiledStage compiled;
     compiled.name = stage.name;
     compiled.service = stage.service;
-    for (const auto& pool : stage.pools) {
-      compiled.pools.push_back(id_at<PoolId>(pool_index.at(pool)));
-      model.pools[pool_index.at(pool)].stages.push_back(id_at<StageId>(stage_index.at(stage.name)));
+    compiled.wrap_up = stage.wrap_up;
+    compiled.concurrency = static_cast<std::uint16_t>(stage.concurrency);
+    const StageId id = id_at<StageId>(stage_index.at(stage.name));
+    for (std::size_t k = 0; k < stage.pools.size(); ++k) {
+      const std::size_t p = pool_index.at(stage.pools[k]);
+      compiled.pools.push_back(id_at<PoolId>(p));
+      compiled.handling_factors.push_back(k < stage.handling_factors.size() ? stage.handling_factors[k] : 1.0);
+      model.pools[p].stages.push_back(id);
+      if (stage.concurrency > 1) model.pools[p].concurrent = true;
+    }
+    for (const auto& name : stage.needs) {
+      compiled.needs.push_back(id_at<SystemId>(system_index.at(name)));
+      model.systems[system_index.at(name)].stages.push_back(id);
     }
     compiled.unlimited = !stage.queue_capacity.has_value();
     compiled.capacity = stage.queue_capacity ? static_cast<std::uint32_t>(*stage.queue_capacity) : 0;
@@ -104,6 +192,22 @@ CompiledModel compile(const Scenario& scenario) {
     }
     compiled.cumulative.back() = 1.0;  // absorb rounding so a draw always lands
     model.stages.push_back(std::move(compiled));
+  }
+
+  // Skill levels: a pool serves each stage that lists it at level 1 unless `skills` says
+  // otherwise; a freed agent looks at the levels in order.
+  for (std::size_t p = 0; p < model.pools.size(); ++p) {
+    CompiledPool& pool = model.pools[p];
+    std::map<int, std::vector<ServedStage>> levels;
+    for (const StageId stage : pool.stages) {
+      int level = 1;
+      for (const auto& skill : scenario.pools[p].skills)
+        if (skill.stage == model.stages[index(stage)].name) level = skill.level;
+      const auto& preference = model.stages[index(stage)].pools;
+      const auto position = std::find(preference.begin(), preference.end(), id_at<PoolId>(p)) - preference.begin();
+      levels[level].push_back({stage, static_cast<std::uint16_t>(position)});
+    }
+    for (auto& [level, stages] : levels) pool.by_level.push_back(std::move(stages));
   }
 
   const std::size_t classes = model.classes.size();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/ids.h"
@@ -29,7 +30,11 @@ struct CompiledClass {
 struct CompiledStage {
   std::string name;
   sim::Distribution service;
-  std::vector<PoolId> pools;   // preference order
+  std::vector<PoolId> pools;            // preference order
+  std::vector<double> handling_factors;  // aligned with pools
+  std::optional<sim::Distribution> wrap_up;
+  std::uint16_t concurrency = 1;
+  std::vector<SystemId> needs;
   std::uint32_t capacity = 0;  // waiting places
   bool unlimited = true;
   QueueDiscipline discipline = QueueDiscipline::fifo;
@@ -44,11 +49,50 @@ struct CompiledStage {
   std::vector<std::vector<SlaId>> wait_slas;
 };
 
+// One step of a shift line's days, in ticks from the horizon's start (negative for a shift
+// begun the day before). Agent j of a line of n takes it at at + j * stagger / (n - 1):
+// breaks are staggered evenly so that the last one ends with its window (README).
+enum class RosterAction : std::uint8_t { on, break_due, off };
+struct RosterStep {
+  sim::Time at = 0;
+  sim::Time stagger = 0;  // window - length, for a break
+  sim::Time length = 0;   // of a break
+  RosterAction action = RosterAction::on;
+  std::uint32_t day = 0;  // horizon day of the shift (absenteeism is drawn per agent and day)
+};
+
+struct ShiftLine {
+  std::uint32_t agents = 0;
+  std::uint32_t first = 0;        // index in the pool of the line's first agent
+  std::vector<RosterStep> steps;  // every day's, in time order (the same for each agent)
+};
+
+// A stage a pool serves, with the pool's position in that stage's preference list.
+struct ServedStage {
+  StageId stage{};
+  std::uint16_t position = 0;
+};
+
 struct CompiledPool {
   std::string name;
-  std::vector<int> staffing;  // one per interval
-  double cost_per_hour = 0.0;
-  std::vector<StageId> stages;  // stages this pool serves
+  // Shorthand pools (`agents`, `staffing`): agents on duty per interval. Empty for rostered
+  // pools, whose agents follow the steps of their shift line.
+  std::vector<int> staffing;
+  std::vector<ShiftLine> lines;
+  std::uint32_t agents = 0;  // agent records: the most on duty at once, or the lines' agents
+  double cost_per_hour = 0.0, overtime_cost_per_hour = 0.0;
+  double absenteeism = 0.0, shrinkage = 0.0;
+  std::vector<StageId> stages;                     // stages this pool serves
+  std::vector<std::vector<ServedStage>> by_level;  // the same, grouped by skill level, first choice first
+  bool concurrent = false;                         // serves a stage with concurrency > 1
+  bool rostered() const { return staffing.empty(); }
+};
+
+struct CompiledSystem {
+  std::string name;
+  std::vector<std::pair<sim::Time, sim::Time>> down;  // planned outages [from, to), sorted
+  std::optional<sim::Distribution> between, repair;   // random failures, when given
+  std::vector<StageId> stages;                        // stages that need it
 };
 
 struct CompiledSla {
@@ -76,6 +120,9 @@ struct CompiledModel {
   std::vector<CompiledStage> stages;
   std::vector<CompiledPool> pools;
   std::vector<CompiledSla> slas;
+  std::vector<CompiledSystem> systems;
+  std::uint32_t agents = 0;  // over all pools
+  std::vector<std::uint32_t> first_agent;  // per pool: AgentId of its first agent
   // sojourn SLAs judged when a class's customer leaves the system: [class]
   std::vector<std::vector<SlaId>> sojourn_slas;
 };

@@ -1,4 +1,5 @@
-// Strong ids of the service model: a customer slot, a class, a stage, a pool, an SLA. Each is
+// Strong ids of the service model: a customer slot, a class, a stage, a pool, an SLA, an
+// agent, a support system. Each is
 // an index into a pre-sized table, typed so that one can never be passed for another;
 // `index(id)` gives the number back for table access.
 #pragma once
@@ -14,8 +15,11 @@ enum class ClassId : std::uint16_t {};
 enum class StageId : std::uint16_t {};
 enum class PoolId : std::uint16_t {};
 enum class SlaId : std::uint16_t {};
+enum class AgentId : std::uint32_t {};   // an agent of any pool: pools' agents are numbered in turn
+enum class SystemId : std::uint16_t {};
 
 inline constexpr CustomerId kNoCustomer{0xFFFFFFFFu};
+inline constexpr AgentId kNoAgent{0xFFFFFFFFu};
 
 template <class Id>
 requires std::is_enum_v<Id>

@@ -12,6 +12,7 @@ std::string_view scope_kind_name(ScopeKind kind) {
     case ScopeKind::stage: return "stage";
     case ScopeKind::sla: return "sla";
     case ScopeKind::interval: return "interval";
+    case ScopeKind::system: return "system";
   }
   return "unknown";
 }
@@ -20,6 +21,7 @@ std::string_view unit_name(KpiUnit unit) {
   switch (unit) {
     case KpiUnit::count: return "count";
     case KpiUnit::seconds: return "seconds";
+    case KpiUnit::hours: return "hours";
     case KpiUnit::fraction: return "fraction";
     case KpiUnit::agents: return "agents";
     case KpiUnit::money: return "money";
@@ -52,8 +54,12 @@ KpiLayout::KpiLayout(const CompiledModel& model) {
     add_block(ScopeKind::stage, s, model.stages[s].name, kStageKpis);
   sla_base_ = slots_.size();
   for (std::size_t k = 0; k < model.slas.size(); ++k) add_block(ScopeKind::sla, k, model.slas[k].name, kSlaKpis);
+  system_base_ = slots_.size();
+  for (std::size_t y = 0; y < model.systems.size(); ++y)
+    add_block(ScopeKind::system, y, model.systems[y].name, kSystemKpis);
   interval_base_ = slots_.size();
-  interval_stride_ = kIntervalCount + model.slas.size();
+  slas_ = model.slas.size();
+  interval_stride_ = kIntervalCount + model.slas.size() + kIntervalPoolCount * model.pools.size();
   for (int i = 0; i < model.intervals; ++i) {
     const auto index = static_cast<std::size_t>(i);
     const std::string label = interval_label(model, index);
@@ -61,6 +67,10 @@ KpiLayout::KpiLayout(const CompiledModel& model) {
     for (const auto& sla : model.slas)
       slots_.push_back({ScopeKind::interval, index, label, std::string(kIntervalServiceLevel.name) + "." + sla.name,
                         kIntervalServiceLevel.unit, kIntervalServiceLevel.better});
+    for (const auto& pool : model.pools)
+      for (const KpiInfo& kpi : kIntervalPoolKpis)
+        slots_.push_back({ScopeKind::interval, index, label, std::string(kpi.name) + "." + pool.name, kpi.unit,
+                          kpi.better});
   }
 }
 
@@ -75,6 +85,7 @@ std::pair<std::size_t, std::size_t> KpiLayout::range(ScopeKind scope, std::size_
     case ScopeKind::stage: return block(stage_base_, kStageCount);
     case ScopeKind::sla: return block(sla_base_, kSlaCount);
     case ScopeKind::interval: return block(interval_base_, interval_stride_);
+    case ScopeKind::system: return block(system_base_, kSystemCount);
   }
   return {0, 0};
 }

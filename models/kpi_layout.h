@@ -15,13 +15,13 @@
 
 namespace capsim::model {
 
-enum class ScopeKind { overall, customer_class, pool, stage, sla, interval };
+enum class ScopeKind { overall, customer_class, pool, stage, sla, interval, system };
 std::string_view scope_kind_name(ScopeKind kind);
 
 // What a KPI's number is: its unit (and so its domain: fractions lie in [0, 1], everything
 // else is >= 0) and which direction is better. Writers format, and comparisons judge, by
 // these descriptors, never by guessing from the name.
-enum class KpiUnit { count, seconds, fraction, agents, money, plain };
+enum class KpiUnit { count, seconds, hours, fraction, agents, money, plain };
 enum class Better { higher, lower, neither };
 struct KpiInfo {
   std::string_view name;
@@ -70,14 +70,31 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)>
     {"queue_len_mean", KpiUnit::plain, Better::lower},
 }};
 
-enum class PoolKpi { staffed_mean, utilization, cost, count_ };
+enum class PoolKpi {
+  staffed_mean,
+  utilization,
+  cost,
+  scheduled,
+  available,
+  occupancy,
+  slot_utilization,
+  overtime_hours,
+  break_delay_mean,
+  count_
+};
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(PoolKpi::count_)> kPoolKpis{{
     {"staffed_mean", KpiUnit::agents, Better::neither},
     {"utilization", KpiUnit::fraction, Better::neither},
     {"cost", KpiUnit::money, Better::lower},
+    {"scheduled", KpiUnit::agents, Better::neither},
+    {"available", KpiUnit::agents, Better::neither},
+    {"occupancy", KpiUnit::fraction, Better::neither},
+    {"slot_utilization", KpiUnit::fraction, Better::neither},
+    {"overtime_hours", KpiUnit::hours, Better::lower},
+    {"break_delay_mean", KpiUnit::seconds, Better::lower},
 }};
 
-enum class StageKpi { offered, served, abandoned, blocked, wait_mean, queue_len_mean, count_ };
+enum class StageKpi { offered, served, abandoned, blocked, wait_mean, queue_len_mean, aht_mean, count_ };
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(StageKpi::count_)> kStageKpis{{
     {"offered", KpiUnit::count, Better::neither},
     {"served", KpiUnit::count, Better::higher},
@@ -85,6 +102,13 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(StageKpi::count_)>
     {"blocked", KpiUnit::count, Better::lower},
     {"wait_mean", KpiUnit::seconds, Better::lower},
     {"queue_len_mean", KpiUnit::plain, Better::lower},
+    {"aht_mean", KpiUnit::seconds, Better::neither},
+}};
+
+enum class SystemKpi { downtime_hours, outages, count_ };
+inline constexpr std::array<KpiInfo, static_cast<std::size_t>(SystemKpi::count_)> kSystemKpis{{
+    {"downtime_hours", KpiUnit::hours, Better::lower},
+    {"outages", KpiUnit::count, Better::lower},
 }};
 
 // `met` is 1 when the replication reached the target; risk = 1 - mean(met).
@@ -94,8 +118,9 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(SlaKpi::count_)> k
     {"met", KpiUnit::fraction, Better::higher},
 }};
 
-// Per interval; followed by one "service_level.<sla>" per SLA.
-enum class IntervalKpi { offered, served, abandoned, asa, staffed, utilization, count_ };
+// Per interval (agent KPIs over all pools); followed by one "service_level.<sla>" per SLA,
+// then "scheduled.<pool>", "available.<pool>", "occupancy.<pool>" per pool.
+enum class IntervalKpi { offered, served, abandoned, asa, staffed, utilization, scheduled, available, occupancy, count_ };
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(IntervalKpi::count_)> kIntervalKpis{{
     {"offered", KpiUnit::count, Better::neither},
     {"served", KpiUnit::count, Better::higher},
@@ -103,9 +128,18 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(IntervalKpi::count
     {"asa", KpiUnit::seconds, Better::lower},
     {"staffed", KpiUnit::agents, Better::neither},
     {"utilization", KpiUnit::fraction, Better::neither},
+    {"scheduled", KpiUnit::agents, Better::neither},
+    {"available", KpiUnit::agents, Better::neither},
+    {"occupancy", KpiUnit::fraction, Better::neither},
 }};
-// Each interval's "service_level.<sla>" slot.
+// Each interval's "service_level.<sla>" slot, and its per-pool agent slots.
 inline constexpr KpiInfo kIntervalServiceLevel{"service_level", KpiUnit::fraction, Better::higher};
+enum class IntervalPoolKpi { scheduled, available, occupancy, count_ };
+inline constexpr std::array<KpiInfo, static_cast<std::size_t>(IntervalPoolKpi::count_)> kIntervalPoolKpis{{
+    {"scheduled", KpiUnit::agents, Better::neither},
+    {"available", KpiUnit::agents, Better::neither},
+    {"occupancy", KpiUnit::fraction, Better::neither},
+}};
 
 struct KpiSlot {
   ScopeKind scope;
@@ -142,6 +176,13 @@ class KpiLayout {
   std::size_t of_interval_sla(std::size_t i, std::size_t k) const {
     return interval_base_ + i * interval_stride_ + kIntervalCount + k;
   }
+  std::size_t of_interval_pool(std::size_t i, std::size_t p, IntervalPoolKpi kpi) const {
+    return interval_base_ + i * interval_stride_ + kIntervalCount + slas_ + p * kIntervalPoolCount +
+           static_cast<std::size_t>(kpi);
+  }
+  std::size_t of_system(std::size_t y, SystemKpi kpi) const {
+    return system_base_ + y * kSystemCount + static_cast<std::size_t>(kpi);
+  }
 
   // Slots [first, last) of one scope (its KPIs are contiguous).
   std::pair<std::size_t, std::size_t> range(ScopeKind scope, std::size_t index) const;
@@ -155,10 +196,12 @@ class KpiLayout {
   static constexpr std::size_t kStageCount = static_cast<std::size_t>(StageKpi::count_);
   static constexpr std::size_t kSlaCount = static_cast<std::size_t>(SlaKpi::count_);
   static constexpr std::size_t kIntervalCount = static_cast<std::size_t>(IntervalKpi::count_);
+  static constexpr std::size_t kIntervalPoolCount = static_cast<std::size_t>(IntervalPoolKpi::count_);
+  static constexpr std::size_t kSystemCount = static_cast<std::size_t>(SystemKpi::count_);
 
   std::vector<KpiSlot> slots_;
-  std::size_t class_base_ = 0, pool_base_ = 0, stage_base_ = 0, sla_base_ = 0, interval_base_ = 0;
-  std::size_t interval_stride_ = 0;
+  std::size_t class_base_ = 0, pool_base_ = 0, stage_base_ = 0, sla_base_ = 0, system_base_ = 0, interval_base_ = 0;
+  std::size_t interval_stride_ = 0, slas_ = 0;
 };
 
 // Clock label of interval i ("08:30"), or its offset ("+2h00") for steady-state horizons.

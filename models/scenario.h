@@ -18,6 +18,7 @@ struct Horizon {
   double length_seconds = 0.0;       // arrivals stop here
   double interval_seconds = 0.0;     // reporting and staffing granularity
   double warmup_seconds = 0.0;       // statistics ignore customers arriving earlier
+  int start_weekday = -1;            // 0 = Monday .. 6 = Sunday; -1 when not given
   bool clock_window = false;         // written as {start, end, interval}
   // Clock windows drain (customers present at close are still served); steady-state
   // horizons stop at `length` and count those still present as unfinished.
@@ -42,10 +43,46 @@ struct CustomerClass {
   std::string entry;                          // first stage
 };
 
+// A break of a shift line: its agents take `length` each, staggered across the window.
+struct Break {
+  double window_start = 0.0, window_end = 0.0;  // clock seconds after the shift's day starts
+  double length_seconds = 0.0;
+};
+
+// One line of a pool's roster: `agents` agents working start..end on each listed day.
+struct Shift {
+  double start = 0.0, end = 0.0;  // clock seconds after midnight; end <= start crosses midnight
+  int agents = 0;
+  std::vector<Break> breaks;
+  std::vector<int> weekdays;  // 0 = Monday .. 6 = Sunday; empty = every day of the horizon
+};
+
+struct Skill {
+  std::string stage;
+  int level = 1;  // 1 = first choice
+};
+
 struct Pool {
   std::string name;
-  std::vector<int> staffing;  // agents per interval (one value = constant)
+  std::vector<int> staffing;  // agents per interval (one value = constant); empty with shifts
+  std::vector<Shift> shifts;  // the roster, instead of staffing
   double cost_per_hour = 0.0;
+  std::optional<double> overtime_cost_per_hour;  // absent: cost_per_hour
+  double absenteeism = 0.0;  // probability that a rostered agent is absent for a day
+  double shrinkage = 0.0;    // probability that a present agent is unavailable for an interval
+  std::vector<Skill> skills;  // empty: every stage that lists the pool, level 1
+  bool uses_shifts() const { return !shifts.empty(); }
+};
+
+// A support system the blueprint's stages need (a CRM, a telephony platform).
+struct Outage {
+  double from = 0.0, to = 0.0;  // seconds from the horizon's start
+};
+struct System {
+  std::string name;
+  std::vector<Outage> down;                  // planned outages
+  std::optional<sim::Distribution> between;  // random failures: time from repair to next failure
+  std::optional<sim::Distribution> repair;
 };
 
 enum class QueueDiscipline { fifo, priority };
@@ -59,6 +96,10 @@ struct Stage {
   std::string name;
   sim::Distribution service;
   std::vector<std::string> pools;     // in order of preference
+  std::vector<double> handling_factors;  // aligned with pools: multiplies the service time
+  std::optional<sim::Distribution> wrap_up;  // after-contact work: the agent stays busy
+  int concurrency = 1;                       // customers of this stage one agent serves at once
+  std::vector<std::string> needs;            // systems that must be up for a service to start
   std::optional<int> queue_capacity;  // waiting places; absent = unlimited
   QueueDiscipline discipline = QueueDiscipline::fifo;
   std::vector<Route> next;  // empty = exit with probability 1
@@ -85,6 +126,7 @@ struct Scenario {
   std::vector<Pool> pools;
   std::vector<Stage> stages;
   std::vector<Sla> slas;
+  std::vector<System> systems;
 };
 
 inline constexpr const char* kExitStage = "exit";

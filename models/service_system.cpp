@@ -22,17 +22,42 @@ double ratio(double numerator, double denominator) { return denominator > 0.0 ? 
 
 ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication)
     : model_(model), layout_(layout), replication_(replication), events_(256) {
-  const std::size_t classes = model.classes.size(), stages = model.stages.size();
+  const std::size_t classes = model.classes.size(), stages = model.stages.size(), pools = model.pools.size();
   stages_.resize(stages);
-  for (std::size_t s = 0; s < stages; ++s)
+  pools_.resize(pools);
+  lists_.resize(pools);  // the idle lists
+  for (std::size_t s = 0; s < stages; ++s) {
+    const CompiledStage& stage = model.stages[s];
     stages_[s].levels.resize(
-        model.stages[s].discipline == QueueDiscipline::priority ? static_cast<std::size_t>(model.priority_levels) : 1);
-  pools_.resize(model.pools.size());
+        stage.discipline == QueueDiscipline::priority ? static_cast<std::size_t>(model.priority_levels) : 1);
+    if (stage.concurrency > 1) {  // an open-slot list per pool it prefers
+      stages_[s].open_lists = static_cast<std::uint32_t>(lists_.size());
+      lists_.resize(lists_.size() + stage.pools.size());
+    }
+  }
+  agents_.resize(model.agents);
+  for (std::size_t p = 0; p < pools; ++p) {
+    const CompiledPool& pool = model.pools[p];
+    pool_keys_.push_back(sim::stream_key(model.seed, replication, pool.name));
+    const std::uint32_t first = model.first_agent[p];
+    for (std::uint32_t rank = 0; rank < pool.agents; ++rank) agents_[first + rank].pool = id_at<PoolId>(p);
+    for (std::uint32_t l = 0; l < pool.lines.size(); ++l)
+      for (std::uint32_t j = 0; j < pool.lines[l].agents; ++j) {
+        Agent& agent = agents_[first + pool.lines[l].first + j];
+        agent.line = l;
+        agent.rank = j;
+      }
+    if (!pool.rostered())  // shorthand agents are called on in rank order: agent 0 first
+      for (std::uint32_t rank = pool.agents; rank-- > 0;) pools_[p].off_agents.push_back(id_at<AgentId>(first + rank));
+  }
+  systems_.resize(model.systems.size());
+  for (std::size_t y = 0; y < systems_.size(); ++y)
+    systems_[y].key = sim::stream_key(model.seed, replication, model.systems[y].name);
   class_stats_.resize(classes);
   interval_stats_.resize(static_cast<std::size_t>(model.intervals));
+  interval_agents_.resize(static_cast<std::size_t>(model.intervals) * pools);
+  interval_marks_.resize(pools);
   interval_sla_counts_.resize(static_cast<std::size_t>(model.intervals) * model.slas.size());
-  interval_busy_mark_.assign(pools_.size(), 0.0);
-  interval_present_mark_.assign(pools_.size(), 0.0);
   for (int k = 1; k <= model.intervals; ++k)
     interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks)));
   customers_.reserve(1024);
@@ -50,15 +75,33 @@ sim::LeadWordStream ServiceSystem::visit_stream(const Customer& customer, std::u
 }
 
 ReplicationResult ServiceSystem::run() {
-  for (std::size_t p = 0; p < pools_.size(); ++p) set_staffed(id_at<PoolId>(p), model_.pools[p].staffing[0]);
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    if (model_.pools[p].rostered()) {
+      for (std::uint32_t rank = 0; rank < model_.pools[p].agents; ++rank)
+        schedule_roster_step(id_at<AgentId>(model_.first_agent[p] + rank));
+    } else {
+      apply_shorthand(id_at<PoolId>(p), 0);
+    }
+  }
+  for (std::size_t y = 0; y < systems_.size(); ++y) {
+    for (const auto& [from, to] : model_.systems[y].down) {
+      if (from >= model_.length_ticks) continue;
+      events_.schedule(from, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
+                       static_cast<std::uint32_t>(y), static_cast<std::uint32_t>(SystemChange::planned_start));
+      events_.schedule(to, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
+                       static_cast<std::uint32_t>(y), static_cast<std::uint32_t>(SystemChange::planned_end));
+    }
+    schedule_failure(id_at<SystemId>(y));
+  }
   for (int k = 1; k <= model_.intervals; ++k) {
     const sim::Time at = std::min(model_.interval_ticks * k, model_.length_ticks);
-    events_.schedule(at, kRank[0], static_cast<std::uint8_t>(EventKind::interval_boundary),
+    events_.schedule(at, rank_of(EventKind::interval_boundary), static_cast<std::uint8_t>(EventKind::interval_boundary),
                      static_cast<std::uint32_t>(k));
   }
   snapshot_window(window_start_);
   if (model_.warmup_ticks > 0)
-    events_.schedule(model_.warmup_ticks, kRank[1], static_cast<std::uint8_t>(EventKind::warmup_end), 0);
+    events_.schedule(model_.warmup_ticks, rank_of(EventKind::warmup_end), static_cast<std::uint8_t>(EventKind::warmup_end),
+                     0);
   for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
@@ -81,9 +124,15 @@ void ServiceSystem::handle(const sim::Event& event) {
   switch (static_cast<EventKind>(event.kind())) {
     case EventKind::arrival: on_arrival(id_at<ClassId>(event.subject)); break;
     case EventKind::service_end: on_service_end(id_at<CustomerId>(event.subject)); break;
+    case EventKind::wrap_end: on_wrap_end(id_at<AgentId>(event.subject)); break;
     case EventKind::abandon: on_abandon(id_at<CustomerId>(event.subject), event.generation); break;
     case EventKind::interval_boundary: on_interval_boundary(event.subject); break;
     case EventKind::warmup_end: on_warmup_end(); break;
+    case EventKind::roster: on_roster(id_at<AgentId>(event.subject)); break;
+    case EventKind::break_end: on_break_end(id_at<AgentId>(event.subject), event.generation); break;
+    case EventKind::system:
+      on_system(id_at<SystemId>(event.subject), static_cast<SystemChange>(event.generation));
+      break;
   }
 }
 
@@ -110,7 +159,7 @@ void ServiceSystem::schedule_next_arrival(ClassId klass) {
       if (candidate < end) {
         const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
         if (at >= model_.length_ticks) return;
-        events_.schedule(at, kRank[4], static_cast<std::uint8_t>(EventKind::arrival), static_cast<std::uint32_t>(c));
+        events_.schedule(at, rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival), static_cast<std::uint32_t>(c));
         return;
       }
       budget -= rate * (end - t);
@@ -187,20 +236,26 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   customer.stage = stage_id;
   customer.stage_entry = now_;
   customer.entry_visit = !customer.answered && stage_id == model_.classes[index(customer.klass)].entry;
-  // The handling time is drawn on entry (the agent needs it); patience only if the customer
-  // waits. Each is a pure function of (class, arrival index, visit): common random numbers.
+  // The handling time (and after-contact work) is drawn on entry; patience only if the
+  // customer waits. Each is a pure function of (class, arrival index, visit): common random
+  // numbers.
   const sim::Block words = sim::philox_block(class_keys_[index(customer.klass)], customer.arrival_index, customer.visit,
                                              static_cast<std::uint8_t>(StreamPurpose::visit));
   auto service_random = visit_stream(customer, words.v[0], StreamPurpose::service_more);
-  customer.service_ticks = sim::ticks_from_seconds(stage.service.sample(service_random));
+  customer.service_seconds = stage.service.sample(service_random);
+  if (stage.wrap_up) {
+    auto wrap_random = visit_stream(customer, words.v[3], StreamPurpose::wrap_up_more);
+    customer.wrap_ticks = sim::ticks_from_seconds(stage.wrap_up->sample(wrap_random));
+  } else {
+    customer.wrap_ticks = 0;
+  }
   customer.routing_word = words.v[2];
   if (customer.counted) ++state.offered;
 
-  for (const PoolId pool : stage.pools) {
-    if (at(pool).busy < at(pool).staffed) {
-      start_service(id, pool);
-      return;
-    }
+  std::uint16_t position = 0;
+  if (const AgentId agent = server_for(stage_id, position); agent != kNoAgent) {
+    start_service(id, agent, position);
+    return;
   }
   if (!stage.unlimited && state.waiting >= stage.capacity) {
     if (customer.counted) {
@@ -217,9 +272,34 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   if (stage.abandonment && patience.has_value()) {
     auto patience_random = visit_stream(customer, words.v[1], StreamPurpose::patience_more);
     const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
-    events_.schedule(now_ + patience_ticks, kRank[3], static_cast<std::uint8_t>(EventKind::abandon),
+    events_.schedule(now_ + patience_ticks, rank_of(EventKind::abandon), static_cast<std::uint8_t>(EventKind::abandon),
                      static_cast<std::uint32_t>(id), customer.generation);
   }
+}
+
+// Rule 1 (README "Who serves whom"): the first pool in the stage's preference with an agent
+// free to take the customer: at a stage with concurrency, an agent of that pool already
+// serving the stage with a slot open (the one open longest), else its longest-idle agent.
+// None while a system the stage needs is down.
+AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t& position) {
+  const StageState& state = at(stage_id);
+  if (state.systems_down > 0) return kNoAgent;
+  const CompiledStage& stage = model_.stages[index(stage_id)];
+  for (std::size_t k = 0; k < stage.pools.size(); ++k) {
+    if (stage.concurrency > 1) {
+      const AgentId open = lists_[state.open_lists + k].head;
+      if (open != kNoAgent) {
+        position = static_cast<std::uint16_t>(k);
+        return open;
+      }
+    }
+    const AgentId idle = lists_[index(stage.pools[k])].head;
+    if (idle != kNoAgent) {
+      position = static_cast<std::uint16_t>(k);
+      return idle;
+    }
+  }
+  return kNoAgent;
 }
 
 void ServiceSystem::enqueue(CustomerId id) {
@@ -237,6 +317,7 @@ void ServiceSystem::enqueue(CustomerId id) {
   queue.tail = id;
   customer.waiting = true;
   ++state.waiting;
+  ++waiting_total_;
   state.queue_length.add(now_, 1.0);
   class_stats_[index(customer.klass)].queue_length.add(now_, 1.0);
 }
@@ -256,23 +337,48 @@ void ServiceSystem::unlink(CustomerId id) {
   customer.prev = customer.next = kNoCustomer;
   customer.waiting = false;
   --state.waiting;
+  --waiting_total_;
   state.queue_length.add(now_, -1.0);
   class_stats_[index(customer.klass)].queue_length.add(now_, -1.0);
 }
 
-void ServiceSystem::start_service(CustomerId id, PoolId pool) {
+void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t position) {
   Customer& customer = at(id);
-  if (at(pool).busy >= at(pool).staffed) ++starts_beyond_staffing_;
+  Agent& agent = at(agent_id);
+  const CompiledStage& stage = model_.stages[index(customer.stage)];
+  const PoolId pool = agent.pool;
+  if (agent.state != AgentState::working || agent.pending != Pending::none || agent.contacts >= stage.concurrency ||
+      (agent.contacts > 0 && agent.stage != customer.stage))
+    ++starts_beyond_staffing_;
   ++customer.generation;  // cancels the patience timer, if any
-  customer.pool = pool;
+  customer.agent = agent_id;
+  const double factor = stage.handling_factors[position];
+  customer.service_ticks = sim::ticks_from_seconds(factor == 1.0 ? customer.service_seconds
+                                                                  : customer.service_seconds * factor);
   const sim::Time wait = now_ - customer.stage_entry;
   customer.waited_ticks += wait;
   customer.served_ticks += customer.service_ticks;
   if (customer.counted) record_queue_outcome(customer, true, wait);
   customer.answered = customer.answered || customer.entry_visit;
-  set_busy(pool, at(pool).busy + 1);
-  events_.schedule(now_ + customer.service_ticks, kRank[2], static_cast<std::uint8_t>(EventKind::service_end),
-                   static_cast<std::uint32_t>(id));
+
+  if (agent.contacts == 0) {
+    if (agent.list != kNoList) list_remove(agent_id);  // leaves the idle list
+    agent.stage = customer.stage;
+    agent.position = position;
+    add_busy(pool, 1);
+  }
+  ++agent.contacts;
+  if (stage.concurrency > 1) {
+    at(pool).slot_level.add(now_, 1.0 / stage.concurrency);
+    const std::uint32_t open = at(customer.stage).open_lists + position;
+    if (agent.contacts < stage.concurrency && agent.pending == Pending::none) {
+      if (agent.list != open) list_push(open, agent_id);
+    } else if (agent.list != kNoList) {
+      list_remove(agent_id);
+    }
+  }
+  events_.schedule(now_ + customer.service_ticks, rank_of(EventKind::service_end),
+                   static_cast<std::uint8_t>(EventKind::service_end), static_cast<std::uint32_t>(id));
 }
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
@@ -322,15 +428,21 @@ void ServiceSystem::judge_sla(SlaId sla, std::uint32_t interval, bool hit) {
 void ServiceSystem::on_service_end(CustomerId id) {
   ++events_handled_;
   Customer& customer = at(id);
-  const PoolId pool = customer.pool;
+  const AgentId agent = customer.agent;
   const StageId stage_id = customer.stage;
-  if (customer.counted) ++at(stage_id).served;
-
-  // The freed agent leaves if staffing dropped while it was busy; otherwise it takes the
-  // most urgent, longest-waiting customer before this customer moves on, so a customer
-  // routed onward queues behind those already waiting.
-  PoolState& state = at(pool);
-  if (state.busy > state.staffed || !serve_next_waiting(pool)) set_busy(pool, state.busy - 1);
+  if (customer.counted) {
+    StageState& state = at(stage_id);
+    ++state.served;
+    state.handled_ticks += customer.service_ticks + customer.wrap_ticks;
+  }
+  // The agent's hands free now, or after its wrap-up. A freed agent takes the most urgent,
+  // longest-waiting customer before this customer moves on, so a customer routed onward
+  // queues behind those already waiting.
+  if (customer.wrap_ticks > 0)
+    events_.schedule(now_ + customer.wrap_ticks, rank_of(EventKind::wrap_end),
+                     static_cast<std::uint8_t>(EventKind::wrap_end), static_cast<std::uint32_t>(agent));
+  else
+    release_slot(agent);
 
   const auto& stage = model_.stages[index(stage_id)];
   std::int32_t target = stage.targets.front();
@@ -345,6 +457,113 @@ void ServiceSystem::on_service_end(CustomerId id) {
   } else {
     ++customer.visit;
     enter_stage(id, id_at<StageId>(static_cast<std::size_t>(target)));
+  }
+}
+
+void ServiceSystem::on_wrap_end(AgentId agent) {
+  ++events_handled_;
+  release_slot(agent);
+}
+
+// A contact and its wrap-up are done. With other contacts still in hand (concurrency) the
+// agent may take the next customer of its stage into the slot; with none, it is free.
+void ServiceSystem::release_slot(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  const PoolId pool = agent.pool;
+  const CompiledStage& stage = model_.stages[index(agent.stage)];
+  --agent.contacts;
+  if (stage.concurrency > 1) at(pool).slot_level.add(now_, -1.0 / stage.concurrency);
+  if (agent.contacts > 0) {
+    if (agent.pending != Pending::none) return;
+    const std::uint32_t open = at(agent.stage).open_lists + agent.position;
+    if (agent.list != open) list_push(open, agent_id);
+    fill_slots(agent_id);
+    return;
+  }
+  if (agent.list != kNoList) list_remove(agent_id);  // its open-slot list
+  add_busy(pool, -1);
+  agent_free(agent_id);
+}
+
+// Hands free: the agent leaves if it is due to (shift end, break, shrinkage, a staffing drop),
+// otherwise takes the next customer by rule 2 or waits in its pool's idle list.
+void ServiceSystem::agent_free(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  PoolState& pool = at(agent.pool);
+  switch (agent.pending) {
+    case Pending::off: go_away(agent_id, AgentState::off); return;
+    case Pending::break_: start_break(agent_id); return;
+    case Pending::shrinkage: go_away(agent_id, AgentState::away); return;
+    case Pending::none: break;
+  }
+  if (pool.excess > 0) {
+    --pool.excess;
+    go_away(agent_id, pool.away < pool.away_target ? AgentState::away : AgentState::off);
+    return;
+  }
+  if (!take_next(agent_id)) list_push(index(agent.pool), agent_id);
+}
+
+// Rule 2: by skill level, first choice first; within a level, among the first in line at
+// each of those stages that can start a service, the most urgent priority, then the
+// longest waiting.
+bool ServiceSystem::take_next(AgentId agent_id) {
+  if (waiting_total_ == 0) return false;
+  const CompiledPool& pool = model_.pools[index(at(agent_id).pool)];
+  for (const auto& level : pool.by_level) {
+    CustomerId best = kNoCustomer;
+    std::uint16_t best_position = 0;
+    for (const ServedStage& served : level) {
+      if (at(served.stage).systems_down > 0) continue;
+      const CustomerId head = first_in_line(served.stage);
+      if (head != kNoCustomer && (best == kNoCustomer || taken_before(head, best))) {
+        best = head;
+        best_position = served.position;
+      }
+    }
+    if (best != kNoCustomer) {
+      unlink(best);
+      start_service(best, agent_id, best_position);
+      if (model_.stages[index(at(agent_id).stage)].concurrency > 1) fill_slots(agent_id);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Concurrency: an agent with slots open takes further customers of its stage, in line order.
+void ServiceSystem::fill_slots(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  const std::uint16_t concurrency = model_.stages[index(agent.stage)].concurrency;
+  while (agent.contacts < concurrency && agent.pending == Pending::none && at(agent.stage).systems_down == 0) {
+    const CustomerId head = first_in_line(agent.stage);
+    if (head == kNoCustomer) return;
+    unlink(head);
+    start_service(head, agent_id, agent.position);
+  }
+}
+
+// Rule 3: after agents become available other than by finishing work (a shift starts, a
+// break ends, staffing rises, a system comes back), waiting customers are answered at once
+// in the order of rule 2, each by rule 1.
+void ServiceSystem::serve_waiting() {
+  while (waiting_total_ > 0) {
+    CustomerId best = kNoCustomer;
+    AgentId best_agent = kNoAgent;
+    std::uint16_t best_position = 0;
+    for (std::size_t s = 0; s < stages_.size(); ++s) {
+      const CustomerId head = first_in_line(id_at<StageId>(s));
+      if (head == kNoCustomer || (best != kNoCustomer && !taken_before(head, best))) continue;
+      std::uint16_t position = 0;
+      const AgentId agent = server_for(id_at<StageId>(s), position);
+      if (agent == kNoAgent) continue;
+      best = head;
+      best_agent = agent;
+      best_position = position;
+    }
+    if (best == kNoCustomer) return;
+    unlink(best);
+    start_service(best, best_agent, best_position);
   }
 }
 
@@ -363,21 +582,6 @@ bool ServiceSystem::taken_before(CustomerId a, CustomerId b) const {
   const Customer& x = customers_[index(a)];
   const Customer& y = customers_[index(b)];
   return x.level < y.level || (x.level == y.level && x.queue_seq < y.queue_seq);
-}
-
-// Hands the freed agent (still counted busy) to the best waiting customer among the stages
-// its pool serves: most urgent priority level first, then longest waiting.
-bool ServiceSystem::serve_next_waiting(PoolId pool) {
-  CustomerId best = kNoCustomer;
-  for (const StageId stage : model_.pools[index(pool)].stages) {
-    const CustomerId head = first_in_line(stage);
-    if (head != kNoCustomer && (best == kNoCustomer || taken_before(head, best))) best = head;
-  }
-  if (best == kNoCustomer) return false;
-  unlink(best);
-  set_busy(pool, at(pool).busy - 1);
-  start_service(best, pool);
-  return true;
 }
 
 void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
@@ -446,73 +650,417 @@ void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
   leave_system(id, Outcome::abandoned);
 }
 
-void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
-  const std::size_t closing = boundary - 1;
-  for (std::size_t p = 0; p < pools_.size(); ++p) {
-    PoolState& pool = pools_[p];
-    pool.busy_level.advance(now_);
-    pool.present_level.advance(now_);
-    interval_stats_[closing].busy_area += pool.busy_level.area() - interval_busy_mark_[p];
-    interval_stats_[closing].present_area += pool.present_level.area() - interval_present_mark_[p];
-    interval_busy_mark_[p] = pool.busy_level.area();
-    interval_present_mark_[p] = pool.present_level.area();
+// ---- Agents: lists, presence and rosters -------------------------------------------------
+
+void ServiceSystem::list_push(std::uint32_t list, AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  if (agent.list != kNoList) list_remove(agent_id);
+  AgentList& into = lists_[list];
+  agent.list = list;
+  agent.prev = into.tail;
+  agent.next = kNoAgent;
+  if (into.tail != kNoAgent)
+    at(into.tail).next = agent_id;
+  else
+    into.head = agent_id;
+  into.tail = agent_id;
+}
+
+void ServiceSystem::list_remove(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  AgentList& from = lists_[agent.list];
+  if (agent.prev != kNoAgent)
+    at(agent.prev).next = agent.next;
+  else
+    from.head = agent.next;
+  if (agent.next != kNoAgent)
+    at(agent.next).prev = agent.prev;
+  else
+    from.tail = agent.prev;
+  agent.prev = agent.next = kNoAgent;
+  agent.list = kNoList;
+}
+
+void ServiceSystem::add_busy(PoolId pool, int delta) {
+  PoolState& state = at(pool);
+  state.busy += delta;
+  state.busy_level.add(now_, delta);
+  if (state.busy > state.working) ++busy_beyond_available_;
+}
+
+// Present = working + away; available = working.
+void ServiceSystem::add_working(PoolId pool, int delta) {
+  PoolState& state = at(pool);
+  state.working += delta;
+  state.available_level.add(now_, delta);
+  state.present_level.add(now_, delta);
+}
+
+void ServiceSystem::add_away(PoolId pool, int delta) {
+  PoolState& state = at(pool);
+  state.away += delta;
+  state.present_level.add(now_, delta);
+}
+
+void ServiceSystem::set_scheduled(PoolId pool, int scheduled) {
+  PoolState& state = at(pool);
+  state.scheduled = scheduled;
+  state.scheduled_level.set(now_, scheduled);
+}
+
+// Off or away -> working, in its pool's idle list (callers then apply rule 3).
+void ServiceSystem::come_to_work(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  if (agent.state == AgentState::away) add_away(agent.pool, -1);
+  if (agent.state != AgentState::working) add_working(agent.pool, 1);
+  agent.state = AgentState::working;
+  agent.pending = Pending::none;
+  list_push(index(agent.pool), agent_id);
+}
+
+// Working with hands free -> off, or away for shrinkage.
+void ServiceSystem::go_away(AgentId agent_id, AgentState state) {
+  Agent& agent = at(agent_id);
+  if (agent.list != kNoList) list_remove(agent_id);
+  if (agent.state == AgentState::working) add_working(agent.pool, -1);
+  if (agent.state == AgentState::away && state == AgentState::off) add_away(agent.pool, -1);
+  if (agent.state != AgentState::away && state == AgentState::away) add_away(agent.pool, 1);
+  agent.state = state;
+  agent.pending = Pending::none;
+  if (!model_.pools[index(agent.pool)].rostered())
+    (state == AgentState::off ? at(agent.pool).off_agents : at(agent.pool).away_agents).push_back(agent_id);
+}
+
+// Leave as soon as the contacts in hand and their wrap-up are done; a later duty overrides
+// an earlier one of lower precedence (shift end > break > shrinkage).
+void ServiceSystem::make_due(AgentId agent_id, Pending pending) {
+  Agent& agent = at(agent_id);
+  if (static_cast<int>(pending) < static_cast<int>(agent.pending) && agent.pending != Pending::none) return;
+  agent.pending = pending;
+  if (agent.list != kNoList) list_remove(agent_id);  // an open slot closes
+}
+
+// A busy agent no longer due to leave: at a stage with concurrency its open slots open again.
+void ServiceSystem::reopen(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  if (agent.contacts == 0 || model_.stages[index(agent.stage)].concurrency <= 1) return;
+  if (agent.contacts < model_.stages[index(agent.stage)].concurrency)
+    list_push(at(agent.stage).open_lists + agent.position, agent_id);
+  fill_slots(agent_id);
+}
+
+void ServiceSystem::start_break(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  PoolState& pool = at(agent.pool);
+  if (agent.list != kNoList) list_remove(agent_id);
+  if (agent.state == AgentState::working) {
+    add_working(agent.pool, -1);
+    add_away(agent.pool, 1);
   }
+  agent.state = AgentState::away;
+  agent.on_break = true;
+  agent.pending = Pending::none;
+  if (agent.due_since >= model_.warmup_ticks && agent.due_since < model_.length_ticks)
+    pool.break_delay_seconds.add(sim::seconds_from_ticks(now_ - agent.due_since));
+  events_.schedule(now_ + agent.break_length, rank_of(EventKind::break_end),
+                   static_cast<std::uint8_t>(EventKind::break_end), static_cast<std::uint32_t>(agent_id),
+                   ++agent.generation);
+}
+
+void ServiceSystem::on_break_end(AgentId agent_id, std::uint32_t generation) {
+  Agent& agent = at(agent_id);
+  if (generation != agent.generation || !agent.on_break) {
+    ++stale_timers_;
+    return;
+  }
+  agent.on_break = false;
+  if (!agent.rostered) {  // the shift ended during the break
+    add_away(agent.pool, -1);
+    agent.state = AgentState::off;
+  } else if (!agent.shrunk) {
+    come_to_work(agent_id);
+    serve_waiting();
+  }  // else it stays away: shrinkage for the rest of the interval
+}
+
+// The next step of a rostered agent's shift line that falls inside the horizon. Steps at or
+// after the horizon's end are never scheduled: after the close, everyone present stays until
+// the system has drained (as shorthand staffing keeps the last interval's).
+void ServiceSystem::schedule_roster_step(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  const CompiledPool& pool = model_.pools[index(agent.pool)];
+  const ShiftLine& line = pool.lines[agent.line];
+  while (agent.roster_step < line.steps.size()) {
+    const RosterStep& step = line.steps[agent.roster_step];
+    sim::Time at = step.at;
+    if (step.action == RosterAction::break_due && line.agents > 1)
+      at += static_cast<sim::Time>(agent.rank) * step.stagger / static_cast<sim::Time>(line.agents - 1);
+    if (at >= model_.length_ticks) return;
+    if (at < now_) {  // a break before the horizon's start
+      ++agent.roster_step;
+      continue;
+    }
+    events_.schedule(at, rank_of(EventKind::roster), static_cast<std::uint8_t>(EventKind::roster),
+                     static_cast<std::uint32_t>(agent_id));
+    return;
+  }
+}
+
+void ServiceSystem::on_roster(AgentId agent_id) {
+  Agent& agent = at(agent_id);
+  const PoolId pool_id = agent.pool;
+  const CompiledPool& pool = model_.pools[index(pool_id)];
+  const RosterStep& step = pool.lines[agent.line].steps[agent.roster_step++];
+  schedule_roster_step(agent_id);
+  const std::uint32_t rank = pool.lines[agent.line].first + agent.rank;
+  switch (step.action) {
+    case RosterAction::on: {
+      agent.rostered = true;
+      agent.absent = absent(pool_id, rank, step.day);
+      if (agent.absent) return;
+      set_scheduled(pool_id, at(pool_id).scheduled + 1);
+      agent.shrunk = shrunk(pool_id, rank, static_cast<std::size_t>(current_interval_));
+      if (agent.state == AgentState::working) {  // still finishing overtime: stays on
+        if (agent.pending == Pending::off) {
+          agent.pending = Pending::none;
+          reopen(agent_id);
+        }
+        if (agent.shrunk) make_due(agent_id, Pending::shrinkage);
+        return;
+      }
+      if (agent.state == AgentState::off) {
+        if (agent.shrunk) {
+          add_away(pool_id, 1);
+          agent.state = AgentState::away;
+          return;
+        }
+        come_to_work(agent_id);
+        serve_waiting();
+      }
+      return;
+    }
+    case RosterAction::break_due: {
+      if (!agent.rostered || agent.absent) return;
+      agent.due_since = now_;
+      agent.break_length = step.length;
+      if (agent.state == AgentState::working && agent.contacts == 0)
+        start_break(agent_id);
+      else if (agent.state == AgentState::working)
+        make_due(agent_id, Pending::break_);
+      else if (!agent.on_break)
+        agent.pending = Pending::break_;  // away for shrinkage: taken on return
+      return;
+    }
+    case RosterAction::off: {
+      agent.rostered = false;
+      if (agent.absent) {
+        agent.absent = false;
+        return;
+      }
+      set_scheduled(pool_id, at(pool_id).scheduled - 1);
+      if (agent.state == AgentState::working && agent.contacts == 0)
+        go_away(agent_id, AgentState::off);
+      else if (agent.state == AgentState::working)
+        make_due(agent_id, Pending::off);  // overtime until its hands are free
+      else if (!agent.on_break)
+        go_away(agent_id, AgentState::off);  // away for shrinkage
+      return;
+    }
+  }
+}
+
+// Absenteeism and shrinkage: pure functions of (pool, agent rank, day or interval), from
+// the pool's own stream, so that staffing what-ifs keep every customer's numbers.
+bool ServiceSystem::absent(PoolId pool, std::uint32_t rank, std::uint32_t day) const {
+  const double p = model_.pools[index(pool)].absenteeism;
+  if (p <= 0.0) return false;
+  const auto word = sim::philox_block(pool_keys_[index(pool)], rank, day,
+                                      static_cast<std::uint8_t>(StreamPurpose::absence)).v[0];
+  return static_cast<double>(word >> 11) * 0x1.0p-53 < p;
+}
+
+bool ServiceSystem::shrunk(PoolId pool, std::uint32_t rank, std::size_t interval) const {
+  const double p = model_.pools[index(pool)].shrinkage;
+  if (p <= 0.0) return false;
+  const auto word = sim::philox_block(pool_keys_[index(pool)], rank, static_cast<std::uint32_t>(interval),
+                                      static_cast<std::uint8_t>(StreamPurpose::shrinkage)).v[0];
+  return static_cast<double>(word >> 11) * 0x1.0p-53 < p;
+}
+
+std::uint32_t ServiceSystem::day_of_interval(std::size_t interval) const {
+  const sim::Time clock = sim::ticks_from_seconds(model_.start_clock_seconds) +
+                          model_.interval_ticks * static_cast<sim::Time>(interval);
+  return static_cast<std::uint32_t>(clock / (86400 * sim::kTicksPerSecond));
+}
+
+// Shorthand pools: the interval's staffing less the absent (scheduled), less the shrunk
+// (available). Agents leave and return as a counter: idle ones first, busy ones as they free.
+void ServiceSystem::apply_shorthand(PoolId pool_id, std::size_t interval) {
+  const CompiledPool& pool = model_.pools[index(pool_id)];
+  const int staffing = pool.staffing[interval];
+  int scheduled = staffing, shrinking = 0;
+  if (pool.absenteeism > 0.0 || pool.shrinkage > 0.0) {
+    scheduled = 0;
+    const std::uint32_t day = day_of_interval(interval);
+    for (int rank = 0; rank < staffing; ++rank) {
+      if (absent(pool_id, static_cast<std::uint32_t>(rank), day)) continue;
+      ++scheduled;
+      if (shrunk(pool_id, static_cast<std::uint32_t>(rank), interval)) ++shrinking;
+    }
+  }
+  PoolState& state = at(pool_id);
+  set_scheduled(pool_id, scheduled);
+  state.target = scheduled - shrinking;
+  state.away_target = shrinking;
+  while (state.away > state.away_target) {  // shrinkage over: back to work
+    const AgentId agent = state.away_agents.back();
+    state.away_agents.pop_back();
+    come_to_work(agent);
+  }
+  int on_duty = state.working - state.excess;
+  while (on_duty > state.target && lists_[index(pool_id)].head != kNoAgent) {
+    go_away(lists_[index(pool_id)].head, state.away < state.away_target ? AgentState::away : AgentState::off);
+    --on_duty;
+  }
+  if (on_duty > state.target) {
+    state.excess += on_duty - state.target;
+    on_duty = state.target;
+  }
+  while (on_duty < state.target) {
+    ++on_duty;
+    if (state.excess > 0) {
+      --state.excess;
+      continue;
+    }
+    CAPSIM_ASSERT(!state.off_agents.empty(), "a shorthand pool ran out of agents");
+    const AgentId agent = state.off_agents.back();
+    state.off_agents.pop_back();
+    come_to_work(agent);
+  }
+}
+
+// Rostered pools: each agent at work draws its shrinkage for the new interval.
+void ServiceSystem::draw_shrinkage(PoolId pool_id, std::size_t interval) {
+  const CompiledPool& pool = model_.pools[index(pool_id)];
+  const std::uint32_t first = model_.first_agent[index(pool_id)];
+  for (std::uint32_t rank = 0; rank < pool.agents; ++rank) {
+    const AgentId agent_id = id_at<AgentId>(first + rank);
+    Agent& agent = at(agent_id);
+    if (!agent.rostered || agent.absent) continue;
+    agent.shrunk = shrunk(pool_id, rank, interval);
+    if (agent.shrunk) {
+      if (agent.state == AgentState::working && agent.contacts == 0)
+        go_away(agent_id, AgentState::away);
+      else if (agent.state == AgentState::working)
+        make_due(agent_id, Pending::shrinkage);
+    } else if (agent.state == AgentState::away && !agent.on_break) {  // shrinkage over
+      if (agent.pending == Pending::break_) {
+        start_break(agent_id);
+      } else {
+        come_to_work(agent_id);
+      }
+    } else if (agent.pending == Pending::shrinkage) {
+      agent.pending = Pending::none;
+      reopen(agent_id);
+    }
+  }
+}
+
+void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
+  close_interval(boundary - 1);
   if (static_cast<int>(boundary) >= model_.intervals) {
     snapshot_window(window_end_);
     window_closed_ = true;
     return;  // after close, staffing stays as in the last interval while the system drains
   }
   current_interval_ = static_cast<int>(boundary);
-  for (std::size_t p = 0; p < pools_.size(); ++p) set_staffed(id_at<PoolId>(p), model_.pools[p].staffing[boundary]);
-  serve_waiting_with_new_agents();
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    const PoolId pool = id_at<PoolId>(p);
+    if (!model_.pools[p].rostered())
+      apply_shorthand(pool, boundary);
+    else if (model_.pools[p].shrinkage > 0.0)
+      draw_shrinkage(pool, boundary);
+  }
+  serve_waiting();
 }
 
-// After a staffing increase, waiting customers are answered at once, in the order a freed
-// agent takes them (the most urgent first line head, then the longest waiting), each by
-// the first pool in its stage's preference that has an idle agent. Runs only at interval
-// boundaries.
-void ServiceSystem::serve_waiting_with_new_agents() {
-  for (;;) {
-    CustomerId best = kNoCustomer;
-    PoolId best_pool{};
-    for (std::size_t s = 0; s < stages_.size(); ++s) {
-      const CustomerId head = first_in_line(id_at<StageId>(s));
-      if (head == kNoCustomer || (best != kNoCustomer && !taken_before(head, best))) continue;
-      const auto& preference = model_.stages[s].pools;
-      const auto idle = std::find_if(preference.begin(), preference.end(),
-                                     [&](PoolId pool) { return at(pool).busy < at(pool).staffed; });
-      if (idle == preference.end()) continue;
-      best = head;
-      best_pool = *idle;
-    }
-    if (best == kNoCustomer) return;
-    unlink(best);
-    start_service(best, best_pool);
+// Agent areas of the closing interval, per pool (the part inside the statistics window).
+void ServiceSystem::close_interval(std::size_t closing) {
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    PoolState& pool = pools_[p];
+    pool.busy_level.advance(now_);
+    pool.present_level.advance(now_);
+    pool.available_level.advance(now_);
+    pool.scheduled_level.advance(now_);
+    IntervalAgents& mark = interval_marks_[p];
+    IntervalAgents& areas = interval_agents_[closing * pools_.size() + p];
+    areas.busy = pool.busy_level.area() - mark.busy;
+    areas.present = pool.present_level.area() - mark.present;
+    areas.available = pool.available_level.area() - mark.available;
+    areas.scheduled = pool.scheduled_level.area() - mark.scheduled;
+    mark = {pool.busy_level.area(), pool.present_level.area(), pool.available_level.area(),
+            pool.scheduled_level.area()};
   }
 }
 
 // The statistics window opens: window KPIs and the per-interval agent areas start here.
 void ServiceSystem::on_warmup_end() {
   snapshot_window(window_start_);
-  for (std::size_t p = 0; p < pools_.size(); ++p) {
-    interval_busy_mark_[p] = pools_[p].busy_level.area();  // snapshot_window advanced them to now
-    interval_present_mark_[p] = pools_[p].present_level.area();
+  for (std::size_t p = 0; p < pools_.size(); ++p)  // snapshot_window advanced them to now
+    interval_marks_[p] = {pools_[p].busy_level.area(), pools_[p].present_level.area(),
+                          pools_[p].available_level.area(), pools_[p].scheduled_level.area()};
+}
+
+// ---- Support systems ---------------------------------------------------------------------
+
+void ServiceSystem::on_system(SystemId system_id, SystemChange change) {
+  SystemState& system = at(system_id);
+  const bool was_down = system.planned > 0 || system.failed;
+  switch (change) {
+    case SystemChange::planned_start: ++system.planned; break;
+    case SystemChange::planned_end: --system.planned; break;
+    case SystemChange::failure: {
+      system.failed = true;
+      sim::CounterStream random(system.key, system.failures, 0, static_cast<std::uint8_t>(StreamPurpose::repair));
+      const sim::Time repair = sim::ticks_from_seconds(model_.systems[index(system_id)].repair->sample(random));
+      events_.schedule(now_ + repair, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
+                       static_cast<std::uint32_t>(index(system_id)), static_cast<std::uint32_t>(SystemChange::repair));
+      break;
+    }
+    case SystemChange::repair:
+      system.failed = false;
+      ++system.failures;
+      schedule_failure(system_id);
+      break;
   }
+  const bool down = system.planned > 0 || system.failed;
+  if (down != was_down) set_system_down(system_id, down);
 }
 
-void ServiceSystem::set_busy(PoolId pool, int busy) {
-  PoolState& state = at(pool);
-  state.busy = busy;
-  state.busy_level.set(now_, busy);
-  // Agents present = max(busy, staffed) moves with busy only while staffing has dropped.
-  const double present = std::max(state.busy, state.staffed);
-  if (present != state.present_level.level()) state.present_level.set(now_, present);
+// Random failures: the k-th comes its `between` time after the (k-1)-th repair (or the
+// start). None is scheduled past the horizon's end, so that the drain ends.
+void ServiceSystem::schedule_failure(SystemId system_id) {
+  const CompiledSystem& compiled = model_.systems[index(system_id)];
+  if (!compiled.between) return;
+  SystemState& system = at(system_id);
+  sim::CounterStream random(system.key, system.failures, 0, static_cast<std::uint8_t>(StreamPurpose::failure));
+  const sim::Time at = now_ + sim::ticks_from_seconds(compiled.between->sample(random));
+  if (at >= model_.length_ticks) return;
+  events_.schedule(at, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
+                   static_cast<std::uint32_t>(index(system_id)), static_cast<std::uint32_t>(SystemChange::failure));
 }
 
-void ServiceSystem::set_staffed(PoolId pool, int staffed) {
-  PoolState& state = at(pool);
-  state.staffed = staffed;
-  state.present_level.set(now_, std::max(state.busy, state.staffed));
+void ServiceSystem::set_system_down(SystemId system_id, bool down) {
+  SystemState& system = at(system_id);
+  system.down_level.set(now_, down ? 1.0 : 0.0);
+  if (down && now_ >= model_.warmup_ticks && now_ < model_.length_ticks) ++system.outages;
+  bool back_up = false;
+  for (const StageId stage : model_.systems[index(system_id)].stages) {
+    std::uint32_t& count = at(stage).systems_down;
+    count = down ? count + 1 : count - 1;
+    back_up = back_up || count == 0;
+  }
+  if (!down && back_up) serve_waiting();
 }
 
 void ServiceSystem::snapshot_window(std::vector<double>& into) {
@@ -525,13 +1073,16 @@ void ServiceSystem::snapshot_window(std::vector<double>& into) {
     stage.queue_length.advance(now_);
     into.push_back(stage.queue_length.area());
   }
-  for (auto& pool : pools_) {
-    pool.busy_level.advance(now_);
-    into.push_back(pool.busy_level.area());
+  for (auto member : {&PoolState::busy_level, &PoolState::present_level, &PoolState::available_level,
+                      &PoolState::scheduled_level, &PoolState::slot_level}) {
+    for (auto& pool : pools_) {
+      (pool.*member).advance(now_);
+      into.push_back((pool.*member).area());
+    }
   }
-  for (auto& pool : pools_) {
-    pool.present_level.advance(now_);
-    into.push_back(pool.present_level.area());
+  for (auto& system : systems_) {
+    system.down_level.advance(now_);
+    into.push_back(system.down_level.area());
   }
 }
 
@@ -549,7 +1100,6 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
   };
   const std::size_t classes = class_stats_.size(), stages = stages_.size(), pools = pools_.size();
   const double window_ticks = static_cast<double>(model_.length_ticks - model_.warmup_ticks);
-  const double window_hours = window_ticks / (3600.0 * static_cast<double>(sim::kTicksPerSecond));
   const auto window_area = [&](std::size_t i) { return window_end_[i] - window_start_[i]; };
 
   ClassStats overall;
@@ -603,13 +1153,33 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_stage(s, StageKpi::blocked)] = static_cast<double>(state.blocked);
     v[layout_.of_stage(s, StageKpi::wait_mean)] = state.wait_seconds.mean();
     v[layout_.of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
+    v[layout_.of_stage(s, StageKpi::aht_mean)] =
+        ratio(sim::seconds_from_ticks(state.handled_ticks), static_cast<double>(state.served));
   }
+  const double ticks_per_hour = 3600.0 * static_cast<double>(sim::kTicksPerSecond);
+  const std::size_t agent_areas = classes + stages;  // then busy, present, available, scheduled, slots
   for (std::size_t p = 0; p < pools; ++p) {
-    const double busy = window_area(classes + stages + p);
-    const double present = window_area(classes + stages + pools + p);
+    const CompiledPool& pool = model_.pools[p];
+    const double busy = window_area(agent_areas + p);
+    const double present = window_area(agent_areas + pools + p);
+    const double available = window_area(agent_areas + 2 * pools + p);
+    const double scheduled = window_area(agent_areas + 3 * pools + p);
+    const double slots = pool.concurrent ? window_area(agent_areas + 4 * pools + p) : busy;
+    const double overtime = std::max(present - scheduled, 0.0);
     v[layout_.of_pool(p, PoolKpi::staffed_mean)] = ratio(present, window_ticks);
     set_ratio(layout_.of_pool(p, PoolKpi::utilization), busy, present);
-    v[layout_.of_pool(p, PoolKpi::cost)] = ratio(present, window_ticks) * window_hours * model_.pools[p].cost_per_hour;
+    v[layout_.of_pool(p, PoolKpi::scheduled)] = ratio(scheduled, window_ticks);
+    v[layout_.of_pool(p, PoolKpi::available)] = ratio(available, window_ticks);
+    set_ratio(layout_.of_pool(p, PoolKpi::occupancy), busy, available);
+    set_ratio(layout_.of_pool(p, PoolKpi::slot_utilization), slots, available);
+    v[layout_.of_pool(p, PoolKpi::overtime_hours)] = overtime / ticks_per_hour;
+    v[layout_.of_pool(p, PoolKpi::cost)] =
+        (scheduled * pool.cost_per_hour + overtime * pool.overtime_cost_per_hour) / ticks_per_hour;
+    v[layout_.of_pool(p, PoolKpi::break_delay_mean)] = pools_[p].break_delay_seconds.mean();
+  }
+  for (std::size_t y = 0; y < systems_.size(); ++y) {
+    v[layout_.of_system(y, SystemKpi::downtime_hours)] = window_area(agent_areas + 5 * pools + y) / ticks_per_hour;
+    v[layout_.of_system(y, SystemKpi::outages)] = static_cast<double>(systems_[y].outages);
   }
   for (std::size_t k = 0; k < model_.slas.size(); ++k) {
     SlaCounts total;
@@ -632,8 +1202,23 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     // Agent statistics cover the part of the interval inside the statistics window.
     const sim::Time covered_begin = std::max(begin, model_.warmup_ticks);
     if (end > covered_begin) {
-      v[layout_.of_interval(i, IntervalKpi::staffed)] = ratio(s.present_area, static_cast<double>(end - covered_begin));
-      set_ratio(layout_.of_interval(i, IntervalKpi::utilization), s.busy_area, s.present_area);
+      const auto covered = static_cast<double>(end - covered_begin);
+      IntervalAgents all;
+      for (std::size_t p = 0; p < pools; ++p) {
+        const IntervalAgents& a = interval_agents_[i * pools + p];
+        all.busy += a.busy;
+        all.present += a.present;
+        all.available += a.available;
+        all.scheduled += a.scheduled;
+        v[layout_.of_interval_pool(i, p, IntervalPoolKpi::scheduled)] = ratio(a.scheduled, covered);
+        v[layout_.of_interval_pool(i, p, IntervalPoolKpi::available)] = ratio(a.available, covered);
+        set_ratio(layout_.of_interval_pool(i, p, IntervalPoolKpi::occupancy), a.busy, a.available);
+      }
+      v[layout_.of_interval(i, IntervalKpi::staffed)] = ratio(all.present, covered);
+      set_ratio(layout_.of_interval(i, IntervalKpi::utilization), all.busy, all.present);
+      v[layout_.of_interval(i, IntervalKpi::scheduled)] = ratio(all.scheduled, covered);
+      v[layout_.of_interval(i, IntervalKpi::available)] = ratio(all.available, covered);
+      set_ratio(layout_.of_interval(i, IntervalKpi::occupancy), all.busy, all.available);
     }
     for (std::size_t k = 0; k < model_.slas.size(); ++k) {
       const SlaCounts& counts = interval_sla_counts_[i * model_.slas.size() + k];
@@ -650,6 +1235,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
   result.blocked_total = blocked_total_;
   result.in_system_at_end = unfinished_total_;
   result.starts_beyond_staffing = starts_beyond_staffing_;
+  result.busy_beyond_available = busy_beyond_available_;
   return result;
 }
 

@@ -21,16 +21,31 @@
 
 namespace capsim::model {
 
-enum class EventKind : std::uint8_t { interval_boundary, warmup_end, service_end, abandon, arrival };
+enum class EventKind : std::uint8_t {
+  interval_boundary,
+  warmup_end,
+  roster,     // an agent's next shift step (subject: agent)
+  break_end,  // (subject: agent, generation: the agent's)
+  system,     // a support system goes down or comes up (subject: system, generation: SystemChange)
+  service_end,
+  wrap_end,  // an agent's after-contact work ends (subject: agent)
+  abandon,
+  arrival,
+};
 
 // Rank of each kind among events at the same tick (lower first).
-inline constexpr std::array<std::uint8_t, 5> kRank{
+inline constexpr std::array<std::uint8_t, 9> kRank{
     0,  // interval_boundary: staffing changes and interval statistics close before anything else
     1,  // warmup_end: the statistics window opens before the tick's events are judged
-    2,  // service_end: frees an agent before an abandonment at the same tick is judged
-    3,  // abandon: a customer whose patience ends as an agent frees is answered, not lost
-    4,  // arrival: a newcomer queues behind everyone already waiting at that tick
+    2,  // roster: agents come and go, and breaks fall due, before the tick's work is handed out
+    2,  // break_end
+    2,  // system: an outage starting now holds the services that would start now
+    3,  // service_end: frees an agent before an abandonment at the same tick is judged
+    3,  // wrap_end: likewise
+    4,  // abandon: a customer whose patience ends as an agent frees is answered, not lost
+    5,  // arrival: a newcomer queues behind everyone already waiting at that tick
 };
+inline constexpr std::uint8_t rank_of(EventKind kind) { return kRank[static_cast<std::size_t>(kind)]; }
 
 // What a random number is for: the `purpose` of its counter (sim/random.h gives the key and
 // counter layout). Customers' numbers are keyed by their class's name and counted by
@@ -38,15 +53,23 @@ inline constexpr std::array<std::uint8_t, 5> kRank{
 // and route at each visit, depend on nothing else in the scenario:
 //   interarrival gap before arrival k: word k % 4 of block (k / 4, 0, interarrivals),
 //                                      further words from (k, 0, interarrival_more);
-//   visit v of arrival k: block (k, v, visit) = {service, patience, routing, unused},
-//                         further service words from (k, v, service_more), patience from
-//                         (k, v, patience_more); routing uses its one word.
+//   visit v of arrival k: block (k, v, visit) = {service, patience, routing, wrap-up},
+//                         further words from (k, v, service_more), (k, v, patience_more),
+//                         (k, v, wrap_up_more); routing uses its one word.
+// Workforce and systems are keyed by the pool's or system's name: agent i's absence on day d
+// is word 0 of (i, d, absence), its shrinkage in interval t word 0 of (i, t, shrinkage); a
+// system's k-th failure gap and repair come from (k, 0, failure) and (k, 0, repair).
 enum class StreamPurpose : std::uint8_t {
   interarrivals = 1,
   visit = 2,
   service_more = 3,
   patience_more = 4,
   interarrival_more = 5,
+  wrap_up_more = 6,
+  absence = 16,
+  shrinkage = 17,
+  failure = 18,
+  repair = 19,
 };
 
 // The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
@@ -71,7 +94,8 @@ struct ReplicationResult {
   sim::Time end_time = 0;
   // Invariant counters over all customers (including warm-up), for tests.
   std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0, in_system_at_end = 0;
-  std::uint64_t starts_beyond_staffing = 0;  // service starts while busy >= staffed: must be 0
+  std::uint64_t starts_beyond_staffing = 0;  // service starts by an agent not free to take it: must be 0
+  std::uint64_t busy_beyond_available = 0;   // instants with busy > available agents: must be 0
   // Customers left inside a clock window's drain (nobody could serve them): the run warns.
   std::uint64_t undrained = 0;
 };
@@ -90,26 +114,57 @@ class ServiceSystem {
   struct Customer {
     sim::Time arrival = 0;
     sim::Time stage_entry = 0;
-    sim::Time service_ticks = 0;
-    sim::Time waited_ticks = 0;  // over all stages: waited + served == sojourn, exactly
+    sim::Time service_ticks = 0;  // this visit's, at the serving pool's handling factor
+    sim::Time wrap_ticks = 0;     // this visit's after-contact work (when the stage has any)
+    sim::Time waited_ticks = 0;   // over all stages: waited + served == sojourn, exactly
     sim::Time served_ticks = 0;
+    double service_seconds = 0.0;       // drawn at stage entry, before the handling factor
     std::uint64_t queue_seq = 0;        // enqueue order, for "longest waiting"
     std::uint64_t arrival_index = 0;    // k-th arrival of its class: the subject of its random numbers
     std::uint64_t routing_word = 0;     // this visit's routing word (see StreamPurpose)
     std::uint64_t sla_stages_seen = 0;  // bit per SLA stage (CompiledStage::sla_bit) already judged
     std::uint32_t generation = 0;
     CustomerId prev = kNoCustomer, next = kNoCustomer;
+    AgentId agent = kNoAgent;    // serving agent
     std::uint32_t interval = 0;  // arrival interval
     std::uint32_t visit = 0;     // stage visits so far, 0 at the entry stage
     ClassId klass{};
     StageId stage{};
-    PoolId pool{};
     std::uint8_t level = 0;
     bool counted = false;      // arrived inside the statistics window
     bool answered = false;     // has been answered at its entry stage
     bool entry_visit = false;  // in its entry stage, not yet answered: the visit ASA judges
     bool in_system = false;    // the slot holds a customer
     bool waiting = false;      // in a stage's queue
+  };
+
+  // An agent is off (not at work), working (idle or with contacts in hand) or away (present
+  // but on a break or shrinkage). `pending` is where it goes once its hands are free.
+  enum class AgentState : std::uint8_t { off, working, away };
+  enum class Pending : std::uint8_t { none, off, break_, shrinkage };
+  struct Agent {
+    sim::Time due_since = 0;     // when the pending break fell due
+    sim::Time break_length = 0;  // of the pending break
+    AgentId prev = kNoAgent, next = kNoAgent;  // in the list `list`
+    std::uint32_t list = kNoList;              // idle list or open-slot list it is in
+    std::uint32_t generation = 0;              // break-end timers of an earlier break are stale
+    std::uint32_t roster_step = 0;             // next step of its shift line
+    std::uint32_t line = 0, rank = 0;          // shift line and place in it (rostered pools)
+    PoolId pool{};
+    StageId stage{};              // stage of the contacts in hand
+    std::uint16_t position = 0;   // of the pool in that stage's preference list
+    std::uint16_t contacts = 0;   // customers in hand, wrap-up included
+    AgentState state = AgentState::off;
+    Pending pending = Pending::none;
+    bool rostered = false;  // its shift is on now
+    bool absent = false;    // absent for the day of its current shift
+    bool shrunk = false;    // drawn for shrinkage in the current interval
+    bool on_break = false;  // away for a break (else away for shrinkage)
+  };
+  static constexpr std::uint32_t kNoList = 0xFFFFFFFFu;
+
+  struct AgentList {  // intrusive FIFO: head is the one waiting longest
+    AgentId head = kNoAgent, tail = kNoAgent;
   };
 
   struct Queue {  // one FIFO list per priority level
@@ -119,16 +174,33 @@ class ServiceSystem {
   struct StageState {
     std::vector<Queue> levels;
     std::uint32_t waiting = 0;
+    std::uint32_t systems_down = 0;  // needed systems now down: no service starts while > 0
+    std::uint32_t open_lists = 0;    // index in lists_ of the open-slot list of its first pool
     sim::TimeWeighted queue_length;
     std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
     sim::RunningStats wait_seconds;
+    sim::Time handled_ticks = 0;  // service + wrap-up of the services counted in `served`
   };
 
   struct PoolState {
-    int staffed = 0;
-    int busy = 0;
-    sim::TimeWeighted busy_level, present_level;
+    int working = 0, away = 0, busy = 0, scheduled = 0;
+    // Shorthand pools: agents on duty wanted now, agents away for shrinkage wanted now, and
+    // busy agents still to leave (the next ones freed leave: a drop takes idle agents first).
+    int target = 0, away_target = 0, excess = 0;
+    std::vector<AgentId> off_agents, away_agents;  // shorthand pools: agents to call on
+    sim::TimeWeighted busy_level, present_level, available_level, scheduled_level, slot_level;
+    sim::RunningStats break_delay_seconds;
   };
+
+  struct SystemState {
+    int planned = 0;  // planned outages in progress
+    bool failed = false;
+    std::uint64_t failures = 0;  // failures so far: the subject of the next gap's random number
+    std::uint64_t outages = 0;   // down periods begun in the statistics window
+    sim::TimeWeighted down_level;
+    sim::StreamKey key{};
+  };
+  enum class SystemChange : std::uint32_t { planned_start, planned_end, failure, repair };
 
   struct ClassStats {
     std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0;
@@ -141,7 +213,10 @@ class ServiceSystem {
   struct IntervalStats {
     std::uint64_t offered = 0, served = 0, abandoned = 0, answered = 0;
     double wait_seconds_sum = 0.0;
-    double busy_area = 0.0, present_area = 0.0;
+  };
+  // Agent areas of one pool over one interval.
+  struct IntervalAgents {
+    double busy = 0.0, present = 0.0, available = 0.0, scheduled = 0.0;
   };
 
   struct SlaCounts {
@@ -151,18 +226,20 @@ class ServiceSystem {
   // Handlers.
   void on_arrival(ClassId klass);
   void on_service_end(CustomerId customer);
+  void on_wrap_end(AgentId agent);
   void on_abandon(CustomerId customer, std::uint32_t generation);
   void on_interval_boundary(std::uint32_t boundary);
   void on_warmup_end();
+  void on_roster(AgentId agent);
+  void on_break_end(AgentId agent, std::uint32_t generation);
+  void on_system(SystemId system, SystemChange change);
 
-  // Steps.
+  // Customer steps.
   void schedule_next_arrival(ClassId klass);  // from now_, in current_interval_
   void enter_stage(CustomerId customer, StageId stage);
-  void start_service(CustomerId customer, PoolId pool);
+  void start_service(CustomerId customer, AgentId agent, std::uint16_t position);
   // The one way out: all accounting of a customer leaving (or left inside at the end).
   void leave_system(CustomerId customer, Outcome outcome);
-  bool serve_next_waiting(PoolId pool);  // true if the freed agent took someone
-  void serve_waiting_with_new_agents();
   CustomerId first_in_line(StageId stage) const;
   bool taken_before(CustomerId a, CustomerId b) const;
   void enqueue(CustomerId customer);
@@ -172,13 +249,45 @@ class ServiceSystem {
   void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
   void judge_sla(SlaId sla, std::uint32_t interval, bool hit);
   sim::LeadWordStream visit_stream(const Customer& customer, std::uint64_t lead, StreamPurpose more) const;
-  void set_busy(PoolId pool, int busy);
-  void set_staffed(PoolId pool, int staffed);
+
+  // Agent steps.
+  AgentId server_for(StageId stage, std::uint16_t& position);  // rule 1, or none
+  void release_slot(AgentId agent);       // a contact (and its wrap-up) is done
+  void agent_free(AgentId agent);         // hands empty: leave, break, or take the next (rule 2)
+  bool take_next(AgentId agent);          // rule 2 for a free agent: true if it took someone
+  void fill_slots(AgentId agent);         // concurrency: more customers of its stage
+  void serve_waiting();                   // rule 3: after agents become available
+  void come_to_work(AgentId agent);       // off or away -> working, idle
+  void go_away(AgentId agent, AgentState state);  // off or away from working (hands free)
+  void make_due(AgentId agent, Pending pending);  // leave as soon as hands are free
+  void start_break(AgentId agent);
+  void reopen(AgentId agent);
+  void schedule_roster_step(AgentId agent);
+  void apply_shorthand(PoolId pool, std::size_t interval);
+  void rebalance_shorthand(PoolId pool);
+  void draw_shrinkage(PoolId pool, std::size_t interval);
+  bool absent(PoolId pool, std::uint32_t rank, std::uint32_t day) const;
+  bool shrunk(PoolId pool, std::uint32_t rank, std::size_t interval) const;
+  std::uint32_t day_of_interval(std::size_t interval) const;  // horizon day, 0 = the start's
+  void list_push(std::uint32_t list, AgentId agent);
+  AgentId list_pop(std::uint32_t list);
+  void list_remove(AgentId agent);
+  void set_system_down(SystemId system, bool down);
+  void schedule_failure(SystemId system);
+  // Level bookkeeping (time-weighted): every change of a pool's counts goes through these.
+  void add_busy(PoolId pool, int delta);
+  void add_working(PoolId pool, int delta);
+  void add_away(PoolId pool, int delta);
+  void set_scheduled(PoolId pool, int scheduled);
+
   CustomerId allocate_customer();
   void release_customer(CustomerId customer);
   Customer& at(CustomerId customer) { return customers_[index(customer)]; }
+  Agent& at(AgentId agent) { return agents_[index(agent)]; }
   PoolState& at(PoolId pool) { return pools_[index(pool)]; }
   StageState& at(StageId stage) { return stages_[index(stage)]; }
+  SystemState& at(SystemId system) { return systems_[index(system)]; }
+  void close_interval(std::size_t closing);
   void snapshot_window(std::vector<double>& into);
   ReplicationResult collect(sim::Time end_time);
 
@@ -190,16 +299,23 @@ class ServiceSystem {
   int current_interval_ = 0;
   std::uint64_t next_queue_seq_ = 0;
   std::uint64_t events_handled_ = 0, stale_timers_ = 0;
+  std::uint64_t waiting_total_ = 0;  // customers in every line
 
   std::vector<double> interval_end_;  // tick at which each interval ends (the last at length)
   std::vector<Customer> customers_;
   std::vector<CustomerId> free_slots_;
   std::uint64_t in_system_ = 0;
 
+  std::vector<Agent> agents_;
+  std::vector<AgentList> lists_;  // per pool its idle list, then per stage one per preferred pool
   std::vector<StageState> stages_;
   std::vector<PoolState> pools_;
+  std::vector<SystemState> systems_;
+  std::vector<sim::StreamKey> pool_keys_;
   std::vector<ClassStats> class_stats_;
   std::vector<IntervalStats> interval_stats_;
+  std::vector<IntervalAgents> interval_agents_;  // [interval * pools + pool]
+  std::vector<IntervalAgents> interval_marks_;   // per pool: areas at the interval's start
   std::vector<SlaCounts> interval_sla_counts_;  // [interval * slas + sla]
 
   std::vector<sim::StreamKey> class_keys_;         // by class name: see sim/random.h
@@ -207,14 +323,14 @@ class ServiceSystem {
   std::vector<sim::Block> interarrival_blocks_;    // per class: block of the next four gaps
 
   // Time-weighted areas at the start and end of the statistics window, in a fixed order:
-  // per class queue, per stage queue, per pool busy, per pool present.
+  // per class queue, per stage queue, then per pool busy, present, available, scheduled,
+  // slots, then per system down.
   std::vector<double> window_start_, window_end_;
   bool window_closed_ = false;
-  std::vector<double> interval_busy_mark_, interval_present_mark_;
 
   std::uint64_t arrived_total_ = 0, served_total_ = 0, abandoned_total_ = 0, blocked_total_ = 0;
   std::uint64_t unfinished_total_ = 0;
-  std::uint64_t starts_beyond_staffing_ = 0;
+  std::uint64_t starts_beyond_staffing_ = 0, busy_beyond_available_ = 0;
 };
 
 // Runs one replication (convenience over ServiceSystem).

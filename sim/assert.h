@@ -7,6 +7,10 @@
 
 namespace capsim::sim {
 
+// CAPSIM_INLINE: for the few hot-path functions the inliner gives up on once their callers
+// grow; measured in bench/ (each is called once or twice per event).
+#define CAPSIM_INLINE [[gnu::always_inline]] inline
+
 // Thrown by a failed CAPSIM_ASSERT; main() reports it as an internal error.
 class InternalError : public std::logic_error {
  public:

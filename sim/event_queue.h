@@ -86,7 +86,7 @@ class EventQueue {
   }
 
   // Places `moving` by walking a hole down from the root (one copy per level).
-  void sift_down_from_root(const Event& moving) {
+  CAPSIM_INLINE void sift_down_from_root(const Event& moving) {
     const std::size_t size = size_;
     std::size_t index = 0;
     for (;;) {

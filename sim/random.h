@@ -33,6 +33,8 @@
 #include <limits>
 #include <string_view>
 
+#include "sim/assert.h"
+
 namespace capsim::sim {
 
 inline constexpr std::uint64_t splitmix64_mix(std::uint64_t x) noexcept {
@@ -101,7 +103,7 @@ class CounterStream {
 using Block = r123::Philox4x64::ctr_type;
 
 // The block at (key, subject, visit, purpose, block 0): four words for four quantities.
-inline Block philox_block(const StreamKey& key, std::uint64_t subject, std::uint32_t visit,
+CAPSIM_INLINE Block philox_block(const StreamKey& key, std::uint64_t subject, std::uint32_t visit,
                           std::uint8_t purpose) noexcept {
   return r123::Philox4x64()({{subject, (static_cast<std::uint64_t>(visit) << 8) | purpose, 0, 0}},
                             {{key.replication, key.entity}});

@@ -43,6 +43,7 @@ std::string format(double x, Unit unit) {
     case Unit::seconds: std::snprintf(buffer, sizeof buffer, x < 600 ? "%.1fs" : "%.0fs", x); break;
     case Unit::count: std::snprintf(buffer, sizeof buffer, x < 100 ? "%.1f" : "%.0f", x); break;
     case Unit::money: std::snprintf(buffer, sizeof buffer, "%.0f", x); break;
+    case Unit::hours: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
     default: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
   }
   return buffer;
@@ -93,6 +94,12 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
     slas[model.slas[k].name] = sla;
   }
   root["slas"] = slas;
+  if (!model.systems.empty()) {
+    Json systems = Json::object();
+    for (std::size_t y = 0; y < model.systems.size(); ++y)
+      systems[model.systems[y].name] = Json{{"kpis", scope_json(result, ScopeKind::system, y)}};
+    root["systems"] = systems;
+  }
   // Intervals can number 100,000: each is built, written and freed in turn, so memory
   // stays that of one interval whatever the horizon. The layout is exactly dump(2)'s.
   root["intervals"] = Json::array();
@@ -195,11 +202,23 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
     }
   }
 
-  out << "\nPools" << pad("agents", 15) << pad("utilization", 13) << pad("cost", 10) << '\n';
+  out << "\nPools" << pad("present", 15) << pad("available", 11) << pad("occupancy", 11) << pad("utilization", 13)
+      << pad("overtime h", 12) << pad("cost", 10) << '\n';
   for (std::size_t p = 0; p < model.pools.size(); ++p) {
     using K = model::PoolKpi;
     out << pad(model.pools[p].name, 12, false) << pad(cell(layout.of_pool(p, K::staffed_mean)), 8)
-        << pad(cell(layout.of_pool(p, K::utilization)), 13) << pad(cell(layout.of_pool(p, K::cost)), 10) << '\n';
+        << pad(cell(layout.of_pool(p, K::available)), 11) << pad(cell(layout.of_pool(p, K::occupancy)), 11)
+        << pad(cell(layout.of_pool(p, K::utilization)), 13) << pad(cell(layout.of_pool(p, K::overtime_hours)), 12)
+        << pad(cell(layout.of_pool(p, K::cost)), 10) << '\n';
+  }
+
+  if (!model.systems.empty()) {
+    out << "\nSystems" << pad("downtime h", 15) << pad("outages", 10) << '\n';
+    for (std::size_t y = 0; y < model.systems.size(); ++y) {
+      using K = model::SystemKpi;
+      out << pad(model.systems[y].name, 12, false) << pad(cell(layout.of_system(y, K::downtime_hours)), 10)
+          << pad(cell(layout.of_system(y, K::outages)), 10) << '\n';
+    }
   }
 
   if (!model.slas.empty()) {

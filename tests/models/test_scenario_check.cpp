@@ -16,7 +16,10 @@ Scenario minimal() {
   c.arrivals.rate_per_second = 0.01;
   c.entry = "a";
   s.customers.push_back(c);
-  s.pools.push_back(Pool{"p", {1}, 0});
+  Pool pool;
+  pool.name = "p";
+  pool.staffing = {1};
+  s.pools.push_back(pool);
   Stage a;
   a.name = "a";
   a.service = capsim::sim::Distribution::exponential(60);
