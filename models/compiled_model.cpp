@@ -110,6 +110,7 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.level = static_cast<std::uint8_t>(std::find(priorities.begin(), priorities.end(), customer.priority) -
                                                priorities.begin());
     compiled.entry = id_at<StageId>(stage_index.at(customer.entry));
+    for (const double at : customer.arrivals.times) compiled.arrival_times.push_back(sim::ticks_from_seconds(at));
     for (int i = 0; i < model.intervals; ++i) {
       const double per_second = customer.arrivals.uses_per_interval()
                                     ? customer.arrivals.per_interval[i] / interval_seconds

@@ -21,6 +21,7 @@ inline constexpr std::int32_t kExitIndex = -1;
 struct CompiledClass {
   std::string name;
   std::vector<double> rate_per_tick;  // one per interval
+  std::vector<sim::Time> arrival_times;  // given times, when the class replays them
   std::optional<sim::Distribution> patience;
   int priority = 0;
   std::uint8_t level = 0;  // 0 is the most urgent priority level

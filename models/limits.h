@@ -19,6 +19,12 @@ inline constexpr double kMaxStoredKpiValues = 5e8;
 inline constexpr int kMaxPriorityLevels = 100;  // distinct customer priorities
 inline constexpr int kMaxEntities = 10'000;     // classes, pools, stages and SLAs, each
 inline constexpr double kMaxCostPerHour = 1e9;  // per agent
+inline constexpr long long kMaxConcurrency = 100;     // customers one agent serves at once
+inline constexpr double kMaxHandlingFactor = 100.0;  // a pool's handling time multiplier
+inline constexpr int kMaxSkillLevel = 100;
+inline constexpr std::size_t kMaxBreaksPerShift = 16;
+// Roster steps (shift starts and ends, breaks) over the horizon, all pools: each is an event.
+inline constexpr double kMaxRosterSteps = 1e8;
 // Durations: above the clock's 1 µs tick and at most ten years.
 inline constexpr double kMinDurationSeconds = 1e-6;
 inline constexpr double kMaxDurationSeconds = 10.0 * 365.0 * 86400.0;

@@ -28,11 +28,13 @@ struct Horizon {
 };
 
 struct Arrivals {
-  // Exactly one of the two is used: a constant Poisson rate, or expected counts per interval
-  // (a piecewise-constant Poisson process).
+  // Exactly one of the three is used: a constant Poisson rate, expected counts per interval
+  // (a piecewise-constant Poisson process), or given arrival times (a recorded day replayed).
   double rate_per_second = 0.0;
   std::vector<double> per_interval;
+  std::vector<double> times;  // seconds from the horizon's start, non-decreasing
   bool uses_per_interval() const { return !per_interval.empty(); }
+  bool uses_times() const { return !times.empty(); }
 };
 
 struct CustomerClass {

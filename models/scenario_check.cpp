@@ -5,6 +5,7 @@
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
@@ -38,6 +39,7 @@ std::string format_number(double x) {
 }  // namespace
 
 double expected_arrivals(const CustomerClass& customer, const Horizon& horizon) {
+  if (customer.arrivals.uses_times()) return static_cast<double>(customer.arrivals.times.size());
   if (!customer.arrivals.uses_per_interval()) return customer.arrivals.rate_per_second * horizon.length_seconds;
   double total = 0.0;
   for (const double count : customer.arrivals.per_interval) total += count;
@@ -106,6 +108,86 @@ std::vector<double> visits_until_exit(const Scenario& scenario, const std::map<s
                             });
 }
 
+namespace {
+
+constexpr double kDay = 86400.0;
+
+std::string clock_text(double seconds) {
+  char text[16];
+  const auto minutes = static_cast<long long>(std::llround(seconds / 60.0));
+  std::snprintf(text, sizeof text, "%02lld:%02lld", minutes / 60 % 24, minutes % 60);
+  return text;
+}
+
+// A pool's shift lines: each must touch the horizon on some day, and its breaks must lie
+// inside the shift, fit their windows and not overlap. Counts the roster steps they make.
+template <class Report>
+void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report, double& roster_steps) {
+  double agents = 0.0;
+  for (std::size_t i = 0; i < pool.shifts.size(); ++i) {
+    const Shift& shift = pool.shifts[i];
+    const std::string at = "pools." + pool.name + ".shifts." + std::to_string(i);
+    agents += shift.agents;
+    const auto rel = [&](double clock) { return std::fmod(clock - shift.start + 2 * kDay, kDay); };
+    const double length = shift.end == shift.start ? kDay : rel(shift.end);
+    struct Window {
+      double begin, end;
+      std::size_t index;
+    };
+    std::vector<Window> windows;
+    for (std::size_t b = 0; b < shift.breaks.size(); ++b) {
+      const Break& pause = shift.breaks[b];
+      const std::string where = at + ".breaks." + std::to_string(b);
+      const double begin = rel(pause.window_start);
+      const double width = std::fmod(pause.window_end - pause.window_start + 2 * kDay, kDay);
+      if (width <= 0.0) {
+        report(where + ".window", "is empty; expected [from, to] with to after from");
+        continue;
+      }
+      if (begin + width > length) {
+        report(where + ".window", "[" + clock_text(pause.window_start) + ", " + clock_text(pause.window_end) +
+                                      "] is not inside the shift " + clock_text(shift.start) + "-" +
+                                      clock_text(shift.end));
+        continue;
+      }
+      if (pause.length_seconds > width)
+        report(where + ".length", "is longer than its window of " + format_number(width / 60.0) +
+                                      " min; expected a break that fits its window");
+      windows.push_back({begin, begin + width, b});
+    }
+    std::sort(windows.begin(), windows.end(), [](const Window& a, const Window& b) { return a.begin < b.begin; });
+    for (std::size_t w = 1; w < windows.size(); ++w)
+      if (windows[w].begin < windows[w - 1].end)
+        report(at + ".breaks." + std::to_string(windows[w].index) + ".window",
+               "overlaps the window of break " + std::to_string(windows[w - 1].index) +
+                   "; expected the breaks of a shift in separate windows");
+    if (!shift.weekdays.empty() && horizon.start_weekday < 0) {
+      report(at + ".days", "names weekdays, but horizon.start does not give one (such as \"Mon 00:00\")");
+      continue;
+    }
+    // Days on which this line works inside the horizon (as compile() lays them out).
+    int days = 0;
+    const auto last_day = static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDay));
+    for (int day = -1; day <= last_day; ++day) {
+      if (!shift.weekdays.empty() &&
+          std::find(shift.weekdays.begin(), shift.weekdays.end(), ((horizon.start_weekday + day) % 7 + 7) % 7) ==
+              shift.weekdays.end())
+        continue;
+      const double begin = day * kDay + shift.start - horizon.start_clock_seconds;
+      if (begin + length > 0.0 && begin < horizon.length_seconds) ++days;
+    }
+    if (days == 0 && horizon.length_seconds > 0)
+      report(at, "the shift " + clock_text(shift.start) + "-" + clock_text(shift.end) +
+                     " never falls inside the horizon; expected a shift that overlaps it");
+    roster_steps += static_cast<double>(shift.agents) * days * (2.0 + static_cast<double>(shift.breaks.size()));
+  }
+  if (agents > static_cast<double>(kMaxAgents))
+    report("pools." + pool.name + ".shifts", "rosters " + format_number(agents) + " agents; at most " +
+                                                 format_number(static_cast<double>(kMaxAgents)) + " per pool");
+}
+
+}  // namespace
+
 std::vector<Problem> check_scenario(const Scenario& scenario) {
   std::vector<Problem> problems;
   const auto report = [&](std::string path, std::string message) {
@@ -159,7 +241,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   // entities: bounded, so that memory is known before anything is allocated.
   const double cells =
       static_cast<double>(intervals) *
-      static_cast<double>(scenario.customers.size() + scenario.pools.size() + scenario.slas.size() + 6);
+      static_cast<double>(scenario.customers.size() + 4 * scenario.pools.size() + scenario.slas.size() + 10);
   if (cells > kMaxIntervalTableCells)
     report_independent("horizon.interval",
                        std::to_string(intervals) + " intervals for " + std::to_string(scenario.customers.size()) +
@@ -175,6 +257,16 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
                                      format_number(kMaxExpectedArrivals) + " are supported");
     if (!stage_index.count(customer.entry))
       report(base + ".entry", "unknown stage \"" + customer.entry + "\"; expected one of " + known_stages());
+    const auto& times = customer.arrivals.times;
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      if (times[i] >= scenario.horizon.length_seconds)
+        report(base + ".arrivals.times." + std::to_string(i), "is at or after the horizon's end");
+      else if (i > 0 && times[i] < times[i - 1])
+        report(base + ".arrivals.times." + std::to_string(i), "is before the time listed before it; expected times in order");
+      else
+        continue;
+      break;
+    }
     if (customer.arrivals.uses_per_interval() && static_cast<int>(customer.arrivals.per_interval.size()) != intervals)
       report(base + ".arrivals.per_interval", "has " + std::to_string(customer.arrivals.per_interval.size()) +
                                                   " values; expected one per interval of the horizon (" +
@@ -182,6 +274,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   }
   std::set<std::string> used_pools;
   for (const auto& stage : scenario.stages) used_pools.insert(stage.pools.begin(), stage.pools.end());
+  double roster_steps = 0.0;
   for (const auto& pool : scenario.pools) {
     if (!used_pools.count(pool.name))
       report_independent("pools." + pool.name,
@@ -190,13 +283,40 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       report("pools." + pool.name + ".staffing", "has " + std::to_string(pool.staffing.size()) +
                                                      " values; expected one per interval of the horizon (" +
                                                      std::to_string(intervals) + ")");
+    if (pool.staffing.empty() && pool.shifts.empty())
+      report("pools." + pool.name, "expected exactly one of agents, staffing or shifts");
+    check_shifts(pool, scenario.horizon, report, roster_steps);
+    for (const auto& skill : pool.skills) {
+      const std::string at = "pools." + pool.name + ".skills." + skill.stage;
+      if (!stage_index.count(skill.stage)) {
+        report(at, "unknown stage \"" + skill.stage + "\"; expected one of " + known_stages());
+        continue;
+      }
+      const auto& listed = scenario.stages[stage_index.at(skill.stage)].pools;
+      if (std::find(listed.begin(), listed.end(), pool.name) == listed.end())
+        report(at, "stage " + skill.stage + " does not list this pool in its pools; a skill needs both");
+    }
   }
+  if (roster_steps > kMaxRosterSteps)
+    report_independent("pools", "the shifts make " + format_number(roster_steps) +
+                                    " roster steps (shift starts, ends and breaks) over the horizon; at most " +
+                                    format_number(kMaxRosterSteps) + " are supported");
+  std::set<std::string> system_names;
+  for (const auto& system : scenario.systems) system_names.insert(system.name);
 
   for (const auto& stage : scenario.stages) {
     const std::string base = "stages." + stage.name;
     if (stage.pools.empty()) report(base + ".pools", "no pools serve this stage; expected at least one");
-    for (const auto& pool : stage.pools)
+    std::set<std::string> listed;
+    for (const auto& pool : stage.pools) {
       if (!pool_index.count(pool)) report(base + ".pools", "unknown pool \"" + pool + "\"");
+      if (!listed.insert(pool).second) report(base + ".pools", "lists pool \"" + pool + "\" twice");
+    }
+    for (const auto& system : stage.needs)
+      if (!system_names.count(system))
+        report(base + ".needs", "unknown system \"" + system + "\"" +
+                                    (scenario.systems.empty() ? "; no systems are declared (top-level key systems)"
+                                                              : "; expected one declared under systems"));
     double total = 0.0;
     for (const auto& route : stage.next) {
       total += route.probability;
@@ -292,13 +412,15 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
   const auto most_agents = [](const Pool& pool) {
     int most = 0;
     for (const int agents : pool.staffing) most = std::max(most, agents);
+    for (const auto& shift : pool.shifts) most += shift.agents;  // at most all lines at once
     return most;
   };
   double offered = 0.0, agents = 0.0;
   for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
     offered += erlangs[s];
     double serving = 0.0;
-    for (const auto& pool : scenario.stages[s].pools) serving += most_agents(scenario.pools[pool_index.at(pool)]);
+    for (const auto& pool : scenario.stages[s].pools)
+      serving += most_agents(scenario.pools[pool_index.at(pool)]) * scenario.stages[s].concurrency;
     if (erlangs[s] >= serving)
       warnings.push_back(
           {"stages." + scenario.stages[s].name,

@@ -141,6 +141,14 @@ void ServiceSystem::handle(const sim::Event& event) {
 // which is exact, unlike sampling at the rate found at the current instant.
 void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const std::size_t c = index(klass);
+  const auto& times = model_.classes[c].arrival_times;
+  if (!times.empty()) {  // replayed arrivals: no randomness
+    const std::uint64_t k = next_arrival_index_[c]++;
+    if (k < times.size())
+      events_.schedule(times[k], rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
+                       static_cast<std::uint32_t>(c));
+    return;
+  }
   const double* const rates = model_.classes[c].rate_per_tick.data();
   const boost::random::exponential_distribution<double> unit_exponential(1.0);
   const std::uint64_t k = next_arrival_index_[c]++;

@@ -31,12 +31,19 @@ using Keys = std::vector<std::string>;
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
 inline const Keys kTopKeys{"name",      "description", "seed",   "replications", "horizon",
-                           "customers", "pools",       "stages", "sla"};
-inline const Keys kHorizonKeys{"start", "end", "interval", "length", "warmup"};
+                           "customers", "pools",       "stages", "sla",          "systems"};
+inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
-inline const Keys kArrivalKeys{"rate", "per_interval"};
-inline const Keys kPoolKeys{"agents", "staffing", "cost"};
-inline const Keys kStageKeys{"service", "pools", "queue", "next", "abandonment"};
+inline const Keys kArrivalKeys{"rate", "per_interval", "times"};
+inline const Keys kPoolKeys{"agents",      "staffing",   "shifts",    "cost",
+                            "overtime_cost", "absenteeism", "shrinkage", "skills"};
+inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
+inline const Keys kBreakKeys{"window", "length"};
+inline const Keys kStageKeys{"service", "pools", "queue", "next", "abandonment", "wrap_up", "concurrency", "needs"};
+inline const Keys kPoolChoiceKeys{"pool", "handling_factor"};
+inline const Keys kSystemKeys{"down", "failures"};
+inline const Keys kOutageKeys{"from", "to"};
+inline const Keys kFailureKeys{"between", "repair"};
 inline const Keys kQueueKeys{"capacity", "discipline"};
 inline const Keys kSlaKeys{"customers", "stage", "wait_within", "sojourn_within", "target"};
 inline const Keys kDistributionKeys{"dist", "mean",  "cv",     "sd",   "min", "mode", "max",
@@ -112,6 +119,20 @@ class Loader {
   void read_pool(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_stage(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_sla(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  std::optional<model::Shift> read_shift(const YAML::Node& node, const std::string& path);
+  void read_stage_pools(const YAML::Node& node, const std::string& path, model::Stage& stage);
+  std::optional<double> cost_per_hour(const YAML::Node& node, const std::string& path);
+  // A probability below 1 (absenteeism, shrinkage): 1 would leave nobody.
+  std::optional<double> probability_below_one(const YAML::Node& node, const std::string& path);
+  // A clock time of the horizon ("14:00", "Tue 14:00") as seconds from its start.
+  std::optional<double> horizon_time(const YAML::Node& node, const std::string& path, const model::Horizon& horizon);
+  // Element i of a list, remembered for positions of later messages about it.
+  YAML::Node item(const YAML::Node& list, std::size_t i, const std::string& path) {
+    const YAML::Node element = list[i];
+    remember(path + "." + std::to_string(i), element);
+    return element;
+  }
 
   std::string origin_, base_dir_;
   std::vector<Diagnostic>& errors_;

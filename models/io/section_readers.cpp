@@ -16,33 +16,43 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
   std::map<std::string, YAML::Node> given;
   for (auto& [key, value] : entries(node, "horizon", &kHorizonKeys)) given.emplace(key, value);
   if (!node.IsMap()) return;
-  const bool clock = given.count("start") || given.count("end");
+  const bool clock = given.count("start") || given.count("end") || given.count("days");
   if (clock) {
     horizon.clock_window = true;
     horizon.drain = true;
     if (given.count("length"))
-      error(given["length"], "horizon.length", "give either start and end, or length; not both");
-    if (!given.count("start") || !given.count("end")) {
+      error(given["length"], "horizon.length", "give either start and end (or days), or length; not both");
+    if (given.count("end") && given.count("days"))
+      error(given["days"], "horizon.days", "give either end or days; not both");
+    if (!given.count("start") || !(given.count("end") || given.count("days"))) {
       error(node, "horizon",
-            "a clock window needs both start and end, e.g. {start: \"08:00\", end: \"20:00\", interval: 30min}");
+            "a clock window needs start and end (or days), e.g. {start: \"08:00\", end: \"20:00\", interval: 30min} "
+            "or {start: \"Mon 00:00\", days: 7, interval: 30min}");
       return;
     }
-    std::optional<double> start, end;
-    for (auto [key, target] : {std::pair{"start", &start}, std::pair{"end", &end}}) {
-      const auto text = scalar(given[key], std::string("horizon.") + key, "a clock time such as \"08:30\"");
-      if (!text) continue;
-      *target = parse_clock(*text);
-      if (!*target)
-        error(given[key], std::string("horizon.") + key,
-              "expected a clock time such as \"08:30\"; got " + quoted(*text));
+    const auto start_text = scalar(given["start"], "horizon.start", "a clock time such as \"08:30\" or \"Mon 00:00\"");
+    std::optional<DayClock> start;
+    if (start_text) start = parse_day_clock(*start_text);
+    if (start_text && !start)
+      error(given["start"], "horizon.start",
+            "expected a clock time such as \"08:30\" or \"Mon 00:00\"; got " + quoted(*start_text));
+    std::optional<double> length;
+    if (given.count("days")) {
+      if (const auto days = whole(given["days"], "horizon.days", 1, 3650, "a whole number of days"))
+        length = static_cast<double>(*days) * 86400.0;
+    } else if (const auto text = scalar(given["end"], "horizon.end", "a clock time such as \"20:00\"")) {
+      const auto end = parse_clock(*text);
+      if (!end)
+        error(given["end"], "horizon.end", "expected a clock time such as \"20:00\"; got " + quoted(*text));
+      else if (start && std::fmod(*end, 86400.0) == start->seconds)
+        error(given["end"], "horizon.end", "equals start; for whole days use days: N");
+      else if (start)  // an end at or before the start is on the next day
+        length = *end > start->seconds ? *end - start->seconds : *end + 86400.0 - start->seconds;
     }
-    if (!start || !end) return;
-    if (*end <= *start) {
-      error(given["end"], "horizon.end", "must be after start");
-      return;
-    }
-    horizon.start_clock_seconds = *start;
-    horizon.length_seconds = *end - *start;
+    if (!start || !length) return;
+    horizon.start_clock_seconds = start->seconds;
+    horizon.start_weekday = start->weekday;
+    horizon.length_seconds = *length;
   } else {
     if (!given.count("length")) {
       error(node, "horizon", "missing key \"length\"; expected {start, end, interval} or {length, warmup}");
@@ -98,7 +108,7 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
       arrivals.emplace(key, value);
     if (given["arrivals"].IsMap()) {
       if (arrivals.size() != 1) {
-        error(given["arrivals"], path + ".arrivals", "expected exactly one of rate or per_interval");
+        error(given["arrivals"], path + ".arrivals", "expected exactly one of rate, per_interval or times");
       } else if (arrivals.count("rate")) {
         if (const auto text = scalar(arrivals["rate"], path + ".arrivals.rate", "a rate such as 120/h or 18/min")) {
           const auto rate = parse_rate(*text);
@@ -107,6 +117,33 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
                   "expected a rate such as 120/h or 18/min; got " + quoted(*text));
           else
             customer.arrivals.rate_per_second = *rate;
+        }
+      } else if (arrivals.count("times")) {
+        const YAML::Node& list = arrivals["times"];
+        if (!list.IsSequence() || list.size() == 0) {
+          error(list, path + ".arrivals.times", "expected a list of arrival times such as [\"08:00:10\", 25min]");
+        } else {
+          for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string at = path + ".arrivals.times." + std::to_string(i);
+            const YAML::Node value = item(list, i, path + ".arrivals.times");
+            const auto text = scalar(value, at, "a clock time such as \"08:00:10\" or a duration from the start");
+            if (!text) continue;
+            // A clock time in a clock window; otherwise (or without a colon) a duration from the start.
+            std::optional<double> seconds;
+            if (text->find(':') != std::string::npos) {
+              if (const auto clock = parse_clock(*text)) {
+                seconds = *clock - scenario.horizon.start_clock_seconds;
+                if (*seconds < 0) *seconds += 86400.0;
+              }
+            } else {
+              seconds = parse_duration(*text);
+            }
+            if (!seconds || *seconds < 0)
+              error(value, at, "expected a clock time such as \"08:00:10\" or a duration from the start such as 25min; got " +
+                                   quoted(*text));
+            else
+              customer.arrivals.times.push_back(*seconds);
+          }
         }
       } else {
         const YAML::Node& list = arrivals["per_interval"];
@@ -135,44 +172,6 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
   scenario.customers.push_back(std::move(customer));
 }
 
-void Loader::read_pool(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
-  model::Pool pool;
-  pool.name = name;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kPoolKeys)) given.emplace(key, value);
-  if (!node.IsMap()) {  // kept by name, so that references to it resolve
-    scenario.pools.push_back(std::move(pool));
-    return;
-  }
-  if (given.count("agents") == given.count("staffing")) {
-    error(node, path, "expected exactly one of agents (a number) or staffing (a list per interval)");
-  } else if (given.count("agents")) {
-    pool.staffing.push_back(static_cast<int>(
-        whole(given["agents"], path + ".agents", 0, kMaxAgents, "a whole number of agents").value_or(0)));
-  } else if (!given["staffing"].IsSequence() || given["staffing"].size() == 0) {
-    error(given["staffing"], path + ".staffing", "expected a list of agent counts, one per interval");
-  } else {
-    for (std::size_t i = 0; i < given["staffing"].size(); ++i)
-      pool.staffing.push_back(static_cast<int>(whole(given["staffing"][i], path + ".staffing." + std::to_string(i), 0,
-                                                     kMaxAgents, "a whole number of agents")
-                                                   .value_or(0)));
-  }
-  if (given.count("cost")) {
-    if (const auto text = scalar(given["cost"], path + ".cost", "a cost per hour such as 28/h")) {
-      auto per_second = parse_rate(*text);
-      const auto plain = parse_number(*text);
-      const std::optional<double> per_hour =
-          per_second ? std::optional<double>(*per_second * 3600.0) : (plain && *plain >= 0 ? plain : std::nullopt);
-      if (per_hour && *per_hour <= model::kMaxCostPerHour)
-        pool.cost_per_hour = *per_hour;
-      else
-        error(given["cost"], path + ".cost",
-              "expected a cost per hour from 0 to 1000000000 such as 28/h; got " + quoted(*text));
-    }
-  }
-  scenario.pools.push_back(std::move(pool));
-}
-
 void Loader::read_stage(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
   model::Stage stage;
   stage.name = name;
@@ -189,7 +188,14 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
   if (!given.count("pools"))
     error(node, path, "missing key \"pools\"; expected the pools that serve this stage, in order of preference");
   else
-    stage.pools = names(given["pools"], path + ".pools");
+    read_stage_pools(given["pools"], path + ".pools", stage);
+  if (given.count("wrap_up")) stage.wrap_up = distribution(given["wrap_up"], path + ".wrap_up");
+  if (given.count("concurrency"))
+    stage.concurrency = static_cast<int>(
+        whole(given["concurrency"], path + ".concurrency", 1, model::kMaxConcurrency,
+              "a whole number of customers one agent serves at once")
+            .value_or(1));
+  if (given.count("needs")) stage.needs = names(given["needs"], path + ".needs");
   if (given.count("queue")) {
     for (auto& [key, value] : entries(given["queue"], path + ".queue", &kQueueKeys)) {
       if (key == "capacity") {
@@ -293,6 +299,9 @@ Scenario Loader::read(const YAML::Node& root) {
       read_stage(name, node, "stages." + name, scenario);
   if (given.count("sla"))
     for (auto& [name, node] : entries(given["sla"], "sla", nullptr)) read_sla(name, node, "sla." + name, scenario);
+  if (given.count("systems"))
+    for (auto& [name, node] : entries(given["systems"], "systems", nullptr))
+      read_system(name, node, "systems." + name, scenario);
   return scenario;
 }
 

@@ -74,6 +74,32 @@ std::optional<double> parse_clock(std::string_view text) {
   return h * 3600.0 + m * 60.0 + s;
 }
 
+std::optional<int> parse_weekday(std::string_view text) {
+  text = trim(text);
+  static constexpr std::string_view kNames[] = {"monday", "tuesday", "wednesday", "thursday",
+                                                "friday", "saturday", "sunday"};
+  std::string lower;
+  for (const char c : text) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (int day = 0; day < 7; ++day)
+    if (lower == kNames[day] || lower == kNames[day].substr(0, 3)) return day;
+  return std::nullopt;
+}
+
+std::optional<DayClock> parse_day_clock(std::string_view text) {
+  text = trim(text);
+  DayClock result;
+  if (const auto space = text.find(' '); space != std::string_view::npos) {
+    const auto weekday = parse_weekday(text.substr(0, space));
+    if (!weekday) return std::nullopt;
+    result.weekday = *weekday;
+    text.remove_prefix(space + 1);
+  }
+  const auto clock = parse_clock(text);
+  if (!clock || *clock >= 86400.0) return std::nullopt;
+  result.seconds = *clock;
+  return result;
+}
+
 std::optional<double> parse_rate(std::string_view text) {
   text = trim(text);
   const auto slash = text.find('/');
