@@ -408,7 +408,11 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
     nobody_abandons = nobody_abandons && !customer.patience.has_value();
   }
   std::vector<double> erlangs = expected_visits(scenario, stage_index, entering);  // visit rates, then load
-  for (std::size_t s = 0; s < erlangs.size(); ++s) erlangs[s] *= scenario.stages[s].service.mean();
+  // An agent is held for the service and the wrap-up; concurrency divides the hold among slots.
+  for (std::size_t s = 0; s < erlangs.size(); ++s) {
+    const Stage& stage = scenario.stages[s];
+    erlangs[s] *= stage.service.mean() + (stage.wrap_up ? stage.wrap_up->mean() : 0.0);
+  }
   const auto most_agents = [](const Pool& pool) {
     int most = 0;
     for (const int agents : pool.staffing) most = std::max(most, agents);

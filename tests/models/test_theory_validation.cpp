@@ -98,3 +98,59 @@ TEST_CASE("Jackson network: tandem with a rework loop") {
   const double visits = 1 / 0.8;
   check_theory(run.overall("sojourn_mean"), visits * (intake.asa + 240 + specialist.asa + 360), "sojourn");
 }
+
+TEST_CASE("concurrency 3 with 5 agents on an exponential stage is Erlang C with 15 servers") {
+  const auto run = run_scenario("scenarios/theory/mmc_concurrency.yaml",
+                                {"horizon.length=150h", "horizon.warmup=3h", "replications=10"});
+  const double lambda = 2.4 / 60, mu = 1.0 / 300;
+  const auto theory = model::erlang_c_metrics(15, lambda, mu, 30);
+  check_theory(run.overall("p_wait"), theory.p_wait, "P(wait)");
+  check_theory(run.overall("wait_mean"), theory.asa, "ASA");
+  check_theory(run.kpi(ScopeKind::sla, "answer_30s", "attained"), theory.service_level, "service level 30s");
+  check_theory(run.kpi(ScopeKind::pool, "chat_team", "slot_utilization"), theory.occupancy, "slot utilization");
+  // An agent is occupied while it holds at least one chat: P(busy servers > 3k for agent)...
+  // at least the slot utilization, at most 1.
+  CHECK(run.kpi(ScopeKind::pool, "chat_team", "occupancy").mean >=
+        run.kpi(ScopeKind::pool, "chat_team", "slot_utilization").mean);
+}
+
+TEST_CASE("M/M/1 with deterministic wrap-up waits as M/G/1 (Pollaczek-Khinchine)") {
+  const auto run = run_scenario("scenarios/theory/mm1_wrapup.yaml",
+                                {"horizon.length=300h", "horizon.warmup=10h", "replications=12"});
+  const double lambda = 30.0 / 3600, service = 60.0, wrap = 30.0;
+  const double busy_mean = service + wrap, busy_variance = service * service;  // the wrap-up adds no variance
+  check_theory(run.overall("wait_mean"), model::mg1_mean_wait(lambda, busy_mean, busy_variance), "Wq");
+  check_theory(run.overall("sojourn_mean"), model::mg1_mean_wait(lambda, busy_mean, busy_variance) + service,
+               "sojourn (ends at service end)");
+  check_theory(run.kpi(ScopeKind::pool, "clerk", "utilization"), lambda * busy_mean, "utilization");
+  check_theory(run.kpi(ScopeKind::stage, "agent", "aht_mean"), busy_mean, "AHT");
+}
+
+TEST_CASE("absenteeism p on N agents: scheduled is binomial, mean N(1-p), variance Np(1-p)") {
+  const int agents = 40;
+  const double p = 0.1;
+  for (const char* pool : {"{agents: 40, absenteeism: 10%}",
+                           R"({shifts: [{start: "08:00", end: "12:00", agents: 40}], absenteeism: 10%})"}) {
+    INFO(pool);
+    std::string yaml = R"(
+horizon: {start: "08:00", end: "12:00", interval: 1h}
+replications: 400
+seed: 23
+customers:
+  c: {arrivals: {rate: 10/h}, entry: desk}
+pools:
+  team: POOL
+stages:
+  desk: {service: {dist: exponential, mean: 5min}, pools: [team]}
+)";
+    yaml.replace(yaml.find("POOL"), 4, pool);
+    const auto compiled = test::compile_text(yaml);
+    const auto result = model::run_experiment(compiled, 2);
+    const auto& scheduled = result.summaries[result.layout.find(ScopeKind::pool, "team", "scheduled")];
+    check_theory(scheduled, agents * (1 - p), "mean scheduled");
+    // The sample variance of 400 binomial draws: its sd is about var * sqrt(2 / 399) (a
+    // normal approximation); 4 of those is far beyond chance.
+    const double variance = agents * p * (1 - p);
+    CHECK(std::abs(scheduled.sd * scheduled.sd - variance) <= 4 * variance * std::sqrt(2.0 / 399));
+  }
+}
