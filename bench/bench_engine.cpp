@@ -1,7 +1,7 @@
 // The engine end to end against the hand-written baseline (bench/baseline_mmc.h):
 // M/M/c with c = 20, lambda = 18/min, mu = 1/min, 10^6 customers, without and with
 // exponential patience (mean 2 min), and one replication of the default scenario.
-// Counters: events_per_second counts arrivals + service ends + abandonments (stale timers
+// Counters: events_per_second counts every event handled (ReplicationResult::events; stale timers
 // are work but not events); peak_rss_MB is the process's peak resident set so far
 // (engine cases run first so the baseline's buffers do not inflate their reading).
 #include <benchmark/benchmark.h>

@@ -80,6 +80,7 @@ CompiledModel compile(const Scenario& scenario) {
   model.seed = scenario.seed;
   model.replications = scenario.replications;
   model.start_clock_seconds = scenario.horizon.start_clock_seconds;
+  model.start_weekday = scenario.horizon.start_weekday;
   model.clock_window = scenario.horizon.clock_window;
   model.length_ticks = sim::ticks_from_seconds(scenario.horizon.length_seconds);
   model.intervals = scenario.horizon.interval_count();

@@ -110,6 +110,7 @@ struct CompiledModel {
   std::uint64_t seed = 1;
   int replications = 1;
   double start_clock_seconds = 0.0;
+  int start_weekday = -1;  // 0 = Monday; -1 when the horizon's start names no weekday
   bool clock_window = false;
   sim::Time interval_ticks = 0;
   int intervals = 1;

@@ -104,13 +104,22 @@ std::string interval_label(const CompiledModel& model, std::size_t interval) {
   const bool with_seconds = (model.interval_ticks % (60 * ticks_per_second)) != 0 || start_seconds % 60 != 0;
   char buffer[48];
   if (model.clock_window) {
+    // A horizon over several days carries the day: "Tue 08:00", or "day 2 08:00" without a weekday.
     const sim::Time t = start_seconds + offset_seconds;
+    const sim::Time day = t / 86400, clock = t % 86400;
+    const bool days = start_seconds + model.length_ticks / ticks_per_second > 86400;
+    static const char* kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    char prefix[24] = "";
+    if (days && model.start_weekday >= 0)
+      std::snprintf(prefix, sizeof prefix, "%s ", kWeekdays[(model.start_weekday + day) % 7]);
+    else if (days)
+      std::snprintf(prefix, sizeof prefix, "day %lld ", static_cast<long long>(day + 1));
     if (with_seconds)
-      std::snprintf(buffer, sizeof buffer, "%02lld:%02lld:%02lld", static_cast<long long>(t / 3600),
-                    static_cast<long long>(t / 60 % 60), static_cast<long long>(t % 60));
+      std::snprintf(buffer, sizeof buffer, "%s%02lld:%02lld:%02lld", prefix, static_cast<long long>(clock / 3600),
+                    static_cast<long long>(clock / 60 % 60), static_cast<long long>(clock % 60));
     else
-      std::snprintf(buffer, sizeof buffer, "%02lld:%02lld", static_cast<long long>(t / 3600),
-                    static_cast<long long>(t / 60 % 60));
+      std::snprintf(buffer, sizeof buffer, "%s%02lld:%02lld", prefix, static_cast<long long>(clock / 3600),
+                    static_cast<long long>(clock / 60 % 60));
   } else {
     const sim::Time t = offset_seconds;
     if (with_seconds)

@@ -105,7 +105,8 @@ ReplicationResult ServiceSystem::run() {
   for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
-  sim::run_until(*this, events_, horizon);
+  // Events: every record delivered but the stale timers (answered customers' patience).
+  events_handled_ = sim::run_until(*this, events_, horizon);
   if (!window_closed_) {  // defensive: the boundary at `length` normally closes it
     now_ = std::max(now_, model_.length_ticks);
     snapshot_window(window_end_);
@@ -204,7 +205,6 @@ void ServiceSystem::release_customer(CustomerId customer) {
 
 void ServiceSystem::on_arrival(ClassId klass) {
   const std::size_t c = index(klass);
-  ++events_handled_;
   ++arrived_total_;
   ++in_system_;
   // The k-th arrival of the class is the one whose gap was drawn k-th (gaps are drawn in order).
@@ -434,7 +434,6 @@ void ServiceSystem::judge_sla(SlaId sla, std::uint32_t interval, bool hit) {
 }
 
 void ServiceSystem::on_service_end(CustomerId id) {
-  ++events_handled_;
   Customer& customer = at(id);
   const AgentId agent = customer.agent;
   const StageId stage_id = customer.stage;
@@ -469,7 +468,6 @@ void ServiceSystem::on_service_end(CustomerId id) {
 }
 
 void ServiceSystem::on_wrap_end(AgentId agent) {
-  ++events_handled_;
   release_slot(agent);
 }
 
@@ -649,7 +647,6 @@ void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
     ++stale_timers_;
     return;
   }
-  ++events_handled_;
   unlink(id);
   if (customer.counted) {
     ++at(customer.stage).abandoned;
@@ -1234,7 +1231,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     }
   }
 
-  result.events = events_handled_;
+  result.events = events_handled_ - stale_timers_;
   result.stale_timers = stale_timers_;
   result.end_time = end_time;
   result.arrived_total = arrived_total_;

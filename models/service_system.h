@@ -89,7 +89,9 @@ struct ReplicationResult {
   // numerator and denominator behind the value, so that the ratio can also be pooled over
   // replications. NaN for other KPIs.
   std::vector<double> numerators, denominators;
-  std::uint64_t events = 0;  // arrivals + service ends + abandonments
+  // Events handled: arrivals, service and wrap-up ends, abandonments, roster steps, breaks,
+  // system changes, interval boundaries; not stale timers (work, but nothing happens).
+  std::uint64_t events = 0;
   std::uint64_t stale_timers = 0;
   sim::Time end_time = 0;
   // Invariant counters over all customers (including warm-up), for tests.

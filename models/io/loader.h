@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -120,6 +121,9 @@ class Loader {
   void read_stage(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_sla(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,
+                                      const std::string& what,
+                                      const std::function<double(const YAML::Node&, const std::string&)>& read);
   std::optional<model::Shift> read_shift(const YAML::Node& node, const std::string& path);
   void read_stage_pools(const YAML::Node& node, const std::string& path, model::Stage& stage);
   std::optional<double> cost_per_hour(const YAML::Node& node, const std::string& path);

@@ -90,6 +90,69 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
   }
 }
 
+// A list with one value per interval of the horizon, or one list per day of the week
+// ({weekdays: [...], saturday: [...], sunday: [...]}, or a list per named day), each with
+// one value per interval of a day, laid onto the horizon's intervals.
+std::vector<double> Loader::interval_values(const YAML::Node& node, const std::string& path,
+                                            const model::Horizon& horizon, const std::string& what,
+                                            const std::function<double(const YAML::Node&, const std::string&)>& read) {
+  std::vector<double> values;
+  if (node.IsSequence() && node.size() > 0) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      values.push_back(read(item(node, i, path), path + "." + std::to_string(i)));
+    return values;
+  }
+  if (!node.IsMap()) {
+    error(node, path, what + ", one per interval, or {weekdays: [...], saturday: [...], sunday: [...]}");
+    return values;
+  }
+  static const Keys kDayKeys{"weekdays", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  std::map<std::string, std::vector<double>> profiles;
+  for (auto& [key, list] : entries(node, path, &kDayKeys)) {
+    if (!list.IsSequence() || list.size() == 0) {
+      error(list, path + "." + key, what + " for one day, one per interval of the day");
+      continue;
+    }
+    auto& profile = profiles[key];
+    for (std::size_t i = 0; i < list.size(); ++i)
+      profile.push_back(read(item(list, i, path + "." + key), path + "." + key + "." + std::to_string(i)));
+  }
+  if (profiles.empty()) return values;
+  if (horizon.start_weekday < 0) {
+    error(node, path, "day profiles need a weekday in horizon.start, such as \"Mon 00:00\"");
+    return values;
+  }
+  const sim::Time day = 86400 * sim::kTicksPerSecond;
+  const sim::Time interval = sim::ticks_from_seconds(horizon.interval_seconds);
+  const sim::Time start = sim::ticks_from_seconds(horizon.start_clock_seconds);
+  if (interval <= 0 || day % interval != 0 || start % interval != 0) {
+    error(node, path, "day profiles need an interval that divides the day and a start on the interval grid");
+    return values;
+  }
+  const auto per_day = static_cast<std::size_t>(day / interval);
+  for (const auto& [key, profile] : profiles)
+    if (profile.size() != per_day)
+      error(mark_of(path + "." + key), path + "." + key,
+            "has " + std::to_string(profile.size()) + " values; expected one per interval of a day (" +
+                std::to_string(per_day) + ")");
+  static const char* kDayNames[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  const int intervals = horizon.interval_count();
+  for (int i = 0; i < intervals; ++i) {
+    const sim::Time clock = start + interval * i;
+    const int weekday = static_cast<int>((horizon.start_weekday + clock / day) % 7);
+    const char* name = kDayNames[weekday];
+    auto found = profiles.find(name);
+    if (found == profiles.end() && weekday < 5) found = profiles.find("weekdays");
+    if (found == profiles.end()) {
+      error(node, path, std::string("has no profile for ") + name + "; expected one (or weekdays for Monday to Friday)");
+      return {};
+    }
+    const auto slot = static_cast<std::size_t>((clock % day) / interval);
+    values.push_back(slot < found->second.size() ? found->second[slot] : 0.0);
+  }
+  return values;
+}
+
 void Loader::read_customer(const std::string& name, const YAML::Node& node, const std::string& path,
                            Scenario& scenario) {
   model::CustomerClass customer;
@@ -146,17 +209,13 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
           }
         }
       } else {
-        const YAML::Node& list = arrivals["per_interval"];
-        if (!list.IsSequence() || list.size() == 0) {
-          error(list, path + ".arrivals.per_interval", "expected a list of expected arrival counts, one per interval");
-        } else {
-          for (std::size_t i = 0; i < list.size(); ++i) {
-            const auto count = number(list[i], path + ".arrivals.per_interval." + std::to_string(i));
-            if (count && *count < 0)
-              error(list[i], path + ".arrivals.per_interval." + std::to_string(i), "expected a count of at least 0");
-            customer.arrivals.per_interval.push_back(count.value_or(0.0));
-          }
-        }
+        customer.arrivals.per_interval =
+            interval_values(arrivals["per_interval"], path + ".arrivals.per_interval", scenario.horizon,
+                            "expected arrival counts", [&](const YAML::Node& value, const std::string& at) {
+                              const auto count = number(value, at);
+                              if (count && *count < 0) error(value, at, "expected a count of at least 0");
+                              return count.value_or(0.0);
+                            });
       }
     }
   }

@@ -48,16 +48,15 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
     pool.staffing.push_back(static_cast<int>(
         whole(given["agents"], path + ".agents", 0, kMaxAgents, "a whole number of agents").value_or(0)));
   } else if (given.count("staffing")) {
-    const YAML::Node& list = given["staffing"];
-    if (!list.IsSequence() || list.size() == 0) {
-      error(list, path + ".staffing", "expected a list of agent counts, one per interval");
-    } else {
-      for (std::size_t i = 0; i < list.size(); ++i)
-        pool.staffing.push_back(static_cast<int>(whole(item(list, i, path + ".staffing"),
-                                                       path + ".staffing." + std::to_string(i), 0, kMaxAgents,
-                                                       "a whole number of agents")
-                                                     .value_or(0)));
-    }
+    for (const double agents : interval_values(given["staffing"], path + ".staffing", scenario.horizon,
+                                               "expected agent counts",
+                                               [&](const YAML::Node& value, const std::string& at) {
+                                                 return static_cast<double>(
+                                                     whole(value, at, 0, kMaxAgents, "a whole number of agents")
+                                                         .value_or(0));
+                                               }))
+      pool.staffing.push_back(static_cast<int>(agents));
+    if (pool.staffing.empty()) pool.staffing.push_back(0);  // reported
   } else {
     const YAML::Node& list = given["shifts"];
     if (!list.IsSequence() || list.size() == 0) {
