@@ -41,12 +41,6 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
     pool_keys_.push_back(sim::stream_key(model.seed, replication, pool.name));
     const std::uint32_t first = model.first_agent[p];
     for (std::uint32_t rank = 0; rank < pool.agents; ++rank) agents_[first + rank].pool = id_at<PoolId>(p);
-    for (std::uint32_t l = 0; l < pool.lines.size(); ++l)
-      for (std::uint32_t j = 0; j < pool.lines[l].agents; ++j) {
-        Agent& agent = agents_[first + pool.lines[l].first + j];
-        agent.line = l;
-        agent.rank = j;
-      }
     if (!pool.rostered())  // shorthand agents are called on in rank order: agent 0 first
       for (std::uint32_t rank = pool.agents; rank-- > 0;) pools_[p].off_agents.push_back(id_at<AgentId>(first + rank));
   }
@@ -68,17 +62,14 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   interarrival_blocks_.resize(classes);
 }
 
-sim::LeadWordStream ServiceSystem::visit_stream(const Customer& customer, std::uint64_t lead,
-                                                StreamPurpose more) const {
-  return sim::LeadWordStream(lead, class_keys_[index(customer.klass)], customer.arrival_index, customer.visit,
-                             static_cast<std::uint8_t>(more));
-}
-
 ReplicationResult ServiceSystem::run() {
   for (std::size_t p = 0; p < pools_.size(); ++p) {
     if (model_.pools[p].rostered()) {
-      for (std::uint32_t rank = 0; rank < model_.pools[p].agents; ++rank)
-        schedule_roster_step(id_at<AgentId>(model_.first_agent[p] + rank));
+      for (std::uint32_t l = 0; l < model_.pools[p].lines.size(); ++l) {
+        line_refs_.push_back({id_at<PoolId>(p), l});
+        line_cursors_.emplace_back();
+        schedule_line_step(static_cast<std::uint32_t>(line_refs_.size() - 1));
+      }
     } else {
       apply_shorthand(id_at<PoolId>(p), 0);
     }
@@ -129,7 +120,7 @@ void ServiceSystem::handle(const sim::Event& event) {
     case EventKind::abandon: on_abandon(id_at<CustomerId>(event.subject), event.generation); break;
     case EventKind::interval_boundary: on_interval_boundary(event.subject); break;
     case EventKind::warmup_end: on_warmup_end(); break;
-    case EventKind::roster: on_roster(id_at<AgentId>(event.subject)); break;
+    case EventKind::roster: on_roster(event.subject); break;
     case EventKind::break_end: on_break_end(id_at<AgentId>(event.subject), event.generation); break;
     case EventKind::system:
       on_system(id_at<SystemId>(event.subject), static_cast<SystemChange>(event.generation));
@@ -156,8 +147,7 @@ void ServiceSystem::schedule_next_arrival(ClassId klass) {
   if (k % 4 == 0)
     interarrival_blocks_[c] =
         sim::philox_block(class_keys_[c], k / 4, 0, static_cast<std::uint8_t>(StreamPurpose::interarrivals));
-  sim::LeadWordStream random(interarrival_blocks_[c].v[k % 4], class_keys_[c], k, 0,
-                             static_cast<std::uint8_t>(StreamPurpose::interarrival_more));
+  sim::LeadWordStream random(interarrival_blocks_[c].v[k % 4]);
   double budget = unit_exponential(random);
   double t = static_cast<double>(now_);
   for (auto interval = static_cast<std::size_t>(current_interval_); interval < interval_end_.size(); ++interval) {
@@ -249,10 +239,10 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   // numbers.
   const sim::Block words = sim::philox_block(class_keys_[index(customer.klass)], customer.arrival_index, customer.visit,
                                              static_cast<std::uint8_t>(StreamPurpose::visit));
-  auto service_random = visit_stream(customer, words.v[0], StreamPurpose::service_more);
+  sim::LeadWordStream service_random(words.v[0]);
   customer.service_seconds = stage.service.sample(service_random);
   if (stage.wrap_up) {
-    auto wrap_random = visit_stream(customer, words.v[3], StreamPurpose::wrap_up_more);
+    sim::LeadWordStream wrap_random(words.v[3]);
     customer.wrap_ticks = sim::ticks_from_seconds(stage.wrap_up->sample(wrap_random));
   } else {
     customer.wrap_ticks = 0;
@@ -278,7 +268,7 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   if (customer.counted && customer.entry_visit) ++class_stats_[index(customer.klass)].waited_at_entry;
   const auto& patience = model_.classes[index(customer.klass)].patience;
   if (stage.abandonment && patience.has_value()) {
-    auto patience_random = visit_stream(customer, words.v[1], StreamPurpose::patience_more);
+    sim::LeadWordStream patience_random(words.v[1]);
     const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
     events_.schedule(now_ + patience_ticks, rank_of(EventKind::abandon), static_cast<std::uint8_t>(EventKind::abandon),
                      static_cast<std::uint32_t>(id), customer.generation);
@@ -788,36 +778,62 @@ void ServiceSystem::on_break_end(AgentId agent_id, std::uint32_t generation) {
   }  // else it stays away: shrinkage for the rest of the interval
 }
 
-// The next step of a rostered agent's shift line that falls inside the horizon. Steps at or
-// after the horizon's end are never scheduled: after the close, everyone present stays until
-// the system has drained (as shorthand staffing keeps the last interval's).
-void ServiceSystem::schedule_roster_step(AgentId agent_id) {
-  Agent& agent = at(agent_id);
-  const CompiledPool& pool = model_.pools[index(agent.pool)];
-  const ShiftLine& line = pool.lines[agent.line];
-  while (agent.roster_step < line.steps.size()) {
-    const RosterStep& step = line.steps[agent.roster_step];
-    sim::Time at = step.at;
-    if (step.action == RosterAction::break_due && line.agents > 1)
-      at += static_cast<sim::Time>(agent.rank) * step.stagger / static_cast<sim::Time>(line.agents - 1);
+// A shift line's steps in time order, one pending event per line: the cursor walks the
+// steps, and a break step once per agent of the line (agent j's break is staggered after
+// agent j-1's, and a line's break windows neither overlap nor leave the shift, so the walk
+// never goes back in time). Steps at or after the horizon's end are never scheduled: after
+// the close, everyone present stays until the system has drained (as shorthand staffing
+// keeps the last interval's).
+sim::Time ServiceSystem::line_step_time(const ShiftLine& line, const LineCursor& cursor) const {
+  const RosterStep& step = line.steps[cursor.step];
+  if (step.action != RosterAction::break_due || line.agents <= 1) return step.at;
+  return step.at + static_cast<sim::Time>(cursor.rank) * step.stagger / static_cast<sim::Time>(line.agents - 1);
+}
+
+void ServiceSystem::advance(const ShiftLine& line, LineCursor& cursor) {
+  if (line.steps[cursor.step].action == RosterAction::break_due && cursor.rank + 1 < line.agents) {
+    ++cursor.rank;
+    return;
+  }
+  ++cursor.step;
+  cursor.rank = 0;
+}
+
+void ServiceSystem::schedule_line_step(std::uint32_t line_index) {
+  const LineRef& ref = line_refs_[line_index];
+  const ShiftLine& line = model_.pools[index(ref.pool)].lines[ref.line];
+  LineCursor& cursor = line_cursors_[line_index];
+  while (cursor.step < line.steps.size()) {
+    const sim::Time at = line_step_time(line, cursor);
     if (at >= model_.length_ticks) return;
-    if (at < now_) {  // a break before the horizon's start
-      ++agent.roster_step;
+    if (at < now_ || line.agents == 0) {  // a break before the horizon's start; an empty line
+      advance(line, cursor);
       continue;
     }
-    events_.schedule(at, rank_of(EventKind::roster), static_cast<std::uint8_t>(EventKind::roster),
-                     static_cast<std::uint32_t>(agent_id));
+    events_.schedule(at, rank_of(EventKind::roster), static_cast<std::uint8_t>(EventKind::roster), line_index);
     return;
   }
 }
 
-void ServiceSystem::on_roster(AgentId agent_id) {
+void ServiceSystem::on_roster(std::uint32_t line_index) {
+  const LineRef& ref = line_refs_[line_index];
+  const ShiftLine& line = model_.pools[index(ref.pool)].lines[ref.line];
+  LineCursor& cursor = line_cursors_[line_index];
+  const RosterStep& step = line.steps[cursor.step];
+  const std::uint32_t first = model_.first_agent[index(ref.pool)] + line.first;
+  if (step.action == RosterAction::break_due) {
+    roster_step(id_at<AgentId>(first + cursor.rank), step);
+  } else {  // the whole line comes or goes
+    for (std::uint32_t j = 0; j < line.agents; ++j) roster_step(id_at<AgentId>(first + j), step);
+  }
+  advance(line, cursor);
+  schedule_line_step(line_index);
+}
+
+void ServiceSystem::roster_step(AgentId agent_id, const RosterStep& step) {
   Agent& agent = at(agent_id);
   const PoolId pool_id = agent.pool;
-  const CompiledPool& pool = model_.pools[index(pool_id)];
-  const RosterStep& step = pool.lines[agent.line].steps[agent.roster_step++];
-  schedule_roster_step(agent_id);
-  const std::uint32_t rank = pool.lines[agent.line].first + agent.rank;
+  const std::uint32_t rank = index(agent_id) - model_.first_agent[index(pool_id)];
   switch (step.action) {
     case RosterAction::on: {
       agent.rostered = true;
@@ -877,19 +893,22 @@ void ServiceSystem::on_roster(AgentId agent_id) {
 // Absenteeism and shrinkage: pure functions of (pool, agent rank, day or interval), from
 // the pool's own stream, so that staffing what-ifs keep every customer's numbers.
 bool ServiceSystem::absent(PoolId pool, std::uint32_t rank, std::uint32_t day) const {
-  const double p = model_.pools[index(pool)].absenteeism;
-  if (p <= 0.0) return false;
-  const auto word = sim::philox_block(pool_keys_[index(pool)], rank, day,
-                                      static_cast<std::uint8_t>(StreamPurpose::absence)).v[0];
-  return static_cast<double>(word >> 11) * 0x1.0p-53 < p;
+  return agent_draw(pool, rank, day, StreamPurpose::absence) < model_.pools[index(pool)].absenteeism;
 }
 
 bool ServiceSystem::shrunk(PoolId pool, std::uint32_t rank, std::size_t interval) const {
-  const double p = model_.pools[index(pool)].shrinkage;
-  if (p <= 0.0) return false;
-  const auto word = sim::philox_block(pool_keys_[index(pool)], rank, static_cast<std::uint32_t>(interval),
-                                      static_cast<std::uint8_t>(StreamPurpose::shrinkage)).v[0];
-  return static_cast<double>(word >> 11) * 0x1.0p-53 < p;
+  return agent_draw(pool, rank, static_cast<std::uint32_t>(interval), StreamPurpose::shrinkage) <
+         model_.pools[index(pool)].shrinkage;
+}
+
+// Agent i's uniform for (day or interval, purpose): word i % 4 of block (i / 4, period,
+// purpose) of the pool's key; 0 when the pool has no such probability (nothing drawn).
+double ServiceSystem::agent_draw(PoolId pool, std::uint32_t rank, std::uint32_t period, StreamPurpose purpose) const {
+  const CompiledPool& compiled = model_.pools[index(pool)];
+  const double p = purpose == StreamPurpose::absence ? compiled.absenteeism : compiled.shrinkage;
+  if (p <= 0.0) return 1.0;
+  const auto block = sim::philox_block(pool_keys_[index(pool)], rank / 4, period, static_cast<std::uint8_t>(purpose));
+  return static_cast<double>(block.v[rank % 4] >> 11) * 0x1.0p-53;
 }
 
 std::uint32_t ServiceSystem::day_of_interval(std::size_t interval) const {

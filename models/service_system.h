@@ -24,7 +24,7 @@ namespace capsim::model {
 enum class EventKind : std::uint8_t {
   interval_boundary,
   warmup_end,
-  roster,     // an agent's next shift step (subject: agent)
+  roster,     // a shift line's next step (subject: the line, numbered over all pools)
   break_end,  // (subject: agent, generation: the agent's)
   system,     // a support system goes down or comes up (subject: system, generation: SystemChange)
   service_end,
@@ -51,21 +51,16 @@ inline constexpr std::uint8_t rank_of(EventKind kind) { return kRank[static_cast
 // counter layout). Customers' numbers are keyed by their class's name and counted by
 // (arrival index k, visit v), so a customer's arrival time, and its handling time, patience
 // and route at each visit, depend on nothing else in the scenario:
-//   interarrival gap before arrival k: word k % 4 of block (k / 4, 0, interarrivals),
-//                                      further words from (k, 0, interarrival_more);
-//   visit v of arrival k: block (k, v, visit) = {service, patience, routing, wrap-up},
-//                         further words from (k, v, service_more), (k, v, patience_more),
-//                         (k, v, wrap_up_more); routing uses its one word.
-// Workforce and systems are keyed by the pool's or system's name: agent i's absence on day d
-// is word 0 of (i, d, absence), its shrinkage in interval t word 0 of (i, t, shrinkage); a
-// system's k-th failure gap and repair come from (k, 0, failure) and (k, 0, repair).
+//   interarrival gap before arrival k: word k % 4 of block (k / 4, 0, interarrivals);
+//   visit v of arrival k: block (k, v, visit) = {service, patience, routing, wrap-up}.
+// A sampler that needs more than its word continues with SplitMix64 seeded by it
+// (sim::LeadWordStream). Workforce and systems are keyed by the pool's or system's name:
+// agent i's absence on day d is word i % 4 of (i / 4, d, absence), its shrinkage in
+// interval t word i % 4 of (i / 4, t, shrinkage); a system's k-th failure gap and repair
+// are the streams (k, 0, failure) and (k, 0, repair).
 enum class StreamPurpose : std::uint8_t {
   interarrivals = 1,
   visit = 2,
-  service_more = 3,
-  patience_more = 4,
-  interarrival_more = 5,
-  wrap_up_more = 6,
   absence = 16,
   shrinkage = 17,
   failure = 18,
@@ -150,8 +145,6 @@ class ServiceSystem {
     AgentId prev = kNoAgent, next = kNoAgent;  // in the list `list`
     std::uint32_t list = kNoList;              // idle list or open-slot list it is in
     std::uint32_t generation = 0;              // break-end timers of an earlier break are stale
-    std::uint32_t roster_step = 0;             // next step of its shift line
-    std::uint32_t line = 0, rank = 0;          // shift line and place in it (rostered pools)
     PoolId pool{};
     StageId stage{};              // stage of the contacts in hand
     std::uint16_t position = 0;   // of the pool in that stage's preference list
@@ -232,7 +225,7 @@ class ServiceSystem {
   void on_abandon(CustomerId customer, std::uint32_t generation);
   void on_interval_boundary(std::uint32_t boundary);
   void on_warmup_end();
-  void on_roster(AgentId agent);
+  void on_roster(std::uint32_t line);
   void on_break_end(AgentId agent, std::uint32_t generation);
   void on_system(SystemId system, SystemChange change);
 
@@ -250,7 +243,6 @@ class ServiceSystem {
   enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
   void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
   void judge_sla(SlaId sla, std::uint32_t interval, bool hit);
-  sim::LeadWordStream visit_stream(const Customer& customer, std::uint64_t lead, StreamPurpose more) const;
 
   // Agent steps.
   AgentId server_for(StageId stage, std::uint16_t& position);  // rule 1, or none
@@ -264,12 +256,23 @@ class ServiceSystem {
   void make_due(AgentId agent, Pending pending);  // leave as soon as hands are free
   void start_break(AgentId agent);
   void reopen(AgentId agent);
-  void schedule_roster_step(AgentId agent);
+  struct LineCursor {
+    std::uint32_t step = 0, rank = 0;  // next step, and for a break the agent of the line
+  };
+  struct LineRef {
+    PoolId pool{};
+    std::uint32_t line = 0;
+  };
+  sim::Time line_step_time(const ShiftLine& line, const LineCursor& cursor) const;
+  static void advance(const ShiftLine& line, LineCursor& cursor);
+  void schedule_line_step(std::uint32_t line);
+  void roster_step(AgentId agent, const RosterStep& step);
   void apply_shorthand(PoolId pool, std::size_t interval);
   void rebalance_shorthand(PoolId pool);
   void draw_shrinkage(PoolId pool, std::size_t interval);
   bool absent(PoolId pool, std::uint32_t rank, std::uint32_t day) const;
   bool shrunk(PoolId pool, std::uint32_t rank, std::size_t interval) const;
+  double agent_draw(PoolId pool, std::uint32_t rank, std::uint32_t period, StreamPurpose purpose) const;
   std::uint32_t day_of_interval(std::size_t interval) const;  // horizon day, 0 = the start's
   void list_push(std::uint32_t list, AgentId agent);
   AgentId list_pop(std::uint32_t list);
@@ -314,6 +317,8 @@ class ServiceSystem {
   std::vector<PoolState> pools_;
   std::vector<SystemState> systems_;
   std::vector<sim::StreamKey> pool_keys_;
+  std::vector<LineRef> line_refs_;        // every shift line of every pool
+  std::vector<LineCursor> line_cursors_;  // aligned with line_refs_
   std::vector<ClassStats> class_stats_;
   std::vector<IntervalStats> interval_stats_;
   std::vector<IntervalAgents> interval_agents_;  // [interval * pools + pool]

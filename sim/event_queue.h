@@ -21,7 +21,8 @@ class EventQueue {
  public:
   explicit EventQueue(std::size_t reserve = 256) : heap_(reserve < 16 ? 16 : reserve) {}
 
-  void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject, std::uint32_t generation = 0) {
+  CAPSIM_INLINE void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject,
+                              std::uint32_t generation = 0) {
     CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
     CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
     const Event event{time, Event::pack(rank, next_seq_++, kind), subject, generation};

@@ -18,9 +18,9 @@
 //             number is for (the model's StreamPurpose); block: 0, 1, ... as a sampler
 //             needs more than the four 64-bit words a Philox block holds.
 // replication_key and name_key are SplitMix64-finalised hashes (name_key: FNV-1a first).
-// A model may share one block among several quantities (one word each) and continue each
-// quantity that needs more words in a stream of its own purpose (LeadWordStream); the model
-// documents which word is which.
+// A model may share one block among several quantities (one word each); a quantity whose
+// sampler needs more words continues with SplitMix64 seeded by its own word (LeadWordStream),
+// so it stays a pure function of its counter. The model documents which word is which.
 //
 // Cost: one Philox4x64-10 block (four 64-bit words, ~13 ns here) per four words drawn; no
 // state besides the 32-byte block buffer; constructing a stream computes nothing until the
@@ -109,15 +109,16 @@ CAPSIM_INLINE Block philox_block(const StreamKey& key, std::uint64_t subject, st
                             {{key.replication, key.entity}});
 }
 
-// One word taken from a shared block, then, only if the sampler asks for more, the words of
-// its own CounterStream: the quantity stays a pure function of its counters.
+// One word taken from a shared Philox block, then, only if the sampler asks for more (a
+// rejection step, a second phase), the SplitMix64 sequence seeded by that word (Steele, Lea &
+// Flood 2014; it passes BigCrush): a few nanoseconds per extra word instead of a Philox block,
+// and still a pure function of the quantity's counter. Distinct words seed sequences that
+// overlap only with probability ~ n^2 / 2^64.
 class LeadWordStream {
  public:
   using result_type = std::uint64_t;
 
-  LeadWordStream(std::uint64_t lead, const StreamKey& key, std::uint64_t subject, std::uint32_t visit,
-                 std::uint8_t purpose) noexcept
-      : lead_(lead), rest_(key, subject, visit, purpose) {}
+  explicit LeadWordStream(std::uint64_t lead) noexcept : lead_(lead), state_(lead) {}
 
   static constexpr result_type min() noexcept { return 0; }
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
@@ -127,13 +128,16 @@ class LeadWordStream {
       lead_used_ = true;
       return lead_;
     }
-    return rest_();
+    state_ += 0x9E3779B97F4A7C15ULL;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
   }
 
  private:
-  std::uint64_t lead_;
+  std::uint64_t lead_, state_;
   bool lead_used_ = false;
-  CounterStream rest_;
 };
 
 // xoshiro256++ (Blackman & Vigna 2021): a small sequential generator, kept for the
