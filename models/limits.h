@@ -25,6 +25,12 @@ inline constexpr int kMaxSkillLevel = 100;
 inline constexpr std::size_t kMaxBreaksPerShift = 16;
 // Roster steps (shift starts and ends, breaks) over the horizon, all pools: each is an event.
 inline constexpr double kMaxRosterSteps = 1e8;
+// The steps stored for all shift lines (each line keeps its days' steps once): memory.
+inline constexpr double kMaxShiftLineSteps = 1e6;
+// Agent records of one replication, all pools (about 64 bytes each).
+inline constexpr double kMaxTotalAgents = 1e6;
+// Expected random failures of one system over the horizon (each is two events).
+inline constexpr double kMaxExpectedFailures = 1e8;
 // Durations: above the clock's 1 µs tick and at most ten years.
 inline constexpr double kMinDurationSeconds = 1e-6;
 inline constexpr double kMaxDurationSeconds = 10.0 * 365.0 * 86400.0;

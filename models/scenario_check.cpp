@@ -122,7 +122,8 @@ std::string clock_text(double seconds) {
 // A pool's shift lines: each must touch the horizon on some day, and its breaks must lie
 // inside the shift, fit their windows and not overlap. Counts the roster steps they make.
 template <class Report>
-void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report, double& roster_steps) {
+void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report, double& roster_steps,
+                  double& line_steps) {
   double agents = 0.0;
   for (std::size_t i = 0; i < pool.shifts.size(); ++i) {
     const Shift& shift = pool.shifts[i];
@@ -180,6 +181,7 @@ void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report
       report(at, "the shift " + clock_text(shift.start) + "-" + clock_text(shift.end) +
                      " never falls inside the horizon; expected a shift that overlaps it");
     roster_steps += static_cast<double>(shift.agents) * days * (2.0 + static_cast<double>(shift.breaks.size()));
+    line_steps += days * (2.0 + static_cast<double>(shift.breaks.size()));
   }
   if (agents > static_cast<double>(kMaxAgents))
     report("pools." + pool.name + ".shifts", "rosters " + format_number(agents) + " agents; at most " +
@@ -226,7 +228,8 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   for (const auto& [section, count] : {std::pair<const char*, std::size_t>{"customers", scenario.customers.size()},
                                        {"pools", scenario.pools.size()},
                                        {"stages", scenario.stages.size()},
-                                       {"sla", scenario.slas.size()}})
+                                       {"sla", scenario.slas.size()},
+                                       {"systems", scenario.systems.size()}})
     if (count > static_cast<std::size_t>(kMaxEntities))
       report_independent(section, "has " + std::to_string(count) + " entries; at most " + std::to_string(kMaxEntities) +
                                       " are supported");
@@ -274,7 +277,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   }
   std::set<std::string> used_pools;
   for (const auto& stage : scenario.stages) used_pools.insert(stage.pools.begin(), stage.pools.end());
-  double roster_steps = 0.0;
+  double roster_steps = 0.0, line_steps = 0.0, total_agents = 0.0;
   for (const auto& pool : scenario.pools) {
     if (!used_pools.count(pool.name))
       report_independent("pools." + pool.name,
@@ -285,7 +288,11 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
                                                      std::to_string(intervals) + ")");
     if (pool.staffing.empty() && pool.shifts.empty())
       report("pools." + pool.name, "expected exactly one of agents, staffing or shifts");
-    check_shifts(pool, scenario.horizon, report, roster_steps);
+    check_shifts(pool, scenario.horizon, report, roster_steps, line_steps);
+    double most = 0.0;
+    for (const int agents : pool.staffing) most = std::max(most, static_cast<double>(agents));
+    for (const auto& shift : pool.shifts) most += shift.agents;
+    total_agents += most;
     for (const auto& skill : pool.skills) {
       const std::string at = "pools." + pool.name + ".skills." + skill.stage;
       if (!stage_index.count(skill.stage)) {
@@ -296,6 +303,22 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       if (std::find(listed.begin(), listed.end(), pool.name) == listed.end())
         report(at, "stage " + skill.stage + " does not list this pool in its pools; a skill needs both");
     }
+  }
+  if (total_agents > kMaxTotalAgents)
+    report_independent("pools", "the pools hold " + format_number(total_agents) + " agents; at most " +
+                                    format_number(kMaxTotalAgents) + " over all pools are supported");
+  if (line_steps > kMaxShiftLineSteps)
+    report_independent("pools", "the shift lines make " + format_number(line_steps) +
+                                    " steps over the horizon (days x (start, end and breaks)); at most " +
+                                    format_number(kMaxShiftLineSteps) + " are supported");
+  for (const auto& system : scenario.systems) {
+    if (!system.between || !system.repair) continue;
+    const double cycle = system.between->mean() + system.repair->mean();
+    const double failures = cycle > 0 ? scenario.horizon.length_seconds / cycle : kMaxExpectedFailures * 2;
+    if (!(failures <= kMaxExpectedFailures))
+      report_independent("systems." + system.name + ".failures",
+                         "expects " + format_number(failures) + " failures over the horizon; at most " +
+                             format_number(kMaxExpectedFailures) + " are supported");
   }
   if (roster_steps > kMaxRosterSteps)
     report_independent("pools", "the shifts make " + format_number(roster_steps) +

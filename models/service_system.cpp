@@ -722,6 +722,13 @@ void ServiceSystem::go_away(AgentId agent_id, AgentState state) {
   if (agent.state != AgentState::away && state == AgentState::away) add_away(agent.pool, 1);
   agent.state = state;
   agent.pending = Pending::none;
+  if (state == AgentState::off) {  // owed breaks end with the shift
+    agent.next_owed = false;
+    if (agent.on_break) {
+      agent.on_break = false;
+      ++agent.generation;
+    }
+  }
   if (!model_.pools[index(agent.pool)].rostered())
     (state == AgentState::off ? at(agent.pool).off_agents : at(agent.pool).away_agents).push_back(agent_id);
 }
@@ -730,7 +737,16 @@ void ServiceSystem::go_away(AgentId agent_id, AgentState state) {
 // an earlier one of lower precedence (shift end > break > shrinkage).
 void ServiceSystem::make_due(AgentId agent_id, Pending pending) {
   Agent& agent = at(agent_id);
-  if (static_cast<int>(pending) < static_cast<int>(agent.pending) && agent.pending != Pending::none) return;
+  const auto precedence = [](Pending p) {
+    switch (p) {
+      case Pending::none: return 0;
+      case Pending::shrinkage: return 1;
+      case Pending::break_: return 2;
+      case Pending::off: return 3;
+    }
+    return 0;
+  };
+  if (precedence(pending) < precedence(agent.pending)) return;
   agent.pending = pending;
   if (agent.list != kNoList) list_remove(agent_id);  // an open slot closes
 }
@@ -769,9 +785,12 @@ void ServiceSystem::on_break_end(AgentId agent_id, std::uint32_t generation) {
     return;
   }
   agent.on_break = false;
-  if (!agent.rostered) {  // the shift ended during the break
-    add_away(agent.pool, -1);
-    agent.state = AgentState::off;
+  CAPSIM_ASSERT(agent.rostered, "a break outlived its shift (the shift end ends it)");
+  if (agent.next_owed) {  // the next break fell due during this one: it follows
+    agent.next_owed = false;
+    agent.due_since = agent.next_due_since;
+    agent.break_length = agent.next_break_length;
+    start_break(agent_id);
   } else if (!agent.shrunk) {
     come_to_work(agent_id);
     serve_waiting();
@@ -862,13 +881,23 @@ void ServiceSystem::roster_step(AgentId agent_id, const RosterStep& step) {
     }
     case RosterAction::break_due: {
       if (!agent.rostered || agent.absent) return;
+      if (agent.on_break || agent.pending == Pending::break_) {  // one already owed: this one follows it
+        if (agent.next_owed) {
+          agent.next_break_length += step.length;  // a third at once (huge delays): merged
+        } else {
+          agent.next_owed = true;
+          agent.next_due_since = now_;
+          agent.next_break_length = step.length;
+        }
+        return;
+      }
       agent.due_since = now_;
       agent.break_length = step.length;
       if (agent.state == AgentState::working && agent.contacts == 0)
         start_break(agent_id);
       else if (agent.state == AgentState::working)
         make_due(agent_id, Pending::break_);
-      else if (!agent.on_break)
+      else
         agent.pending = Pending::break_;  // away for shrinkage: taken on return
       return;
     }
@@ -883,8 +912,8 @@ void ServiceSystem::roster_step(AgentId agent_id, const RosterStep& step) {
         go_away(agent_id, AgentState::off);
       else if (agent.state == AgentState::working)
         make_due(agent_id, Pending::off);  // overtime until its hands are free
-      else if (!agent.on_break)
-        go_away(agent_id, AgentState::off);  // away for shrinkage
+      else  // away: a break (it ends with the shift; its end timer goes stale) or shrinkage
+        go_away(agent_id, AgentState::off);
       return;
     }
   }
@@ -960,6 +989,15 @@ void ServiceSystem::apply_shorthand(PoolId pool_id, std::size_t interval) {
     const AgentId agent = state.off_agents.back();
     state.off_agents.pop_back();
     come_to_work(agent);
+  }
+  // The shrunk are present but unavailable: called in as away, less the busy ones that will
+  // go away as they free.
+  while (state.away + state.excess < state.away_target && !state.off_agents.empty()) {
+    const AgentId agent = state.off_agents.back();
+    state.off_agents.pop_back();
+    at(agent).state = AgentState::away;
+    add_away(pool_id, 1);
+    state.away_agents.push_back(agent);
   }
 }
 

@@ -140,8 +140,9 @@ class ServiceSystem {
   enum class AgentState : std::uint8_t { off, working, away };
   enum class Pending : std::uint8_t { none, off, break_, shrinkage };
   struct Agent {
-    sim::Time due_since = 0;     // when the pending break fell due
-    sim::Time break_length = 0;  // of the pending break
+    sim::Time due_since = 0;     // when the owed break fell due
+    sim::Time break_length = 0;  // of the owed break
+    sim::Time next_due_since = 0, next_break_length = 0;  // a second break owed behind it
     AgentId prev = kNoAgent, next = kNoAgent;  // in the list `list`
     std::uint32_t list = kNoList;              // idle list or open-slot list it is in
     std::uint32_t generation = 0;              // break-end timers of an earlier break are stale
@@ -155,6 +156,7 @@ class ServiceSystem {
     bool absent = false;    // absent for the day of its current shift
     bool shrunk = false;    // drawn for shrinkage in the current interval
     bool on_break = false;  // away for a break (else away for shrinkage)
+    bool next_owed = false;  // a break fell due while another was owed or under way
   };
   static constexpr std::uint32_t kNoList = 0xFFFFFFFFu;
 

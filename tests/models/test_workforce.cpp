@@ -5,6 +5,7 @@
 // invariants (busy <= available, conservation, thread identity) on a full day.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -246,4 +247,64 @@ TEST_CASE("a full day with every workforce rule: busy <= available always, custo
   for (std::size_t r = 0; r < one.replications.size(); ++r)
     CHECK(std::memcmp(one.replications[r].data(), three.replications[r].data(),
                       one.replications[r].size() * sizeof(double)) == 0);
+}
+
+TEST_CASE("a break falling due while another is owed follows it; a shift end wins over a pending break") {
+  // Contact 08:20-09:00 holds both breaks (due 08:30 and 08:45): they run 09:00-09:15 and
+  // 09:15-09:30, each 30 minutes late.
+  const One both(day(R"(  team:
+    shifts:
+      - start: "08:00"
+        end: "10:00"
+        agents: 1
+        breaks: [{window: ["08:30", "08:45"], length: 15min}, {window: ["08:45", "09:00"], length: 15min}])",
+                     R"(["08:20"])", ", service: {dist: deterministic, value: 40min}"));
+  CHECK(both.pool("team", "break_delay_mean") == doctest::Approx(1800.0));
+  CHECK(both.pool("team", "available") == doctest::Approx(1.5 / 2.0).epsilon(1e-12));
+  // Break due 08:50 while busy until 09:10, shift ends 09:00: the agent leaves at 09:10
+  // (10 minutes of overtime) and the break is never taken.
+  const One late(day(R"(  team:
+    shifts: [{start: "08:00", end: "09:00", agents: 1, breaks: [{window: ["08:50", "09:00"], length: 10min}]}])",
+                     R"(["08:30"])", ", service: {dist: deterministic, value: 40min}"));
+  CHECK(late.pool("team", "overtime_hours") == doctest::Approx(10.0 / 60).epsilon(1e-12));
+  CHECK(std::isnan(late.pool("team", "break_delay_mean")));
+}
+
+TEST_CASE("a shift ending during a break ends the break: no overtime for a break") {
+  // Break due 08:45 is delayed by a contact to 08:50; the shift ends at 09:00, mid-break.
+  const One one(day(R"(  team:
+    shifts: [{start: "08:00", end: "09:00", agents: 1, breaks: [{window: ["08:45", "09:00"], length: 15min}]}])",
+                    R"(["08:40"])", ", service: {dist: deterministic, value: 10min}"));
+  CHECK(one.pool("team", "break_delay_mean") == doctest::Approx(300.0));
+  CHECK(one.pool("team", "overtime_hours") == 0.0);
+  CHECK(one.pool("team", "staffed_mean") == doctest::Approx(0.5));  // present 08:00-09:00 of 2 h
+  CHECK(one.result.stale_timers == 1);                              // the break's end
+}
+
+TEST_CASE("shrinkage p leaves N(1-p) agents available on average, for shorthand and rostered pools") {
+  for (const std::string pool : {"{agents: 40, shrinkage: 20%}",
+                                 R"({shifts: [{start: "08:00", end: "16:00", agents: 40}], shrinkage: 20%})"}) {
+    INFO(pool);
+    std::string yaml = R"(
+horizon: {start: "08:00", end: "16:00", interval: 30min}
+replications: 40
+seed: 29
+customers:
+  c: {arrivals: {rate: 6/h}, entry: desk}
+pools:
+  team: POOL
+stages:
+  desk: {service: {dist: exponential, mean: 2min}, pools: [team]}
+)";
+    yaml.replace(yaml.find("POOL"), 4, pool);
+    const auto result = model::run_experiment(compile_text(yaml), 2);
+    const auto kpi = [&](const char* name) -> const sim::Summary& {
+      return result.summaries[result.layout.find(ScopeKind::pool, "team", name)];
+    };
+    CHECK(kpi("scheduled").mean == 40.0);
+    // Light load: an agent due for shrinkage is almost never busy, so available is N(1-p)
+    // up to those few seconds; 16 intervals x 40 agents per replication.
+    test::check_theory(kpi("available"), 40 * 0.8, "available", 0.002);
+    CHECK(kpi("staffed_mean").mean == doctest::Approx(40.0).epsilon(1e-9));  // shrunk agents stay present
+  }
 }
