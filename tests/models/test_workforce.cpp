@@ -308,3 +308,24 @@ stages:
     CHECK(kpi("staffed_mean").mean == doctest::Approx(40.0).epsilon(1e-9));  // shrunk agents stay present
   }
 }
+
+TEST_CASE("common random numbers: absenteeism, shrinkage and shifts change no customer's arrival") {
+  const auto base = test::load_scenario("scenarios/contact_center_day.yaml", {"replications=3"});
+  const auto variant = test::load_scenario(
+      "scenarios/contact_center_day.yaml",
+      {"replications=3", "pools.tier1.absenteeism=20%", "pools.tier1.shrinkage=0", "pools.tier1.shifts.2.agents=20"});
+  const auto a = model::run_experiment(model::compile(base), 2);
+  const auto b = model::run_experiment(model::compile(variant), 2);
+  const auto offered = a.layout.find(ScopeKind::overall, "overall", "offered");
+  bool staffing_differs = false;
+  for (std::size_t r = 0; r < 3; ++r) {
+    for (std::size_t i = 0; i < 28; ++i) {  // arrivals per interval: identical
+      const auto slot = a.layout.of_interval(i, model::IntervalKpi::offered);
+      CHECK(a.replications[r][slot] == b.replications[r][slot]);
+    }
+    CHECK(a.replications[r][offered] == b.replications[r][offered]);
+    const auto scheduled = a.layout.find(ScopeKind::pool, "tier1", "scheduled");
+    staffing_differs = staffing_differs || a.replications[r][scheduled] != b.replications[r][scheduled];
+  }
+  CHECK(staffing_differs);
+}
