@@ -192,7 +192,8 @@ Distribution Distribution::weibull(double mean, double cv) {
   Distribution d(Family::weibull);
   const double shape = weibull_shape_for_cv(cv);
   const double scale = mean / boost::math::tgamma(1.0 + 1.0 / shape);
-  d.weibull_ = boost::random::weibull_distribution<double>(shape, scale);
+  d.weibull_scale_ = scale;
+  d.weibull_inv_shape_ = 1.0 / shape;
   d.mean_ = mean;
   const double g1 = boost::math::tgamma(1.0 + 1.0 / shape);
   const double g2 = boost::math::tgamma(1.0 + 2.0 / shape);

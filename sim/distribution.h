@@ -14,7 +14,6 @@
 #include <boost/random/triangle_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
-#include <boost/random/weibull_distribution.hpp>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -105,7 +104,10 @@ class Distribution {
       }
       case Family::gamma:
       case Family::erlang: return sample_gamma(engine);
-      case Family::weibull: return weibull_(engine);
+      case Family::weibull: {
+        // scale * E^(1/shape) for a unit exponential E: exp and log instead of Boost's pow.
+        return weibull_scale_ * std::exp(std::log(exponential_(engine)) * weibull_inv_shape_);
+      }
       case Family::hyperexponential: {
         const double u = uniform01_(engine);
         return exponential_(engine) * (u < p0_ ? p1_ : p2_);
@@ -177,7 +179,7 @@ class Distribution {
   boost::random::triangle_distribution<double> triangle_{0.0, 0.5, 1.0};
   boost::random::normal_distribution<double> unit_normal_{0.0, 1.0};
   boost::random::lognormal_distribution<double> lognormal_{0.0, 1.0};
-  boost::random::weibull_distribution<double> weibull_{1.0, 1.0};
+  double weibull_scale_ = 1.0, weibull_inv_shape_ = 1.0;
   boost::random::uniform_int_distribution<std::size_t> index_{0, 0};
   std::vector<double> values_;
 };
