@@ -68,6 +68,78 @@ Summary summarize(std::span<const double> values) {
   return s;
 }
 
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+void finish_difference(Difference& d, double base_mean) {
+  d.relative = base_mean != 0.0 && std::isfinite(base_mean) ? d.mean / std::abs(base_mean) : kNaN;
+  d.significant = std::isfinite(d.ci_low) && (d.ci_low > 0.0 || d.ci_high < 0.0);
+}
+
+}  // namespace
+
+Difference paired_difference(std::span<const double> base, std::span<const double> variant) {
+  Difference d;
+  std::vector<double> differences;
+  double base_sum = 0.0;
+  for (std::size_t r = 0; r < std::min(base.size(), variant.size()); ++r) {
+    if (!std::isfinite(base[r]) || !std::isfinite(variant[r])) continue;
+    differences.push_back(variant[r] - base[r]);
+    base_sum += base[r];
+  }
+  d.n = differences.size();
+  if (d.n == 0) {
+    d.mean = d.sd = d.ci_low = d.ci_high = d.relative = kNaN;
+    return d;
+  }
+  double sum = 0.0;
+  for (const double x : differences) sum += x;
+  d.mean = sum / static_cast<double>(d.n);
+  if (d.n > 1) {
+    double squares = 0.0;
+    for (const double x : differences) squares += (x - d.mean) * (x - d.mean);
+    d.sd = std::sqrt(squares / static_cast<double>(d.n - 1));
+    const double half = student_t_critical(0.95, d.n - 1) * d.sd / std::sqrt(static_cast<double>(d.n));
+    d.ci_low = d.mean - half;
+    d.ci_high = d.mean + half;
+  } else {
+    d.sd = d.ci_low = d.ci_high = kNaN;
+  }
+  finish_difference(d, base_sum / static_cast<double>(d.n));
+  return d;
+}
+
+Difference welch_difference(std::span<const double> base, std::span<const double> variant) {
+  const Summary a = summarize(base), b = summarize(variant);
+  Difference d;
+  d.paired = false;
+  d.n = std::min(a.n, b.n);
+  if (a.n == 0 || b.n == 0) {
+    d.mean = d.sd = d.ci_low = d.ci_high = d.relative = kNaN;
+    return d;
+  }
+  d.mean = b.mean - a.mean;
+  if (a.n > 1 && b.n > 1) {
+    const double va = a.sd * a.sd / static_cast<double>(a.n), vb = b.sd * b.sd / static_cast<double>(b.n);
+    const double se = std::sqrt(va + vb);
+    d.sd = se;
+    if (se > 0.0) {
+      const double dof = (va + vb) * (va + vb) /
+                         (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
+      const double half = student_t_critical(0.95, static_cast<std::size_t>(std::max(1.0, std::floor(dof)))) * se;
+      d.ci_low = d.mean - half;
+      d.ci_high = d.mean + half;
+    } else {
+      d.ci_low = d.ci_high = d.mean;
+    }
+  } else {
+    d.sd = d.ci_low = d.ci_high = kNaN;
+  }
+  finish_difference(d, a.mean);
+  return d;
+}
+
 ProportionInterval clopper_pearson(std::size_t events, std::size_t trials, double confidence) {
   ProportionInterval interval;
   if (trials == 0) return interval;

@@ -35,6 +35,20 @@ ProportionInterval clopper_pearson(std::size_t events, std::size_t trials, doubl
 // Student-t interval of a fraction can otherwise leave [0, 1], or of a count go below 0.
 void clip_to_domain(Summary& summary, double low, double high);
 
+// The difference of two means (variant - base) with its 95% confidence interval.
+// Paired (common random numbers: replication r of both saw the same streams): the
+// Student-t interval of the per-replication differences, pairs with a NaN left out.
+// Independent: Welch's interval (unequal variances, Welch-Satterthwaite degrees of freedom).
+// `significant` when the interval excludes 0; `relative` = mean / base mean (NaN if 0).
+struct Difference {
+  std::size_t n = 0;  // pairs, or the smaller sample
+  double mean = 0, sd = 0, ci_low = 0, ci_high = 0, relative = 0;
+  bool significant = false;
+  bool paired = true;
+};
+Difference paired_difference(std::span<const double> base, std::span<const double> variant);
+Difference welch_difference(std::span<const double> base, std::span<const double> variant);
+
 // Percentile of sorted data, linear interpolation between order statistics (Hyndman-Fan 7).
 double sorted_quantile(std::span<const double> sorted, double q);
 

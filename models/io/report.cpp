@@ -260,4 +260,128 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
   out.unsetf(std::ios::floatfield);
 }
 
+namespace {
+
+Json difference_json(const sim::Difference& d) {
+  return Json{{"mean", number(d.mean)},
+              {"sd", number(d.sd)},
+              {"ci95", Json::array({number(d.ci_low), number(d.ci_high)})},
+              {"relative", number(d.relative)},
+              {"significant", d.significant},
+              {"n", d.n}};
+}
+
+// The table shows what a planner compares first: every overall and system KPI, SLA
+// attainment, and the headline KPIs of classes, stages and pools; JSON and CSV have all.
+bool in_table(const model::KpiSlot& slot) {
+  const auto one_of = [&](std::initializer_list<std::string_view> names) {
+    for (const auto name : names)
+      if (slot.kpi == name) return true;
+    return false;
+  };
+  switch (slot.scope) {
+    case model::ScopeKind::overall:
+    case model::ScopeKind::system: return true;
+    case model::ScopeKind::sla: return slot.kpi == "attained";
+    case model::ScopeKind::customer_class: return one_of({"abandon_rate", "p_wait", "wait_mean", "wait_p90"});
+    case model::ScopeKind::stage: return one_of({"wait_mean", "aht_mean"});
+    case model::ScopeKind::pool: return one_of({"available", "occupancy", "utilization", "overtime_hours", "cost"});
+    case model::ScopeKind::interval: return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+void write_comparison_json(std::ostream& out, const Comparison& comparison, const RunInfo& run) {
+  Json root;
+  root["base"] = Json{{"scenario", comparison.base_name}, {"file", comparison.base_file}};
+  root["replications"] = comparison.replications;
+  root["seed"] = comparison.seed;
+  root["paired"] = comparison.paired;
+  Json variants = Json::array();
+  for (const auto& variant : comparison.variants) {
+    Json kpis = Json::array();
+    for (const auto& k : variant.kpis) {
+      const auto& slot = comparison.base->layout.slots()[k.base_slot];
+      kpis.push_back(Json{{"scope", model::scope_kind_name(slot.scope)},
+                          {"name", slot.scope_name},
+                          {"kpi", slot.kpi},
+                          {"base", summary_json(comparison.base->summaries[k.base_slot], false)},
+                          {"variant", summary_json(variant.result->summaries[k.variant_slot], false)},
+                          {"difference", difference_json(k.difference)}});
+    }
+    variants.push_back(
+        Json{{"name", variant.name}, {"file", variant.file}, {"overrides", variant.overrides}, {"kpis", kpis}});
+  }
+  root["variants"] = variants;
+  root["run"] = Json{{"wall_seconds", run.wall_seconds}, {"threads", run.threads}};
+  out << root.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void write_comparison_csv(std::ostream& out, const Comparison& comparison) {
+  out << "variant,scope,name,kpi,n,base_mean,variant_mean,difference,ci95_low,ci95_high,relative,significant\n";
+  const auto field = [](double x) {
+    if (!std::isfinite(x)) return std::string();
+    std::ostringstream s;
+    s << std::setprecision(std::numeric_limits<double>::max_digits10) << x;
+    return s.str();
+  };
+  const auto quote = [](const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  };
+  for (const auto& variant : comparison.variants) {
+    for (const auto& k : variant.kpis) {
+      const auto& slot = comparison.base->layout.slots()[k.base_slot];
+      const auto& d = k.difference;
+      out << quote(variant.name) << ',' << model::scope_kind_name(slot.scope) << ',' << quote(slot.scope_name) << ','
+          << slot.kpi << ',' << d.n << ',' << field(comparison.base->summaries[k.base_slot].mean) << ','
+          << field(variant.result->summaries[k.variant_slot].mean) << ',' << field(d.mean) << ',' << field(d.ci_low)
+          << ',' << field(d.ci_high) << ',' << field(d.relative) << ',' << (d.significant ? 1 : 0) << '\n';
+    }
+  }
+}
+
+void write_comparison_table(std::ostream& out, const Comparison& comparison, const RunInfo& run) {
+  out << comparison.base_name << " — base and " << comparison.variants.size()
+      << (comparison.variants.size() == 1 ? " variant, " : " variants, ") << comparison.replications
+      << " replications, seed " << comparison.seed << ", "
+      << (comparison.paired ? "paired (common random numbers)" : "independent streams (Welch)") << "\n";
+  for (const auto& variant : comparison.variants) {
+    out << "\nvariant " << variant.name;
+    if (!variant.overrides.empty()) {
+      out << " (";
+      for (std::size_t i = 0; i < variant.overrides.size(); ++i) out << (i ? ", " : "") << variant.overrides[i];
+      out << ")";
+    }
+    if (variant.file != comparison.base_file) out << " from " << variant.file;
+    out << "\n"
+        << pad("KPI", 36, false) << pad("base", 11) << pad("variant", 11) << pad("difference", 12)
+        << pad("95% CI of difference", 26) << pad("change", 9) << '\n';
+    for (const auto& k : variant.kpis) {
+      const auto& slot = comparison.base->layout.slots()[k.base_slot];
+      if (!in_table(slot)) continue;
+      const Unit unit = slot.unit;
+      const auto& d = k.difference;
+      // Differences of fractions read as points: show them with the KPI's own unit.
+      const std::string label = (slot.scope == model::ScopeKind::overall ? std::string() : slot.scope_name + " ") +
+                                slot.kpi;
+      const std::string ci =
+          std::isfinite(d.ci_low) ? format(d.ci_low, unit) + " .. " + format(d.ci_high, unit) : std::string("-");
+      char change[32] = "-";
+      if (std::isfinite(d.relative)) std::snprintf(change, sizeof change, "%+.1f%%", 100.0 * d.relative);
+      out << pad(label.substr(0, 35), 36, false) << pad(format(comparison.base->summaries[k.base_slot].mean, unit), 11)
+          << pad(format(variant.result->summaries[k.variant_slot].mean, unit), 11) << pad(format(d.mean, unit), 12)
+          << pad(ci, 26) << pad(change, 9) << (d.significant ? "  *" : "") << '\n';
+    }
+  }
+  out << "\n* the 95% CI of the difference excludes 0\n";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", run.wall_seconds);
+  out << "run in " << seconds << " s on " << run.threads << (run.threads == 1 ? " thread\n" : " threads\n");
+}
+
 }  // namespace capsim::io

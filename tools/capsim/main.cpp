@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("capsim 0.1.0"));
 
   // The verb table: name is given by each verb's own subcommand.
-  const std::vector<VerbRunner (*)(CLI::App&)> verbs{add_run_verb, add_validate_verb, add_erlang_verb};
+  const std::vector<VerbRunner (*)(CLI::App&)> verbs{add_run_verb, add_compare_verb, add_validate_verb, add_erlang_verb};
   std::vector<std::pair<CLI::App*, VerbRunner>> runners;
   for (const auto add : verbs) {
     const std::size_t before = app.get_subcommands({}).size();

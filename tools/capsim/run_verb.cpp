@@ -32,38 +32,12 @@ struct RunOptions {
 
 int run(const RunOptions& options) {
   auto scenario = load_or_report(options.file, options.overrides);
-  if (!scenario) return kExitBadInput;
-  if (options.replications) scenario->replications = *options.replications;
-  if (options.seed) {
-    const auto seed = io::parse_seed(*options.seed);
-    if (!seed) {
-      std::cerr << "capsim: --seed: expected " << io::kSeedExpected << "; got \"" << io::printable(*options.seed)
-                << "\"\n";
-      return kExitBadInput;
-    }
-    scenario->seed = *seed;
-  }
+  if (!scenario || !apply_run_options(*scenario, options.replications, options.seed)) return kExitBadInput;
   const model::CompiledModel compiled = model::compile(*scenario);
-  // Every replication's KPIs are kept for the summaries' percentiles: bounded up front.
-  const std::size_t kpis = model::KpiLayout(compiled).size();
-  const double stored = static_cast<double>(kpis) * compiled.replications;
-  if (stored > model::kMaxStoredKpiValues) {
-    std::cerr << "capsim: " << compiled.replications << " replications of " << kpis << " KPIs would keep " << stored
-              << " values; at most " << model::kMaxStoredKpiValues
-              << " (4 GB) are supported: use fewer replications or a coarser interval\n";
-    return kExitBadInput;
-  }
-
   const auto start = std::chrono::steady_clock::now();
-  // More workers than cores gain nothing and each holds a replication's memory.
-  const unsigned threads = std::min(options.threads, std::max(1u, std::thread::hardware_concurrency()));
-  std::optional<model::ExperimentResult> experiment;
-  try {
-    experiment.emplace(model::run_experiment(compiled, threads));
-  } catch (const model::PopulationLimitExceeded& e) {
-    std::cerr << "capsim: " << e.what() << '\n';
-    return kExitBadInput;
-  }
+  const unsigned threads = usable_threads(options.threads);
+  const std::optional<model::ExperimentResult> experiment = run_or_report(compiled, threads);
+  if (!experiment) return kExitBadInput;
   const model::ExperimentResult& result = *experiment;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

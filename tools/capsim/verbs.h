@@ -18,5 +18,6 @@ using VerbRunner = std::function<int()>;
 VerbRunner add_run_verb(CLI::App& app);
 VerbRunner add_validate_verb(CLI::App& app);
 VerbRunner add_erlang_verb(CLI::App& app);
+VerbRunner add_compare_verb(CLI::App& app);
 
 }  // namespace capsim::cli
