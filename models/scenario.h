@@ -119,6 +119,18 @@ struct Sla {
   double target = 0.0;  // fraction in [0, 1]
 };
 
+// A statistical assertion for `capsim check`: a KPI, by its JSON path (kpis.abandon_rate,
+// slas.answer_20s, classes.premium.kpis.wait_mean, slas.answer_20s.risk, ...), and a bound
+// written in the KPI's unit. Resolved and judged once the model's KPIs are known.
+struct Assertion {
+  std::string kpi;
+  std::string bound;      // as written: "80%", "15s", "2000"
+  bool at_least = true;   // else at_most
+  std::string origin;     // file, line and column of the entry, for messages
+  int line = 0, column = 0;
+  std::string path;       // "assert.0"
+};
+
 struct Scenario {
   std::string name;
   std::uint64_t seed = 1;
@@ -129,6 +141,7 @@ struct Scenario {
   std::vector<Stage> stages;
   std::vector<Sla> slas;
   std::vector<System> systems;
+  std::vector<Assertion> assertions;
 };
 
 inline constexpr const char* kExitStage = "exit";

@@ -79,7 +79,7 @@ void finish_difference(Difference& d, double base_mean) {
 
 }  // namespace
 
-Difference paired_difference(std::span<const double> base, std::span<const double> variant) {
+Difference paired_difference(std::span<const double> base, std::span<const double> variant, double confidence) {
   Difference d;
   std::vector<double> differences;
   double base_sum = 0.0;
@@ -100,7 +100,7 @@ Difference paired_difference(std::span<const double> base, std::span<const doubl
     double squares = 0.0;
     for (const double x : differences) squares += (x - d.mean) * (x - d.mean);
     d.sd = std::sqrt(squares / static_cast<double>(d.n - 1));
-    const double half = student_t_critical(0.95, d.n - 1) * d.sd / std::sqrt(static_cast<double>(d.n));
+    const double half = student_t_critical(confidence, d.n - 1) * d.sd / std::sqrt(static_cast<double>(d.n));
     d.ci_low = d.mean - half;
     d.ci_high = d.mean + half;
   } else {
@@ -111,7 +111,10 @@ Difference paired_difference(std::span<const double> base, std::span<const doubl
 }
 
 Difference welch_difference(std::span<const double> base, std::span<const double> variant) {
-  const Summary a = summarize(base), b = summarize(variant);
+  return welch_difference(summarize(base), summarize(variant), 0.95);
+}
+
+Difference welch_difference(const Summary& a, const Summary& b, double confidence) {
   Difference d;
   d.paired = false;
   d.n = std::min(a.n, b.n);
@@ -127,7 +130,8 @@ Difference welch_difference(std::span<const double> base, std::span<const double
     if (se > 0.0) {
       const double dof = (va + vb) * (va + vb) /
                          (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
-      const double half = student_t_critical(0.95, static_cast<std::size_t>(std::max(1.0, std::floor(dof)))) * se;
+      const double half =
+          student_t_critical(confidence, static_cast<std::size_t>(std::max(1.0, std::floor(dof)))) * se;
       d.ci_low = d.mean - half;
       d.ci_high = d.mean + half;
     } else {

@@ -32,7 +32,9 @@ using Keys = std::vector<std::string>;
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
 inline const Keys kTopKeys{"name",      "description", "seed",   "replications", "horizon",
-                           "customers", "pools",       "stages", "sla",          "systems"};
+                           "customers", "pools",       "stages", "sla",          "systems",
+                           "assert"};
+inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
 inline const Keys kArrivalKeys{"rate", "per_interval", "times"};
@@ -78,6 +80,11 @@ class Loader {
   Scenario read(const YAML::Node& root);
   void check_semantics(const Scenario& scenario);
   std::vector<Diagnostic> warnings(const Scenario& scenario);
+  void read_assertions(const YAML::Node& node, const std::string& path, std::vector<model::Assertion>& into);
+  // The entries of a top-level map limited to `allowed` (for files other than scenarios).
+  std::vector<std::pair<std::string, YAML::Node>> top_entries(const YAML::Node& root, const Keys& allowed) {
+    return entries(root, "", &allowed);
+  }
 
  private:
   // Reports at the node's position, or at the --set that supplied the value.

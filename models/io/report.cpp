@@ -15,6 +15,13 @@ using Json = nlohmann::ordered_json;
 
 Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
 
+Json manifest_json(const Manifest& m) {
+  return Json{{"capsim", m.version},         {"commit", m.commit},       {"command", m.command},
+              {"scenario_file", m.scenario_file}, {"scenario_hash", m.scenario_hash}, {"overrides", m.overrides},
+              {"seed", m.seed},              {"replications", m.replications}, {"threads", m.threads},
+              {"ranks", m.ranks}};
+}
+
 Json summary_json(const sim::Summary& s, bool ratio) {
   Json json{
       {"mean", number(s.mean)}, {"sd", number(s.sd)},   {"ci95", Json::array({number(s.ci_low), number(s.ci_high)})},
@@ -24,12 +31,22 @@ Json summary_json(const sim::Summary& s, bool ratio) {
   return json;
 }
 
-// KPIs of one scope as {name: summary}.
-Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::size_t index) {
+// The KPI's value in each replication (null where undefined).
+Json values_json(const model::ExperimentResult& result, std::size_t slot) {
+  Json values = Json::array();
+  for (const auto& replication : result.replications) values.push_back(number(replication[slot]));
+  return values;
+}
+
+// KPIs of one scope as {name: summary}, with per-replication values when asked.
+Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::size_t index, bool with_values = false) {
   Json kpis = Json::object();
   const auto& slots = result.layout.slots();
   const auto [first, last] = result.layout.range(scope, index);
-  for (std::size_t i = first; i < last; ++i) kpis[slots[i].kpi] = summary_json(result.summaries[i], result.is_ratio[i]);
+  for (std::size_t i = first; i < last; ++i) {
+    kpis[slots[i].kpi] = summary_json(result.summaries[i], result.is_ratio[i]);
+    if (with_values) kpis[slots[i].kpi]["values"] = values_json(result, i);
+  }
   return kpis;
 }
 
@@ -62,6 +79,7 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   root["scenario"] = model.name;
   root["replications"] = result.replications.size();
   root["seed"] = model.seed;
+  root["manifest"] = manifest_json(run.manifest);
   // What each KPI's numbers are (the same name has the same unit in every scope).
   Json kpi_info = Json::object();
   for (const auto& slot : result.layout.slots()) {
@@ -70,23 +88,26 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
       kpi_info[name] = Json{{"unit", model::unit_name(slot.unit)}, {"better", model::better_name(slot.better)}};
   }
   root["kpi_info"] = kpi_info;
-  root["kpis"] = scope_json(result, ScopeKind::overall, 0);
+  const bool values = run.replication_values;
+  root["kpis"] = scope_json(result, ScopeKind::overall, 0, values);
   Json classes = Json::object();
   for (std::size_t c = 0; c < model.classes.size(); ++c)
-    classes[model.classes[c].name] = Json{{"kpis", scope_json(result, ScopeKind::customer_class, c)}};
+    classes[model.classes[c].name] = Json{{"kpis", scope_json(result, ScopeKind::customer_class, c, values)}};
   root["classes"] = classes;
   Json pools = Json::object();
   for (std::size_t p = 0; p < model.pools.size(); ++p)
-    pools[model.pools[p].name] = Json{{"kpis", scope_json(result, ScopeKind::pool, p)}};
+    pools[model.pools[p].name] = Json{{"kpis", scope_json(result, ScopeKind::pool, p, values)}};
   root["pools"] = pools;
   Json stages = Json::object();
   for (std::size_t s = 0; s < model.stages.size(); ++s)
-    stages[model.stages[s].name] = Json{{"kpis", scope_json(result, ScopeKind::stage, s)}};
+    stages[model.stages[s].name] = Json{{"kpis", scope_json(result, ScopeKind::stage, s, values)}};
   root["stages"] = stages;
   Json slas = Json::object();
   for (std::size_t k = 0; k < model.slas.size(); ++k) {
     const model::SlaRisk& risk = result.risks[k];
-    Json sla = summary_json(result.summaries[result.layout.of_sla(k, model::SlaKpi::attained)], true);
+    const std::size_t attained = result.layout.of_sla(k, model::SlaKpi::attained);
+    Json sla = summary_json(result.summaries[attained], true);
+    if (values) sla["values"] = values_json(result, attained);
     sla["target"] = model.slas[k].target;
     sla["risk"] = number(risk.risk);
     sla["risk_ci95"] = Json::array({number(risk.ci_low), number(risk.ci_high)});
@@ -97,7 +118,7 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   if (!model.systems.empty()) {
     Json systems = Json::object();
     for (std::size_t y = 0; y < model.systems.size(); ++y)
-      systems[model.systems[y].name] = Json{{"kpis", scope_json(result, ScopeKind::system, y)}};
+      systems[model.systems[y].name] = Json{{"kpis", scope_json(result, ScopeKind::system, y, values)}};
     root["systems"] = systems;
   }
   // Intervals can number 100,000: each is built, written and freed in turn, so memory
@@ -296,6 +317,7 @@ bool in_table(const model::KpiSlot& slot) {
 void write_comparison_json(std::ostream& out, const Comparison& comparison, const RunInfo& run) {
   Json root;
   root["base"] = Json{{"scenario", comparison.base_name}, {"file", comparison.base_file}};
+  root["manifest"] = manifest_json(run.manifest);
   root["replications"] = comparison.replications;
   root["seed"] = comparison.seed;
   root["paired"] = comparison.paired;

@@ -3,6 +3,7 @@
 // in the scenario's currency per replication. The names are a contract (README "Output").
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -14,9 +15,26 @@
 
 namespace capsim::io {
 
+// How a result was made, so that it can be reproduced exactly: written as "manifest" in
+// every JSON output.
+struct Manifest {
+  std::string version, commit;        // capsim's version and the git commit it was built from
+  std::string command;                // the command line, shell-quoted
+  std::string scenario_file, scenario_hash;  // hash: FNV-1a 64 of the file's bytes
+  std::vector<std::string> overrides;
+  std::uint64_t seed = 0;
+  std::size_t replications = 0;
+  unsigned threads = 1;
+  int ranks = 1;
+};
+
 struct RunInfo {
   unsigned threads = 1;
   double wall_seconds = 0.0;
+  Manifest manifest{};
+  // JSON: each KPI outside the intervals also lists its per-replication "values", so that
+  // `capsim check --baseline` can pair replications with a later run of the same seed.
+  bool replication_values = false;
 };
 
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,

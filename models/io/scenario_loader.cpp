@@ -86,6 +86,36 @@ LoadResult load_scenario_text(const std::string& text, const std::string& origin
   }
 }
 
+AssertionsResult load_assertions_file(const std::string& path) {
+  AssertionsResult result;
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path)) {
+    result.errors.push_back({path, 0, 0, "", "cannot read the file; expected a readable YAML file of assertions"});
+    return result;
+  }
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  try {
+    YamlSource source = parse_yaml_source(text, path, result.errors);
+    if (!source.ok) return result;
+    detail::Loader loader(path, ".", result.errors);
+    static const detail::Keys kAssertKey{"assert"};
+    bool found = false;
+    for (auto& [key, node] : loader.top_entries(source.root, kAssertKey)) {
+      loader.read_assertions(node, key, result.assertions);
+      found = true;
+    }
+    if (!found && result.errors.empty())
+      result.errors.push_back({path, 1, 1, "", "expected a top-level key \"assert\" holding a list of assertions"});
+  } catch (const YAML::Exception& e) {
+    result.errors.push_back(
+        {path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.line >= 0 ? e.mark.column + 1 : 0, "", e.msg});
+  }
+  sort_diagnostics(result.errors);
+  return result;
+}
+
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) {

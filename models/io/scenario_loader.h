@@ -25,4 +25,11 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<std::st
 LoadResult load_scenario_text(const std::string& text, const std::string& origin,
                               const std::vector<std::string>& overrides = {}, const std::string& base_dir = ".");
 
+// A file of assertions for `capsim check --assertions`: `assert: [...]` as in a scenario.
+struct AssertionsResult {
+  std::vector<model::Assertion> assertions;
+  std::vector<Diagnostic> errors;
+};
+AssertionsResult load_assertions_file(const std::string& path);
+
 }  // namespace capsim::io

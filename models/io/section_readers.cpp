@@ -153,6 +153,43 @@ std::vector<double> Loader::interval_values(const YAML::Node& node, const std::s
   return values;
 }
 
+// `assert: [{kpi: slas.answer_20s, at_least: 80%}, ...]`: the paths and bounds are checked
+// against the model's KPIs by `capsim check`, which knows them.
+void Loader::read_assertions(const YAML::Node& node, const std::string& path, std::vector<model::Assertion>& into) {
+  if (!node.IsSequence()) {
+    error(node, path, "expected a list of assertions such as {kpi: slas.answer_20s, at_least: 80%}");
+    return;
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string at = path + "." + std::to_string(i);
+    const YAML::Node entry = item(node, i, path);
+    std::map<std::string, YAML::Node> given;
+    for (auto& [key, value] : entries(entry, at, &kAssertionKeys)) given.emplace(key, value);
+    if (!entry.IsMap()) continue;
+    model::Assertion assertion;
+    assertion.origin = origin_;
+    assertion.line = entry.Mark().line + 1;
+    assertion.column = entry.Mark().column + 1;
+    assertion.path = at;
+    if (!given.count("kpi")) {
+      error(entry, at, "missing key \"kpi\"; expected a KPI path such as slas.answer_20s or kpis.abandon_rate");
+      continue;
+    }
+    if (given.count("at_least") == given.count("at_most")) {
+      error(entry, at, "expected exactly one of at_least or at_most");
+      continue;
+    }
+    const auto kpi = scalar(given["kpi"], at + ".kpi", "a KPI path such as slas.answer_20s");
+    assertion.at_least = given.count("at_least") > 0;
+    const char* bound_key = assertion.at_least ? "at_least" : "at_most";
+    const auto bound = scalar(given[bound_key], at + "." + bound_key, "a bound such as 80%, 15s or 2000");
+    if (!kpi || !bound) continue;
+    assertion.kpi = *kpi;
+    assertion.bound = *bound;
+    into.push_back(std::move(assertion));
+  }
+}
+
 void Loader::read_customer(const std::string& name, const YAML::Node& node, const std::string& path,
                            Scenario& scenario) {
   model::CustomerClass customer;
@@ -361,6 +398,7 @@ Scenario Loader::read(const YAML::Node& root) {
   if (given.count("systems"))
     for (auto& [name, node] : entries(given["systems"], "systems", nullptr))
       read_system(name, node, "systems." + name, scenario);
+  if (given.count("assert")) read_assertions(given["assert"], "assert", scenario.assertions);
   return scenario;
 }
 

@@ -130,7 +130,7 @@ int compare(const CompareOptions& options) {
                                    model::compare(*base_result, results[i], comparison.paired)});
 
   std::ostringstream out;
-  const io::RunInfo info{threads, wall};
+  const io::RunInfo info{threads, wall, manifest_for(base_file, options.overrides, *base, threads)};
   if (options.format == "json")
     io::write_comparison_json(out, comparison, info);
   else if (options.format == "csv")

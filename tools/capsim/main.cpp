@@ -9,16 +9,19 @@
 
 #include "models/io/diagnostics.h"
 #include "tools/capsim/output_file.h"
+#include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
 
 int main(int argc, char** argv) {
   using namespace capsim::cli;
   CLI::App app{"capsim: discrete-event simulation for service capacity planning", "capsim"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("capsim 0.1.0"));
+  app.set_version_flag("--version", std::string("capsim ") + CAPSIM_VERSION + " (" + CAPSIM_GIT_COMMIT + ")");
+  capsim::cli::set_command_line(argc, argv);
 
   // The verb table: name is given by each verb's own subcommand.
-  const std::vector<VerbRunner (*)(CLI::App&)> verbs{add_run_verb, add_compare_verb, add_validate_verb, add_erlang_verb};
+  const std::vector<VerbRunner (*)(CLI::App&)> verbs{add_run_verb, add_compare_verb, add_check_verb, add_validate_verb,
+                                                         add_erlang_verb};
   std::vector<std::pair<CLI::App*, VerbRunner>> runners;
   for (const auto add : verbs) {
     const std::size_t before = app.get_subcommands({}).size();

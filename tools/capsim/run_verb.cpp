@@ -28,6 +28,7 @@ struct RunOptions {
   std::string format = "table";
   std::string output;
   bool check = false;
+  bool replication_values = false;
 };
 
 int run(const RunOptions& options) {
@@ -42,7 +43,8 @@ int run(const RunOptions& options) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::ostringstream out;
-  const io::RunInfo info{threads, wall};
+  const io::RunInfo info{threads, wall, manifest_for(options.file, options.overrides, *scenario, threads),
+                         options.replication_values};
   if (options.format == "json")
     io::write_json(out, compiled, result, info);
   else if (options.format == "csv")
@@ -97,6 +99,8 @@ VerbRunner add_run_verb(CLI::App& app) {
   verb->add_option("--set", options->overrides, "Override a scalar: key.path=value (repeatable)");
   verb->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
   verb->add_option("-o,--output", options->output, "Write to this file instead of stdout");
+  verb->add_flag("--replication-values", options->replication_values,
+                 "JSON: list each KPI's per-replication values (a baseline that capsim check can pair with)");
   verb->add_flag("--check", options->check,
                  "Exit 1 unless every SLA's 95% CI of attainment lies at or above its target");
   return [options] { return run(*options); };

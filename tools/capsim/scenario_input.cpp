@@ -1,6 +1,8 @@
 #include "tools/capsim/scenario_input.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -19,6 +21,60 @@ std::optional<model::Scenario> load_or_report(const std::string& file, const std
     std::cerr << "capsim: " << loaded.errors.size() << (loaded.errors.size() == 1 ? " problem" : " problems") << " in "
               << io::printable(file, 200) << '\n';
   return std::move(loaded.scenario);
+}
+
+namespace {
+std::string& stored_command_line() {
+  static std::string line;
+  return line;
+}
+}  // namespace
+
+void set_command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = i == 0 ? std::string("capsim") : std::string(argv[i]);
+    const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "0123456789-_./=:,+%@") == std::string::npos;
+    std::string quoted = "'";
+    for (const char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += (i ? " " : "") + (plain ? arg : quoted + "'");
+  }
+  stored_command_line() = line;
+}
+
+const std::string& command_line() { return stored_command_line(); }
+
+std::string file_hash(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::uint64_t hash = 0xCBF29CE484222325ULL;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      hash ^= static_cast<unsigned char>(buffer[i]);
+      hash *= 0x100000001B3ULL;
+    }
+    if (!in) break;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+io::Manifest manifest_for(const std::string& file, const std::vector<std::string>& overrides,
+                          const model::Scenario& scenario, unsigned threads) {
+  io::Manifest m;
+  m.version = CAPSIM_VERSION;
+  m.commit = CAPSIM_GIT_COMMIT;
+  m.command = command_line();
+  m.scenario_file = file;
+  m.scenario_hash = file_hash(file);
+  m.overrides = overrides;
+  m.seed = scenario.seed;
+  m.replications = static_cast<std::size_t>(scenario.replications);
+  m.threads = threads;
+  return m;
 }
 
 bool apply_run_options(model::Scenario& scenario, const std::optional<int>& replications,

@@ -7,11 +7,23 @@
 
 #include "models/compiled_model.h"
 #include "models/experiment.h"
+#include "models/io/report.h"
 #include "models/scenario.h"
 
 namespace capsim::cli {
 
 std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& overrides);
+
+// The command line as given (set by main), shell-quoted, for manifests.
+void set_command_line(int argc, char** argv);
+const std::string& command_line();
+
+// FNV-1a 64 of a file's bytes as "fnv1a64:<16 hex digits>", or "" when it cannot be read.
+std::string file_hash(const std::string& path);
+
+// The manifest of a run: how to reproduce it exactly.
+io::Manifest manifest_for(const std::string& file, const std::vector<std::string>& overrides,
+                          const model::Scenario& scenario, unsigned threads);
 
 // -r and --seed over the file's values; false after printing what is wrong.
 bool apply_run_options(model::Scenario& scenario, const std::optional<int>& replications,

@@ -19,5 +19,6 @@ VerbRunner add_run_verb(CLI::App& app);
 VerbRunner add_validate_verb(CLI::App& app);
 VerbRunner add_erlang_verb(CLI::App& app);
 VerbRunner add_compare_verb(CLI::App& app);
+VerbRunner add_check_verb(CLI::App& app);
 
 }  // namespace capsim::cli
