@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/distribution.h"
@@ -131,6 +132,12 @@ struct Assertion {
   std::string path;       // "assert.0"
 };
 
+// A scenario's `sweep:` section, ranges expanded: `capsim sweep` runs its points.
+struct SweepSection {
+  std::vector<std::pair<std::string, std::vector<std::string>>> grid;  // each key its own dimension
+  std::vector<std::pair<std::string, std::vector<std::string>>> zip;   // keys varied together
+};
+
 struct Scenario {
   std::string name;
   std::uint64_t seed = 1;
@@ -142,6 +149,7 @@ struct Scenario {
   std::vector<Sla> slas;
   std::vector<System> systems;
   std::vector<Assertion> assertions;
+  SweepSection sweep;
 };
 
 inline constexpr const char* kExitStage = "exit";

@@ -33,7 +33,8 @@ inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
 inline const Keys kTopKeys{"name",      "description", "seed",   "replications", "horizon",
                            "customers", "pools",       "stages", "sla",          "systems",
-                           "assert"};
+                           "assert",    "sweep"};
+inline const Keys kSweepKeys{"grid", "zip"};
 inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
@@ -127,6 +128,7 @@ class Loader {
   void read_pool(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_stage(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_sla(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  void read_sweep(const YAML::Node& node, model::SweepSection& into);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,
                                       const std::string& what,

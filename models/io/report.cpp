@@ -73,6 +73,20 @@ std::string pad(const std::string& text, std::size_t width, bool right = true) {
 
 }  // namespace
 
+std::string csv_number(double x) {
+  if (!std::isfinite(x)) return std::string();
+  std::ostringstream s;
+  s << std::setprecision(std::numeric_limits<double>::max_digits10) << x;
+  return s.str();
+}
+
+std::string csv_quoted(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 void write_json(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                 const RunInfo& run) {
   Json root;
@@ -162,18 +176,8 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
 
 void write_csv(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result) {
   out << "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled\n";
-  const auto field = [](double x) {
-    if (!std::isfinite(x)) return std::string();
-    std::ostringstream s;
-    s << std::setprecision(std::numeric_limits<double>::max_digits10) << x;
-    return s.str();
-  };
-  const auto quote = [](const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-  };
+  const auto field = csv_number;
+  const auto quote = csv_quoted;
   const auto& slots = result.layout.slots();
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const auto& s = result.summaries[i];
@@ -343,18 +347,8 @@ void write_comparison_json(std::ostream& out, const Comparison& comparison, cons
 
 void write_comparison_csv(std::ostream& out, const Comparison& comparison) {
   out << "variant,scope,name,kpi,n,base_mean,variant_mean,difference,ci95_low,ci95_high,relative,significant\n";
-  const auto field = [](double x) {
-    if (!std::isfinite(x)) return std::string();
-    std::ostringstream s;
-    s << std::setprecision(std::numeric_limits<double>::max_digits10) << x;
-    return s.str();
-  };
-  const auto quote = [](const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-  };
+  const auto field = csv_number;
+  const auto quote = csv_quoted;
   for (const auto& variant : comparison.variants) {
     for (const auto& k : variant.kpis) {
       const auto& slot = comparison.base->layout.slots()[k.base_slot];

@@ -28,6 +28,10 @@ struct Manifest {
   int ranks = 1;
 };
 
+// CSV fields: numbers to round-trip exactly (empty when not finite); text quoted when needed.
+std::string csv_number(double x);
+std::string csv_quoted(const std::string& text);
+
 struct RunInfo {
   unsigned threads = 1;
   double wall_seconds = 0.0;

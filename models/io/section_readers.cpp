@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "models/io/loader.h"
+#include "models/io/sweep_spec.h"
 #include "models/io/units.h"
 #include "sim/time.h"
 
@@ -151,6 +152,35 @@ std::vector<double> Loader::interval_values(const YAML::Node& node, const std::s
     values.push_back(slot < found->second.size() ? found->second[slot] : 0.0);
   }
   return values;
+}
+
+// `sweep: {grid: {key.path: [v1, v2] or "a..b:step"}, zip: {key: [...], key: [...]}}`
+void Loader::read_sweep(const YAML::Node& node, model::SweepSection& into) {
+  for (auto& [part, keys] : entries(node, "sweep", &kSweepKeys)) {
+    auto& target = part == "grid" ? into.grid : into.zip;
+    for (auto& [key, values] : entries(keys, "sweep." + part, nullptr)) {
+      const std::string at = "sweep." + part + "." + key;
+      std::vector<std::string> list;
+      if (values.IsSequence()) {
+        for (std::size_t i = 0; i < values.size(); ++i)
+          if (const auto v = scalar(item(values, i, at), at + "." + std::to_string(i), "a value")) list.push_back(*v);
+        if (list.empty()) error(values, at, "expected at least one value");
+      } else if (const auto text = scalar(values, at, "a list of values or a range such as \"10..20:2\"")) {
+        std::string problem;
+        if (auto expanded = parse_sweep_values(*text, problem))
+          list = std::move(*expanded);
+        else
+          error(values, at, problem);
+      }
+      if (!list.empty()) target.emplace_back(key, std::move(list));
+    }
+  }
+  if (!into.zip.empty())
+    for (const auto& [key, list] : into.zip)
+      if (list.size() != into.zip.front().second.size())
+        error(mark_of("sweep.zip." + key), "sweep.zip." + key,
+              "has " + std::to_string(list.size()) + " values; zipped keys need as many as " +
+                  into.zip.front().first + " (" + std::to_string(into.zip.front().second.size()) + ")");
 }
 
 // `assert: [{kpi: slas.answer_20s, at_least: 80%}, ...]`: the paths and bounds are checked
@@ -399,6 +429,7 @@ Scenario Loader::read(const YAML::Node& root) {
     for (auto& [name, node] : entries(given["systems"], "systems", nullptr))
       read_system(name, node, "systems." + name, scenario);
   if (given.count("assert")) read_assertions(given["assert"], "assert", scenario.assertions);
+  if (given.count("sweep")) read_sweep(given["sweep"], scenario.sweep);
   return scenario;
 }
 

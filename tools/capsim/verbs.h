@@ -20,5 +20,7 @@ VerbRunner add_validate_verb(CLI::App& app);
 VerbRunner add_erlang_verb(CLI::App& app);
 VerbRunner add_compare_verb(CLI::App& app);
 VerbRunner add_check_verb(CLI::App& app);
+VerbRunner add_sweep_verb(CLI::App& app);
+VerbRunner add_merge_verb(CLI::App& app);
 
 }  // namespace capsim::cli
