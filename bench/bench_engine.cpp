@@ -14,6 +14,7 @@
 
 #include "bench/baseline_mmc.h"
 #include "models/compiled_model.h"
+#include "models/experiment.h"
 #include "models/io/scenario_loader.h"
 #include "models/kpi_layout.h"
 #include "models/service_system.h"
@@ -77,6 +78,29 @@ void BM_ShortReplication(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// A 100-point sweep as `capsim sweep` runs it: per point, the scenario loaded with the
+// point's overrides, compiled, and its replications run (4 of 20 h of M/M/20), on 1 or 2
+// threads. Counter: points per second.
+void BM_Sweep100(benchmark::State& state) {
+  const auto threads = static_cast<unsigned>(state.range(0));
+  const std::string path = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/theory/mmc.yaml";
+  std::size_t points = 0;
+  for (auto _ : state) {
+    for (int agents = 0; agents < 10; ++agents)
+      for (int mean = 0; mean < 10; ++mean) {
+        const std::vector<std::string> overrides{
+            "horizon.length=20h", "horizon.warmup=1h", "replications=4", "pools.agents.agents=" + std::to_string(20 + agents),
+            "stages.agent.service.mean=" + std::to_string(50 + mean) + "s"};
+        io::LoadResult loaded = io::load_scenario_file(path, overrides);
+        const auto compiled = model::compile(*loaded.scenario);
+        const auto result = model::run_experiment(compiled, threads);
+        benchmark::DoNotOptimize(result.summaries.data());
+        ++points;
+      }
+  }
+  state.counters["points_per_second"] = benchmark::Counter(static_cast<double>(points), benchmark::Counter::kIsRate);
+}
+
 void run_baseline(benchmark::State& state, double patience_mean_minutes) {
   std::uint64_t events = 0;
   for (auto _ : state) {
@@ -97,6 +121,7 @@ BENCHMARK(BM_EngineMmc)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EngineMmcPatience)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EngineDefaultScenario)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ShortReplication)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Sweep100)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_BaselineMmc)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineMmcPatience)->Unit(benchmark::kMillisecond);
 

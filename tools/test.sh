@@ -2,7 +2,8 @@
 # README command 2: install what is missing, then build and run every test twice, and fuzz:
 #  1. Release with -Werror and invariant checks on (also builds the benchmarks);
 #  2. the libFuzzer targets under both sanitizers, 30 s each (tools/fuzz.sh);
-#  3. AddressSanitizer + UndefinedBehaviorSanitizer with -Werror (ctest's summary closes the run).
+#  3. capsim with Open MPI, and a 2-rank sweep (tests/cli/sweep_mpi.sh);
+#  4. AddressSanitizer + UndefinedBehaviorSanitizer with -Werror (ctest's summary closes the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh --test
@@ -13,6 +14,12 @@ cmake --build build/ci -j"$jobs"
 ctest --test-dir build/ci --output-on-failure -j"$jobs"
 
 tools/fuzz.sh 30
+
+# capsim built with Open MPI: a 2-rank sweep equals the one-process output.
+cmake -S . -B build/mpi -DCMAKE_BUILD_TYPE=Release -DCAPSIM_WERROR=ON -DCAPSIM_MPI=ON -DCAPSIM_BUILD_TESTS=OFF \
+      -DCAPSIM_BUILD_BENCH=OFF >/dev/null
+cmake --build build/mpi -j"$jobs" --target capsim
+bash tests/cli/sweep_mpi.sh "$PWD/build/mpi/tools/capsim" "$PWD"
 
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAPSIM_WERROR=ON -DCAPSIM_SANITIZE=ON \
       -DCAPSIM_BUILD_BENCH=OFF >/dev/null

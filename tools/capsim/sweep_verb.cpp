@@ -34,6 +34,7 @@
 #include "sim/replications.h"
 #include "sim/random.h"
 #include "tools/capsim/output_file.h"
+#include "tools/capsim/parallel.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
 
@@ -82,10 +83,6 @@ std::string hex_hash(const std::string& text) {
   return out;
 }
 
-// The text of one point: its KPI rows, and its per-replication rows when asked.
-struct PointText {
-  std::string rows, replication_rows;
-};
 
 class SweepRun {
  public:
@@ -340,7 +337,26 @@ std::size_t complete_prefix(const std::string& content, std::size_t header_lines
   }
 }
 
+int sweep_on_this_rank(const SweepOptions& options);
+
+// Every rank runs the same sweep (same input, same checks); only the writer (rank 0) prints
+// and writes files.
 int sweep(const SweepOptions& options) {
+  start_parallel(nullptr, nullptr);
+  auto* out = std::cout.rdbuf();
+  auto* err = std::cerr.rdbuf();
+  if (!is_writer()) {
+    std::cout.rdbuf(nullptr);
+    std::cerr.rdbuf(nullptr);
+  }
+  const int code = sweep_on_this_rank(options);
+  std::cout.rdbuf(out);
+  std::cerr.rdbuf(err);
+  stop_parallel();
+  return code;
+}
+
+int sweep_on_this_rank(const SweepOptions& options) {
   auto base = load_or_report(options.file, options.overrides);
   if (!base || !apply_run_options(*base, options.replications, options.seed)) return kExitBadInput;
   // The points: the command line's dimensions, else the file's sweep: section.
@@ -513,7 +529,8 @@ int sweep(const SweepOptions& options) {
     const std::size_t keep = complete_prefix(content, header_lines, rows_of, kept_points);
     done = kept_points.size();
     finished.insert(kept_points.begin(), kept_points.end());
-    if (!rows_file.reopen(checkpoint, keep)) return kExitBadInput;
+    barrier();  // every rank has read the checkpoint before the writer cuts it
+    if (is_writer() && !rows_file.reopen(checkpoint, keep)) return kExitBadInput;
     if (!replication_checkpoint.empty()) {
       std::string replications;
       if (!read_file(replication_checkpoint, replications) || replications.rfind(replication_header, 0) != 0) {
@@ -529,15 +546,18 @@ int sweep(const SweepOptions& options) {
         if (!point || !finished.count(*point)) break;
         offset = end + 1;
       }
-      if (!replication_file.reopen(replication_checkpoint, offset)) return kExitBadInput;
+      if (is_writer() && !replication_file.reopen(replication_checkpoint, offset)) return kExitBadInput;
     }
     if (!options.quiet)
       std::cerr << "capsim: resuming: " << done << " of " << mine.size() << " points already done\n";
-  } else {
-    if (!checkpoint.empty() && !rows_file.create(checkpoint, header)) return kExitBadInput;
-    if (!replication_checkpoint.empty() && !replication_file.create(replication_checkpoint, replication_header))
-      return kExitBadInput;
+  } else if (is_writer()) {
+    bool created = checkpoint.empty() || rows_file.create(checkpoint, header);
+    created = created && (replication_checkpoint.empty() ||
+                          replication_file.create(replication_checkpoint, replication_header));
+    if (!all_ok(created)) return kExitBadInput;
     if (checkpoint.empty()) std::cout << header;
+  } else if (!all_ok(true)) {
+    return kExitBadInput;
   }
 
   std::vector<std::size_t> todo;
@@ -556,8 +576,8 @@ int sweep(const SweepOptions& options) {
   std::signal(SIGTERM, on_interrupt);
   struct Interrupted {};
   try {
-    sim::for_each_replication(
-        0, todo.size(), points_in_parallel ? threads : 1u,
+    run_points(
+        todo.size(), points_in_parallel ? threads : 1u,
         [&](std::size_t i) {
           if (g_interrupted.load()) throw Interrupted{};
           return run.run_point(todo[i], point_threads);
@@ -589,6 +609,7 @@ int sweep(const SweepOptions& options) {
     std::cerr << "\ncapsim: interrupted: " << done + written << " of " << mine.size() << " points are saved in "
               << (checkpoint.empty() ? std::string("the output") : io::printable(checkpoint, 200))
               << "; run the same command with --resume to finish\n";
+    if (rank_count() > 1) abort_all(kExitInterrupted);
     return kExitInterrupted;
   } catch (const model::PopulationLimitExceeded& e) {
     std::cerr << "capsim: " << e.what() << '\n';
@@ -597,6 +618,7 @@ int sweep(const SweepOptions& options) {
     return kExitBadInput;
   }
   // Done: the checkpoints become the outputs.
+  if (!is_writer()) return kExitOk;
   if (!checkpoint.empty()) {
     if (!rows_file.close()) return kExitBadInput;
     std::string content;

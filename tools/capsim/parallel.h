@@ -1,0 +1,32 @@
+// Where a sweep's points run: a thread pool in one process, or, in a capsim built with
+// CAPSIM_MPI and started by mpirun, every rank. Ranks take the next point from a counter
+// held by rank 0 (one-sided MPI: dynamic load balancing, no master idling) and send each
+// point's text to rank 0, which alone writes, in point order: the output equals a
+// one-process run byte for byte.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace capsim::cli {
+
+struct PointText {  // one sweep point's output
+  std::string rows, replication_rows;
+};
+
+// Starts MPI when built with it (a no-op otherwise); safe to call once per process.
+void start_parallel(int* argc, char*** argv);
+void stop_parallel();
+int rank_count();     // 1 without MPI
+bool is_writer();     // rank 0 (always true without MPI)
+[[noreturn]] void abort_all(int code);  // every rank ends with `code`
+bool all_ok(bool ok);                   // true when `ok` on every rank
+void barrier();
+
+// Runs job(i) for i in [0, count) and calls consume(i, text) on the writer in order of i.
+// `threads`: points run side by side on this many threads (1: one after another).
+void run_points(std::size_t count, unsigned threads, const std::function<PointText(std::size_t)>& job,
+                const std::function<void(std::size_t, PointText)>& consume);
+
+}  // namespace capsim::cli
