@@ -25,21 +25,6 @@ std::string path_of(const KpiSlot& slot) {
   return std::string(section(slot.scope)) + "." + slot.scope_name + ".kpis." + slot.kpi;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 std::vector<std::string> kpi_paths(const KpiLayout& layout) {
@@ -62,21 +47,7 @@ std::optional<KpiTarget> resolve_kpi_path(const KpiLayout& layout, const std::st
     if (slot.scope == ScopeKind::sla && slot.kpi == "attained" && path == "slas." + slot.scope_name + ".risk")
       return KpiTarget{true, 0, slot.scope_index, KpiUnit::fraction, Better::lower};
   }
-  // Not found: the closest valid path, when it is close.
-  std::string best;
-  std::size_t best_distance = path.size() / 3 + 2;
-  for (const auto& candidate : kpi_paths(layout)) {
-    if (candidate.rfind("intervals.", 0) == 0 && path.rfind("intervals.", 0) != 0) continue;
-    const std::size_t d = edit_distance(path, candidate);
-    if (d < best_distance) {
-      best_distance = d;
-      best = candidate;
-    }
-  }
-  problem = "no KPI at \"" + path + "\"" +
-            (best.empty() ? std::string("; expected a path as in the JSON output, such as kpis.abandon_rate, "
-                                        "slas.NAME or classes.NAME.kpis.wait_mean")
-                          : "; did you mean \"" + best + "\"?");
+  problem = "no KPI at \"" + path + "\"";
   return std::nullopt;
 }
 

@@ -24,8 +24,8 @@ struct KpiTarget {
 
 // Paths as in the JSON output: kpis.K; classes.C.kpis.K; pools.P.kpis.K; stages.S.kpis.K;
 // systems.Y.kpis.K; intervals.LABEL.kpis.K; slas.S (its attainment), slas.S.attained,
-// slas.S.met, slas.S.risk. On failure, `problem` says why, with a suggestion when a name
-// is close to one that exists.
+// slas.S.met, slas.S.risk. On failure, `problem` says why (callers add a suggestion from
+// kpi_paths()).
 std::optional<KpiTarget> resolve_kpi_path(const KpiLayout& layout, const std::string& path, std::string& problem);
 
 // Every valid path of the layout (for suggestions and documentation).

@@ -9,6 +9,7 @@
 
 #include "models/limits.h"
 #include "sim/assert.h"
+#include "sim/intrusive_list.h"
 #include "sim/simulator.h"
 
 namespace capsim::model {
@@ -303,16 +304,9 @@ AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t& position) {
 void ServiceSystem::enqueue(CustomerId id) {
   Customer& customer = at(id);
   StageState& state = at(customer.stage);
-  const std::size_t level = state.levels.size() == 1 ? 0 : customer.level;
-  Queue& queue = state.levels[level];
+  Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
   customer.queue_seq = next_queue_seq_++;
-  customer.prev = queue.tail;
-  customer.next = kNoCustomer;
-  if (queue.tail != kNoCustomer)
-    at(queue.tail).next = id;
-  else
-    queue.head = id;
-  queue.tail = id;
+  sim::list_append(queue, id, [this](CustomerId c) -> Customer& { return at(c); }, kNoCustomer);
   customer.waiting = true;
   ++state.waiting;
   ++waiting_total_;
@@ -324,15 +318,7 @@ void ServiceSystem::unlink(CustomerId id) {
   Customer& customer = at(id);
   StageState& state = at(customer.stage);
   Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
-  if (customer.prev != kNoCustomer)
-    at(customer.prev).next = customer.next;
-  else
-    queue.head = customer.next;
-  if (customer.next != kNoCustomer)
-    at(customer.next).prev = customer.prev;
-  else
-    queue.tail = customer.prev;
-  customer.prev = customer.next = kNoCustomer;
+  sim::list_unlink(queue, id, [this](CustomerId c) -> Customer& { return at(c); }, kNoCustomer);
   customer.waiting = false;
   --state.waiting;
   --waiting_total_;
@@ -650,29 +636,13 @@ void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
 void ServiceSystem::list_push(std::uint32_t list, AgentId agent_id) {
   Agent& agent = at(agent_id);
   if (agent.list != kNoList) list_remove(agent_id);
-  AgentList& into = lists_[list];
   agent.list = list;
-  agent.prev = into.tail;
-  agent.next = kNoAgent;
-  if (into.tail != kNoAgent)
-    at(into.tail).next = agent_id;
-  else
-    into.head = agent_id;
-  into.tail = agent_id;
+  sim::list_append(lists_[list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
 }
 
 void ServiceSystem::list_remove(AgentId agent_id) {
   Agent& agent = at(agent_id);
-  AgentList& from = lists_[agent.list];
-  if (agent.prev != kNoAgent)
-    at(agent.prev).next = agent.next;
-  else
-    from.head = agent.next;
-  if (agent.next != kNoAgent)
-    at(agent.next).prev = agent.prev;
-  else
-    from.tail = agent.prev;
-  agent.prev = agent.next = kNoAgent;
+  sim::list_unlink(lists_[agent.list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
   agent.list = kNoList;
 }
 

@@ -80,7 +80,6 @@ void finish_difference(Difference& d, double base_mean) {
 }  // namespace
 
 Difference paired_difference(std::span<const double> base, std::span<const double> variant, double confidence) {
-  Difference d;
   std::vector<double> differences;
   double base_sum = 0.0;
   for (std::size_t r = 0; r < std::min(base.size(), variant.size()); ++r) {
@@ -88,25 +87,19 @@ Difference paired_difference(std::span<const double> base, std::span<const doubl
     differences.push_back(variant[r] - base[r]);
     base_sum += base[r];
   }
-  d.n = differences.size();
-  if (d.n == 0) {
-    d.mean = d.sd = d.ci_low = d.ci_high = d.relative = kNaN;
-    return d;
-  }
-  double sum = 0.0;
-  for (const double x : differences) sum += x;
-  d.mean = sum / static_cast<double>(d.n);
+  const Summary s = summarize(differences);
+  Difference d;
+  d.n = s.n;
+  d.mean = s.mean;
+  d.sd = s.sd;
   if (d.n > 1) {
-    double squares = 0.0;
-    for (const double x : differences) squares += (x - d.mean) * (x - d.mean);
-    d.sd = std::sqrt(squares / static_cast<double>(d.n - 1));
     const double half = student_t_critical(confidence, d.n - 1) * d.sd / std::sqrt(static_cast<double>(d.n));
     d.ci_low = d.mean - half;
     d.ci_high = d.mean + half;
   } else {
-    d.sd = d.ci_low = d.ci_high = kNaN;
+    d.ci_low = d.ci_high = kNaN;
   }
-  finish_difference(d, base_sum / static_cast<double>(d.n));
+  finish_difference(d, d.n > 0 ? base_sum / static_cast<double>(d.n) : kNaN);
   return d;
 }
 

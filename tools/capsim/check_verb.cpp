@@ -226,7 +226,7 @@ int check(const CheckOptions& options) {
   std::vector<ResolvedAssertion> resolved;
   for (const auto& a : assertions) {
     std::string problem;
-    const auto target = model::resolve_kpi_path(layout, a.kpi, problem);
+    const auto target = resolve_or_suggest(layout, a.kpi, problem);
     std::optional<double> bound;
     if (target) {
       bound = parse_value(a.bound, target->unit);
@@ -256,7 +256,7 @@ int check(const CheckOptions& options) {
       const auto equals = text.find('=');
       std::string problem_here;
       const auto target =
-          equals == std::string::npos ? std::nullopt : model::resolve_kpi_path(layout, text.substr(0, equals), problem_here);
+          equals == std::string::npos ? std::nullopt : resolve_or_suggest(layout, text.substr(0, equals), problem_here);
       const auto value = target ? parse_value(text.substr(equals + 1), target->unit) : std::nullopt;
       if (!target || !value || *value < 0) {
         std::cerr << "capsim: --tolerance " << io::printable(text) << ": "

@@ -77,6 +77,20 @@ io::Manifest manifest_for(const std::string& file, const std::vector<std::string
   return m;
 }
 
+std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiLayout& layout, const std::string& path,
+                                                   std::string& problem) {
+  auto target = model::resolve_kpi_path(layout, path, problem);
+  if (target) return target;
+  std::vector<std::string> candidates;
+  for (auto& candidate : model::kpi_paths(layout))  // per-interval paths only for per-interval typos
+    if (candidate.rfind("intervals.", 0) != 0 || path.rfind("intervals.", 0) == 0) candidates.push_back(candidate);
+  const std::string best = io::closest_match(path, candidates);
+  problem += best.empty() ? "; expected a path as in the JSON output, such as kpis.abandon_rate, slas.NAME or "
+                            "classes.NAME.kpis.wait_mean"
+                          : "; did you mean \"" + best + "\"?";
+  return std::nullopt;
+}
+
 bool apply_run_options(model::Scenario& scenario, const std::optional<int>& replications,
                        const std::optional<std::string>& seed) {
   if (replications) scenario.replications = *replications;

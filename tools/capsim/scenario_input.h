@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/compiled_model.h"
+#include "models/assertions.h"
 #include "models/experiment.h"
 #include "models/io/report.h"
 #include "models/scenario.h"
@@ -24,6 +25,11 @@ std::string file_hash(const std::string& path);
 // The manifest of a run: how to reproduce it exactly.
 io::Manifest manifest_for(const std::string& file, const std::vector<std::string>& overrides,
                           const model::Scenario& scenario, unsigned threads);
+
+// Resolves a KPI path (models/assertions.h); on failure `problem` says why, with the
+// closest valid path when one is close.
+std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiLayout& layout, const std::string& path,
+                                                   std::string& problem);
 
 // -r and --seed over the file's values; false after printing what is wrong.
 bool apply_run_options(model::Scenario& scenario, const std::optional<int>& replications,

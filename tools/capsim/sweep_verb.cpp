@@ -432,7 +432,7 @@ int sweep_on_this_rank(const SweepOptions& options) {
         target.relative = true;
         value.pop_back();
       }
-      const auto kpi = equals == std::string::npos ? std::nullopt : model::resolve_kpi_path(layout, text.substr(0, equals), problem);
+      const auto kpi = equals == std::string::npos ? std::nullopt : resolve_or_suggest(layout, text.substr(0, equals), problem);
       const auto number = io::parse_number(value);
       if (!kpi || !number || !(*number > 0)) {
         std::cerr << "capsim: --precision " << io::printable(text) << ": "
