@@ -35,6 +35,23 @@ struct ExperimentResult {
   std::uint64_t undrained_customers = 0;
 };
 
+// Folds replications, in replication order, into an experiment's result: what
+// run_experiment does as replications complete, and what a distributed run does with
+// replications computed elsewhere.
+class ExperimentFold {
+ public:
+  ExperimentFold(const CompiledModel& model, std::size_t first, std::size_t count);
+  void add(ReplicationResult run);  // the next replication in order
+  const KpiLayout& layout() const { return result_.layout; }
+  ExperimentResult finish() &&;
+
+ private:
+  const CompiledModel& model_;
+  ExperimentResult result_;
+  std::vector<double> numerators_, denominators_;
+  std::vector<bool> is_ratio_;
+};
+
 // All the model's replications.
 ExperimentResult run_experiment(const CompiledModel& model, unsigned threads);
 // Replications [first, last) only: each is exactly the same replication as in a full run

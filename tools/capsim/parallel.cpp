@@ -161,4 +161,154 @@ void run_points(std::size_t count, unsigned threads, const std::function<PointTe
   sim::for_each_replication(0, count, threads, job, consume);
 }
 
+#ifdef CAPSIM_MPI
+namespace {
+
+constexpr int kTagBlock = 8;
+
+struct Block {
+  std::size_t point = 0, first = 0;
+  std::vector<model::ReplicationResult> runs;
+};
+
+// [point, first, count, slots] then per replication: values, numerators, denominators,
+// events, undrained.
+std::vector<char> pack_block(std::size_t point, std::size_t first, const std::vector<model::ReplicationResult>& runs) {
+  const std::uint64_t slots = runs.empty() ? 0 : runs.front().values.size();
+  std::vector<char> buffer(4 * 8 + runs.size() * (3 * slots * sizeof(double) + 2 * 8));
+  char* at = buffer.data();
+  const auto put = [&](const void* data, std::size_t bytes) {
+    std::memcpy(at, data, bytes);
+    at += bytes;
+  };
+  const std::uint64_t header[4] = {point, first, runs.size(), slots};
+  put(header, sizeof header);
+  for (const auto& run : runs) {
+    put(run.values.data(), slots * sizeof(double));
+    put(run.numerators.data(), slots * sizeof(double));
+    put(run.denominators.data(), slots * sizeof(double));
+    const std::uint64_t counts[2] = {run.events, run.undrained};
+    put(counts, sizeof counts);
+  }
+  return buffer;
+}
+
+Block unpack_block(const std::vector<char>& buffer) {
+  const char* at = buffer.data();
+  const auto get = [&](void* data, std::size_t bytes) {
+    std::memcpy(data, at, bytes);
+    at += bytes;
+  };
+  std::uint64_t header[4];
+  get(header, sizeof header);
+  Block block{static_cast<std::size_t>(header[0]), static_cast<std::size_t>(header[1]), {}};
+  block.runs.resize(header[2]);
+  for (auto& run : block.runs) {
+    for (auto* v : {&run.values, &run.numerators, &run.denominators}) {
+      v->resize(header[3]);
+      get(v->data(), header[3] * sizeof(double));
+    }
+    std::uint64_t counts[2];
+    get(counts, sizeof counts);
+    run.events = counts[0];
+    run.undrained = counts[1];
+  }
+  return block;
+}
+
+}  // namespace
+#endif
+
+void run_point_blocks(
+    std::size_t count, const std::function<std::size_t(std::size_t)>& replications_of,
+    const std::function<std::vector<model::ReplicationResult>(std::size_t, std::size_t, std::size_t)>& run_block,
+    const std::function<PointText(std::size_t, std::vector<model::ReplicationResult>)>& finish,
+    const std::function<void(std::size_t, PointText)>& consume) {
+#ifdef CAPSIM_MPI
+  if (started && size > 1) {
+    // Units: each point's replications in blocks of ceil(R / ranks), in point order.
+    struct Unit {
+      std::size_t point, first, last;
+    };
+    std::vector<Unit> units;
+    std::vector<std::size_t> blocks_of(count, 0);
+    for (std::size_t p = 0; p < count; ++p) {
+      const std::size_t replications = replications_of(p);
+      const std::size_t block = std::max<std::size_t>(1, (replications + size - 1) / size);
+      for (std::size_t first = 0; first < replications; first += block) {
+        units.push_back({p, first, std::min(replications, first + block)});
+        ++blocks_of[p];
+      }
+    }
+    std::uint64_t next = 0;
+    MPI_Win window;
+    MPI_Win_create(rank == 0 ? &next : nullptr, rank == 0 ? sizeof next : 0, sizeof next, MPI_INFO_NULL,
+                   MPI_COMM_WORLD, &window);
+    const auto take = [&] {
+      const std::uint64_t one = 1;
+      std::uint64_t mine = 0;
+      MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, window);
+      MPI_Fetch_and_op(&one, &mine, MPI_UINT64_T, 0, 0, MPI_SUM, window);
+      MPI_Win_unlock(0, window);
+      return static_cast<std::size_t>(mine);
+    };
+    std::map<std::size_t, std::map<std::size_t, std::vector<model::ReplicationResult>>> arrived;  // point -> first ->
+    std::size_t to_write = 0;
+    const auto settle = [&](Block block) {
+      arrived[block.point][block.first] = std::move(block.runs);
+      while (to_write < count && arrived.count(to_write) && arrived[to_write].size() == blocks_of[to_write]) {
+        std::vector<model::ReplicationResult> runs;
+        for (auto& [first, part] : arrived[to_write])
+          for (auto& run : part) runs.push_back(std::move(run));
+        arrived.erase(to_write);
+        consume(to_write, finish(to_write, std::move(runs)));
+        ++to_write;
+      }
+    };
+    const auto drain = [&](bool block) {
+      for (;;) {
+        int ready = 0;
+        MPI_Status status;
+        if (block && to_write < count) {
+          MPI_Probe(MPI_ANY_SOURCE, kTagBlock, MPI_COMM_WORLD, &status);
+          ready = 1;
+        } else {
+          MPI_Iprobe(MPI_ANY_SOURCE, kTagBlock, MPI_COMM_WORLD, &ready, &status);
+        }
+        if (!ready) return;
+        int bytes = 0;
+        MPI_Get_count(&status, MPI_CHAR, &bytes);
+        std::vector<char> buffer(static_cast<std::size_t>(bytes));
+        MPI_Recv(buffer.data(), bytes, MPI_CHAR, status.MPI_SOURCE, kTagBlock, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        settle(unpack_block(buffer));
+        if (block && to_write >= count) return;
+      }
+    };
+    std::vector<std::vector<char>> sent;
+    std::vector<MPI_Request> requests;
+    for (std::size_t u = take(); u < units.size(); u = take()) {
+      const Unit& unit = units[u];
+      auto runs = run_block(unit.point, unit.first, unit.last);
+      if (rank == 0) {
+        settle(Block{unit.point, unit.first, std::move(runs)});
+        drain(false);
+      } else {
+        sent.push_back(pack_block(unit.point, unit.first, runs));
+        requests.emplace_back();
+        MPI_Isend(sent.back().data(), static_cast<int>(sent.back().size()), MPI_CHAR, 0, kTagBlock, MPI_COMM_WORLD,
+                  &requests.back());
+      }
+    }
+    if (rank == 0 && to_write < count) drain(true);
+    MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+    MPI_Win_free(&window);
+    return;
+  }
+#endif
+  (void)replications_of;
+  run_points(
+      count, 1u,
+      [&](std::size_t point) { return finish(point, run_block(point, 0, replications_of(point))); }, consume);
+}
+
 }  // namespace capsim::cli

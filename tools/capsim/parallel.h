@@ -8,6 +8,9 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include "models/service_system.h"
 
 namespace capsim::cli {
 
@@ -28,5 +31,16 @@ void barrier();
 // `threads`: points run side by side on this many threads (1: one after another).
 void run_points(std::size_t count, unsigned threads, const std::function<PointText(std::size_t)>& job,
                 const std::function<void(std::size_t, PointText)>& consume);
+
+// Under mpirun, a point's replications are also shared out: the units are (point, block of
+// replications), a block per rank at most. `run_block(point, first, last)` computes those
+// replications anywhere; `finish(point, replications)` turns all of a point's, in order,
+// into its text on the writer; consume(point, text) as above. Without MPI (or with one rank)
+// this is run_points over whole points.
+void run_point_blocks(
+    std::size_t count, const std::function<std::size_t(std::size_t)>& replications_of,
+    const std::function<std::vector<model::ReplicationResult>(std::size_t, std::size_t, std::size_t)>& run_block,
+    const std::function<PointText(std::size_t, std::vector<model::ReplicationResult>)>& finish,
+    const std::function<void(std::size_t, PointText)>& consume);
 
 }  // namespace capsim::cli

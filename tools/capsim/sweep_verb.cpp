@@ -140,6 +140,29 @@ class SweepRun {
 
   const io::SweepSpec& spec() const { return spec_; }
 
+  // For ranks sharing a point's replications (MPI): a block of its replications, and the
+  // point's text from all of them in order.
+  std::vector<model::ReplicationResult> run_block(std::size_t point, std::size_t first, std::size_t last,
+                                                  unsigned threads) const {
+    auto scenario = scenario_of(point);
+    if (!scenario) throw std::runtime_error("point " + std::to_string(point) + " does not load");
+    const model::CompiledModel compiled = model::compile(*scenario);
+    const model::KpiLayout layout(compiled);
+    std::vector<model::ReplicationResult> runs;
+    sim::for_each_replication(
+        first, last, threads, [&](std::size_t r) { return model::run_replication(compiled, layout, r); },
+        [&](std::size_t, model::ReplicationResult run) { runs.push_back(std::move(run)); });
+    return runs;
+  }
+  PointText finish_point(std::size_t point, std::vector<model::ReplicationResult> runs) const {
+    auto scenario = scenario_of(point);
+    if (!scenario) throw std::runtime_error("point " + std::to_string(point) + " does not load");
+    const model::CompiledModel compiled = model::compile(*scenario);
+    model::ExperimentFold fold(compiled, 0, runs.size());
+    for (auto& run : runs) fold.add(std::move(run));
+    return text_of(point, compiled, std::move(fold).finish(), true);
+  }
+
  private:
   bool precision_met(const model::ExperimentResult& result) const {
     for (const auto& target : precision_) {
@@ -576,35 +599,49 @@ int sweep_on_this_rank(const SweepOptions& options) {
   std::signal(SIGTERM, on_interrupt);
   struct Interrupted {};
   try {
-    run_points(
-        todo.size(), points_in_parallel ? threads : 1u,
-        [&](std::size_t i) {
-          if (g_interrupted.load()) throw Interrupted{};
-          return run.run_point(todo[i], point_threads);
-        },
-        [&](std::size_t, PointText text) {
-          if (!replication_checkpoint.empty() && !replication_file.append(text.replication_rows))
-            throw std::runtime_error("write");
-          if (!checkpoint.empty()) {
-            if (!rows_file.append(text.rows)) throw std::runtime_error("write");
-          } else {
-            std::cout << text.rows << std::flush;
-          }
-          ++written;
-          const auto now = std::chrono::steady_clock::now();
-          const double elapsed = std::chrono::duration<double>(now - start).count();
-          if (!options.quiet && (terminal || now - last_report > std::chrono::seconds(10) || written == todo.size())) {
-            last_report = now;
-            const double rate = written / std::max(elapsed, 1e-9);
-            const double eta = (todo.size() - written) / std::max(rate, 1e-9);
-            char line[160];
-            std::snprintf(line, sizeof line, "capsim: %zu/%zu points, %.1f points/s, ETA %.0f s", done + written,
-                          mine.size(), rate, eta);
-            std::cerr << (terminal ? "\r" : "") << line << (terminal && written < todo.size() ? "" : "\n")
-                      << std::flush;
-          }
-          if (g_interrupted.load()) throw Interrupted{};
-        });
+    const auto consume = [&](std::size_t, PointText text) {
+      if (!replication_checkpoint.empty() && !replication_file.append(text.replication_rows))
+        throw std::runtime_error("write");
+      if (!checkpoint.empty()) {
+        if (!rows_file.append(text.rows)) throw std::runtime_error("write");
+      } else {
+        std::cout << text.rows << std::flush;
+      }
+      ++written;
+      const auto now = std::chrono::steady_clock::now();
+      const double elapsed = std::chrono::duration<double>(now - start).count();
+      if (!options.quiet && (terminal || now - last_report > std::chrono::seconds(10) || written == todo.size())) {
+        last_report = now;
+        const double rate = written / std::max(elapsed, 1e-9);
+        const double eta = (todo.size() - written) / std::max(rate, 1e-9);
+        char line[160];
+        std::snprintf(line, sizeof line, "capsim: %zu/%zu points, %.1f points/s, ETA %.0f s", done + written,
+                      mine.size(), rate, eta);
+        std::cerr << (terminal ? "\r" : "") << line << (terminal && written < todo.size() ? "" : "\n") << std::flush;
+      }
+      if (g_interrupted.load()) throw Interrupted{};
+    };
+    if (rank_count() > 1 && precision.empty()) {
+      // Ranks share points and, within a point, its replications.
+      run_point_blocks(
+          todo.size(), [&](std::size_t) { return static_cast<std::size_t>(base->replications); },
+          [&](std::size_t i, std::size_t first, std::size_t last) {
+            if (g_interrupted.load()) throw Interrupted{};
+            return run.run_block(todo[i], first, last, threads);
+          },
+          [&](std::size_t i, std::vector<model::ReplicationResult> runs) {
+            return run.finish_point(todo[i], std::move(runs));
+          },
+          consume);
+    } else {
+      run_points(
+          todo.size(), points_in_parallel ? threads : 1u,
+          [&](std::size_t i) {
+            if (g_interrupted.load()) throw Interrupted{};
+            return run.run_point(todo[i], point_threads);
+          },
+          consume);
+    }
   } catch (const Interrupted&) {
     std::cerr << "\ncapsim: interrupted: " << done + written << " of " << mine.size() << " points are saved in "
               << (checkpoint.empty() ? std::string("the output") : io::printable(checkpoint, 200))
