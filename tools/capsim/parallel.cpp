@@ -32,9 +32,9 @@ int rank = 0, size = 1;
 constexpr int kTagText = 7;
 
 std::vector<char> pack(std::size_t index, const PointText& text) {
-  std::vector<char> buffer(3 * sizeof(std::uint64_t) + text.rows.size() + text.replication_rows.size());
+  std::vector<char> buffer(4 * sizeof(std::uint64_t) + text.rows.size() + text.replication_rows.size());
   char* at = buffer.data();
-  const std::uint64_t header[3] = {index, text.rows.size(), text.replication_rows.size()};
+  const std::uint64_t header[4] = {index, text.rows.size(), text.replication_rows.size(), text.replications};
   std::memcpy(at, header, sizeof header);
   at += sizeof header;
   std::memcpy(at, text.rows.data(), text.rows.size());
@@ -44,10 +44,11 @@ std::vector<char> pack(std::size_t index, const PointText& text) {
 }
 
 std::pair<std::size_t, PointText> unpack(const std::vector<char>& buffer) {
-  std::uint64_t header[3];
+  std::uint64_t header[4];
   std::memcpy(header, buffer.data(), sizeof header);
   const char* at = buffer.data() + sizeof header;
   PointText text;
+  text.replications = static_cast<std::size_t>(header[3]);
   text.rows.assign(at, header[1]);
   text.replication_rows.assign(at + header[1], header[2]);
   return {static_cast<std::size_t>(header[0]), std::move(text)};

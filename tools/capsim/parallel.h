@@ -16,6 +16,7 @@ namespace capsim::cli {
 
 struct PointText {  // one sweep point's output
   std::string rows, replication_rows;
+  std::size_t replications = 0;  // that the point ran (for progress)
 };
 
 // Starts MPI when built with it (a no-op otherwise); safe to call once per process.

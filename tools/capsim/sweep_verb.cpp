@@ -187,6 +187,7 @@ class SweepRun {
   PointText text_of(std::size_t point, const model::CompiledModel& model, const model::ExperimentResult& result,
                     bool met) const {
     PointText text;
+    text.replications = result.replications.size();
     const auto values = spec_.point(point);
     std::string prefix = std::to_string(point);
     for (const auto& v : values) prefix += "," + io::csv_quoted(v);
@@ -594,7 +595,7 @@ int sweep_on_this_rank(const SweepOptions& options) {
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   const auto start = std::chrono::steady_clock::now();
   auto last_report = start;
-  std::size_t written = 0;
+  std::size_t written = 0, replications_done = 0;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   struct Interrupted {};
@@ -608,15 +609,16 @@ int sweep_on_this_rank(const SweepOptions& options) {
         std::cout << text.rows << std::flush;
       }
       ++written;
+      replications_done += text.replications;
       const auto now = std::chrono::steady_clock::now();
       const double elapsed = std::chrono::duration<double>(now - start).count();
       if (!options.quiet && (terminal || now - last_report > std::chrono::seconds(10) || written == todo.size())) {
         last_report = now;
         const double rate = written / std::max(elapsed, 1e-9);
         const double eta = (todo.size() - written) / std::max(rate, 1e-9);
-        char line[160];
-        std::snprintf(line, sizeof line, "capsim: %zu/%zu points, %.1f points/s, ETA %.0f s", done + written,
-                      mine.size(), rate, eta);
+        char line[200];
+        std::snprintf(line, sizeof line, "capsim: %zu/%zu points, %.1f replications/s, ETA %.0f s", done + written,
+                      mine.size(), replications_done / std::max(elapsed, 1e-9), eta);
         std::cerr << (terminal ? "\r" : "") << line << (terminal && written < todo.size() ? "" : "\n") << std::flush;
       }
       if (g_interrupted.load()) throw Interrupted{};
