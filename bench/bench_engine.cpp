@@ -88,9 +88,9 @@ void BM_Sweep100(benchmark::State& state) {
   for (auto _ : state) {
     for (int agents = 0; agents < 10; ++agents)
       for (int mean = 0; mean < 10; ++mean) {
-        const std::vector<std::string> overrides{
-            "horizon.length=20h", "horizon.warmup=1h", "replications=4", "pools.agents.agents=" + std::to_string(20 + agents),
-            "stages.agent.service.mean=" + std::to_string(50 + mean) + "s"};
+        const std::vector<std::string> overrides{"horizon.length=20h", "horizon.warmup=1h", "replications=4",
+                                                 "pools.agents.agents=" + std::to_string(20 + agents),
+                                                 "stages.agent.service.mean=" + std::to_string(50 + mean) + "s"};
         io::LoadResult loaded = io::load_scenario_file(path, overrides);
         const auto compiled = model::compile(*loaded.scenario);
         const auto result = model::run_experiment(compiled, threads);

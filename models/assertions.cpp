@@ -42,7 +42,8 @@ std::optional<KpiTarget> resolve_kpi_path(const KpiLayout& layout, const std::st
   const auto& slots = layout.slots();
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const KpiSlot& slot = slots[i];
-    const bool attained_short = slot.scope == ScopeKind::sla && slot.kpi == "attained" && path == "slas." + slot.scope_name;
+    const bool attained_short =
+        slot.scope == ScopeKind::sla && slot.kpi == "attained" && path == "slas." + slot.scope_name;
     if (attained_short || path == path_of(slot)) return KpiTarget{false, i, 0, slot.unit, slot.better};
     if (slot.scope == ScopeKind::sla && slot.kpi == "attained" && path == "slas." + slot.scope_name + ".risk")
       return KpiTarget{true, 0, slot.scope_index, KpiUnit::fraction, Better::lower};

@@ -10,7 +10,8 @@ std::vector<KpiComparison> compare(const ExperimentResult& base, const Experimen
   using Key = std::tuple<ScopeKind, std::string, std::string>;
   std::map<Key, std::size_t> variant_slots;
   const auto& slots = variant.layout.slots();
-  for (std::size_t i = 0; i < slots.size(); ++i) variant_slots.emplace(Key{slots[i].scope, slots[i].scope_name, slots[i].kpi}, i);
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    variant_slots.emplace(Key{slots[i].scope, slots[i].scope_name, slots[i].kpi}, i);
   std::vector<KpiComparison> result;
   std::vector<double> a(base.replications.size()), b(variant.replications.size());
   const auto& base_slots = base.layout.slots();

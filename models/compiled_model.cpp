@@ -34,7 +34,8 @@ ShiftLine compile_shift(const Shift& shift, const Horizon& horizon) {
   ShiftLine line;
   line.agents = static_cast<std::uint32_t>(shift.agents);
   const double shift_length = shift.end > shift.start ? shift.end - shift.start : shift.end + kDaySeconds - shift.start;
-  const auto last_day = static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDaySeconds));
+  const auto last_day =
+      static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDaySeconds));
   for (int day = -1; day <= last_day; ++day) {
     if (!shift.weekdays.empty()) {
       const int weekday = ((horizon.start_weekday + day) % 7 + 7) % 7;
@@ -55,8 +56,8 @@ ShiftLine compile_shift(const Shift& shift, const Horizon& horizon) {
       // A break window lies inside its shift: its first occurrence at or after the start.
       double window_begin = day * kDaySeconds + pause.window_start - horizon.start_clock_seconds;
       if (window_begin < begin) window_begin += kDaySeconds;
-      const double window = (pause.window_end > pause.window_start ? 0.0 : kDaySeconds) + pause.window_end -
-                            pause.window_start;
+      const double window =
+          (pause.window_end > pause.window_start ? 0.0 : kDaySeconds) + pause.window_end - pause.window_start;
       line.steps.push_back({signed_ticks(window_begin), sim::ticks_from_seconds(window - pause.length_seconds),
                             sim::ticks_from_seconds(pause.length_seconds), RosterAction::break_due, day_index});
     }
@@ -138,7 +139,8 @@ CompiledModel compile(const Scenario& scenario) {
     } else {
       for (int i = 0; i < model.intervals; ++i)
         compiled.staffing.push_back(pool.staffing.size() == 1 ? pool.staffing[0] : pool.staffing[i]);
-      compiled.agents = static_cast<std::uint32_t>(*std::max_element(compiled.staffing.begin(), compiled.staffing.end()));
+      compiled.agents =
+          static_cast<std::uint32_t>(*std::max_element(compiled.staffing.begin(), compiled.staffing.end()));
     }
     model.first_agent.push_back(model.agents);
     model.agents += compiled.agents;

@@ -20,7 +20,7 @@ inline constexpr std::int32_t kExitIndex = -1;
 
 struct CompiledClass {
   std::string name;
-  std::vector<double> rate_per_tick;  // one per interval
+  std::vector<double> rate_per_tick;     // one per interval
   std::vector<sim::Time> arrival_times;  // given times, when the class replays them
   std::optional<sim::Distribution> patience;
   int priority = 0;
@@ -31,7 +31,7 @@ struct CompiledClass {
 struct CompiledStage {
   std::string name;
   sim::Distribution service;
-  std::vector<PoolId> pools;            // preference order
+  std::vector<PoolId> pools;             // preference order
   std::vector<double> handling_factors;  // aligned with pools
   std::optional<sim::Distribution> wrap_up;
   std::uint16_t concurrency = 1;
@@ -123,7 +123,7 @@ struct CompiledModel {
   std::vector<CompiledPool> pools;
   std::vector<CompiledSla> slas;
   std::vector<CompiledSystem> systems;
-  std::uint32_t agents = 0;  // over all pools
+  std::uint32_t agents = 0;                // over all pools
   std::vector<std::uint32_t> first_agent;  // per pool: AgentId of its first agent
   // sojourn SLAs judged when a class's customer leaves the system: [class]
   std::vector<std::vector<SlaId>> sojourn_slas;

@@ -15,7 +15,7 @@ enum class ClassId : std::uint16_t {};
 enum class StageId : std::uint16_t {};
 enum class PoolId : std::uint16_t {};
 enum class SlaId : std::uint16_t {};
-enum class AgentId : std::uint32_t {};   // an agent of any pool: pools' agents are numbered in turn
+enum class AgentId : std::uint32_t {};  // an agent of any pool: pools' agents are numbered in turn
 enum class SystemId : std::uint16_t {};
 
 inline constexpr CustomerId kNoCustomer{0xFFFFFFFFu};

@@ -69,8 +69,8 @@ KpiLayout::KpiLayout(const CompiledModel& model) {
                         kIntervalServiceLevel.unit, kIntervalServiceLevel.better});
     for (const auto& pool : model.pools)
       for (const KpiInfo& kpi : kIntervalPoolKpis)
-        slots_.push_back({ScopeKind::interval, index, label, std::string(kpi.name) + "." + pool.name, kpi.unit,
-                          kpi.better});
+        slots_.push_back(
+            {ScopeKind::interval, index, label, std::string(kpi.name) + "." + pool.name, kpi.unit, kpi.better});
   }
 }
 

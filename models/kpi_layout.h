@@ -120,7 +120,18 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(SlaKpi::count_)> k
 
 // Per interval (agent KPIs over all pools); followed by one "service_level.<sla>" per SLA,
 // then "scheduled.<pool>", "available.<pool>", "occupancy.<pool>" per pool.
-enum class IntervalKpi { offered, served, abandoned, asa, staffed, utilization, scheduled, available, occupancy, count_ };
+enum class IntervalKpi {
+  offered,
+  served,
+  abandoned,
+  asa,
+  staffed,
+  utilization,
+  scheduled,
+  available,
+  occupancy,
+  count_
+};
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(IntervalKpi::count_)> kIntervalKpis{{
     {"offered", KpiUnit::count, Better::neither},
     {"served", KpiUnit::count, Better::higher},

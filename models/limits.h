@@ -16,10 +16,10 @@ inline constexpr int kMaxIntervals = 100'000;
 inline constexpr double kMaxIntervalTableCells = 2'000'000;
 // KPI values kept for the summaries: KPIs x replications (8 bytes each, so 4 GB at most).
 inline constexpr double kMaxStoredKpiValues = 5e8;
-inline constexpr int kMaxPriorityLevels = 100;  // distinct customer priorities
-inline constexpr int kMaxEntities = 10'000;     // classes, pools, stages and SLAs, each
-inline constexpr double kMaxCostPerHour = 1e9;  // per agent
-inline constexpr long long kMaxConcurrency = 100;     // customers one agent serves at once
+inline constexpr int kMaxPriorityLevels = 100;       // distinct customer priorities
+inline constexpr int kMaxEntities = 10'000;          // classes, pools, stages and SLAs, each
+inline constexpr double kMaxCostPerHour = 1e9;       // per agent
+inline constexpr long long kMaxConcurrency = 100;    // customers one agent serves at once
 inline constexpr double kMaxHandlingFactor = 100.0;  // a pool's handling time multiplier
 inline constexpr int kMaxSkillLevel = 100;
 inline constexpr std::size_t kMaxBreaksPerShift = 16;

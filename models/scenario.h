@@ -71,9 +71,9 @@ struct Pool {
   std::vector<Shift> shifts;  // the roster, instead of staffing
   double cost_per_hour = 0.0;
   std::optional<double> overtime_cost_per_hour;  // absent: cost_per_hour
-  double absenteeism = 0.0;  // probability that a rostered agent is absent for a day
-  double shrinkage = 0.0;    // probability that a present agent is unavailable for an interval
-  std::vector<Skill> skills;  // empty: every stage that lists the pool, level 1
+  double absenteeism = 0.0;                      // probability that a rostered agent is absent for a day
+  double shrinkage = 0.0;                        // probability that a present agent is unavailable for an interval
+  std::vector<Skill> skills;                     // empty: every stage that lists the pool, level 1
   bool uses_shifts() const { return !shifts.empty(); }
 };
 
@@ -98,12 +98,12 @@ struct Route {
 struct Stage {
   std::string name;
   sim::Distribution service;
-  std::vector<std::string> pools;     // in order of preference
-  std::vector<double> handling_factors;  // aligned with pools: multiplies the service time
+  std::vector<std::string> pools;            // in order of preference
+  std::vector<double> handling_factors;      // aligned with pools: multiplies the service time
   std::optional<sim::Distribution> wrap_up;  // after-contact work: the agent stays busy
   int concurrency = 1;                       // customers of this stage one agent serves at once
   std::vector<std::string> needs;            // systems that must be up for a service to start
-  std::optional<int> queue_capacity;  // waiting places; absent = unlimited
+  std::optional<int> queue_capacity;         // waiting places; absent = unlimited
   QueueDiscipline discipline = QueueDiscipline::fifo;
   std::vector<Route> next;  // empty = exit with probability 1
   bool abandonment = true;  // waiting customers may run out of patience here
@@ -125,11 +125,11 @@ struct Sla {
 // written in the KPI's unit. Resolved and judged once the model's KPIs are known.
 struct Assertion {
   std::string kpi;
-  std::string bound;      // as written: "80%", "15s", "2000"
-  bool at_least = true;   // else at_most
-  std::string origin;     // file, line and column of the entry, for messages
+  std::string bound;     // as written: "80%", "15s", "2000"
+  bool at_least = true;  // else at_most
+  std::string origin;    // file, line and column of the entry, for messages
   int line = 0, column = 0;
-  std::string path;       // "assert.0"
+  std::string path;  // "assert.0"
 };
 
 // A scenario's `sweep:` section, ranges expanded: `capsim sweep` runs its points.

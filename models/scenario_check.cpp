@@ -170,9 +170,8 @@ void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report
     int days = 0;
     const auto last_day = static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDay));
     for (int day = -1; day <= last_day; ++day) {
-      if (!shift.weekdays.empty() &&
-          std::find(shift.weekdays.begin(), shift.weekdays.end(), ((horizon.start_weekday + day) % 7 + 7) % 7) ==
-              shift.weekdays.end())
+      if (!shift.weekdays.empty() && std::find(shift.weekdays.begin(), shift.weekdays.end(),
+                                               ((horizon.start_weekday + day) % 7 + 7) % 7) == shift.weekdays.end())
         continue;
       const double begin = day * kDay + shift.start - horizon.start_clock_seconds;
       if (begin + length > 0.0 && begin < horizon.length_seconds) ++days;
@@ -265,7 +264,8 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       if (times[i] >= scenario.horizon.length_seconds)
         report(base + ".arrivals.times." + std::to_string(i), "is at or after the horizon's end");
       else if (i > 0 && times[i] < times[i - 1])
-        report(base + ".arrivals.times." + std::to_string(i), "is before the time listed before it; expected times in order");
+        report(base + ".arrivals.times." + std::to_string(i),
+               "is before the time listed before it; expected times in order");
       else
         continue;
       break;

@@ -92,8 +92,8 @@ ReplicationResult ServiceSystem::run() {
   }
   snapshot_window(window_start_);
   if (model_.warmup_ticks > 0)
-    events_.schedule(model_.warmup_ticks, rank_of(EventKind::warmup_end), static_cast<std::uint8_t>(EventKind::warmup_end),
-                     0);
+    events_.schedule(model_.warmup_ticks, rank_of(EventKind::warmup_end),
+                     static_cast<std::uint8_t>(EventKind::warmup_end), 0);
   for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
@@ -159,7 +159,8 @@ void ServiceSystem::schedule_next_arrival(ClassId klass) {
       if (candidate < end) {
         const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
         if (at >= model_.length_ticks) return;
-        events_.schedule(at, rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival), static_cast<std::uint32_t>(c));
+        events_.schedule(at, rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
+                         static_cast<std::uint32_t>(c));
         return;
       }
       budget -= rate * (end - t);
@@ -306,7 +307,8 @@ void ServiceSystem::enqueue(CustomerId id) {
   StageState& state = at(customer.stage);
   Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
   customer.queue_seq = next_queue_seq_++;
-  sim::list_append(queue, id, [this](CustomerId c) -> Customer& { return at(c); }, kNoCustomer);
+  sim::list_append(
+      queue, id, [this](CustomerId c) -> Customer& { return at(c); }, kNoCustomer);
   customer.waiting = true;
   ++state.waiting;
   ++waiting_total_;
@@ -318,7 +320,8 @@ void ServiceSystem::unlink(CustomerId id) {
   Customer& customer = at(id);
   StageState& state = at(customer.stage);
   Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
-  sim::list_unlink(queue, id, [this](CustomerId c) -> Customer& { return at(c); }, kNoCustomer);
+  sim::list_unlink(
+      queue, id, [this](CustomerId c) -> Customer& { return at(c); }, kNoCustomer);
   customer.waiting = false;
   --state.waiting;
   --waiting_total_;
@@ -337,8 +340,8 @@ void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t
   ++customer.generation;  // cancels the patience timer, if any
   customer.agent = agent_id;
   const double factor = stage.handling_factors[position];
-  customer.service_ticks = sim::ticks_from_seconds(factor == 1.0 ? customer.service_seconds
-                                                                  : customer.service_seconds * factor);
+  customer.service_ticks =
+      sim::ticks_from_seconds(factor == 1.0 ? customer.service_seconds : customer.service_seconds * factor);
   const sim::Time wait = now_ - customer.stage_entry;
   customer.waited_ticks += wait;
   customer.served_ticks += customer.service_ticks;
@@ -443,9 +446,7 @@ void ServiceSystem::on_service_end(CustomerId id) {
   }
 }
 
-void ServiceSystem::on_wrap_end(AgentId agent) {
-  release_slot(agent);
-}
+void ServiceSystem::on_wrap_end(AgentId agent) { release_slot(agent); }
 
 // A contact and its wrap-up are done. With other contacts still in hand (concurrency) the
 // agent may take the next customer of its stage into the slot; with none, it is free.
@@ -637,12 +638,14 @@ void ServiceSystem::list_push(std::uint32_t list, AgentId agent_id) {
   Agent& agent = at(agent_id);
   if (agent.list != kNoList) list_remove(agent_id);
   agent.list = list;
-  sim::list_append(lists_[list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
+  sim::list_append(
+      lists_[list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
 }
 
 void ServiceSystem::list_remove(AgentId agent_id) {
   Agent& agent = at(agent_id);
-  sim::list_unlink(lists_[agent.list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
+  sim::list_unlink(
+      lists_[agent.list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
   agent.list = kNoList;
 }
 
@@ -911,8 +914,8 @@ double ServiceSystem::agent_draw(PoolId pool, std::uint32_t rank, std::uint32_t 
 }
 
 std::uint32_t ServiceSystem::day_of_interval(std::size_t interval) const {
-  const sim::Time clock = sim::ticks_from_seconds(model_.start_clock_seconds) +
-                          model_.interval_ticks * static_cast<sim::Time>(interval);
+  const sim::Time clock =
+      sim::ticks_from_seconds(model_.start_clock_seconds) + model_.interval_ticks * static_cast<sim::Time>(interval);
   return static_cast<std::uint32_t>(clock / (86400 * sim::kTicksPerSecond));
 }
 
@@ -1039,8 +1042,8 @@ void ServiceSystem::close_interval(std::size_t closing) {
 void ServiceSystem::on_warmup_end() {
   snapshot_window(window_start_);
   for (std::size_t p = 0; p < pools_.size(); ++p)  // snapshot_window advanced them to now
-    interval_marks_[p] = {pools_[p].busy_level.area(), pools_[p].present_level.area(),
-                          pools_[p].available_level.area(), pools_[p].scheduled_level.area()};
+    interval_marks_[p] = {pools_[p].busy_level.area(), pools_[p].present_level.area(), pools_[p].available_level.area(),
+                          pools_[p].scheduled_level.area()};
 }
 
 // ---- Support systems ---------------------------------------------------------------------

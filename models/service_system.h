@@ -140,22 +140,22 @@ class ServiceSystem {
   enum class AgentState : std::uint8_t { off, working, away };
   enum class Pending : std::uint8_t { none, off, break_, shrinkage };
   struct Agent {
-    sim::Time due_since = 0;     // when the owed break fell due
-    sim::Time break_length = 0;  // of the owed break
+    sim::Time due_since = 0;                              // when the owed break fell due
+    sim::Time break_length = 0;                           // of the owed break
     sim::Time next_due_since = 0, next_break_length = 0;  // a second break owed behind it
-    AgentId prev = kNoAgent, next = kNoAgent;  // in the list `list`
-    std::uint32_t list = kNoList;              // idle list or open-slot list it is in
-    std::uint32_t generation = 0;              // break-end timers of an earlier break are stale
+    AgentId prev = kNoAgent, next = kNoAgent;             // in the list `list`
+    std::uint32_t list = kNoList;                         // idle list or open-slot list it is in
+    std::uint32_t generation = 0;                         // break-end timers of an earlier break are stale
     PoolId pool{};
-    StageId stage{};              // stage of the contacts in hand
-    std::uint16_t position = 0;   // of the pool in that stage's preference list
-    std::uint16_t contacts = 0;   // customers in hand, wrap-up included
+    StageId stage{};             // stage of the contacts in hand
+    std::uint16_t position = 0;  // of the pool in that stage's preference list
+    std::uint16_t contacts = 0;  // customers in hand, wrap-up included
     AgentState state = AgentState::off;
     Pending pending = Pending::none;
-    bool rostered = false;  // its shift is on now
-    bool absent = false;    // absent for the day of its current shift
-    bool shrunk = false;    // drawn for shrinkage in the current interval
-    bool on_break = false;  // away for a break (else away for shrinkage)
+    bool rostered = false;   // its shift is on now
+    bool absent = false;     // absent for the day of its current shift
+    bool shrunk = false;     // drawn for shrinkage in the current interval
+    bool on_break = false;   // away for a break (else away for shrinkage)
     bool next_owed = false;  // a break fell due while another was owed or under way
   };
   static constexpr std::uint32_t kNoList = 0xFFFFFFFFu;
@@ -248,14 +248,14 @@ class ServiceSystem {
 
   // Agent steps.
   AgentId server_for(StageId stage, std::uint16_t& position);  // rule 1, or none
-  void release_slot(AgentId agent);       // a contact (and its wrap-up) is done
-  void agent_free(AgentId agent);         // hands empty: leave, break, or take the next (rule 2)
-  bool take_next(AgentId agent);          // rule 2 for a free agent: true if it took someone
-  void fill_slots(AgentId agent);         // concurrency: more customers of its stage
-  void serve_waiting();                   // rule 3: after agents become available
-  void come_to_work(AgentId agent);       // off or away -> working, idle
-  void go_away(AgentId agent, AgentState state);  // off or away from working (hands free)
-  void make_due(AgentId agent, Pending pending);  // leave as soon as hands are free
+  void release_slot(AgentId agent);                            // a contact (and its wrap-up) is done
+  void agent_free(AgentId agent);                              // hands empty: leave, break, or take the next (rule 2)
+  bool take_next(AgentId agent);                               // rule 2 for a free agent: true if it took someone
+  void fill_slots(AgentId agent);                              // concurrency: more customers of its stage
+  void serve_waiting();                                        // rule 3: after agents become available
+  void come_to_work(AgentId agent);                            // off or away -> working, idle
+  void go_away(AgentId agent, AgentState state);               // off or away from working (hands free)
+  void make_due(AgentId agent, Pending pending);               // leave as soon as hands are free
   void start_break(AgentId agent);
   void reopen(AgentId agent);
   struct LineCursor {
@@ -325,7 +325,7 @@ class ServiceSystem {
   std::vector<IntervalStats> interval_stats_;
   std::vector<IntervalAgents> interval_agents_;  // [interval * pools + pool]
   std::vector<IntervalAgents> interval_marks_;   // per pool: areas at the interval's start
-  std::vector<SlaCounts> interval_sla_counts_;  // [interval * slas + sla]
+  std::vector<SlaCounts> interval_sla_counts_;   // [interval * slas + sla]
 
   std::vector<sim::StreamKey> class_keys_;         // by class name: see sim/random.h
   std::vector<std::uint64_t> next_arrival_index_;  // per class: index of the next arrival drawn

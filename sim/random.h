@@ -104,7 +104,7 @@ using Block = r123::Philox4x64::ctr_type;
 
 // The block at (key, subject, visit, purpose, block 0): four words for four quantities.
 CAPSIM_INLINE Block philox_block(const StreamKey& key, std::uint64_t subject, std::uint32_t visit,
-                          std::uint8_t purpose) noexcept {
+                                 std::uint8_t purpose) noexcept {
   return r123::Philox4x64()({{subject, (static_cast<std::uint64_t>(visit) << 8) | purpose, 0, 0}},
                             {{key.replication, key.entity}});
 }

@@ -121,10 +121,9 @@ Difference welch_difference(const Summary& a, const Summary& b, double confidenc
     const double se = std::sqrt(va + vb);
     d.sd = se;
     if (se > 0.0) {
-      const double dof = (va + vb) * (va + vb) /
-                         (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
-      const double half =
-          student_t_critical(confidence, static_cast<std::size_t>(std::max(1.0, std::floor(dof)))) * se;
+      const double dof =
+          (va + vb) * (va + vb) / (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
+      const double half = student_t_critical(confidence, static_cast<std::size_t>(std::max(1.0, std::floor(dof)))) * se;
       d.ci_low = d.mean - half;
       d.ci_high = d.mean + half;
     } else {

@@ -46,8 +46,7 @@ struct Difference {
   bool significant = false;
   bool paired = true;
 };
-Difference paired_difference(std::span<const double> base, std::span<const double> variant,
-                             double confidence = 0.95);
+Difference paired_difference(std::span<const double> base, std::span<const double> variant, double confidence = 0.95);
 Difference welch_difference(std::span<const double> base, std::span<const double> variant);
 // Welch's interval from two summaries (mean, sd, n), at any confidence.
 Difference welch_difference(const Summary& base, const Summary& variant, double confidence = 0.95);

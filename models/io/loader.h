@@ -31,15 +31,14 @@ using Keys = std::vector<std::string>;
 
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
-inline const Keys kTopKeys{"name",      "description", "seed",   "replications", "horizon",
-                           "customers", "pools",       "stages", "sla",          "systems",
-                           "assert",    "sweep"};
+inline const Keys kTopKeys{"name",  "description", "seed", "replications", "horizon", "customers",
+                           "pools", "stages",      "sla",  "systems",      "assert",  "sweep"};
 inline const Keys kSweepKeys{"grid", "zip"};
 inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
 inline const Keys kArrivalKeys{"rate", "per_interval", "times"};
-inline const Keys kPoolKeys{"agents",      "staffing",   "shifts",    "cost",
+inline const Keys kPoolKeys{"agents",        "staffing",    "shifts",    "cost",
                             "overtime_cost", "absenteeism", "shrinkage", "skills"};
 inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
 inline const Keys kBreakKeys{"window", "length"};

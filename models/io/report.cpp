@@ -16,9 +16,15 @@ using Json = nlohmann::ordered_json;
 Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
 
 Json manifest_json(const Manifest& m) {
-  return Json{{"capsim", m.version},         {"commit", m.commit},       {"command", m.command},
-              {"scenario_file", m.scenario_file}, {"scenario_hash", m.scenario_hash}, {"overrides", m.overrides},
-              {"seed", m.seed},              {"replications", m.replications}, {"threads", m.threads},
+  return Json{{"capsim", m.version},
+              {"commit", m.commit},
+              {"command", m.command},
+              {"scenario_file", m.scenario_file},
+              {"scenario_hash", m.scenario_hash},
+              {"overrides", m.overrides},
+              {"seed", m.seed},
+              {"replications", m.replications},
+              {"threads", m.threads},
               {"ranks", m.ranks}};
 }
 
@@ -383,8 +389,8 @@ void write_comparison_table(std::ostream& out, const Comparison& comparison, con
       const Unit unit = slot.unit;
       const auto& d = k.difference;
       // Differences of fractions read as points: show them with the KPI's own unit.
-      const std::string label = (slot.scope == model::ScopeKind::overall ? std::string() : slot.scope_name + " ") +
-                                slot.kpi;
+      const std::string label =
+          (slot.scope == model::ScopeKind::overall ? std::string() : slot.scope_name + " ") + slot.kpi;
       const std::string ci =
           std::isfinite(d.ci_low) ? format(d.ci_low, unit) + " .. " + format(d.ci_high, unit) : std::string("-");
       char change[32] = "-";

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
-
 #include <vector>
 
 #include "models/comparison.h"
@@ -18,8 +17,8 @@ namespace capsim::io {
 // How a result was made, so that it can be reproduced exactly: written as "manifest" in
 // every JSON output.
 struct Manifest {
-  std::string version, commit;        // capsim's version and the git commit it was built from
-  std::string command;                // the command line, shell-quoted
+  std::string version, commit;               // capsim's version and the git commit it was built from
+  std::string command;                       // the command line, shell-quoted
   std::string scenario_file, scenario_hash;  // hash: FNV-1a 64 of the file's bytes
   std::vector<std::string> overrides;
   std::uint64_t seed = 0;

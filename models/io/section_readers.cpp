@@ -145,7 +145,8 @@ std::vector<double> Loader::interval_values(const YAML::Node& node, const std::s
     auto found = profiles.find(name);
     if (found == profiles.end() && weekday < 5) found = profiles.find("weekdays");
     if (found == profiles.end()) {
-      error(node, path, std::string("has no profile for ") + name + "; expected one (or weekdays for Monday to Friday)");
+      error(node, path,
+            std::string("has no profile for ") + name + "; expected one (or weekdays for Monday to Friday)");
       return {};
     }
     const auto slot = static_cast<std::size_t>((clock % day) / interval);
@@ -179,8 +180,8 @@ void Loader::read_sweep(const YAML::Node& node, model::SweepSection& into) {
     for (const auto& [key, list] : into.zip)
       if (list.size() != into.zip.front().second.size())
         error(mark_of("sweep.zip." + key), "sweep.zip." + key,
-              "has " + std::to_string(list.size()) + " values; zipped keys need as many as " +
-                  into.zip.front().first + " (" + std::to_string(into.zip.front().second.size()) + ")");
+              "has " + std::to_string(list.size()) + " values; zipped keys need as many as " + into.zip.front().first +
+                  " (" + std::to_string(into.zip.front().second.size()) + ")");
 }
 
 // `assert: [{kpi: slas.answer_20s, at_least: 80%}, ...]`: the paths and bounds are checked
@@ -269,8 +270,9 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
               seconds = parse_duration(*text);
             }
             if (!seconds || *seconds < 0)
-              error(value, at, "expected a clock time such as \"08:00:10\" or a duration from the start such as 25min; got " +
-                                   quoted(*text));
+              error(value, at,
+                    "expected a clock time such as \"08:00:10\" or a duration from the start such as 25min; got " +
+                        quoted(*text));
             else
               customer.arrivals.times.push_back(*seconds);
           }
@@ -317,10 +319,9 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
     read_stage_pools(given["pools"], path + ".pools", stage);
   if (given.count("wrap_up")) stage.wrap_up = distribution(given["wrap_up"], path + ".wrap_up");
   if (given.count("concurrency"))
-    stage.concurrency = static_cast<int>(
-        whole(given["concurrency"], path + ".concurrency", 1, model::kMaxConcurrency,
-              "a whole number of customers one agent serves at once")
-            .value_or(1));
+    stage.concurrency = static_cast<int>(whole(given["concurrency"], path + ".concurrency", 1, model::kMaxConcurrency,
+                                               "a whole number of customers one agent serves at once")
+                                             .value_or(1));
   if (given.count("needs")) stage.needs = names(given["needs"], path + ".needs");
   if (given.count("queue")) {
     for (auto& [key, value] : entries(given["queue"], path + ".queue", &kQueueKeys)) {

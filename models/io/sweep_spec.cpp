@@ -87,8 +87,8 @@ std::optional<std::vector<std::string>> parse_sweep_values(const std::string& te
     to_text = to_text.substr(0, colon);
   }
   auto from = split_quantity(from_text), to = split_quantity(to_text);
-  auto step = step_text.empty() ? std::optional<Quantity>(Quantity{1.0, from ? from->unit : ""})
-                                : split_quantity(step_text);
+  auto step =
+      step_text.empty() ? std::optional<Quantity>(Quantity{1.0, from ? from->unit : ""}) : split_quantity(step_text);
   if (from && to && step && (from->unit != to->unit || step->unit != from->unit)) {
     // Durations in different units (5min..8min:30s): in seconds.
     const auto a = parse_duration(from_text), b = parse_duration(to_text), c = parse_duration(step_text);
@@ -99,8 +99,9 @@ std::optional<std::vector<std::string>> parse_sweep_values(const std::string& te
     }
   }
   if (!from || !to || !step || from->unit != to->unit || step->unit != from->unit) {
-    problem = "expected a range such as 10..20, 10..20:2, 80%..95%:5% or 5min..8min:30s (one unit, or durations); got \"" +
-              text + "\"";
+    problem =
+        "expected a range such as 10..20, 10..20:2, 80%..95%:5% or 5min..8min:30s (one unit, or durations); got \"" +
+        text + "\"";
     return std::nullopt;
   }
   if (!(step->number > 0) || to->number < from->number) {

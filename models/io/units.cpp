@@ -76,7 +76,7 @@ std::optional<double> parse_clock(std::string_view text) {
 
 std::optional<int> parse_weekday(std::string_view text) {
   text = trim(text);
-  static constexpr std::string_view kNames[] = {"monday", "tuesday", "wednesday", "thursday",
+  static constexpr std::string_view kNames[] = {"monday", "tuesday",  "wednesday", "thursday",
                                                 "friday", "saturday", "sunday"};
   std::string lower;
   for (const char c : text) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);

@@ -42,19 +42,16 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
   }
   const int ways = static_cast<int>(given.count("agents") + given.count("staffing") + given.count("shifts"));
   if (ways != 1) {
-    error(node, path,
-          "expected exactly one of agents (a number), staffing (a list per interval) or shifts (a roster)");
+    error(node, path, "expected exactly one of agents (a number), staffing (a list per interval) or shifts (a roster)");
   } else if (given.count("agents")) {
     pool.staffing.push_back(static_cast<int>(
         whole(given["agents"], path + ".agents", 0, kMaxAgents, "a whole number of agents").value_or(0)));
   } else if (given.count("staffing")) {
-    for (const double agents : interval_values(given["staffing"], path + ".staffing", scenario.horizon,
-                                               "expected agent counts",
-                                               [&](const YAML::Node& value, const std::string& at) {
-                                                 return static_cast<double>(
-                                                     whole(value, at, 0, kMaxAgents, "a whole number of agents")
-                                                         .value_or(0));
-                                               }))
+    for (const double agents : interval_values(
+             given["staffing"], path + ".staffing", scenario.horizon, "expected agent counts",
+             [&](const YAML::Node&value, const std::string&at) {
+               return static_cast<double>(whole(value, at, 0, kMaxAgents, "a whole number of agents").value_or(0));
+             }))
       pool.staffing.push_back(static_cast<int>(agents));
     if (pool.staffing.empty()) pool.staffing.push_back(0);  // reported
   } else {
@@ -93,7 +90,8 @@ std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std
   bool ok = true;
   for (const char* required : {"start", "end", "agents"}) {
     if (given.count(required)) continue;
-    error(node, path, std::string("missing key \"") + required + "\"; expected {start: \"08:00\", end: \"16:30\", agents: 5}");
+    error(node, path,
+          std::string("missing key \"") + required + "\"; expected {start: \"08:00\", end: \"16:30\", agents: 5}");
     ok = false;
   }
   const auto clock = [&](const YAML::Node& value, const std::string& at) -> std::optional<double> {
@@ -138,11 +136,13 @@ std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std
   if (given.count("breaks")) {
     const YAML::Node& list = given["breaks"];
     if (!list.IsSequence()) {
-      error(list, path + ".breaks", "expected a list of breaks such as {window: [\"09:30\", \"10:30\"], length: 15min}");
+      error(list, path + ".breaks",
+            "expected a list of breaks such as {window: [\"09:30\", \"10:30\"], length: 15min}");
       ok = false;
     } else if (list.size() > model::kMaxBreaksPerShift) {
-      error(list, path + ".breaks", "has " + std::to_string(list.size()) + " breaks; at most " +
-                                        std::to_string(model::kMaxBreaksPerShift) + " are supported");
+      error(list, path + ".breaks",
+            "has " + std::to_string(list.size()) + " breaks; at most " + std::to_string(model::kMaxBreaksPerShift) +
+                " are supported");
       ok = false;
     } else {
       for (std::size_t i = 0; i < list.size(); ++i) {
@@ -246,8 +246,7 @@ std::optional<double> Loader::horizon_time(const YAML::Node& node, const std::st
   return seconds;
 }
 
-void Loader::read_system(const std::string& name, const YAML::Node& node, const std::string& path,
-                         Scenario& scenario) {
+void Loader::read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
   model::System system;
   system.name = name;
   std::map<std::string, YAML::Node> given;

@@ -47,7 +47,8 @@ customers:
   c: {arrivals: {times: )" +
          arrivals + R"(}, entry: desk}
 pools:
-)" + pools + R"(
+)" + pools +
+         R"(
 stages:
   desk: {pools: [team])" +
          (stage_extra.find("service:") == std::string::npos ? ", service: {dist: deterministic, value: 45min}" : "") +
@@ -96,10 +97,10 @@ TEST_CASE("breaks of a shift line are staggered evenly so that the last ends wit
     return one.value(ScopeKind::interval, label, "available.team");
   };
   CHECK(available("08:45") == doctest::Approx(3.0));
-  CHECK(available("09:00") == doctest::Approx(2.0));   // agent 0 away all 15 minutes
-  CHECK(available("09:15") == doctest::Approx(2.5));   // agent 1 from 09:22:30
-  CHECK(available("09:30") == doctest::Approx(2.5));   // agent 1 until 09:37:30
-  CHECK(available("09:45") == doctest::Approx(2.0));   // agent 2 until 10:00
+  CHECK(available("09:00") == doctest::Approx(2.0));  // agent 0 away all 15 minutes
+  CHECK(available("09:15") == doctest::Approx(2.5));  // agent 1 from 09:22:30
+  CHECK(available("09:30") == doctest::Approx(2.5));  // agent 1 until 09:37:30
+  CHECK(available("09:45") == doctest::Approx(2.0));  // agent 2 until 10:00
   CHECK(one.pool("team", "break_delay_mean") == 0.0);
 }
 
@@ -107,8 +108,9 @@ TEST_CASE("a newcomer takes the longest-idle agent of the pool") {
   // Agent A works 08:00-09:00, B 08:00-10:00, both idle from 08:00. The first customer
   // (08:00:10) takes A (A came on first); A is free again at 08:45:10. The second (08:50)
   // must take B, idle since 08:00: taking A would run 35 minutes past A's shift.
-  const One one(day(R"(  team: {shifts: [{start: "08:00", end: "09:00", agents: 1}, {start: "08:00", end: "10:00", agents: 1}]})",
-                    R"(["08:00:10", "08:50"])"));
+  const One one(
+      day(R"(  team: {shifts: [{start: "08:00", end: "09:00", agents: 1}, {start: "08:00", end: "10:00", agents: 1}]})",
+          R"(["08:00:10", "08:50"])"));
   CHECK(one.overall("served") == 2);
   CHECK(one.pool("team", "overtime_hours") == 0.0);
 }
@@ -130,7 +132,7 @@ stages:
   vip: {service: {dist: deterministic, value: 45min}, pools: [team]}
 )";
   const One one(yaml);
-  CHECK(one.stage("vip", "wait_mean") == doctest::Approx(43.0 * 60));             // 08:02 -> 08:45
+  CHECK(one.stage("vip", "wait_mean") == doctest::Approx(43.0 * 60));               // 08:02 -> 08:45
   CHECK(one.stage("desk", "wait_mean") == doctest::Approx((0.0 + 89.0 * 60) / 2));  // 08:01 -> 09:30
   // Without skills both are level 1: the longest waiting (desk, 08:01) goes first.
   const One plain(yaml, {"pools.team.skills.vip=1", "pools.team.skills.desk=1"});
@@ -282,8 +284,8 @@ TEST_CASE("a shift ending during a break ends the break: no overtime for a break
 }
 
 TEST_CASE("shrinkage p leaves N(1-p) agents available on average, for shorthand and rostered pools") {
-  for (const std::string pool : {"{agents: 40, shrinkage: 20%}",
-                                 R"({shifts: [{start: "08:00", end: "16:00", agents: 40}], shrinkage: 20%})"}) {
+  for (const std::string pool :
+       {"{agents: 40, shrinkage: 20%}", R"({shifts: [{start: "08:00", end: "16:00", agents: 40}], shrinkage: 20%})"}) {
     INFO(pool);
     std::string yaml = R"(
 horizon: {start: "08:00", end: "16:00", interval: 30min}

@@ -303,8 +303,8 @@ int check(const CheckOptions& options) {
       undecided = undecided || j.verdict == model::Verdict::inconclusive;
       std::ostringstream detail;
       detail << shown(j.estimate, a.target.unit) << " (95% CI " << shown(j.ci_low, a.target.unit) << " .. "
-             << shown(j.ci_high, a.target.unit) << ", n=" << j.n << "), bound "
-             << (a.source.at_least ? ">= " : "<= ") << shown(a.bound, a.target.unit);
+             << shown(j.ci_high, a.target.unit) << ", n=" << j.n << "), bound " << (a.source.at_least ? ">= " : "<= ")
+             << shown(a.bound, a.target.unit);
       cases.push_back({a.source.kpi + (a.source.at_least ? " >= " : " <= ") + a.source.bound, j.verdict, detail.str()});
     }
     // Baseline: each KPI's move against its bad direction, Bonferroni over the KPIs compared.
@@ -322,16 +322,14 @@ int check(const CheckOptions& options) {
       }
       const bool higher_is_better = slot.better == model::Better::higher;
       model::Verdict verdict = model::Verdict::pass;
-      if (std::isfinite(d.ci_low) &&
-          (higher_is_better ? d.ci_high < -b.tolerance : d.ci_low > b.tolerance))
+      if (std::isfinite(d.ci_low) && (higher_is_better ? d.ci_high < -b.tolerance : d.ci_low > b.tolerance))
         verdict = model::Verdict::fail;
       std::ostringstream detail;
       detail << shown(result->summaries[b.slot].mean, slot.unit) << " vs baseline "
-             << shown(b.stored.summary.mean, slot.unit) << (paired ? ", paired" : ", Welch")
-             << " (difference " << shown(d.mean, slot.unit) << ", " << shown(d.ci_low, slot.unit) << " .. "
-             << shown(d.ci_high, slot.unit) << " at " << shown(confidence, model::KpiUnit::fraction)
-             << "; tolerance " << shown(b.tolerance, slot.unit) << ", " << (higher_is_better ? "higher" : "lower")
-             << " is better)";
+             << shown(b.stored.summary.mean, slot.unit) << (paired ? ", paired" : ", Welch") << " (difference "
+             << shown(d.mean, slot.unit) << ", " << shown(d.ci_low, slot.unit) << " .. " << shown(d.ci_high, slot.unit)
+             << " at " << shown(confidence, model::KpiUnit::fraction) << "; tolerance " << shown(b.tolerance, slot.unit)
+             << ", " << (higher_is_better ? "higher" : "lower") << " is better)";
       cases.push_back({"baseline " + b.path, verdict, detail.str()});
     }
     if (!undecided || replications >= most) break;
@@ -354,10 +352,9 @@ int check(const CheckOptions& options) {
   if (!baseline.empty())
     std::cout << "baseline: " << baseline.size() << " KPIs compared ("
               << (paired ? "paired replication by replication" : "Welch: no per-replication values of this seed")
-              << "), " << baseline_failed
-              << " moved significantly in the bad direction\n";
-  std::cout << resolved.size() + baseline.size() << " checks with " << replications << " replications: "
-            << failed << " failed, " << inconclusive << " inconclusive\n";
+              << "), " << baseline_failed << " moved significantly in the bad direction\n";
+  std::cout << resolved.size() + baseline.size() << " checks with " << replications << " replications: " << failed
+            << " failed, " << inconclusive << " inconclusive\n";
   if (!options.junit.empty() && !write_output(options.junit, junit_xml(cases, options.allow_inconclusive, wall)))
     return kExitBadInput;
   if (failed > 0 || (inconclusive > 0 && !options.allow_inconclusive)) return kExitCheckFailed;

@@ -65,8 +65,8 @@ int compare(const CompareOptions& options) {
   for (const auto& text : options.variants) {
     auto spec = parse_variant(text, base_file);
     if (!spec) {
-      std::cerr << "capsim: --variant: expected NAME:key.path=value[,key.path=value...]; got \""
-                << io::printable(text) << "\"\n";
+      std::cerr << "capsim: --variant: expected NAME:key.path=value[,key.path=value...]; got \"" << io::printable(text)
+                << "\"\n";
       return kExitBadInput;
     }
     specs.push_back(std::move(*spec));
@@ -146,8 +146,7 @@ VerbRunner add_compare_verb(CLI::App& app) {
   auto options = std::make_shared<CompareOptions>();
   CLI::App* verb = app.add_subcommand(
       "compare", "Compare a base scenario with variants under common random numbers (paired differences)");
-  verb->add_option("files", options->files, "Base scenario, then other scenario files to compare with it")
-      ->required();
+  verb->add_option("files", options->files, "Base scenario, then other scenario files to compare with it")->required();
   verb->add_option("--variant", options->variants,
                    "A variant of the base: NAME:key.path=value[,key.path=value...] (repeatable)");
   verb->add_option("-r,--replications", options->replications, "Number of replications (overrides the base file)")

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <vector>
 
@@ -54,6 +55,34 @@ std::pair<std::size_t, PointText> unpack(const std::vector<char>& buffer) {
   return {static_cast<std::size_t>(header[0]), std::move(text)};
 }
 
+// A counter held by rank 0 that every rank fetches-and-adds (one-sided MPI): which job to
+// take next, so that ranks balance themselves. Collective to create and to free.
+class SharedCounter {
+ public:
+  SharedCounter() {
+    MPI_Win_create(rank == 0 ? &value_ : nullptr, rank == 0 ? sizeof value_ : 0, sizeof value_, MPI_INFO_NULL,
+                   MPI_COMM_WORLD, &window_);
+  }
+  // Freeing is collective: not while an exception unwinds one rank (it then aborts them all).
+  ~SharedCounter() {
+    if (std::uncaught_exceptions() == 0) MPI_Win_free(&window_);
+  }
+  SharedCounter(const SharedCounter&) = delete;
+  SharedCounter& operator=(const SharedCounter&) = delete;
+  std::size_t take() {
+    const std::uint64_t one = 1;
+    std::uint64_t mine = 0;
+    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, window_);
+    MPI_Fetch_and_op(&one, &mine, MPI_UINT64_T, 0, 0, MPI_SUM, window_);
+    MPI_Win_unlock(0, window_);
+    return static_cast<std::size_t>(mine);
+  }
+
+ private:
+  std::uint64_t value_ = 0;
+  MPI_Win window_;
+};
+
 std::pair<std::size_t, PointText> receive(MPI_Status status) {
   int bytes = 0;
   MPI_Get_count(&status, MPI_CHAR, &bytes);
@@ -103,19 +132,8 @@ void run_points(std::size_t count, unsigned threads, const std::function<PointTe
                 const std::function<void(std::size_t, PointText)>& consume) {
 #ifdef CAPSIM_MPI
   if (started && size > 1) {
-    // The next point to take lives on rank 0; each rank fetches-and-adds it.
-    std::uint64_t next = 0;
-    MPI_Win window;
-    MPI_Win_create(rank == 0 ? &next : nullptr, rank == 0 ? sizeof next : 0, sizeof next, MPI_INFO_NULL,
-                   MPI_COMM_WORLD, &window);
-    const auto take = [&] {
-      const std::uint64_t one = 1;
-      std::uint64_t mine = 0;
-      MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, window);
-      MPI_Fetch_and_op(&one, &mine, MPI_UINT64_T, 0, 0, MPI_SUM, window);
-      MPI_Win_unlock(0, window);
-      return static_cast<std::size_t>(mine);
-    };
+    SharedCounter next_job;  // the next point to take
+    const auto take = [&] { return next_job.take(); };
     std::map<std::size_t, PointText> waiting;  // rank 0: results ahead of the next to write
     std::size_t to_write = 0;
     const auto drain = [&](bool block) {
@@ -155,7 +173,6 @@ void run_points(std::size_t count, unsigned threads, const std::function<PointTe
     }
     if (rank == 0) drain(true);
     MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
-    MPI_Win_free(&window);
     return;
   }
 #endif
@@ -241,18 +258,8 @@ void run_point_blocks(
         ++blocks_of[p];
       }
     }
-    std::uint64_t next = 0;
-    MPI_Win window;
-    MPI_Win_create(rank == 0 ? &next : nullptr, rank == 0 ? sizeof next : 0, sizeof next, MPI_INFO_NULL,
-                   MPI_COMM_WORLD, &window);
-    const auto take = [&] {
-      const std::uint64_t one = 1;
-      std::uint64_t mine = 0;
-      MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, window);
-      MPI_Fetch_and_op(&one, &mine, MPI_UINT64_T, 0, 0, MPI_SUM, window);
-      MPI_Win_unlock(0, window);
-      return static_cast<std::size_t>(mine);
-    };
+    SharedCounter next_unit;  // the next block to take
+    const auto take = [&] { return next_unit.take(); };
     std::map<std::size_t, std::map<std::size_t, std::vector<model::ReplicationResult>>> arrived;  // point -> first ->
     std::size_t to_write = 0;
     const auto settle = [&](Block block) {
@@ -302,14 +309,13 @@ void run_point_blocks(
     }
     if (rank == 0 && to_write < count) drain(true);
     MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
-    MPI_Win_free(&window);
     return;
   }
 #endif
   (void)replications_of;
   run_points(
-      count, 1u,
-      [&](std::size_t point) { return finish(point, run_block(point, 0, replications_of(point))); }, consume);
+      count, 1u, [&](std::size_t point) { return finish(point, run_block(point, 0, replications_of(point))); },
+      consume);
 }
 
 }  // namespace capsim::cli

@@ -22,8 +22,8 @@ struct PointText {  // one sweep point's output
 // Starts MPI when built with it (a no-op otherwise); safe to call once per process.
 void start_parallel(int* argc, char*** argv);
 void stop_parallel();
-int rank_count();     // 1 without MPI
-bool is_writer();     // rank 0 (always true without MPI)
+int rank_count();                       // 1 without MPI
+bool is_writer();                       // rank 0 (always true without MPI)
 [[noreturn]] void abort_all(int code);  // every rank ends with `code`
 bool all_ok(bool ok);                   // true when `ok` on every rank
 void barrier();

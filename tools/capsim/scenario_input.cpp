@@ -34,8 +34,9 @@ void set_command_line(int argc, char** argv) {
   std::string line;
   for (int i = 0; i < argc; ++i) {
     const std::string arg = i == 0 ? std::string("capsim") : std::string(argv[i]);
-    const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                             "0123456789-_./=:,+%@") == std::string::npos;
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_./=:,+%@") == std::string::npos;
     std::string quoted = "'";
     for (const char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     line += (i ? " " : "") + (plain ? arg : quoted + "'");

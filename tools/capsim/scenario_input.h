@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "models/compiled_model.h"
 #include "models/assertions.h"
+#include "models/compiled_model.h"
 #include "models/experiment.h"
 #include "models/io/report.h"
 #include "models/scenario.h"

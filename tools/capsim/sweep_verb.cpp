@@ -31,8 +31,8 @@
 #include "models/io/scenario_loader.h"
 #include "models/io/sweep_spec.h"
 #include "models/io/units.h"
-#include "sim/replications.h"
 #include "sim/random.h"
+#include "sim/replications.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/parallel.h"
 #include "tools/capsim/scenario_input.h"
@@ -82,7 +82,6 @@ std::string hex_hash(const std::string& text) {
   std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(sim::splitmix64_mix(hash)));
   return out;
 }
-
 
 class SweepRun {
  public:
@@ -198,14 +197,26 @@ class SweepRun {
     if (options_.format == "jsonl") {
       nlohmann::ordered_json params = nlohmann::ordered_json::object();
       for (std::size_t k = 0; k < keys_.size(); ++k) params[keys_[k]] = values[k];
-      const auto number = [](double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(); };
+      const auto number = [](double x) {
+        return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
+      };
       const auto row = [&](std::string_view scope, const std::string& name, const std::string& kpi,
                            const sim::Summary& s) {
-        nlohmann::ordered_json j{{"point", point},       {"params", params},   {"scope", scope},
-                                 {"name", name},         {"kpi", kpi},         {"n", s.n},
-                                 {"mean", number(s.mean)}, {"sd", number(s.sd)}, {"ci95_low", number(s.ci_low)},
-                                 {"ci95_high", number(s.ci_high)}, {"p5", number(s.p5)}, {"p50", number(s.p50)},
-                                 {"p95", number(s.p95)}, {"min", number(s.min)}, {"max", number(s.max)}};
+        nlohmann::ordered_json j{{"point", point},
+                                 {"params", params},
+                                 {"scope", scope},
+                                 {"name", name},
+                                 {"kpi", kpi},
+                                 {"n", s.n},
+                                 {"mean", number(s.mean)},
+                                 {"sd", number(s.sd)},
+                                 {"ci95_low", number(s.ci_low)},
+                                 {"ci95_high", number(s.ci_high)},
+                                 {"p5", number(s.p5)},
+                                 {"p50", number(s.p50)},
+                                 {"p95", number(s.p95)},
+                                 {"min", number(s.min)},
+                                 {"max", number(s.max)}};
         if (!precision_.empty()) {
           j["replications"] = result.replications.size();
           j["precision_met"] = met;
@@ -235,8 +246,8 @@ class SweepRun {
       }
       for (std::size_t k = 0; k < model.slas.size(); ++k) {
         const auto& r = result.risks[k];
-        out << prefix << ",sla," << io::csv_quoted(model.slas[k].name) << ",risk," << r.replications << ','
-            << f(r.risk) << ",," << f(r.ci_low) << ',' << f(r.ci_high) << ",,,,," << suffix << '\n';
+        out << prefix << ",sla," << io::csv_quoted(model.slas[k].name) << ",risk," << r.replications << ',' << f(r.risk)
+            << ",," << f(r.ci_low) << ',' << f(r.ci_high) << ",,,,," << suffix << '\n';
       }
     }
     text.rows = out.str();
@@ -456,7 +467,8 @@ int sweep_on_this_rank(const SweepOptions& options) {
         target.relative = true;
         value.pop_back();
       }
-      const auto kpi = equals == std::string::npos ? std::nullopt : resolve_or_suggest(layout, text.substr(0, equals), problem);
+      const auto kpi =
+          equals == std::string::npos ? std::nullopt : resolve_or_suggest(layout, text.substr(0, equals), problem);
       const auto number = io::parse_number(value);
       if (!kpi || !number || !(*number > 0)) {
         std::cerr << "capsim: --precision " << io::printable(text) << ": "
@@ -520,8 +532,9 @@ int sweep_on_this_rank(const SweepOptions& options) {
   const std::string replication_header = first_line + run.replication_header();
 
   // Where rows go while the sweep runs: the checkpoint, moved to -o at the end.
-  const std::string checkpoint =
-      !options.checkpoint.empty() ? options.checkpoint : options.output.empty() ? "" : options.output + ".checkpoint";
+  const std::string checkpoint = !options.checkpoint.empty() ? options.checkpoint
+                                 : options.output.empty()    ? ""
+                                                             : options.output + ".checkpoint";
   const std::string replication_checkpoint =
       options.per_replication.empty() ? "" : options.per_replication + ".checkpoint";
   PointFile rows_file, replication_file;
@@ -558,7 +571,8 @@ int sweep_on_this_rank(const SweepOptions& options) {
     if (!replication_checkpoint.empty()) {
       std::string replications;
       if (!read_file(replication_checkpoint, replications) || replications.rfind(replication_header, 0) != 0) {
-        std::cerr << "capsim: --resume: " << io::printable(replication_checkpoint, 200) << " is missing or of another sweep\n";
+        std::cerr << "capsim: --resume: " << io::printable(replication_checkpoint, 200)
+                  << " is missing or of another sweep\n";
         return kExitBadInput;
       }
       // Keep the per-replication rows of the points kept (they are written first).
@@ -572,12 +586,11 @@ int sweep_on_this_rank(const SweepOptions& options) {
       }
       if (is_writer() && !replication_file.reopen(replication_checkpoint, offset)) return kExitBadInput;
     }
-    if (!options.quiet)
-      std::cerr << "capsim: resuming: " << done << " of " << mine.size() << " points already done\n";
+    if (!options.quiet) std::cerr << "capsim: resuming: " << done << " of " << mine.size() << " points already done\n";
   } else if (is_writer()) {
     bool created = checkpoint.empty() || rows_file.create(checkpoint, header);
-    created = created && (replication_checkpoint.empty() ||
-                          replication_file.create(replication_checkpoint, replication_header));
+    created = created &&
+              (replication_checkpoint.empty() || replication_file.create(replication_checkpoint, replication_header));
     if (!all_ok(created)) return kExitBadInput;
     if (checkpoint.empty()) std::cout << header;
   } else if (!all_ok(true)) {
@@ -689,7 +702,7 @@ int merge(const MergeOptions& options) {
   struct Piece {
     std::string file, hash, rest_of_first_line;
     std::size_t index = 0, count = 0, total = 0;
-    std::string header;                                   // CSV column line (empty for JSON lines)
+    std::string header;                                     // CSV column line (empty for JSON lines)
     std::vector<std::pair<std::size_t, std::string>> rows;  // point, line
   };
   std::vector<Piece> pieces;
@@ -738,8 +751,8 @@ int merge(const MergeOptions& options) {
     for (std::string line; std::getline(lines, line);) {
       const auto point = point_of_line(line);
       if (!point) {
-        std::cerr << "capsim: " << io::printable(file, 200) << ": a line without its point: \""
-                  << io::printable(line) << "\"\n";
+        std::cerr << "capsim: " << io::printable(file, 200) << ": a line without its point: \"" << io::printable(line)
+                  << "\"\n";
         return kExitBadInput;
       }
       piece.rows.emplace_back(*point, line);
@@ -788,7 +801,8 @@ int merge(const MergeOptions& options) {
 
 VerbRunner add_sweep_verb(CLI::App& app) {
   auto options = std::make_shared<SweepOptions>();
-  CLI::App* verb = app.add_subcommand("sweep", "Run a scenario over a grid of parameter points (tidy CSV or JSON lines)");
+  CLI::App* verb =
+      app.add_subcommand("sweep", "Run a scenario over a grid of parameter points (tidy CSV or JSON lines)");
   verb->add_option("file", options->file, "Scenario YAML file (its sweep: section is used unless --grid/--zip)")
       ->required();
   verb->add_option("--grid", options->grids,
