@@ -83,8 +83,7 @@ std::optional<sim::Distribution> Loader::distribution_as_written(const YAML::Nod
     error(node, path, "expected a distribution such as {dist: exponential, mean: 5min}");
     return std::nullopt;
   }
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kDistributionKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kDistributionKeys);
   if (!given.count("dist")) {
     error(node, path, "missing key \"dist\"; expected one of " + sim::family_names());
     return std::nullopt;

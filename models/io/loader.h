@@ -108,6 +108,12 @@ class Loader {
   // (when `allowed` is given) unknown keys with a suggestion.
   std::vector<std::pair<std::string, YAML::Node>> entries(const YAML::Node& node, const std::string& path,
                                                           const Keys* allowed);
+  // entries() as a map from key to value, for readers that look keys up.
+  std::map<std::string, YAML::Node> keyed(const YAML::Node& node, const std::string& path, const Keys* allowed) {
+    std::map<std::string, YAML::Node> given;
+    for (auto& [key, value] : entries(node, path, allowed)) given.emplace(key, value);
+    return given;
+  }
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, const std::string& expected);
   std::optional<double> duration(const YAML::Node& node, const std::string& path, bool positive);
   std::optional<double> number(const YAML::Node& node, const std::string& path);

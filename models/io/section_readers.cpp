@@ -14,8 +14,7 @@
 namespace capsim::io::detail {
 
 void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, "horizon", &kHorizonKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, "horizon", &kHorizonKeys);
   if (!node.IsMap()) return;
   const bool clock = given.count("start") || given.count("end") || given.count("days");
   if (clock) {
@@ -194,8 +193,7 @@ void Loader::read_assertions(const YAML::Node& node, const std::string& path, st
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string at = path + "." + std::to_string(i);
     const YAML::Node entry = item(node, i, path);
-    std::map<std::string, YAML::Node> given;
-    for (auto& [key, value] : entries(entry, at, &kAssertionKeys)) given.emplace(key, value);
+    std::map<std::string, YAML::Node> given = keyed(entry, at, &kAssertionKeys);
     if (!entry.IsMap()) continue;
     model::Assertion assertion;
     assertion.origin = origin_;
@@ -225,8 +223,7 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
                            Scenario& scenario) {
   model::CustomerClass customer;
   customer.name = name;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kCustomerKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kCustomerKeys);
   if (!node.IsMap()) {  // kept by name, so that references to it resolve
     scenario.customers.push_back(std::move(customer));
     return;
@@ -234,9 +231,7 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
   if (!given.count("arrivals")) {
     error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
   } else {
-    std::map<std::string, YAML::Node> arrivals;
-    for (auto& [key, value] : entries(given["arrivals"], path + ".arrivals", &kArrivalKeys))
-      arrivals.emplace(key, value);
+    std::map<std::string, YAML::Node> arrivals = keyed(given["arrivals"], path + ".arrivals", &kArrivalKeys);
     if (given["arrivals"].IsMap()) {
       if (arrivals.size() != 1) {
         error(given["arrivals"], path + ".arrivals", "expected exactly one of rate, per_interval or times");
@@ -303,8 +298,7 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
 void Loader::read_stage(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
   model::Stage stage;
   stage.name = name;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kStageKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kStageKeys);
   if (!node.IsMap()) {  // kept by name, so that references to it resolve
     scenario.stages.push_back(std::move(stage));
     return;
@@ -360,8 +354,7 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
 void Loader::read_sla(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
   model::Sla sla;
   sla.name = name;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kSlaKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kSlaKeys);
   if (!node.IsMap()) {  // kept by name, so that references to it resolve
     scenario.slas.push_back(std::move(sla));
     return;
@@ -393,8 +386,7 @@ void Loader::read_sla(const std::string& name, const YAML::Node& node, const std
 
 Scenario Loader::read(const YAML::Node& root) {
   Scenario scenario;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(root, "", &kTopKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(root, "", &kTopKeys);
   if (!root.IsMap()) return scenario;
   if (given.count("name")) scenario.name = scalar(given["name"], "name", "a name").value_or("");
   if (given.count("seed")) {

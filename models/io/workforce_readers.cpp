@@ -34,8 +34,7 @@ std::optional<double> Loader::probability_below_one(const YAML::Node& node, cons
 void Loader::read_pool(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
   model::Pool pool;
   pool.name = name;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kPoolKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kPoolKeys);
   if (!node.IsMap()) {  // kept by name, so that references to it resolve
     scenario.pools.push_back(std::move(pool));
     return;
@@ -84,8 +83,7 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
 
 std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std::string& path) {
   model::Shift shift;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kShiftKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kShiftKeys);
   if (!node.IsMap()) return std::nullopt;
   bool ok = true;
   for (const char* required : {"start", "end", "agents"}) {
@@ -147,8 +145,7 @@ std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std
     } else {
       for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string at = path + ".breaks." + std::to_string(i);
-        std::map<std::string, YAML::Node> fields;
-        for (auto& [key, value] : entries(item(list, i, path + ".breaks"), at, &kBreakKeys)) fields.emplace(key, value);
+        std::map<std::string, YAML::Node> fields = keyed(item(list, i, path + ".breaks"), at, &kBreakKeys);
         if (!list[i].IsMap()) {
           ok = false;
           continue;
@@ -198,8 +195,7 @@ void Loader::read_stage_pools(const YAML::Node& node, const std::string& path, m
     const std::string at = path + "." + std::to_string(i);
     const YAML::Node entry = item(node, i, path);
     if (entry.IsMap()) {
-      std::map<std::string, YAML::Node> given;
-      for (auto& [key, value] : entries(entry, at, &kPoolChoiceKeys)) given.emplace(key, value);
+      std::map<std::string, YAML::Node> given = keyed(entry, at, &kPoolChoiceKeys);
       if (!given.count("pool")) {
         error(entry, at, "missing key \"pool\"; expected {pool: tier2, handling_factor: 0.8}");
         continue;
@@ -249,8 +245,7 @@ std::optional<double> Loader::horizon_time(const YAML::Node& node, const std::st
 void Loader::read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario) {
   model::System system;
   system.name = name;
-  std::map<std::string, YAML::Node> given;
-  for (auto& [key, value] : entries(node, path, &kSystemKeys)) given.emplace(key, value);
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kSystemKeys);
   if (given.count("down")) {
     const YAML::Node& list = given["down"];
     if (!list.IsSequence()) {
@@ -258,8 +253,7 @@ void Loader::read_system(const std::string& name, const YAML::Node& node, const 
     } else {
       for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string at = path + ".down." + std::to_string(i);
-        std::map<std::string, YAML::Node> fields;
-        for (auto& [key, value] : entries(item(list, i, path + ".down"), at, &kOutageKeys)) fields.emplace(key, value);
+        std::map<std::string, YAML::Node> fields = keyed(item(list, i, path + ".down"), at, &kOutageKeys);
         if (!list[i].IsMap()) continue;
         if (!fields.count("from") || !fields.count("to")) {
           error(list[i], at, "expected {from: \"14:00\", to: \"14:45\"}");
@@ -277,8 +271,7 @@ void Loader::read_system(const std::string& name, const YAML::Node& node, const 
     }
   }
   if (given.count("failures")) {
-    std::map<std::string, YAML::Node> fields;
-    for (auto& [key, value] : entries(given["failures"], path + ".failures", &kFailureKeys)) fields.emplace(key, value);
+    std::map<std::string, YAML::Node> fields = keyed(given["failures"], path + ".failures", &kFailureKeys);
     if (given["failures"].IsMap()) {
       if (!fields.count("between") || !fields.count("repair"))
         error(given["failures"], path + ".failures",

@@ -6,6 +6,8 @@
 // compared with this run (Welch, with a Bonferroni-corrected confidence over the KPIs
 // compared, so that noise across many KPIs does not fail a build) and a significant move in
 // the bad direction beyond its tolerance fails.
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -167,9 +169,16 @@ std::optional<StoredKpi> summary_from(const Json& json) {
 Baseline read_baseline(const std::string& path, std::string& problem) {
   Baseline baseline;
   auto& kpis = baseline.kpis;
-  std::ifstream in(path);
-  if (!in) {
-    problem = "cannot read the baseline; expected a JSON file written by capsim run --format json";
+  // A regular file of bounded size: a FIFO, a device or /dev/zero would block or never end.
+  constexpr off_t kMaxBaselineBytes = off_t{1} << 30;
+  struct stat info {};
+  const bool readable = ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= kMaxBaselineBytes;
+  std::ifstream in;
+  if (readable) in.open(path);
+  if (!readable || !in) {
+    problem =
+        "cannot read the baseline; expected a regular JSON file (at most 1 GiB) written by capsim run "
+        "--format json";
     return baseline;
   }
   const Json root = Json::parse(in, nullptr, false);

@@ -324,7 +324,10 @@ class PointFile {
   int fd_ = -1;
 };
 
+// Reads a regular file whole: a FIFO or a device (which could block or never end) is refused.
 bool read_file(const std::string& path, std::string& content) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
   std::ostringstream text;
@@ -710,7 +713,8 @@ int merge(const MergeOptions& options) {
   for (const auto& file : options.shards) {
     std::string content;
     if (!read_file(file, content)) {
-      std::cerr << "capsim: cannot read " << io::printable(file, 200) << '\n';
+      std::cerr << "capsim: cannot read " << io::printable(file, 200)
+                << "; expected a regular file written by capsim sweep\n";
       return kExitBadInput;
     }
     Piece piece;
