@@ -138,8 +138,8 @@ void ServiceSystem::schedule_next_arrival(ClassId klass) {
   if (!times.empty()) {  // replayed arrivals: no randomness
     const std::uint64_t k = next_arrival_index_[c]++;
     if (k < times.size())
-      events_.schedule(times[k], rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
-                       static_cast<std::uint32_t>(c));
+      events_.schedule_source(times[k], rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
+                              static_cast<std::uint32_t>(c));
     return;
   }
   const double* const rates = model_.classes[c].rate_per_tick.data();
@@ -159,8 +159,8 @@ void ServiceSystem::schedule_next_arrival(ClassId klass) {
       if (candidate < end) {
         const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
         if (at >= model_.length_ticks) return;
-        events_.schedule(at, rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
-                         static_cast<std::uint32_t>(c));
+        events_.schedule_source(at, rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
+                                static_cast<std::uint32_t>(c));
         return;
       }
       budget -= rate * (end - t);

@@ -105,7 +105,6 @@ std::string Distribution::describe() const {
 Distribution Distribution::exponential(double mean) {
   require_positive_mean(mean);
   Distribution d(Family::exponential);
-  d.exponential_ = boost::random::exponential_distribution<double>(1.0 / mean);
   d.mean_ = mean;
   d.variance_ = mean * mean;
   return d;
@@ -240,7 +239,6 @@ Distribution Distribution::hyperexponential(double p, double mean1, double mean2
   d.p0_ = p;
   d.p1_ = mean1;
   d.p2_ = mean2;
-  d.exponential_ = boost::random::exponential_distribution<double>(1.0);
   d.mean_ = p * mean1 + (1.0 - p) * mean2;
   d.variance_ = 2.0 * (p * mean1 * mean1 + (1.0 - p) * mean2 * mean2) - d.mean_ * d.mean_;
   return d;
@@ -256,7 +254,6 @@ Distribution Distribution::hyperexponential(double mean, double cv) {
   d.p0_ = p;
   d.p1_ = mean / (2.0 * p);          // phase-1 mean
   d.p2_ = mean / (2.0 * (1.0 - p));  // phase-2 mean
-  d.exponential_ = boost::random::exponential_distribution<double>(1.0);
   d.mean_ = mean;
   d.variance_ = mean * mean * c2;
   return d;

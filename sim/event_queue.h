@@ -1,11 +1,20 @@
-// EventQueue: the pending-event set, a 4-ary min-heap of Event records ordered by
-// (time, rank, insertion sequence). Deterministic: equal keys cannot occur.
+// EventQueue: the pending-event set, ordered by (time, rank, insertion sequence).
+// Deterministic: equal keys cannot occur.
+//
+// Two 4-ary min-heaps share one sequence counter: the internal heap for the events a model
+// schedules for itself (service ends, timers, ...), and the source heap for the next event
+// of each external source (a customer class's arrival process: at most one pending event
+// per source). Delivery takes the earlier of the two tops, so the order is exactly that of
+// one heap; the split keeps the source heap as small as the number of sources, and the
+// arrival that replaces itself at every arrival never sifts through the internal events.
+//
 // Cancellation is lazy: a model bumps a generation counter and drops stale records when
 // they surface: a stale record costs one pop, an indexed heap would cost every operation.
 // Delivery with replace-top (take_top / finish_top, used by run_until): the event being
-// handled keeps its slot until the handler's first schedule, which overwrites it and sifts
-// down once, instead of a pop and a push; a handler that schedules nothing pops it after.
-// Cost: O(log4 n) per operation; allocates only when the heap outgrows its capacity.
+// handled keeps its slot until the handler's first schedule into the same heap, which
+// overwrites it and sifts down once, instead of a pop and a push; a handler that schedules
+// nothing there pops it after.
+// Cost: O(log4 n) per operation; allocates only when a heap outgrows its capacity.
 #pragma once
 
 #include <cstddef>
@@ -19,100 +28,141 @@ namespace capsim::sim {
 
 class EventQueue {
  public:
-  explicit EventQueue(std::size_t reserve = 256) : heap_(reserve < 16 ? 16 : reserve) {}
+  explicit EventQueue(std::size_t reserve = 256) : internal_(reserve), source_(16) {}
 
+  // An event the model schedules for itself.
   CAPSIM_INLINE void schedule(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject,
                               std::uint32_t generation = 0) {
-    CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
-    CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
-    const Event event{time, Event::pack(rank, next_seq_++, kind), subject, generation};
-    if (top_taken_) {  // the handled event's slot: replace-top
-      top_taken_ = false;
-      sift_down_from_root(event);
-      return;
-    }
-    if (size_ == heap_.size()) heap_.resize(2 * size_);  // rare: the heap outgrows its storage
-    sift_up(size_++, event);
+    insert(internal_, taken_ == Taken::internal, time, rank, kind, subject, generation);
+  }
+  // The next event of an external source (such as an arrival process); a source has at most
+  // one pending event, so this heap stays as small as the number of sources.
+  CAPSIM_INLINE void schedule_source(Time time, std::uint8_t rank, std::uint8_t kind, std::uint32_t subject,
+                                     std::uint32_t generation = 0) {
+    insert(source_, taken_ == Taken::source, time, rank, kind, subject, generation);
   }
 
   // Hands over the earliest event for handling; its slot stays until finish_top().
-  Event take_top() noexcept {
-    CAPSIM_ASSERT(size_ > 0 && !top_taken_, "take_top from an empty queue or twice");
-    top_taken_ = true;
-    return heap_[0];
+  CAPSIM_INLINE Event take_top() noexcept {
+    CAPSIM_ASSERT(!empty() && taken_ == Taken::none, "take_top from an empty queue or twice");
+    if (from_source()) {
+      taken_ = Taken::source;
+      return source_.top();
+    }
+    taken_ = Taken::internal;
+    return internal_.top();
   }
   // Ends the handling of the taken event: removes it unless a schedule replaced it.
-  void finish_top() {
-    if (!top_taken_) return;
-    top_taken_ = false;
-    (void)pop();
+  CAPSIM_INLINE void finish_top() {
+    const Taken taken = taken_;
+    taken_ = Taken::none;
+    if (taken == Taken::internal) internal_.pop();
+    if (taken == Taken::source) source_.pop();
   }
 
-  bool empty() const noexcept { return size_ == 0; }
-  std::size_t size() const noexcept { return size_; }
-  const Event& top() const noexcept { return heap_[0]; }
+  bool empty() const noexcept { return internal_.size == 0 && source_.size == 0; }
+  std::size_t size() const noexcept { return internal_.size + source_.size; }
+  // The earliest pending event; the queue must not be empty.
+  const Event& top() const noexcept { return from_source() ? source_.top() : internal_.top(); }
 
   Event pop() {
-    CAPSIM_ASSERT(size_ > 0 && !top_taken_, "pop from an empty event queue or while an event is taken");
-    const Event first = heap_[0];
-    --size_;
-    if (size_ > 0) {
-      const Event last = heap_[size_];  // a copy: the walk below overwrites slots
-      sift_down_from_root(last);
-    }
+    CAPSIM_ASSERT(!empty() && taken_ == Taken::none, "pop from an empty event queue or while an event is taken");
+    Heap& heap = from_source() ? source_ : internal_;
+    const Event first = heap.top();
+    heap.pop();
     return first;
   }
 
   // Forgets all events and restarts the sequence; keeps the capacity.
   void clear() noexcept {
-    size_ = 0;
+    internal_.size = source_.size = 0;
     next_seq_ = 0;
-    top_taken_ = false;
+    taken_ = Taken::none;
   }
 
   std::uint64_t scheduled_count() const noexcept { return next_seq_; }
 
  private:
-  static constexpr std::size_t kArity = 4;
+  enum class Taken : std::uint8_t { none, internal, source };
 
-  // Places `moving` by walking a hole up from `index` (one copy per level).
-  void sift_up(std::size_t index, const Event& moving) {
-    while (index > 0) {
-      const std::size_t parent = (index - 1) / kArity;
-      if (!precedes(moving, heap_[parent])) break;
-      heap_[index] = heap_[parent];
-      index = parent;
-    }
-    heap_[index] = moving;
-  }
+  struct Heap {
+    static constexpr std::size_t kArity = 4;
 
-  // Places `moving` by walking a hole down from the root (one copy per level).
-  CAPSIM_INLINE void sift_down_from_root(const Event& moving) {
-    const std::size_t size = size_;
-    std::size_t index = 0;
-    for (;;) {
-      const std::size_t first_child = index * kArity + 1;
-      if (first_child >= size) break;
-      std::size_t best = first_child;
-      if (first_child + kArity <= size) {  // the common case: four children, unrolled
-        if (precedes(heap_[first_child + 1], heap_[best])) best = first_child + 1;
-        if (precedes(heap_[first_child + 2], heap_[best])) best = first_child + 2;
-        if (precedes(heap_[first_child + 3], heap_[best])) best = first_child + 3;
-      } else {
-        for (std::size_t child = first_child + 1; child < size; ++child)
-          if (precedes(heap_[child], heap_[best])) best = child;
+    explicit Heap(std::size_t reserve) : slots(reserve < 16 ? 16 : reserve) {}
+
+    const Event& top() const noexcept { return slots[0]; }
+
+    void pop() noexcept {
+      --size;
+      if (size > 0) {
+        const Event last = slots[size];  // a copy: the walk below overwrites slots
+        sift_down_from_root(last);
       }
-      if (!precedes(heap_[best], moving)) break;
-      heap_[index] = heap_[best];
-      index = best;
     }
-    heap_[index] = moving;
+
+    // Places `moving` by walking a hole up from `index` (one copy per level).
+    void sift_up(std::size_t index, const Event moving) noexcept {
+      while (index > 0) {
+        const std::size_t parent = (index - 1) / kArity;
+        if (!precedes(moving, slots[parent])) break;
+        slots[index] = slots[parent];
+        index = parent;
+      }
+      slots[index] = moving;
+    }
+
+    // Places `moving` by walking a hole down from the root (one copy per level).
+    CAPSIM_INLINE void sift_down_from_root(const Event moving) noexcept {
+      const std::size_t n = size;
+      std::size_t index = 0;
+      for (;;) {
+        const std::size_t first_child = index * kArity + 1;
+        if (first_child >= n) break;
+        std::size_t best = first_child;
+        if (first_child + kArity <= n) {  // the common case: four children, unrolled
+          if (precedes(slots[first_child + 1], slots[best])) best = first_child + 1;
+          if (precedes(slots[first_child + 2], slots[best])) best = first_child + 2;
+          if (precedes(slots[first_child + 3], slots[best])) best = first_child + 3;
+        } else {
+          for (std::size_t child = first_child + 1; child < n; ++child)
+            if (precedes(slots[child], slots[best])) best = child;
+        }
+        if (!precedes(slots[best], moving)) break;
+        slots[index] = slots[best];
+        index = best;
+      }
+      slots[index] = moving;
+    }
+
+    std::vector<Event> slots;  // storage; the heap is slots[0, size)
+    std::size_t size = 0;
+  };
+
+  CAPSIM_INLINE void insert(Heap& heap, bool replace_top, Time time, std::uint8_t rank, std::uint8_t kind,
+                            std::uint32_t subject, std::uint32_t generation) {
+    CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
+    CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
+    const Event event{time, Event::pack(rank, next_seq_++, kind), subject, generation};
+    if (replace_top) {  // the handled event's slot: replace-top
+      taken_ = Taken::none;
+      heap.sift_down_from_root(event);
+      return;
+    }
+    if (heap.size == heap.slots.size()) heap.slots.resize(2 * heap.size);  // rare: the heap outgrows its storage
+    heap.sift_up(heap.size++, event);
   }
 
-  std::vector<Event> heap_;  // storage; the heap is heap_[0, size_)
-  std::size_t size_ = 0;
+  // Whether the earliest event is the source heap's top.
+  bool from_source() const noexcept {
+    if (source_.size == 0) return false;
+    if (internal_.size == 0) return true;
+    return precedes(source_.top(), internal_.top());
+  }
+
+  Heap internal_;
+  Heap source_;
   std::uint64_t next_seq_ = 0;
-  bool top_taken_ = false;  // heap_[0] is being handled and may be overwritten
+  Taken taken_ = Taken::none;  // the heap whose top is being handled and may be overwritten
 };
 
 }  // namespace capsim::sim

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include "sim/event_queue.h"
@@ -102,4 +103,39 @@ TEST_CASE("replace-top delivery (take_top, schedule, finish_top) gives exactly t
     return delivered;
   };
   CHECK(run(true) == run(false));
+}
+
+TEST_CASE("source events interleave with internal ones exactly as in one heap, replace-top included") {
+  // The same hold model with each handled event's children sent to one heap or split over
+  // both (a source event's first child replaces it in the source heap).
+  const auto run = [](bool split) {
+    EventQueue queue;
+    capsim::sim::RandomStream rng(11);
+    for (std::uint32_t i = 0; i < 8; ++i) {
+      if (split)
+        queue.schedule_source(static_cast<Time>(rng() % 100), 5, 1, i);
+      else
+        queue.schedule(static_cast<Time>(rng() % 100), 5, 1, i);
+    }
+    for (std::uint32_t i = 0; i < 30; ++i) queue.schedule(static_cast<Time>(rng() % 100), 3, 0, 100 + i);
+    std::vector<std::tuple<Time, std::uint32_t, std::uint64_t>> delivered;
+    for (int step = 0; step < 20000 && !queue.empty(); ++step) {
+      const Event event = queue.take_top();
+      delivered.emplace_back(event.time, event.subject, event.seq());
+      if (event.kind() == 1) {  // a source: its next event, then maybe an internal one
+        if (split)
+          queue.schedule_source(event.time + static_cast<Time>(rng() % 7), 5, 1, event.subject);
+        else
+          queue.schedule(event.time + static_cast<Time>(rng() % 7), 5, 1, event.subject);
+        if (rng() % 2) queue.schedule(event.time + static_cast<Time>(rng() % 20), 3, 0, 100);
+      } else if (rng() % 3) {
+        queue.schedule(event.time + static_cast<Time>(rng() % 20), static_cast<std::uint8_t>(rng() % 4), 0, 100);
+      }
+      queue.finish_top();
+    }
+    return delivered;
+  };
+  const auto one_heap = run(false), split = run(true);
+  CHECK(one_heap.size() == 20000);
+  CHECK(split == one_heap);
 }
