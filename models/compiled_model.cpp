@@ -230,7 +230,7 @@ CompiledModel compile(const Scenario& scenario) {
     for (std::size_t c = 0; c < classes; ++c) {
       if (!compiled.applies_to[c]) continue;
       if (sla.measure == SlaMeasure::sojourn) {
-        model.sojourn_slas[c].push_back(id_at<SlaId>(k));
+        model.sojourn_slas[c].push_back({id_at<SlaId>(k), compiled.threshold});
       } else {
         const std::size_t stage =
             compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage) : index(model.classes[c].entry);
@@ -239,7 +239,7 @@ CompiledModel compile(const Scenario& scenario) {
           judged.sla_bit = static_cast<std::int8_t>(next_sla_bit++);
           judged.wait_slas.assign(classes, {});
         }
-        judged.wait_slas[c].push_back(id_at<SlaId>(k));
+        judged.wait_slas[c].push_back({id_at<SlaId>(k), compiled.threshold});
       }
     }
     model.slas.push_back(std::move(compiled));

@@ -28,6 +28,12 @@ struct CompiledClass {
   StageId entry{};
 };
 
+// An SLA as a customer is judged by it: which, and its threshold at hand.
+struct SlaRef {
+  SlaId sla{};
+  sim::Time threshold = 0;
+};
+
 struct CompiledStage {
   std::string name;
   sim::Distribution service;
@@ -47,7 +53,7 @@ struct CompiledStage {
   std::int8_t sla_bit = -1;
   // The wait SLAs judging a class's customers here, [class]; empty unless sla_bit >= 0, so
   // memory grows with classes x SLA stages (at most 64), not classes x stages.
-  std::vector<std::vector<SlaId>> wait_slas;
+  std::vector<std::vector<SlaRef>> wait_slas;
 };
 
 // One step of a shift line's days, in ticks from the horizon's start (negative for a shift
@@ -126,7 +132,7 @@ struct CompiledModel {
   std::uint32_t agents = 0;                // over all pools
   std::vector<std::uint32_t> first_agent;  // per pool: AgentId of its first agent
   // sojourn SLAs judged when a class's customer leaves the system: [class]
-  std::vector<std::vector<SlaId>> sojourn_slas;
+  std::vector<std::vector<SlaRef>> sojourn_slas;
 };
 
 // Throws std::invalid_argument listing the problems when check_scenario() finds any.

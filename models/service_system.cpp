@@ -1,7 +1,6 @@
 #include "models/service_system.h"
 
 #include <algorithm>
-#include <boost/random/exponential_distribution.hpp>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -132,7 +131,7 @@ void ServiceSystem::handle(const sim::Event& event) {
 // Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
 // a unit exponential is spent across intervals at each interval's rate (Cinlar's method),
 // which is exact, unlike sampling at the rate found at the current instant.
-void ServiceSystem::schedule_next_arrival(ClassId klass) {
+CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const std::size_t c = index(klass);
   const auto& times = model_.classes[c].arrival_times;
   if (!times.empty()) {  // replayed arrivals: no randomness
@@ -143,13 +142,12 @@ void ServiceSystem::schedule_next_arrival(ClassId klass) {
     return;
   }
   const double* const rates = model_.classes[c].rate_per_tick.data();
-  const boost::random::exponential_distribution<double> unit_exponential(1.0);
   const std::uint64_t k = next_arrival_index_[c]++;
   if (k % 4 == 0)
     interarrival_blocks_[c] =
         sim::philox_block(class_keys_[c], k / 4, 0, static_cast<std::uint8_t>(StreamPurpose::interarrivals));
   sim::LeadWordStream random(interarrival_blocks_[c].v[k % 4]);
-  double budget = unit_exponential(random);
+  double budget = sim::unit_exponential(random);
   double t = static_cast<double>(now_);
   for (auto interval = static_cast<std::size_t>(current_interval_); interval < interval_end_.size(); ++interval) {
     const double end = interval_end_[interval];
@@ -169,7 +167,7 @@ void ServiceSystem::schedule_next_arrival(ClassId klass) {
   }
 }
 
-CustomerId ServiceSystem::allocate_customer() {
+CAPSIM_INLINE CustomerId ServiceSystem::allocate_customer() {
   if (!free_slots_.empty()) {
     const CustomerId slot = free_slots_.back();
     free_slots_.pop_back();
@@ -188,7 +186,7 @@ CustomerId ServiceSystem::allocate_customer() {
   return id_at<CustomerId>(customers_.size() - 1);
 }
 
-void ServiceSystem::release_customer(CustomerId customer) {
+CAPSIM_INLINE void ServiceSystem::release_customer(CustomerId customer) {
   ++at(customer).generation;  // any pending timer for this slot is now stale
   at(customer).in_system = false;
   free_slots_.push_back(customer);
@@ -281,7 +279,7 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
 // free to take the customer: at a stage with concurrency, an agent of that pool already
 // serving the stage with a slot open (the one open longest), else its longest-idle agent.
 // None while a system the stage needs is down.
-AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t& position) {
+CAPSIM_INLINE AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t& position) {
   const StageState& state = at(stage_id);
   if (state.systems_down > 0) return kNoAgent;
   const CompiledStage& stage = model_.stages[index(stage_id)];
@@ -302,7 +300,7 @@ AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t& position) {
   return kNoAgent;
 }
 
-void ServiceSystem::enqueue(CustomerId id) {
+CAPSIM_INLINE void ServiceSystem::enqueue(CustomerId id) {
   Customer& customer = at(id);
   StageState& state = at(customer.stage);
   Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
@@ -316,7 +314,7 @@ void ServiceSystem::enqueue(CustomerId id) {
   class_stats_[index(customer.klass)].queue_length.add(now_, 1.0);
 }
 
-void ServiceSystem::unlink(CustomerId id) {
+CAPSIM_INLINE void ServiceSystem::unlink(CustomerId id) {
   Customer& customer = at(id);
   StageState& state = at(customer.stage);
   Queue& queue = state.levels[state.levels.size() == 1 ? 0 : customer.level];
@@ -370,7 +368,7 @@ void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
 // its first answer at the entry stage, and the wait SLAs that apply.
-void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim::Time wait) {
+CAPSIM_INLINE void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim::Time wait) {
   StageState& state = at(customer.stage);
   const double wait_seconds = sim::seconds_from_ticks(wait);
   if (answered) state.wait_seconds.add(wait_seconds);
@@ -390,7 +388,7 @@ void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim:
 // ASA measures): a hit when answered within the threshold. An abandoned or blocked visit
 // is a miss whatever its wait; a visit still waiting at the end is a miss once past the
 // threshold and not judged before.
-void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait) {
+CAPSIM_INLINE void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait) {
   const CompiledStage& stage = model_.stages[index(customer.stage)];
   if (stage.sla_bit < 0) return;
   const auto& slas = stage.wait_slas[index(customer.klass)];
@@ -398,18 +396,12 @@ void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time 
   const std::uint64_t bit = std::uint64_t{1} << stage.sla_bit;
   if (customer.sla_stages_seen & bit) return;
   customer.sla_stages_seen |= bit;
-  for (const SlaId k : slas) {
-    const bool within = wait <= model_.slas[index(k)].threshold;
+  SlaCounts* const counts = sla_counts_of(customer.interval);
+  for (const SlaRef& ref : slas) {
+    const bool within = wait <= ref.threshold;
     if (end == VisitEnd::still_waiting && within) continue;  // censored: the outcome is unknown
-    judge_sla(k, customer.interval, end == VisitEnd::answered && within);
+    judge_sla(counts[index(ref.sla)], end == VisitEnd::answered && within);
   }
-}
-
-// One SLA trial, counted in the customer's arrival interval; totals are summed at the end.
-void ServiceSystem::judge_sla(SlaId sla, std::uint32_t interval, bool hit) {
-  SlaCounts& counts = interval_sla_counts_[interval * model_.slas.size() + index(sla)];
-  ++counts.trials;
-  counts.hits += hit;
 }
 
 void ServiceSystem::on_service_end(CustomerId id) {
@@ -450,7 +442,7 @@ void ServiceSystem::on_wrap_end(AgentId agent) { release_slot(agent); }
 
 // A contact and its wrap-up are done. With other contacts still in hand (concurrency) the
 // agent may take the next customer of its stage into the slot; with none, it is free.
-void ServiceSystem::release_slot(AgentId agent_id) {
+CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
   Agent& agent = at(agent_id);
   const PoolId pool = agent.pool;
   const CompiledStage& stage = model_.stages[index(agent.stage)];
@@ -470,7 +462,7 @@ void ServiceSystem::release_slot(AgentId agent_id) {
 
 // Hands free: the agent leaves if it is due to (shift end, break, shrinkage, a staffing drop),
 // otherwise takes the next customer by rule 2 or waits in its pool's idle list.
-void ServiceSystem::agent_free(AgentId agent_id) {
+CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
   Agent& agent = at(agent_id);
   PoolState& pool = at(agent.pool);
   switch (agent.pending) {
@@ -490,7 +482,7 @@ void ServiceSystem::agent_free(AgentId agent_id) {
 // Rule 2: by skill level, first choice first; within a level, among the first in line at
 // each of those stages that can start a service, the most urgent priority, then the
 // longest waiting.
-bool ServiceSystem::take_next(AgentId agent_id) {
+CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
   if (waiting_total_ == 0) return false;
   const CompiledPool& pool = model_.pools[index(at(agent_id).pool)];
   for (const auto& level : pool.by_level) {
@@ -567,7 +559,7 @@ bool ServiceSystem::taken_before(CustomerId a, CustomerId b) const {
   return x.level < y.level || (x.level == y.level && x.queue_seq < y.queue_seq);
 }
 
-void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
+CAPSIM_INLINE void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
   Customer& customer = at(id);
   const sim::Time sojourn = now_ - customer.arrival;
   switch (outcome) {
@@ -607,12 +599,15 @@ void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
     // are misses; an unfinished one is a miss once past the threshold (at once after a
     // drain, which it can never leave), else not judged.
     const bool censored = outcome == Outcome::unfinished && !model_.drain;
-    for (const SlaId k : model_.sojourn_slas[index(customer.klass)]) {
-      const sim::Time threshold = model_.slas[index(k)].threshold;
-      if (outcome == Outcome::served)
-        judge_sla(k, customer.interval, sojourn <= threshold);
-      else if (!censored || sojourn > threshold)
-        judge_sla(k, customer.interval, false);
+    const auto& slas = model_.sojourn_slas[index(customer.klass)];
+    if (!slas.empty()) {
+      SlaCounts* const counts = sla_counts_of(customer.interval);
+      for (const SlaRef& ref : slas) {
+        if (outcome == Outcome::served)
+          judge_sla(counts[index(ref.sla)], sojourn <= ref.threshold);
+        else if (!censored || sojourn > ref.threshold)
+          judge_sla(counts[index(ref.sla)], false);
+      }
     }
   }
   release_customer(id);
@@ -634,7 +629,7 @@ void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
 
 // ---- Agents: lists, presence and rosters -------------------------------------------------
 
-void ServiceSystem::list_push(std::uint32_t list, AgentId agent_id) {
+CAPSIM_INLINE void ServiceSystem::list_push(std::uint32_t list, AgentId agent_id) {
   Agent& agent = at(agent_id);
   if (agent.list != kNoList) list_remove(agent_id);
   agent.list = list;
@@ -642,14 +637,14 @@ void ServiceSystem::list_push(std::uint32_t list, AgentId agent_id) {
       lists_[list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
 }
 
-void ServiceSystem::list_remove(AgentId agent_id) {
+CAPSIM_INLINE void ServiceSystem::list_remove(AgentId agent_id) {
   Agent& agent = at(agent_id);
   sim::list_unlink(
       lists_[agent.list], agent_id, [this](AgentId a) -> Agent& { return at(a); }, kNoAgent);
   agent.list = kNoList;
 }
 
-void ServiceSystem::add_busy(PoolId pool, int delta) {
+CAPSIM_INLINE void ServiceSystem::add_busy(PoolId pool, int delta) {
   PoolState& state = at(pool);
   state.busy += delta;
   state.busy_level.add(now_, delta);

@@ -244,7 +244,12 @@ class ServiceSystem {
   void record_queue_outcome(Customer& customer, bool answered, sim::Time wait);
   enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
   void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
-  void judge_sla(SlaId sla, std::uint32_t interval, bool hit);
+  // The SLA counts of an arrival interval, by SlaId; one trial each, totals summed at the end.
+  SlaCounts* sla_counts_of(std::uint32_t interval) { return &interval_sla_counts_[interval * model_.slas.size()]; }
+  static void judge_sla(SlaCounts& counts, bool hit) {
+    ++counts.trials;
+    counts.hits += hit;
+  }
 
   // Agent steps.
   AgentId server_for(StageId stage, std::uint16_t& position);  // rule 1, or none

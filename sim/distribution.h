@@ -46,6 +46,13 @@ std::string family_names();
 inline constexpr double kMaxNormalCv = 0.9;  // a normal truncated at 0 never reaches cv 1
 inline constexpr int kMaxErlangPhases = 10000;
 
+// A unit exponential by Boost's ziggurat: scaled by a multiply where exponential_distribution
+// divides by its rate, a division on every draw's critical path.
+template <class Engine>
+double unit_exponential(Engine& engine) {
+  return boost::random::detail::unit_exponential_distribution<double>()(engine);
+}
+
 class Distribution {
  public:
   // Each factory validates its arguments and throws std::invalid_argument with a message
@@ -160,13 +167,6 @@ class Distribution {
   }
 
   void set_gamma(double shape, double scale);
-
-  // Boost's exponential ziggurat at rate 1: scaled by a multiply where exponential_distribution
-  // divides by its rate, a division on every draw's critical path.
-  template <class Engine>
-  static double unit_exponential(Engine& engine) {
-    return boost::random::detail::unit_exponential_distribution<double>()(engine);
-  }
 
   explicit Distribution(Family family) : family_(family) {}
 

@@ -42,8 +42,10 @@ class EventQueue {
     insert(source_, taken_ == Taken::source, time, rank, kind, subject, generation);
   }
 
-  // Hands over the earliest event for handling; its slot stays until finish_top().
-  CAPSIM_INLINE Event take_top() noexcept {
+  // Hands over the earliest event for handling; its slot stays until finish_top(). The
+  // reference is valid until the handler's first schedule, which may overwrite the slot: a
+  // handler reads what it needs first (a copy would cost a store-forwarding stall here).
+  CAPSIM_INLINE const Event& take_top() noexcept {
     CAPSIM_ASSERT(!empty() && taken_ == Taken::none, "take_top from an empty queue or twice");
     if (from_source()) {
       taken_ = Taken::source;

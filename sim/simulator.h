@@ -1,7 +1,9 @@
 // run_until: the event loop. Pops events in (time, rank, seq) order and hands each to the
 // model's `handle(const Event&)`, a switch over the model's event kinds known at compile
-// time: no virtual call, no std::function, no allocation. The horizon is inclusive: an
-// event at exactly `horizon` is delivered. The clock never goes backwards (asserted).
+// time: no virtual call, no std::function, no allocation. The event is the queue's own slot:
+// `handle` reads its fields before it schedules anything (EventQueue::take_top). The horizon
+// is inclusive: an event at exactly `horizon` is delivered. The clock never goes backwards
+// (asserted).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +20,7 @@ std::uint64_t run_until(Model& model, EventQueue& queue, Time horizon) {
   std::uint64_t delivered = 0;
   [[maybe_unused]] Time last = 0;  // read only by the checks-build assertion
   while (!queue.empty() && queue.top().time <= horizon) {
-    const Event event = queue.take_top();  // replace-top: see EventQueue
+    const Event& event = queue.take_top();  // replace-top: see EventQueue (valid until a schedule)
     CAPSIM_ASSERT(event.time >= last,
                   "clock went backwards to tick " + std::to_string(event.time) + " from " + std::to_string(last));
     last = event.time;
