@@ -118,6 +118,7 @@ CompiledModel compile(const Scenario& scenario) {
                                     ? customer.arrivals.per_interval[i] / interval_seconds
                                     : customer.arrivals.rate_per_second;
       compiled.rate_per_tick.push_back(per_second / static_cast<double>(sim::kTicksPerSecond));
+      compiled.mean_gap_ticks.push_back(per_second > 0.0 ? 1.0 / compiled.rate_per_tick.back() : 0.0);
     }
     model.classes.push_back(std::move(compiled));
   }

@@ -21,6 +21,7 @@ inline constexpr std::int32_t kExitIndex = -1;
 struct CompiledClass {
   std::string name;
   std::vector<double> rate_per_tick;     // one per interval
+  std::vector<double> mean_gap_ticks;    // 1 / rate_per_tick, 0 where it is 0: a multiply per arrival, not a divide
   std::vector<sim::Time> arrival_times;  // given times, when the class replays them
   std::optional<sim::Distribution> patience;
   int priority = 0;

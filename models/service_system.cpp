@@ -134,7 +134,7 @@ void ServiceSystem::handle(const sim::Event& event) {
 CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const std::size_t c = index(klass);
   const auto& times = model_.classes[c].arrival_times;
-  if (!times.empty()) {  // replayed arrivals: no randomness
+  if (!times.empty()) [[unlikely]] {  // replayed arrivals: no randomness
     const std::uint64_t k = next_arrival_index_[c]++;
     if (k < times.size())
       events_.schedule_source(times[k], rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
@@ -142,6 +142,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
     return;
   }
   const double* const rates = model_.classes[c].rate_per_tick.data();
+  const double* const mean_gaps = model_.classes[c].mean_gap_ticks.data();
   const std::uint64_t k = next_arrival_index_[c]++;
   if (k % 4 == 0)
     interarrival_blocks_[c] =
@@ -153,7 +154,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
     const double end = interval_end_[interval];
     const double rate = rates[interval];
     if (rate > 0.0) {
-      const double candidate = t + budget / rate;
+      const double candidate = t + budget * mean_gaps[interval];
       if (candidate < end) {
         const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
         if (at >= model_.length_ticks) return;
@@ -333,7 +334,7 @@ void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t
   const CompiledStage& stage = model_.stages[index(customer.stage)];
   const PoolId pool = agent.pool;
   if (agent.state != AgentState::working || agent.pending != Pending::none || agent.contacts >= stage.concurrency ||
-      (agent.contacts > 0 && agent.stage != customer.stage))
+      (agent.contacts > 0 && agent.stage != customer.stage)) [[unlikely]]
     ++starts_beyond_staffing_;
   ++customer.generation;  // cancels the patience timer, if any
   customer.agent = agent_id;
@@ -370,16 +371,16 @@ void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t
 // its first answer at the entry stage, and the wait SLAs that apply.
 CAPSIM_INLINE void ServiceSystem::record_queue_outcome(Customer& customer, bool answered, sim::Time wait) {
   StageState& state = at(customer.stage);
-  const double wait_seconds = sim::seconds_from_ticks(wait);
-  if (answered) state.wait_seconds.add(wait_seconds);
+  const auto wait_ticks = static_cast<double>(wait);
+  if (answered) state.wait.add(wait_ticks);
   if (answered && customer.entry_visit) {
     ClassStats& stats = class_stats_[index(customer.klass)];
     ++stats.answered;
-    stats.wait_seconds.add(wait_seconds);
+    stats.wait.add(wait_ticks);
     stats.wait_ticks.add(wait);
     IntervalStats& interval = interval_stats_[customer.interval];
     ++interval.answered;
-    interval.wait_seconds_sum += wait_seconds;
+    interval.wait_ticks_sum += wait;
   }
   judge_wait_slas(customer, answered ? VisitEnd::answered : VisitEnd::lost, wait);
 }
@@ -586,7 +587,7 @@ CAPSIM_INLINE void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
       case Outcome::served:
         ++stats.served;
         ++interval.served;
-        stats.sojourn_seconds.add(sim::seconds_from_ticks(sojourn));
+        stats.sojourn.add(static_cast<double>(sojourn));
         break;
       case Outcome::abandoned:
         ++stats.abandoned;
@@ -648,7 +649,8 @@ CAPSIM_INLINE void ServiceSystem::add_busy(PoolId pool, int delta) {
   PoolState& state = at(pool);
   state.busy += delta;
   state.busy_level.add(now_, delta);
-  if (state.busy > state.working) ++busy_beyond_available_;
+  if (state.busy > state.working) [[unlikely]]
+    ++busy_beyond_available_;
 }
 
 // Present = working + away; available = working.
@@ -1131,6 +1133,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
   const std::size_t classes = class_stats_.size(), stages = stages_.size(), pools = pools_.size();
   const double window_ticks = static_cast<double>(model_.length_ticks - model_.warmup_ticks);
   const auto window_area = [&](std::size_t i) { return window_end_[i] - window_start_[i]; };
+  const auto seconds = [](double ticks) { return ticks / static_cast<double>(sim::kTicksPerSecond); };
 
   ClassStats overall;
   double overall_queue_area = 0.0;
@@ -1146,8 +1149,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     set_ratio(index_of(ClassKpi::abandon_rate), static_cast<double>(s.abandoned), offered);
     set_ratio(index_of(ClassKpi::block_rate), static_cast<double>(s.blocked), offered);
     set_ratio(index_of(ClassKpi::p_wait), static_cast<double>(s.waited_at_entry), admitted);
-    v[index_of(ClassKpi::wait_mean)] = s.wait_seconds.mean();
-    const auto seconds = [](double ticks) { return ticks / static_cast<double>(sim::kTicksPerSecond); };
+    v[index_of(ClassKpi::wait_mean)] = seconds(s.wait.mean());
     static constexpr std::array<double, 4> kLevels{0.50, 0.90, 0.95, 0.99};
     std::array<double, 4> ticks{};
     s.wait_ticks.quantiles(kLevels, ticks);  // one pass for all four
@@ -1155,7 +1157,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[index_of(ClassKpi::wait_p90)] = seconds(ticks[1]);
     v[index_of(ClassKpi::wait_p95)] = seconds(ticks[2]);
     v[index_of(ClassKpi::wait_p99)] = seconds(ticks[3]);
-    v[index_of(ClassKpi::sojourn_mean)] = s.sojourn_seconds.mean();
+    v[index_of(ClassKpi::sojourn_mean)] = seconds(s.sojourn.mean());
     v[index_of(ClassKpi::queue_len_mean)] = ratio(queue_area, window_ticks);
   };
   for (std::size_t c = 0; c < classes; ++c) {
@@ -1168,8 +1170,8 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     overall.blocked += s.blocked;
     overall.blocked_at_entry += s.blocked_at_entry;
     overall.waited_at_entry += s.waited_at_entry;
-    overall.wait_seconds.merge(s.wait_seconds);
-    overall.sojourn_seconds.merge(s.sojourn_seconds);
+    overall.wait.merge(s.wait);
+    overall.sojourn.merge(s.sojourn);
     overall.wait_ticks.merge(s.wait_ticks);
     overall_queue_area += window_area(c);
   }
@@ -1181,7 +1183,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_stage(s, StageKpi::served)] = static_cast<double>(state.served);
     v[layout_.of_stage(s, StageKpi::abandoned)] = static_cast<double>(state.abandoned);
     v[layout_.of_stage(s, StageKpi::blocked)] = static_cast<double>(state.blocked);
-    v[layout_.of_stage(s, StageKpi::wait_mean)] = state.wait_seconds.mean();
+    v[layout_.of_stage(s, StageKpi::wait_mean)] = seconds(state.wait.mean());
     v[layout_.of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
     v[layout_.of_stage(s, StageKpi::aht_mean)] =
         ratio(sim::seconds_from_ticks(state.handled_ticks), static_cast<double>(state.served));
@@ -1228,7 +1230,8 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_interval(i, IntervalKpi::offered)] = static_cast<double>(s.offered);
     v[layout_.of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
     v[layout_.of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
-    set_ratio(layout_.of_interval(i, IntervalKpi::asa), s.wait_seconds_sum, static_cast<double>(s.answered));
+    set_ratio(layout_.of_interval(i, IntervalKpi::asa), sim::seconds_from_ticks(s.wait_ticks_sum),
+              static_cast<double>(s.answered));
     // Agent statistics cover the part of the interval inside the statistics window.
     const sim::Time covered_begin = std::max(begin, model_.warmup_ticks);
     if (end > covered_begin) {

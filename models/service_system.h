@@ -175,7 +175,7 @@ class ServiceSystem {
     std::uint32_t open_lists = 0;    // index in lists_ of the open-slot list of its first pool
     sim::TimeWeighted queue_length;
     std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
-    sim::RunningStats wait_seconds;
+    sim::RunningStats wait;       // in ticks, as doubles: seconds only when reported (no divide per visit)
     sim::Time handled_ticks = 0;  // service + wrap-up of the services counted in `served`
   };
 
@@ -202,14 +202,14 @@ class ServiceSystem {
   struct ClassStats {
     std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0;
     std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
-    sim::RunningStats wait_seconds, sojourn_seconds;
+    sim::RunningStats wait, sojourn;  // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
     sim::TimeWeighted queue_length;
   };
 
   struct IntervalStats {
     std::uint64_t offered = 0, served = 0, abandoned = 0, answered = 0;
-    double wait_seconds_sum = 0.0;
+    sim::Time wait_ticks_sum = 0;  // exact
   };
   // Agent areas of one pool over one interval.
   struct IntervalAgents {
