@@ -225,6 +225,7 @@ class ServiceSystem {
   void on_service_end(CustomerId customer);
   void on_wrap_end(AgentId agent);
   void on_abandon(CustomerId customer, std::uint32_t generation);
+  void schedule_boundary(std::uint32_t boundary);
   void on_interval_boundary(std::uint32_t boundary);
   void on_warmup_end();
   void on_roster(std::uint32_t line);
