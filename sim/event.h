@@ -38,5 +38,10 @@ constexpr EventKey key_of(const Event& e) noexcept {
   return (static_cast<EventKey>(static_cast<std::uint64_t>(e.time)) << 64) | e.order;
 }
 constexpr bool precedes(const Event& a, const Event& b) noexcept { return key_of(a) < key_of(b); }
+// The same order by two compares, branching on the time: in a heap too large for the cache a
+// predicted branch lets the next level's loads start early (see EventQueue).
+constexpr bool precedes_speculative(const Event& a, const Event& b) noexcept {
+  return a.time < b.time || (a.time == b.time && a.order < b.order);
+}
 
 }  // namespace capsim::sim
