@@ -376,7 +376,7 @@ CAPSIM_INLINE void ServiceSystem::record_queue_outcome(Customer& customer, bool 
     stats.wait_ticks.add(wait);
     IntervalStats& interval = interval_stats_[customer.interval];
     ++interval.answered;
-    interval.wait_ticks_sum += wait;
+    interval.wait_ticks_sum += wait_ticks;
   }
   judge_wait_slas(customer, answered ? VisitEnd::answered : VisitEnd::lost, wait);
 }
@@ -1236,8 +1236,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_interval(i, IntervalKpi::offered)] = static_cast<double>(s.offered);
     v[layout_.of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
     v[layout_.of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
-    set_ratio(layout_.of_interval(i, IntervalKpi::asa), sim::seconds_from_ticks(s.wait_ticks_sum),
-              static_cast<double>(s.answered));
+    set_ratio(layout_.of_interval(i, IntervalKpi::asa), seconds(s.wait_ticks_sum), static_cast<double>(s.answered));
     // Agent statistics cover the part of the interval inside the statistics window.
     const sim::Time covered_begin = std::max(begin, model_.warmup_ticks);
     if (end > covered_begin) {

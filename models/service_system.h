@@ -209,7 +209,7 @@ class ServiceSystem {
 
   struct IntervalStats {
     std::uint64_t offered = 0, served = 0, abandoned = 0, answered = 0;
-    sim::Time wait_ticks_sum = 0;  // exact
+    double wait_ticks_sum = 0.0;  // a double: an int64 could overflow on hostile horizons
   };
   // Agent areas of one pool over one interval.
   struct IntervalAgents {
