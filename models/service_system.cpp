@@ -59,7 +59,7 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
 
   for (const auto& klass : model.classes) class_keys_.push_back(sim::stream_key(model.seed, replication, klass.name));
   next_arrival_index_.assign(classes, 0);
-  interarrival_blocks_.resize(classes);
+  held_blocks_.resize(classes * kCustomerPurposes * 2);
 }
 
 ReplicationResult ServiceSystem::run() {
@@ -127,6 +127,19 @@ void ServiceSystem::handle(const sim::Event& event) {
 // Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
 // a unit exponential is spent across intervals at each interval's rate (Cinlar's method),
 // which is exact, unlike sampling at the rate found at the current instant.
+CAPSIM_INLINE std::uint64_t ServiceSystem::customer_word(ClassId klass, std::uint64_t arrival_index,
+                                                         std::uint32_t visit, StreamPurpose purpose) {
+  const auto p = static_cast<std::size_t>(purpose) - 1;
+  HeldBlock& held = held_blocks_[(index(klass) * kCustomerPurposes + p) * 2 + (visit > 0 ? 1 : 0)];
+  const std::uint64_t group = arrival_index / 4;
+  if (held.group != group || held.visit != visit) {
+    held.block = sim::philox_block(class_keys_[index(klass)], group, visit, static_cast<std::uint8_t>(purpose));
+    held.group = group;
+    held.visit = visit;
+  }
+  return held.block.v[arrival_index % 4];
+}
+
 CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const std::size_t c = index(klass);
   const auto& times = model_.classes[c].arrival_times;
@@ -140,10 +153,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const double* const rates = model_.classes[c].rate_per_tick.data();
   const double* const mean_gaps = model_.classes[c].mean_gap_ticks.data();
   const std::uint64_t k = next_arrival_index_[c]++;
-  if (k % 4 == 0)
-    interarrival_blocks_[c] =
-        sim::philox_block(class_keys_[c], k / 4, 0, static_cast<std::uint8_t>(StreamPurpose::interarrivals));
-  sim::LeadWordStream random(interarrival_blocks_[c].v[k % 4]);
+  sim::LeadWordStream random(customer_word(klass, k, 0, StreamPurpose::interarrivals));
   double budget = sim::unit_exponential(random);
   double t = static_cast<double>(now_);
   for (auto interval = static_cast<std::size_t>(current_interval_); interval < interval_end_.size(); ++interval) {
@@ -231,20 +241,22 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   customer.stage = stage_id;
   customer.stage_entry = now_;
   customer.entry_visit = !customer.answered && stage_id == model_.classes[index(customer.klass)].entry;
-  // The handling time (and after-contact work) is drawn on entry; patience only if the
+  // The handling time, after-contact work and route are drawn on entry; patience only if the
   // customer waits. Each is a pure function of (class, arrival index, visit): common random
   // numbers.
-  const sim::Block words = sim::philox_block(class_keys_[index(customer.klass)], customer.arrival_index, customer.visit,
-                                             static_cast<std::uint8_t>(StreamPurpose::visit));
-  sim::LeadWordStream service_random(words.v[0]);
+  sim::LeadWordStream service_random(
+      customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::service));
   customer.service_seconds = stage.service.sample(service_random);
   if (stage.wrap_up) {
-    sim::LeadWordStream wrap_random(words.v[3]);
+    sim::LeadWordStream wrap_random(
+        customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::wrap_up));
     customer.wrap_ticks = sim::ticks_from_seconds(stage.wrap_up->sample(wrap_random));
   } else {
     customer.wrap_ticks = 0;
   }
-  customer.routing_word = words.v[2];
+  if (stage.targets.size() > 1)
+    customer.routing_word =
+        customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::routing);
   if (customer.counted) ++state.offered;
 
   std::uint16_t position = 0;
@@ -265,7 +277,8 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   if (customer.counted && customer.entry_visit) ++class_stats_[index(customer.klass)].waited_at_entry;
   const auto& patience = model_.classes[index(customer.klass)].patience;
   if (stage.abandonment && patience.has_value()) {
-    sim::LeadWordStream patience_random(words.v[1]);
+    sim::LeadWordStream patience_random(
+        customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::patience));
     const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
     events_.schedule(now_ + patience_ticks, rank_of(EventKind::abandon), static_cast<std::uint8_t>(EventKind::abandon),
                      static_cast<std::uint32_t>(id), customer.generation);
@@ -307,8 +320,8 @@ CAPSIM_INLINE void ServiceSystem::enqueue(CustomerId id) {
   customer.waiting = true;
   ++state.waiting;
   ++waiting_total_;
-  state.queue_length.add(now_, 1.0);
-  class_stats_[index(customer.klass)].queue_length.add(now_, 1.0);
+  state.queue_length.enter(now_);
+  class_stats_[index(customer.klass)].queue_length.enter(now_);
 }
 
 CAPSIM_INLINE void ServiceSystem::unlink(CustomerId id) {
@@ -320,8 +333,8 @@ CAPSIM_INLINE void ServiceSystem::unlink(CustomerId id) {
   customer.waiting = false;
   --state.waiting;
   --waiting_total_;
-  state.queue_length.add(now_, -1.0);
-  class_stats_[index(customer.klass)].queue_length.add(now_, -1.0);
+  state.queue_length.leave(now_);
+  class_stats_[index(customer.klass)].queue_length.leave(now_);
 }
 
 void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t position) {
@@ -1103,14 +1116,8 @@ void ServiceSystem::set_system_down(SystemId system_id, bool down) {
 
 void ServiceSystem::snapshot_window(std::vector<double>& into) {
   into.clear();
-  for (auto& stats : class_stats_) {
-    stats.queue_length.advance(now_);
-    into.push_back(stats.queue_length.area());
-  }
-  for (auto& stage : stages_) {
-    stage.queue_length.advance(now_);
-    into.push_back(stage.queue_length.area());
-  }
+  for (const auto& stats : class_stats_) into.push_back(stats.queue_length.area(now_));
+  for (const auto& stage : stages_) into.push_back(stage.queue_length.area(now_));
   for (auto member : {&PoolState::busy_level, &PoolState::present_level, &PoolState::available_level,
                       &PoolState::scheduled_level, &PoolState::slot_level}) {
     for (auto& pool : pools_) {

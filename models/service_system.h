@@ -50,22 +50,30 @@ inline constexpr std::uint8_t rank_of(EventKind kind) { return kRank[static_cast
 // What a random number is for: the `purpose` of its counter (sim/random.h gives the key and
 // counter layout). Customers' numbers are keyed by their class's name and counted by
 // (arrival index k, visit v), so a customer's arrival time, and its handling time, patience
-// and route at each visit, depend on nothing else in the scenario:
-//   interarrival gap before arrival k: word k % 4 of block (k / 4, 0, interarrivals);
-//   visit v of arrival k: block (k, v, visit) = {service, patience, routing, wrap-up}.
+// and route at each visit, depend on nothing else in the scenario. Each is one word:
+//   word k % 4 of block (k / 4, v, purpose),
+// with v = 0 for the gap before arrival k. Four consecutive arrivals share a block per
+// purpose, so a block drawn for one serves the next three (arrivals enter in order), and a
+// quantity nobody needs (a route out of a stage with one exit, a wrap-up where there is
+// none, the patience of a customer answered at once) costs nothing.
 // A sampler that needs more than its word continues with SplitMix64 seeded by it
 // (sim::LeadWordStream). Workforce and systems are keyed by the pool's or system's name:
 // agent i's absence on day d is word i % 4 of (i / 4, d, absence), its shrinkage in
 // interval t word i % 4 of (i / 4, t, shrinkage); a system's k-th failure gap and repair
 // are the streams (k, 0, failure) and (k, 0, repair).
 enum class StreamPurpose : std::uint8_t {
-  interarrivals = 1,
-  visit = 2,
+  interarrivals = 1,  // customers' purposes first, 1..kCustomerPurposes
+  service = 2,
+  patience = 3,
+  routing = 4,
+  wrap_up = 5,
   absence = 16,
   shrinkage = 17,
   failure = 18,
   repair = 19,
 };
+
+inline constexpr std::size_t kCustomerPurposes = 5;
 
 // The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
 // one of them; `unfinished` is a customer still inside when the replication ends.
@@ -173,9 +181,9 @@ class ServiceSystem {
     std::uint32_t waiting = 0;
     std::uint32_t systems_down = 0;  // needed systems now down: no service starts while > 0
     std::uint32_t open_lists = 0;    // index in lists_ of the open-slot list of its first pool
-    sim::TimeWeighted queue_length;
+    sim::CountArea queue_length;
     std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
-    sim::RunningStats wait;       // in ticks, as doubles: seconds only when reported (no divide per visit)
+    sim::Mean wait;               // in ticks, as doubles: seconds only when reported (no divide per visit)
     sim::Time handled_ticks = 0;  // service + wrap-up of the services counted in `served`
   };
 
@@ -186,7 +194,7 @@ class ServiceSystem {
     int target = 0, away_target = 0, excess = 0;
     std::vector<AgentId> off_agents, away_agents;  // shorthand pools: agents to call on
     sim::TimeWeighted busy_level, present_level, available_level, scheduled_level, slot_level;
-    sim::RunningStats break_delay_seconds;
+    sim::Mean break_delay_seconds;
   };
 
   struct SystemState {
@@ -202,9 +210,9 @@ class ServiceSystem {
   struct ClassStats {
     std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0;
     std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
-    sim::RunningStats wait, sojourn;  // in ticks, as doubles: seconds only when reported
+    sim::Mean wait, sojourn;  // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
-    sim::TimeWeighted queue_length;
+    sim::CountArea queue_length;
   };
 
   struct IntervalStats {
@@ -233,6 +241,8 @@ class ServiceSystem {
   void on_system(SystemId system, SystemChange change);
 
   // Customer steps.
+  // The customer's random word for `purpose` at `visit`: word k % 4 of (k / 4, visit, purpose).
+  std::uint64_t customer_word(ClassId klass, std::uint64_t arrival_index, std::uint32_t visit, StreamPurpose purpose);
   void schedule_next_arrival(ClassId klass);  // from now_, in current_interval_
   void enter_stage(CustomerId customer, StageId stage);
   void start_service(CustomerId customer, AgentId agent, std::uint16_t position);
@@ -335,7 +345,14 @@ class ServiceSystem {
 
   std::vector<sim::StreamKey> class_keys_;         // by class name: see sim/random.h
   std::vector<std::uint64_t> next_arrival_index_;  // per class: index of the next arrival drawn
-  std::vector<sim::Block> interarrival_blocks_;    // per class: block of the next four gaps
+  // The last block drawn per class, customer purpose and visit kind (the entry visit, or a
+  // later one): consecutive arrivals read the words of one block.
+  struct HeldBlock {
+    std::uint64_t group = ~std::uint64_t{0};  // k / 4 of the words held; none at first
+    std::uint32_t visit = 0;
+    sim::Block block{};
+  };
+  std::vector<HeldBlock> held_blocks_;  // [(class * kCustomerPurposes + purpose - 1) * 2 + (visit > 0)]
 
   // Time-weighted areas at the start and end of the statistics window, in a fixed order:
   // per class queue, per stage queue, then per pool busy, present, available, scheduled,

@@ -5,28 +5,6 @@
 
 namespace capsim::sim {
 
-void RunningStats::merge(const RunningStats& other) noexcept {
-  if (other.count_ == 0) return;
-  if (count_ == 0) {
-    *this = other;
-    return;
-  }
-  // Re-express the other's deviations about this shift: x - shift_ = d + offset.
-  const double offset = other.shift_ - shift_;
-  const double n_other = static_cast<double>(other.count_);
-  sum_squares_ += other.sum_squares_ + 2.0 * offset * other.sum_ + n_other * offset * offset;
-  sum_ += other.sum_ + n_other * offset;
-  count_ += other.count_;
-  if (other.min_ < min_) min_ = other.min_;
-  if (other.max_ > max_) max_ = other.max_;
-}
-
-double RunningStats::variance() const noexcept {
-  if (count_ < 2) return std::numeric_limits<double>::quiet_NaN();
-  const double n = static_cast<double>(count_);
-  return std::max(0.0, (sum_squares_ - sum_ * sum_ / n) / (n - 1.0));
-}
-
 void Histogram::grow(std::size_t bucket) {
   counts_.resize(std::min<std::size_t>(kBuckets, std::max(bucket + 1, 2 * counts_.size())), 0);
 }

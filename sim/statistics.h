@@ -1,6 +1,7 @@
 // Streaming statistics with memory independent of the horizon:
-// - RunningStats: count, mean, variance (shifted sums), min, max; mergeable.
+// - Mean: count and sum, for the mean of many observations (what the KPIs report).
 // - TimeWeighted: integral of a piecewise-constant level over time.
+// - CountArea: the same integral for a count that moves by one (a queue), cheaper.
 // - Histogram: log-linear buckets over non-negative ticks (exact below 128 ticks, then 64
 //   buckets per octave: relative error under 1.6%), 30 KB, for percentiles.
 // None allocates after construction.
@@ -17,37 +18,30 @@
 
 namespace capsim::sim {
 
-class RunningStats {
+// The KPIs report means of waits and sojourns, never their spread within a replication
+// (the spread they report is across replications, sim/summary.h): a count and a plain sum
+// is all the hot path pays for. Observations in ticks are whole numbers, so the sum is
+// exact up to 2^53 ticks (285 years) in total and correctly rounded beyond.
+class Mean {
  public:
-  // Shifted-data sums (Chan, Golub & LeVeque 1983): sums of deviations from the first value
-  // keep the precision of Welford's update without its division per observation.
   void add(double x) noexcept {
-    if (count_ == 0) shift_ = x;
     ++count_;
-    const double d = x - shift_;
-    sum_ += d;
-    sum_squares_ += d * d;
-    if (x < min_) min_ = x;
-    if (x > max_) max_ = x;
+    sum_ += x;
   }
-  void merge(const RunningStats& other) noexcept;
-
+  void merge(const Mean& other) noexcept {
+    count_ += other.count_;
+    sum_ += other.sum_;
+  }
   std::uint64_t count() const noexcept { return count_; }
+  double sum() const noexcept { return sum_; }
   // NaN when empty: a mean of nothing is undefined, not zero.
   double mean() const noexcept {
-    return count_ ? shift_ + sum_ / static_cast<double>(count_) : std::numeric_limits<double>::quiet_NaN();
+    return count_ ? sum_ / static_cast<double>(count_) : std::numeric_limits<double>::quiet_NaN();
   }
-  double variance() const noexcept;  // sample variance (n-1)
-  double min() const noexcept { return count_ ? min_ : std::numeric_limits<double>::quiet_NaN(); }
-  double max() const noexcept { return count_ ? max_ : std::numeric_limits<double>::quiet_NaN(); }
 
  private:
   std::uint64_t count_ = 0;
-  double shift_ = 0.0;
-  double sum_ = 0.0;          // of (x - shift_)
-  double sum_squares_ = 0.0;  // of (x - shift_)^2
-  double min_ = std::numeric_limits<double>::infinity();
-  double max_ = -std::numeric_limits<double>::infinity();
+  double sum_ = 0.0;
 };
 
 class TimeWeighted {
@@ -73,6 +67,30 @@ class TimeWeighted {
   double level_ = 0.0;
   double area_ = 0.0;
   Time last_ = 0;
+};
+
+// The area under a count that items enter and leave one at a time (a queue's length): each
+// entry at t subtracts t and each exit at t adds t, so the area up to `now` is that sum plus
+// count x now, one add per change where TimeWeighted multiplies and keeps a clock. Times are
+// whole ticks (exact in a double up to 2^53); the difference of two areas is what a window
+// reports.
+class CountArea {
+ public:
+  void enter(Time now) noexcept {
+    ++count_;
+    offset_ -= static_cast<double>(now);
+  }
+  void leave(Time now) noexcept {
+    --count_;
+    offset_ += static_cast<double>(now);
+  }
+  std::int64_t count() const noexcept { return count_; }
+  // Integral of the count over [0, now], in items x ticks; `now` not before the last change.
+  double area(Time now) const noexcept { return offset_ + static_cast<double>(count_) * static_cast<double>(now); }
+
+ private:
+  std::int64_t count_ = 0;
+  double offset_ = 0.0;
 };
 
 class Histogram {

@@ -1,5 +1,5 @@
 # capsim check --baseline: a stored run with per-replication values, then the same scenario
-# (passes: no KPI moved) and a variant with fewer agents (fails: paired, significant).
+# (passes: no KPI moved) and a variant with half the tier-2 agents (fails: paired, significant).
 set(base ${WORKDIR}/check_baseline_base.json)
 execute_process(COMMAND ${CAPSIM} run scenarios/retail_support.yaml -r 8 --format json --replication-values -o ${base}
                 WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code)
@@ -11,7 +11,7 @@ execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --bas
 if(NOT code EQUAL 0 OR NOT out MATCHES "paired replication by replication\\), 0 moved")
   message(FATAL_ERROR "same scenario: exit ${code}\n${out}${err}")
 endif()
-execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --baseline ${base} --set pools.tier2.agents=3
+execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --baseline ${base} --set pools.tier2.agents=2
                         --junit ${WORKDIR}/check_baseline_junit.xml
                 WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT code EQUAL 1 OR NOT out MATCHES "FAIL  baseline slas.answer_20s.attained")
