@@ -217,7 +217,6 @@ void ServiceSystem::on_arrival(ClassId klass) {
   customer.visit = 0;
   customer.sla_stages_seen = 0;
   customer.level = compiled.level;
-  customer.answered = false;
   customer.in_system = true;
   customer.waiting = false;
   customer.waited_ticks = customer.served_ticks = 0;
@@ -240,7 +239,6 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   StageState& state = at(stage_id);
   customer.stage = stage_id;
   customer.stage_entry = now_;
-  customer.entry_visit = !customer.answered && stage_id == model_.classes[index(customer.klass)].entry;
   // The handling time, after-contact work and route are drawn on entry; patience only if the
   // customer waits. Each is a pure function of (class, arrival index, visit): common random
   // numbers.
@@ -267,14 +265,14 @@ void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   if (!stage.unlimited && state.waiting >= stage.capacity) {
     if (customer.counted) {
       ++state.blocked;
-      if (customer.entry_visit) ++class_stats_[index(customer.klass)].blocked_at_entry;
+      if (customer.entry_visit()) ++class_stats_[index(customer.klass)].blocked_at_entry;
       record_queue_outcome(customer, false, 0);
     }
     leave_system(id, Outcome::blocked);
     return;
   }
   enqueue(id);
-  if (customer.counted && customer.entry_visit) ++class_stats_[index(customer.klass)].waited_at_entry;
+  if (customer.counted && customer.entry_visit()) ++class_stats_[index(customer.klass)].waited_at_entry;
   const auto& patience = model_.classes[index(customer.klass)].patience;
   if (stage.abandonment && patience.has_value()) {
     sim::LeadWordStream patience_random(
@@ -354,7 +352,6 @@ void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t
   customer.waited_ticks += wait;
   customer.served_ticks += customer.service_ticks;
   if (customer.counted) record_queue_outcome(customer, true, wait);
-  customer.answered = customer.answered || customer.entry_visit;
 
   if (agent.contacts == 0) {
     if (agent.list != kNoList) list_remove(agent_id);  // leaves the idle list
@@ -382,7 +379,7 @@ CAPSIM_INLINE void ServiceSystem::record_queue_outcome(Customer& customer, bool 
   StageState& state = at(customer.stage);
   const auto wait_ticks = static_cast<double>(wait);
   if (answered) state.wait.add(wait_ticks);
-  if (answered && customer.entry_visit) {
+  if (answered && customer.entry_visit()) {
     ClassStats& stats = class_stats_[index(customer.klass)];
     ++stats.answered;
     stats.wait.add(wait_ticks);

@@ -136,11 +136,12 @@ class ServiceSystem {
     ClassId klass{};
     StageId stage{};
     std::uint8_t level = 0;
-    bool counted = false;      // arrived inside the statistics window
-    bool answered = false;     // has been answered at its entry stage
-    bool entry_visit = false;  // in its entry stage, not yet answered: the visit ASA judges
-    bool in_system = false;    // the slot holds a customer
-    bool waiting = false;      // in a stage's queue
+    bool counted = false;    // arrived inside the statistics window
+    bool in_system = false;  // the slot holds a customer
+    bool waiting = false;    // in a stage's queue
+    // In its entry stage, not yet answered: the visit ASA judges. Only a customer served
+    // moves on, so that is its first visit, and a later visit is never one.
+    bool entry_visit() const noexcept { return visit == 0; }
   };
 
   // An agent is off (not at work), working (idle or with contacts in hand) or away (present
