@@ -33,7 +33,7 @@ void BM_EventQueueHold(benchmark::State& state) {
   for (std::size_t i = 0; i < size; ++i) queue.schedule(increment(random), 0, 0, static_cast<std::uint32_t>(i));
   for (auto _ : state) {
     const Event event = queue.pop();
-    queue.schedule(event.time + increment(random), event.rank(), event.kind(), event.subject);
+    queue.schedule(event.time() + increment(random), event.rank(), event.kind(), event.subject);
   }
   benchmark::DoNotOptimize(queue.top());
   state.SetItemsProcessed(state.iterations());
@@ -51,11 +51,13 @@ void BM_StdPriorityQueueHold(benchmark::State& state) {
   std::priority_queue<Event, std::vector<Event>, Later> queue(Later{}, std::move(storage));
   std::uint64_t seq = 0;
   for (std::size_t i = 0; i < size; ++i)
-    queue.push(Event{increment(random), Event::pack(0, seq++, 0), static_cast<std::uint32_t>(i), 0});
+    queue.push(
+        Event{Event::pack_when(increment(random), 0), Event::pack_order(seq++, 0), static_cast<std::uint32_t>(i), 0});
   for (auto _ : state) {
     const Event event = queue.top();
     queue.pop();
-    queue.push(Event{event.time + increment(random), Event::pack(0, seq++, 0), event.subject, 0});
+    queue.push(
+        Event{Event::pack_when(event.time() + increment(random), 0), Event::pack_order(seq++, 0), event.subject, 0});
   }
   benchmark::DoNotOptimize(queue.top());
   state.SetItemsProcessed(state.iterations());

@@ -107,8 +107,8 @@ ReplicationResult ServiceSystem::run() {
   return result;
 }
 
-void ServiceSystem::handle(const sim::Event& event) {
-  now_ = event.time;
+CAPSIM_INLINE void ServiceSystem::handle(const sim::Event& event) {
+  now_ = event.time();
   switch (static_cast<EventKind>(event.kind())) {
     case EventKind::arrival: on_arrival(id_at<ClassId>(event.subject)); break;
     case EventKind::service_end: on_service_end(id_at<CustomerId>(event.subject)); break;

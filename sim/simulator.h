@@ -19,11 +19,12 @@ template <class Model>
 std::uint64_t run_until(Model& model, EventQueue& queue, Time horizon) {
   std::uint64_t delivered = 0;
   [[maybe_unused]] Time last = 0;  // read only by the checks-build assertion
-  while (!queue.empty() && queue.top().time <= horizon) {
+  const std::uint64_t last_when = Event::pack_when(horizon, Event::kMaxRank);  // the horizon is inclusive
+  while (!queue.empty() && queue.top().when <= last_when) {
     const Event& event = queue.take_top();  // replace-top: see EventQueue (valid until a schedule)
-    CAPSIM_ASSERT(event.time >= last,
-                  "clock went backwards to tick " + std::to_string(event.time) + " from " + std::to_string(last));
-    last = event.time;
+    CAPSIM_ASSERT(event.time() >= last,
+                  "clock went backwards to tick " + std::to_string(event.time()) + " from " + std::to_string(last));
+    last = event.time();
     model.handle(event);
     queue.finish_top();
     ++delivered;

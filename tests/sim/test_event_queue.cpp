@@ -22,7 +22,7 @@ TEST_CASE("events come out in time order") {
     queue.schedule(t, 0, 0, static_cast<std::uint32_t>(i));
   }
   std::sort(times.begin(), times.end());
-  for (const Time expected : times) CHECK(queue.pop().time == expected);
+  for (const Time expected : times) CHECK(queue.pop().time() == expected);
   CHECK(queue.empty());
 }
 
@@ -31,19 +31,43 @@ TEST_CASE("ties within a tick are delivered by rank, then FIFO") {
   queue.schedule(10, 3, 7, 1);
   queue.schedule(10, 1, 7, 2);
   queue.schedule(10, 3, 7, 3);
-  queue.schedule(5, 9, 7, 4);
+  queue.schedule(5, 7, 7, 4);
   queue.schedule(10, 1, 7, 5);
   std::vector<std::uint32_t> order;
   while (!queue.empty()) order.push_back(queue.pop().subject);
   CHECK(order == std::vector<std::uint32_t>{4, 2, 5, 1, 3});
 }
 
-TEST_CASE("the event record packs rank, sequence and kind without mixing them") {
-  const auto order = Event::pack(200, 123456789, 42);
-  const Event event{0, order, 0, 0};
-  CHECK(event.rank() == 200);
+TEST_CASE("the event record packs time, rank, sequence and kind without mixing them") {
+  const Event event{Event::pack_when(987654321, 5), Event::pack_order(123456789, 42), 0, 0};
+  CHECK(event.time() == 987654321);
+  CHECK(event.rank() == 5);
   CHECK(event.seq() == 123456789);
   CHECK(event.kind() == 42);
+  // The clock's whole range fits above the rank, and the largest rank and sequence number too.
+  const Event last{Event::pack_when(capsim::sim::kTimeMax, Event::kMaxRank), Event::pack_order(Event::kSeqMask, 255), 0,
+                   0};
+  CHECK(last.time() == capsim::sim::kTimeMax);
+  CHECK(last.rank() == Event::kMaxRank);
+  CHECK(last.seq() == Event::kSeqMask);
+  CHECK(last.kind() == 255);
+  // Time first, then rank, then sequence.
+  const Event early{Event::pack_when(10, 7), Event::pack_order(9, 0), 0, 0};
+  const Event later_rank{Event::pack_when(11, 0), Event::pack_order(1, 0), 0, 0};
+  const Event later_seq{Event::pack_when(11, 0), Event::pack_order(2, 0), 0, 0};
+  CHECK(capsim::sim::precedes(early, later_rank));
+  CHECK(capsim::sim::precedes(later_rank, later_seq));
+  CHECK_FALSE(capsim::sim::precedes(later_seq, later_rank));
+}
+
+TEST_CASE("an event past the clock's range is held at its end, after every horizon") {
+  EventQueue queue;
+  queue.schedule(capsim::sim::kTimeMax + 1000, 0, 0, 1);
+  queue.schedule(5, 0, 0, 2);
+  CHECK(queue.pop().subject == 2);
+  const Event held = queue.pop();
+  CHECK(held.subject == 1);
+  CHECK(held.time() == capsim::sim::kTimeMax);
 }
 
 TEST_CASE("interleaved schedule and pop keep the heap ordered (hold model)") {
@@ -53,9 +77,9 @@ TEST_CASE("interleaved schedule and pop keep the heap ordered (hold model)") {
   Time last = 0;
   for (int i = 0; i < 100000; ++i) {
     const Event e = queue.pop();
-    CHECK_GE(e.time, last);
-    last = e.time;
-    queue.schedule(e.time + static_cast<Time>(rng() % 1000), static_cast<std::uint8_t>(rng() % 4), 0, 0);
+    CHECK_GE(e.time(), last);
+    last = e.time();
+    queue.schedule(e.time() + static_cast<Time>(rng() % 1000), static_cast<std::uint8_t>(rng() % 4), 0, 0);
   }
   CHECK(queue.size() == 1000);
 }
@@ -71,7 +95,7 @@ TEST_CASE("clear forgets events and restarts the sequence") {
 namespace {
 struct CountingModel {
   std::vector<Time> seen;
-  void handle(const Event& e) { seen.push_back(e.time); }
+  void handle(const Event& e) { seen.push_back(e.time()); }
 };
 }  // namespace
 
@@ -93,10 +117,10 @@ TEST_CASE("replace-top delivery (take_top, schedule, finish_top) gives exactly t
     std::vector<std::pair<Time, std::uint32_t>> delivered;
     for (int step = 0; step < 20000 && !queue.empty(); ++step) {
       const Event event = replace_top ? queue.take_top() : queue.pop();
-      delivered.emplace_back(event.time, event.subject);
+      delivered.emplace_back(event.time(), event.subject);
       const auto children = rng() % 3;  // 0, 1 or 2 new events, some at the same tick
       for (std::uint64_t c = 0; c < children; ++c)
-        queue.schedule(event.time + static_cast<Time>(rng() % 4), static_cast<std::uint8_t>(rng() % 3), 0,
+        queue.schedule(event.time() + static_cast<Time>(rng() % 4), static_cast<std::uint8_t>(rng() % 3), 0,
                        static_cast<std::uint32_t>(rng() % 1000));
       if (replace_top) queue.finish_top();
     }
@@ -121,15 +145,15 @@ TEST_CASE("source events interleave with internal ones exactly as in one heap, r
     std::vector<std::tuple<Time, std::uint32_t, std::uint64_t>> delivered;
     for (int step = 0; step < 20000 && !queue.empty(); ++step) {
       const Event event = queue.take_top();
-      delivered.emplace_back(event.time, event.subject, event.seq());
+      delivered.emplace_back(event.time(), event.subject, event.seq());
       if (event.kind() == 1) {  // a source: its next event, then maybe an internal one
         if (split)
-          queue.schedule_source(event.time + static_cast<Time>(rng() % 7), 5, 1, event.subject);
+          queue.schedule_source(event.time() + static_cast<Time>(rng() % 7), 5, 1, event.subject);
         else
-          queue.schedule(event.time + static_cast<Time>(rng() % 7), 5, 1, event.subject);
-        if (rng() % 2) queue.schedule(event.time + static_cast<Time>(rng() % 20), 3, 0, 100);
+          queue.schedule(event.time() + static_cast<Time>(rng() % 7), 5, 1, event.subject);
+        if (rng() % 2) queue.schedule(event.time() + static_cast<Time>(rng() % 20), 3, 0, 100);
       } else if (rng() % 3) {
-        queue.schedule(event.time + static_cast<Time>(rng() % 20), static_cast<std::uint8_t>(rng() % 4), 0, 100);
+        queue.schedule(event.time() + static_cast<Time>(rng() % 20), static_cast<std::uint8_t>(rng() % 4), 0, 100);
       }
       queue.finish_top();
     }
@@ -154,7 +178,7 @@ TEST_CASE("a heap past the cache-size switch keeps the exact (time, rank, sequen
     if (capsim::sim::precedes(event, last)) ++out_of_order;
     last = event;
     if (i < 70000)
-      queue.schedule(event.time + 1 + static_cast<Time>(rng() % 50), static_cast<std::uint8_t>(rng() % 3), 0, 0);
+      queue.schedule(event.time() + 1 + static_cast<Time>(rng() % 50), static_cast<std::uint8_t>(rng() % 3), 0, 0);
   }
   CHECK(out_of_order == 0);
   CHECK(queue.empty());
