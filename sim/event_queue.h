@@ -177,7 +177,7 @@ class EventQueue {
     CAPSIM_ASSERT(rank <= Event::kMaxRank, "event rank beyond its three bits");
     CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
     // A time past the clock's range (a sum of two huge durations, ~73,000 years) is held at
-    // kTimeMax, where it still comes after every horizon.
+    // kTimeMax, later than any horizon a model can have but a drain's, which delivers it.
     const Time at = time < kTimeMax ? time : kTimeMax;
     const Event event{Event::pack_when(at, rank), Event::pack_order(next_seq_++, kind), subject, generation};
     if (replace_top) {  // the handled event's slot: replace-top
