@@ -8,6 +8,7 @@
 // Same-tick precedence (kRank) is part of the model's definition and pinned by tests.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -46,6 +47,7 @@ inline constexpr std::array<std::uint8_t, 9> kRank{
     5,  // arrival: a newcomer queues behind everyone already waiting at that tick
 };
 inline constexpr std::uint8_t rank_of(EventKind kind) { return kRank[static_cast<std::size_t>(kind)]; }
+static_assert(*std::max_element(kRank.begin(), kRank.end()) <= sim::Event::kMaxRank, "a rank beyond the event's bits");
 
 // What a random number is for: the `purpose` of its counter (sim/random.h gives the key and
 // counter layout). Customers' numbers are keyed by their class's name and counted by
