@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 #include <vector>
 
@@ -106,6 +107,19 @@ TEST_CASE("run_until treats the horizon as inclusive and leaves later events pen
   CHECK(capsim::sim::run_until(model, queue, 10) == 3);
   CHECK(model.seen == std::vector<Time>{5, 10, 10});
   CHECK(queue.size() == 1);
+}
+
+TEST_CASE("run_until with a horizon beyond the clock runs the queue empty; a negative one runs nothing") {
+  EventQueue queue;
+  for (const Time t : {Time{5}, capsim::sim::kTimeMax - 1, capsim::sim::kTimeMax}) queue.schedule(t, 7, 0, 0);
+  CountingModel model;
+  CHECK(capsim::sim::run_until(model, queue, -1) == 0);
+  CHECK(queue.size() == 3);
+  CHECK(capsim::sim::run_until(model, queue, Time{1} << 62) == 3);  // 2^62 << 3 would wrap to 0
+  CHECK(model.seen == std::vector<Time>{5, capsim::sim::kTimeMax - 1, capsim::sim::kTimeMax});
+  CHECK(queue.empty());
+  queue.schedule(9, 0, 0, 0);
+  CHECK(capsim::sim::run_until(model, queue, std::numeric_limits<Time>::max()) == 1);
 }
 
 TEST_CASE("replace-top delivery (take_top, schedule, finish_top) gives exactly the pop-and-push order") {
