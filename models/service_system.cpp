@@ -55,7 +55,6 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   for (int k = 1; k <= model.intervals; ++k)
     interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks)));
   customers_.reserve(1024);
-  free_slots_.reserve(1024);
 
   for (const auto& klass : model.classes) class_keys_.push_back(sim::stream_key(model.seed, replication, klass.name));
   next_arrival_index_.assign(classes, 0);
@@ -175,9 +174,9 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
 }
 
 CAPSIM_INLINE CustomerId ServiceSystem::allocate_customer() {
-  if (!free_slots_.empty()) {
-    const CustomerId slot = free_slots_.back();
-    free_slots_.pop_back();
+  if (free_slot_ != kNoCustomer) {
+    const CustomerId slot = free_slot_;
+    free_slot_ = at(slot).next;
     return slot;
   }
   if (customers_.size() >= kMaxPopulation) {
@@ -196,7 +195,8 @@ CAPSIM_INLINE CustomerId ServiceSystem::allocate_customer() {
 CAPSIM_INLINE void ServiceSystem::release_customer(CustomerId customer) {
   ++at(customer).generation;  // any pending timer for this slot is now stale
   at(customer).in_system = false;
-  free_slots_.push_back(customer);
+  at(customer).next = free_slot_;
+  free_slot_ = customer;
   --in_system_;
 }
 
@@ -219,7 +219,9 @@ void ServiceSystem::on_arrival(ClassId klass) {
   customer.level = compiled.level;
   customer.in_system = true;
   customer.waiting = false;
+#ifdef CAPSIM_CHECKS
   customer.waited_ticks = customer.served_ticks = 0;
+#endif
   customer.counted = now_ >= model_.warmup_ticks;
   // Boundaries rank before arrivals at the same tick, so current_interval_ is this
   // arrival's interval (no division per arrival).
@@ -233,7 +235,7 @@ void ServiceSystem::on_arrival(ClassId klass) {
   enter_stage(id, compiled.entry);
 }
 
-void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
+CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   Customer& customer = at(id);
   const auto& stage = model_.stages[index(stage_id)];
   StageState& state = at(stage_id);
@@ -335,7 +337,8 @@ CAPSIM_INLINE void ServiceSystem::unlink(CustomerId id) {
   class_stats_[index(customer.klass)].queue_length.leave(now_);
 }
 
-void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t position) {
+CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t position,
+                                                Handover handover) {
   Customer& customer = at(id);
   Agent& agent = at(agent_id);
   const CompiledStage& stage = model_.stages[index(customer.stage)];
@@ -349,15 +352,17 @@ void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t
   customer.service_ticks =
       sim::ticks_from_seconds(factor == 1.0 ? customer.service_seconds : customer.service_seconds * factor);
   const sim::Time wait = now_ - customer.stage_entry;
+#ifdef CAPSIM_CHECKS
   customer.waited_ticks += wait;
   customer.served_ticks += customer.service_ticks;
+#endif
   if (customer.counted) record_queue_outcome(customer, true, wait);
 
   if (agent.contacts == 0) {
     if (agent.list != kNoList) list_remove(agent_id);  // leaves the idle list
     agent.stage = customer.stage;
     agent.position = position;
-    add_busy(pool, 1);
+    if (handover == Handover::from_idle) add_busy(pool, 1);
   }
   ++agent.contacts;
   if (stage.concurrency > 1) {
@@ -463,15 +468,17 @@ CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
     return;
   }
   if (agent.list != kNoList) list_remove(agent_id);  // its open-slot list
-  add_busy(pool, -1);
   agent_free(agent_id);
 }
 
 // Hands free: the agent leaves if it is due to (shift end, break, shrinkage, a staffing drop),
-// otherwise takes the next customer by rule 2 or waits in its pool's idle list.
+// otherwise takes the next customer by rule 2 or waits in its pool's idle list. It is still
+// counted busy: one that takes the next customer at once stays so, the busy level never dips.
 CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
   Agent& agent = at(agent_id);
   PoolState& pool = at(agent.pool);
+  if (agent.pending == Pending::none && pool.excess <= 0 && take_next(agent_id)) return;
+  add_busy(agent.pool, -1);
   switch (agent.pending) {
     case Pending::off: go_away(agent_id, AgentState::off); return;
     case Pending::break_: start_break(agent_id); return;
@@ -483,7 +490,7 @@ CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
     go_away(agent_id, pool.away < pool.away_target ? AgentState::away : AgentState::off);
     return;
   }
-  if (!take_next(agent_id)) list_push(index(agent.pool), agent_id);
+  list_push(index(agent.pool), agent_id);
 }
 
 // Rule 2: by skill level, first choice first; within a level, among the first in line at
@@ -505,7 +512,7 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
     }
     if (best != kNoCustomer) {
       unlink(best);
-      start_service(best, agent_id, best_position);
+      start_service(best, agent_id, best_position, Handover::from_busy);
       if (model_.stages[index(at(agent_id).stage)].concurrency > 1) fill_slots(agent_id);
       return true;
     }

@@ -123,8 +123,10 @@ class ServiceSystem {
     sim::Time stage_entry = 0;
     sim::Time service_ticks = 0;  // this visit's, at the serving pool's handling factor
     sim::Time wrap_ticks = 0;     // this visit's after-contact work (when the stage has any)
-    sim::Time waited_ticks = 0;   // over all stages: waited + served == sojourn, exactly
+#ifdef CAPSIM_CHECKS
+    sim::Time waited_ticks = 0;  // over all stages: waited + served == sojourn, exactly (checked)
     sim::Time served_ticks = 0;
+#endif
     double service_seconds = 0.0;       // drawn at stage entry, before the handling factor
     std::uint64_t queue_seq = 0;        // enqueue order, for "longest waiting"
     std::uint64_t arrival_index = 0;    // k-th arrival of its class: the subject of its random numbers
@@ -248,7 +250,10 @@ class ServiceSystem {
   std::uint64_t customer_word(ClassId klass, std::uint64_t arrival_index, std::uint32_t visit, StreamPurpose purpose);
   void schedule_next_arrival(ClassId klass);  // from now_, in current_interval_
   void enter_stage(CustomerId customer, StageId stage);
-  void start_service(CustomerId customer, AgentId agent, std::uint16_t position);
+  // from_busy: the agent has just freed its hands and is still counted busy (rule 2).
+  enum class Handover : std::uint8_t { from_idle, from_busy };
+  void start_service(CustomerId customer, AgentId agent, std::uint16_t position,
+                     Handover handover = Handover::from_idle);
   // The one way out: all accounting of a customer leaving (or left inside at the end).
   void leave_system(CustomerId customer, Outcome outcome);
   CustomerId first_in_line(StageId stage) const;
@@ -329,7 +334,7 @@ class ServiceSystem {
 
   std::vector<double> interval_end_;  // tick at which each interval ends (the last at length)
   std::vector<Customer> customers_;
-  std::vector<CustomerId> free_slots_;
+  CustomerId free_slot_ = kNoCustomer;  // the last slot freed: free slots are chained by `next`
   std::uint64_t in_system_ = 0;
 
   std::vector<Agent> agents_;
