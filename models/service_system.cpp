@@ -200,7 +200,7 @@ CAPSIM_INLINE void ServiceSystem::release_customer(CustomerId customer) {
   --in_system_;
 }
 
-void ServiceSystem::on_arrival(ClassId klass) {
+CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
   const std::size_t c = index(klass);
   ++arrived_total_;
   ++in_system_;
@@ -416,7 +416,7 @@ CAPSIM_INLINE void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd e
   }
 }
 
-void ServiceSystem::on_service_end(CustomerId id) {
+CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   Customer& customer = at(id);
   const AgentId agent = customer.agent;
   const StageId stage_id = customer.stage;
