@@ -139,7 +139,7 @@ class ServiceSystem {
     std::uint32_t visit = 0;     // stage visits so far, 0 at the entry stage
     ClassId klass{};
     StageId stage{};
-    std::uint8_t level = 0;
+    std::uint16_t level = 0;  // not a char type: a store of one would alias every pointer the handlers hold
     bool counted = false;    // arrived inside the statistics window
     bool in_system = false;  // the slot holds a customer
     bool waiting = false;    // in a stage's queue
