@@ -47,7 +47,18 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   systems_.resize(model.systems.size());
   for (std::size_t y = 0; y < systems_.size(); ++y)
     systems_[y].key = sim::stream_key(model.seed, replication, model.systems[y].name);
-  class_stats_.resize(classes);
+  classes_.resize(classes);
+  for (std::size_t c = 0; c < classes; ++c) {
+    const CompiledClass& compiled = model.classes[c];
+    ClassState& state = classes_[c];
+    state.key = sim::stream_key(model.seed, replication, compiled.name);
+    state.rate_per_tick = compiled.rate_per_tick.data();
+    state.mean_gap_ticks = compiled.mean_gap_ticks.data();
+    state.patience = compiled.patience ? &*compiled.patience : nullptr;
+    state.replays = !compiled.arrival_times.empty();
+    state.level = compiled.level;
+    state.entry = compiled.entry;
+  }
   interval_stats_.resize(static_cast<std::size_t>(model.intervals));
   interval_agents_.resize(static_cast<std::size_t>(model.intervals) * pools);
   interval_marks_.resize(pools);
@@ -56,9 +67,6 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
     interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks)));
   customers_.reserve(1024);
 
-  for (const auto& klass : model.classes) class_keys_.push_back(sim::stream_key(model.seed, replication, klass.name));
-  next_arrival_index_.assign(classes, 0);
-  held_blocks_.resize(classes * kCustomerPurposes * 2);
 }
 
 ReplicationResult ServiceSystem::run() {
@@ -128,11 +136,11 @@ CAPSIM_INLINE void ServiceSystem::handle(const sim::Event& event) {
 // which is exact, unlike sampling at the rate found at the current instant.
 CAPSIM_INLINE std::uint64_t ServiceSystem::customer_word(ClassId klass, std::uint64_t arrival_index,
                                                          std::uint32_t visit, StreamPurpose purpose) {
-  const auto p = static_cast<std::size_t>(purpose) - 1;
-  HeldBlock& held = held_blocks_[(index(klass) * kCustomerPurposes + p) * 2 + (visit > 0 ? 1 : 0)];
+  ClassState& state = classes_[index(klass)];
+  HeldBlock& held = state.held[static_cast<std::size_t>(purpose) - 1][visit > 0 ? 1 : 0];
   const std::uint64_t group = arrival_index / 4;
   if (held.group != group || held.visit != visit) {
-    held.block = sim::philox_block(class_keys_[index(klass)], group, visit, static_cast<std::uint8_t>(purpose));
+    held.block = sim::philox_block(state.key, group, visit, static_cast<std::uint8_t>(purpose));
     held.group = group;
     held.visit = visit;
   }
@@ -141,17 +149,17 @@ CAPSIM_INLINE std::uint64_t ServiceSystem::customer_word(ClassId klass, std::uin
 
 CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const std::size_t c = index(klass);
-  const auto& times = model_.classes[c].arrival_times;
-  if (!times.empty()) [[unlikely]] {  // replayed arrivals: no randomness
-    const std::uint64_t k = next_arrival_index_[c]++;
+  ClassState& state = classes_[c];
+  const std::uint64_t k = state.next_arrival_index++;
+  if (state.replays) [[unlikely]] {  // replayed arrivals: no randomness
+    const auto& times = model_.classes[c].arrival_times;
     if (k < times.size())
       events_.schedule_source(times[k], rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
                               static_cast<std::uint32_t>(c));
     return;
   }
-  const double* const rates = model_.classes[c].rate_per_tick.data();
-  const double* const mean_gaps = model_.classes[c].mean_gap_ticks.data();
-  const std::uint64_t k = next_arrival_index_[c]++;
+  const double* const rates = state.rate_per_tick;
+  const double* const mean_gaps = state.mean_gap_ticks;
   sim::LeadWordStream random(customer_word(klass, k, 0, StreamPurpose::interarrivals));
   double budget = sim::unit_exponential(random);
   double t = static_cast<double>(now_);
@@ -205,18 +213,18 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
   ++arrived_total_;
   ++in_system_;
   // The k-th arrival of the class is the one whose gap was drawn k-th (gaps are drawn in order).
-  const std::uint64_t arrival_index = next_arrival_index_[c] - 1;
+  ClassState& state = classes_[c];
+  const std::uint64_t arrival_index = state.next_arrival_index - 1;
   schedule_next_arrival(klass);
 
   const CustomerId id = allocate_customer();
   Customer& customer = at(id);
-  const auto& compiled = model_.classes[c];
   customer.arrival = now_;
   customer.klass = klass;
   customer.arrival_index = arrival_index;
   customer.visit = 0;
   customer.sla_stages_seen = 0;
-  customer.level = compiled.level;
+  customer.level = state.level;
   customer.in_system = true;
   customer.waiting = false;
 #ifdef CAPSIM_CHECKS
@@ -229,10 +237,10 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
                 "interval bookkeeping out of step with the clock");
   customer.interval = static_cast<std::uint32_t>(current_interval_);
   if (customer.counted) {
-    ++class_stats_[c].offered;
+    ++state.stats.offered;
     ++interval_stats_[customer.interval].offered;
   }
-  enter_stage(id, compiled.entry);
+  enter_stage(id, state.entry);
 }
 
 CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
@@ -267,16 +275,16 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   if (!stage.unlimited && state.waiting >= stage.capacity) {
     if (customer.counted) {
       ++state.blocked;
-      if (customer.entry_visit()) ++class_stats_[index(customer.klass)].blocked_at_entry;
+      if (customer.entry_visit()) ++classes_[index(customer.klass)].stats.blocked_at_entry;
       record_queue_outcome(customer, false, 0);
     }
     leave_system(id, Outcome::blocked);
     return;
   }
   enqueue(id);
-  if (customer.counted && customer.entry_visit()) ++class_stats_[index(customer.klass)].waited_at_entry;
-  const auto& patience = model_.classes[index(customer.klass)].patience;
-  if (stage.abandonment && patience.has_value()) {
+  if (customer.counted && customer.entry_visit()) ++classes_[index(customer.klass)].stats.waited_at_entry;
+  const sim::Distribution* const patience = classes_[index(customer.klass)].patience;
+  if (stage.abandonment && patience != nullptr) {
     sim::LeadWordStream patience_random(
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::patience));
     const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
@@ -321,7 +329,7 @@ CAPSIM_INLINE void ServiceSystem::enqueue(CustomerId id) {
   ++state.waiting;
   ++waiting_total_;
   state.queue_length.enter(now_);
-  class_stats_[index(customer.klass)].queue_length.enter(now_);
+  classes_[index(customer.klass)].stats.queue_length.enter(now_);
 }
 
 CAPSIM_INLINE void ServiceSystem::unlink(CustomerId id) {
@@ -334,7 +342,7 @@ CAPSIM_INLINE void ServiceSystem::unlink(CustomerId id) {
   --state.waiting;
   --waiting_total_;
   state.queue_length.leave(now_);
-  class_stats_[index(customer.klass)].queue_length.leave(now_);
+  classes_[index(customer.klass)].stats.queue_length.leave(now_);
 }
 
 CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t position,
@@ -385,7 +393,7 @@ CAPSIM_INLINE void ServiceSystem::record_queue_outcome(Customer& customer, bool 
   const auto wait_ticks = static_cast<double>(wait);
   if (answered) state.wait.add(wait_ticks);
   if (answered && customer.entry_visit()) {
-    ClassStats& stats = class_stats_[index(customer.klass)];
+    ClassStats& stats = classes_[index(customer.klass)].stats;
     ++stats.answered;
     stats.wait.add(wait_ticks);
     stats.wait_ticks.add(wait);
@@ -594,7 +602,7 @@ CAPSIM_INLINE void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
       break;
   }
   if (customer.counted) {
-    ClassStats& stats = class_stats_[index(customer.klass)];
+    ClassStats& stats = classes_[index(customer.klass)].stats;
     IntervalStats& interval = interval_stats_[customer.interval];
     switch (outcome) {
       case Outcome::served:
@@ -1120,7 +1128,7 @@ void ServiceSystem::set_system_down(SystemId system_id, bool down) {
 
 void ServiceSystem::snapshot_window(std::vector<double>& into) {
   into.clear();
-  for (const auto& stats : class_stats_) into.push_back(stats.queue_length.area(now_));
+  for (const auto& klass : classes_) into.push_back(klass.stats.queue_length.area(now_));
   for (const auto& stage : stages_) into.push_back(stage.queue_length.area(now_));
   for (auto member : {&PoolState::busy_level, &PoolState::present_level, &PoolState::available_level,
                       &PoolState::scheduled_level, &PoolState::slot_level}) {
@@ -1147,7 +1155,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     result.numerators[slot] = numerator;
     result.denominators[slot] = denominator;
   };
-  const std::size_t classes = class_stats_.size(), stages = stages_.size(), pools = pools_.size();
+  const std::size_t classes = classes_.size(), stages = stages_.size(), pools = pools_.size();
   const double window_ticks = static_cast<double>(model_.length_ticks - model_.warmup_ticks);
   const auto window_area = [&](std::size_t i) { return window_end_[i] - window_start_[i]; };
   const auto seconds = [](double ticks) { return ticks / static_cast<double>(sim::kTicksPerSecond); };
@@ -1178,7 +1186,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[index_of(ClassKpi::queue_len_mean)] = ratio(queue_area, window_ticks);
   };
   for (std::size_t c = 0; c < classes; ++c) {
-    const ClassStats& s = class_stats_[c];
+    const ClassStats& s = classes_[c].stats;
     fill_class(s, window_area(c), [&](ClassKpi k) { return layout_.of_class(c, k); });
     overall.offered += s.offered;
     overall.answered += s.answered;

@@ -345,22 +345,33 @@ class ServiceSystem {
   std::vector<sim::StreamKey> pool_keys_;
   std::vector<LineRef> line_refs_;        // every shift line of every pool
   std::vector<LineCursor> line_cursors_;  // aligned with line_refs_
-  std::vector<ClassStats> class_stats_;
   std::vector<IntervalStats> interval_stats_;
   std::vector<IntervalAgents> interval_agents_;  // [interval * pools + pool]
   std::vector<IntervalAgents> interval_marks_;   // per pool: areas at the interval's start
   std::vector<SlaCounts> interval_sla_counts_;   // [interval * slas + sla]
 
-  std::vector<sim::StreamKey> class_keys_;         // by class name: see sim/random.h
-  std::vector<std::uint64_t> next_arrival_index_;  // per class: index of the next arrival drawn
-  // The last block drawn per class, customer purpose and visit kind (the entry visit, or a
-  // later one): consecutive arrivals read the words of one block.
+  // A class's arrival process and random numbers, with what its customers' path reads of
+  // the compiled class: one record per class.
   struct HeldBlock {
     std::uint64_t group = ~std::uint64_t{0};  // k / 4 of the words held; none at first
     std::uint32_t visit = 0;
     sim::Block block{};
   };
-  std::vector<HeldBlock> held_blocks_;  // [(class * kCustomerPurposes + purpose - 1) * 2 + (visit > 0)]
+  struct ClassState {
+    sim::StreamKey key{};                   // by class name: see sim/random.h
+    std::uint64_t next_arrival_index = 0;   // of the next arrival drawn
+    const double* rate_per_tick = nullptr;  // per interval
+    const double* mean_gap_ticks = nullptr;
+    const sim::Distribution* patience = nullptr;  // none: its customers never give up
+    bool replays = false;                         // given arrival times, no randomness
+    std::uint16_t level = 0;
+    StageId entry{};
+    // The last block drawn per customer purpose and visit kind (the entry visit, or a later
+    // one): consecutive arrivals read the words of one block.
+    std::array<std::array<HeldBlock, 2>, kCustomerPurposes> held{};
+    ClassStats stats;
+  };
+  std::vector<ClassState> classes_;
 
   // Time-weighted areas at the start and end of the statistics window, in a fixed order:
   // per class queue, per stage queue, then per pool busy, present, available, scheduled,
