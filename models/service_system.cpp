@@ -20,8 +20,39 @@ double ratio(double numerator, double denominator) { return denominator > 0.0 ? 
 
 }  // namespace
 
-ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication)
-    : model_(model), layout_(layout), replication_(replication), events_(256) {
+Features features_of(const CompiledModel& model) {
+  Features used = kNoFeature;
+  used.systems = !model.systems.empty();
+  for (const CompiledStage& stage : model.stages) {
+    used.wrap_up |= stage.wrap_up.has_value();
+    used.routing |= stage.targets.size() > 1;
+    used.capacity |= !stage.unlimited;
+    used.concurrency |= stage.concurrency > 1;
+    used.systems |= !stage.needs.empty();
+    used.shared_pools |= stage.pools.size() != 1;
+    for (const double factor : stage.handling_factors) used.handling_factors |= factor != 1.0;
+  }
+  for (const CompiledPool& pool : model.pools) {
+    used.shared_pools |= pool.by_level.size() != 1 || pool.by_level.front().size() != 1;
+    used.leaving_agents |= pool.rostered() || pool.absenteeism > 0.0 || pool.shrinkage > 0.0 ||
+                           !std::is_sorted(pool.staffing.begin(), pool.staffing.end());
+  }
+  return used;
+}
+
+template <Features F>
+struct ServiceSystem::Dispatch {
+  ServiceSystem& system;
+  CAPSIM_INLINE void handle(const sim::Event& event) { system.handle<F>(event); }
+};
+
+ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
+                             HandlerCopy copy)
+    : model_(model),
+      layout_(layout),
+      replication_(replication),
+      lean_(copy == HandlerCopy::leanest && features_of(model) == kNoFeature),
+      events_(256) {
   const std::size_t classes = model.classes.size(), stages = model.stages.size(), pools = model.pools.size();
   stages_.resize(stages);
   pools_.resize(pools);
@@ -100,7 +131,13 @@ ReplicationResult ServiceSystem::run() {
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
   // Events: every record delivered but the stale timers (answered customers' patience).
-  events_handled_ = sim::run_until(*this, events_, horizon);
+  if (lean_) {
+    Dispatch<kNoFeature> dispatch{*this};
+    events_handled_ = sim::run_until(dispatch, events_, horizon);
+  } else {
+    Dispatch<kEveryFeature> dispatch{*this};
+    events_handled_ = sim::run_until(dispatch, events_, horizon);
+  }
   if (!window_closed_) {  // defensive: the boundary at `length` normally closes it
     now_ = std::max(now_, model_.length_ticks);
     snapshot_window(window_end_);
@@ -114,11 +151,12 @@ ReplicationResult ServiceSystem::run() {
   return result;
 }
 
+template <Features F>
 CAPSIM_INLINE void ServiceSystem::handle(const sim::Event& event) {
   now_ = event.time();
   switch (static_cast<EventKind>(event.kind())) {
-    case EventKind::arrival: on_arrival(id_at<ClassId>(event.subject)); break;
-    case EventKind::service_end: on_service_end(id_at<CustomerId>(event.subject)); break;
+    case EventKind::arrival: on_arrival<F>(id_at<ClassId>(event.subject)); break;
+    case EventKind::service_end: on_service_end<F>(id_at<CustomerId>(event.subject)); break;
     case EventKind::wrap_end: on_wrap_end(id_at<AgentId>(event.subject)); break;
     case EventKind::abandon: on_abandon(id_at<CustomerId>(event.subject), event.generation); break;
     case EventKind::interval_boundary: on_interval_boundary(event.subject); break;
@@ -208,6 +246,7 @@ CAPSIM_INLINE void ServiceSystem::release_customer(CustomerId customer) {
   --in_system_;
 }
 
+template <Features F>
 CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
   const std::size_t c = index(klass);
   ++arrived_total_;
@@ -240,9 +279,10 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
     ++state.stats.offered;
     ++interval_stats_[customer.interval].offered;
   }
-  enter_stage(id, state.entry);
+  enter_stage<F>(id, state.entry);
 }
 
+template <Features F>
 CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   Customer& customer = at(id);
   const auto& stage = model_.stages[index(stage_id)];
@@ -255,24 +295,24 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   sim::LeadWordStream service_random(
       customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::service));
   customer.service_seconds = stage.service.sample(service_random);
-  if (stage.wrap_up) {
+  if (F.wrap_up && stage.wrap_up) {
     sim::LeadWordStream wrap_random(
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::wrap_up));
     customer.wrap_ticks = sim::ticks_from_seconds(stage.wrap_up->sample(wrap_random));
   } else {
     customer.wrap_ticks = 0;
   }
-  if (stage.targets.size() > 1)
+  if (F.routing && stage.targets.size() > 1)
     customer.routing_word =
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::routing);
   if (customer.counted) ++state.offered;
 
   std::uint16_t position = 0;
-  if (const AgentId agent = server_for(stage_id, position); agent != kNoAgent) {
-    start_service(id, agent, position);
+  if (const AgentId agent = server_for<F>(stage_id, position); agent != kNoAgent) {
+    start_service<F>(id, agent, position);
     return;
   }
-  if (!stage.unlimited && state.waiting >= stage.capacity) {
+  if (F.capacity && !stage.unlimited && state.waiting >= stage.capacity) {
     if (customer.counted) {
       ++state.blocked;
       if (customer.entry_visit()) ++classes_[index(customer.klass)].stats.blocked_at_entry;
@@ -297,12 +337,17 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
 // free to take the customer: at a stage with concurrency, an agent of that pool already
 // serving the stage with a slot open (the one open longest), else its longest-idle agent.
 // None while a system the stage needs is down.
+template <Features F>
 CAPSIM_INLINE AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t& position) {
   const StageState& state = at(stage_id);
-  if (state.systems_down > 0) return kNoAgent;
+  if (F.systems && state.systems_down > 0) return kNoAgent;
   const CompiledStage& stage = model_.stages[index(stage_id)];
+  if (!F.shared_pools && !F.concurrency) {  // its one pool's longest-idle agent
+    position = 0;
+    return lists_[index(stage.pools.front())].head;
+  }
   for (std::size_t k = 0; k < stage.pools.size(); ++k) {
-    if (stage.concurrency > 1) {
+    if (F.concurrency && stage.concurrency > 1) {
       const AgentId open = lists_[state.open_lists + k].head;
       if (open != kNoAgent) {
         position = static_cast<std::uint16_t>(k);
@@ -345,18 +390,24 @@ CAPSIM_INLINE void ServiceSystem::unlink(CustomerId id) {
   classes_[index(customer.klass)].stats.queue_length.leave(now_);
 }
 
+template <Features F>
 CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t position,
                                                 Handover handover) {
   Customer& customer = at(id);
   Agent& agent = at(agent_id);
   const CompiledStage& stage = model_.stages[index(customer.stage)];
   const PoolId pool = agent.pool;
-  if (agent.state != AgentState::working || agent.pending != Pending::none || agent.contacts >= stage.concurrency ||
-      (agent.contacts > 0 && agent.stage != customer.stage)) [[unlikely]]
+  // Without concurrency and leaving agents (no pending duty) the test reduces to its first terms.
+  const bool beyond = F.concurrency || F.leaving_agents
+                          ? agent.state != AgentState::working || agent.pending != Pending::none ||
+                                agent.contacts >= stage.concurrency ||
+                                (agent.contacts > 0 && agent.stage != customer.stage)
+                          : agent.state != AgentState::working || agent.contacts != 0;
+  if (beyond) [[unlikely]]
     ++starts_beyond_staffing_;
   ++customer.generation;  // cancels the patience timer, if any
   customer.agent = agent_id;
-  const double factor = stage.handling_factors[position];
+  const double factor = F.handling_factors ? stage.handling_factors[position] : 1.0;
   customer.service_ticks =
       sim::ticks_from_seconds(factor == 1.0 ? customer.service_seconds : customer.service_seconds * factor);
   const sim::Time wait = now_ - customer.stage_entry;
@@ -373,7 +424,7 @@ CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id,
     if (handover == Handover::from_idle) add_busy(pool, 1);
   }
   ++agent.contacts;
-  if (stage.concurrency > 1) {
+  if (F.concurrency && stage.concurrency > 1) {
     at(pool).slot_level.add(now_, 1.0 / stage.concurrency);
     const std::uint32_t open = at(customer.stage).open_lists + position;
     if (agent.contacts < stage.concurrency && agent.pending == Pending::none) {
@@ -424,6 +475,7 @@ CAPSIM_INLINE void ServiceSystem::judge_wait_slas(Customer& customer, VisitEnd e
   }
 }
 
+template <Features F>
 CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   Customer& customer = at(id);
   const AgentId agent = customer.agent;
@@ -436,15 +488,15 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   // The agent's hands free now, or after its wrap-up. A freed agent takes the most urgent,
   // longest-waiting customer before this customer moves on, so a customer routed onward
   // queues behind those already waiting.
-  if (customer.wrap_ticks > 0)
+  if (F.wrap_up && customer.wrap_ticks > 0)
     events_.schedule(now_ + customer.wrap_ticks, rank_of(EventKind::wrap_end),
                      static_cast<std::uint8_t>(EventKind::wrap_end), static_cast<std::uint32_t>(agent));
   else
-    release_slot(agent);
+    release_slot<F>(agent);
 
   const auto& stage = model_.stages[index(stage_id)];
   std::int32_t target = stage.targets.front();
-  if (stage.targets.size() > 1) {
+  if (F.routing && stage.targets.size() > 1) {
     const double u = static_cast<double>(customer.routing_word >> 11) * 0x1.0p-53;
     std::size_t route = 0;
     while (route + 1 < stage.cumulative.size() && u >= stage.cumulative[route]) ++route;
@@ -454,19 +506,24 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
     leave_system(id, Outcome::served);
   } else {
     ++customer.visit;
-    enter_stage(id, id_at<StageId>(static_cast<std::size_t>(target)));
+    enter_stage<F>(id, id_at<StageId>(static_cast<std::size_t>(target)));
   }
 }
 
-void ServiceSystem::on_wrap_end(AgentId agent) { release_slot(agent); }
+void ServiceSystem::on_wrap_end(AgentId agent) { release_slot<kEveryFeature>(agent); }
 
 // A contact and its wrap-up are done. With other contacts still in hand (concurrency) the
 // agent may take the next customer of its stage into the slot; with none, it is free.
+template <Features F>
 CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
   Agent& agent = at(agent_id);
+  --agent.contacts;
+  if (!F.concurrency) {  // its one contact is done; a busy agent is in no list
+    agent_free<F>(agent_id);
+    return;
+  }
   const PoolId pool = agent.pool;
   const CompiledStage& stage = model_.stages[index(agent.stage)];
-  --agent.contacts;
   if (stage.concurrency > 1) at(pool).slot_level.add(now_, -1.0 / stage.concurrency);
   if (agent.contacts > 0) {
     if (agent.pending != Pending::none) return;
@@ -476,16 +533,17 @@ CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
     return;
   }
   if (agent.list != kNoList) list_remove(agent_id);  // its open-slot list
-  agent_free(agent_id);
+  agent_free<F>(agent_id);
 }
 
 // Hands free: the agent leaves if it is due to (shift end, break, shrinkage, a staffing drop),
 // otherwise takes the next customer by rule 2 or waits in its pool's idle list. It is still
 // counted busy: one that takes the next customer at once stays so, the busy level never dips.
+template <Features F>
 CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
   Agent& agent = at(agent_id);
   PoolState& pool = at(agent.pool);
-  if (agent.pending == Pending::none && pool.excess <= 0 && take_next(agent_id)) return;
+  if ((!F.leaving_agents || (agent.pending == Pending::none && pool.excess <= 0)) && take_next<F>(agent_id)) return;
   add_busy(agent.pool, -1);
   switch (agent.pending) {
     case Pending::off: go_away(agent_id, AgentState::off); return;
@@ -504,14 +562,24 @@ CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
 // Rule 2: by skill level, first choice first; within a level, among the first in line at
 // each of those stages that can start a service, the most urgent priority, then the
 // longest waiting.
+template <Features F>
 CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
   if (waiting_total_ == 0) return false;
   const CompiledPool& pool = model_.pools[index(at(agent_id).pool)];
+  if (!F.shared_pools && !F.systems) {  // the first in line at its one stage
+    const ServedStage& served = pool.by_level.front().front();
+    const CustomerId head = first_in_line(served.stage);
+    if (head == kNoCustomer) return false;
+    unlink(head);
+    start_service<F>(head, agent_id, served.position, Handover::from_busy);
+    if (F.concurrency && model_.stages[index(served.stage)].concurrency > 1) fill_slots(agent_id);
+    return true;
+  }
   for (const auto& level : pool.by_level) {
     CustomerId best = kNoCustomer;
     std::uint16_t best_position = 0;
     for (const ServedStage& served : level) {
-      if (at(served.stage).systems_down > 0) continue;
+      if (F.systems && at(served.stage).systems_down > 0) continue;
       const CustomerId head = first_in_line(served.stage);
       if (head != kNoCustomer && (best == kNoCustomer || taken_before(head, best))) {
         best = head;
@@ -520,8 +588,8 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
     }
     if (best != kNoCustomer) {
       unlink(best);
-      start_service(best, agent_id, best_position, Handover::from_busy);
-      if (model_.stages[index(at(agent_id).stage)].concurrency > 1) fill_slots(agent_id);
+      start_service<F>(best, agent_id, best_position, Handover::from_busy);
+      if (F.concurrency && model_.stages[index(at(agent_id).stage)].concurrency > 1) fill_slots(agent_id);
       return true;
     }
   }
@@ -536,7 +604,7 @@ void ServiceSystem::fill_slots(AgentId agent_id) {
     const CustomerId head = first_in_line(agent.stage);
     if (head == kNoCustomer) return;
     unlink(head);
-    start_service(head, agent_id, agent.position);
+    start_service<kEveryFeature>(head, agent_id, agent.position);
   }
 }
 
@@ -552,7 +620,7 @@ void ServiceSystem::serve_waiting() {
       const CustomerId head = first_in_line(id_at<StageId>(s));
       if (head == kNoCustomer || (best != kNoCustomer && !taken_before(head, best))) continue;
       std::uint16_t position = 0;
-      const AgentId agent = server_for(id_at<StageId>(s), position);
+      const AgentId agent = server_for<kEveryFeature>(id_at<StageId>(s), position);
       if (agent == kNoAgent) continue;
       best = head;
       best_agent = agent;
@@ -560,7 +628,7 @@ void ServiceSystem::serve_waiting() {
     }
     if (best == kNoCustomer) return;
     unlink(best);
-    start_service(best, best_agent, best_position);
+    start_service<kEveryFeature>(best, best_agent, best_position);
   }
 }
 
@@ -1296,8 +1364,9 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
   return result;
 }
 
-ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication) {
-  ServiceSystem system(model, layout, replication);
+ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
+                                  HandlerCopy copy) {
+  ServiceSystem system(model, layout, replication, copy);
   return system.run();
 }
 

@@ -107,17 +107,50 @@ struct ReplicationResult {
   std::uint64_t undrained = 0;
 };
 
+// The features of a model beyond lines of single-server agents, each of which costs the
+// customer's path a few checks. The hot handlers are compiled twice: for every feature, and
+// for none; a model that uses none of them runs the second copy. The two are the same
+// source and give bit-identical results (tests/models/test_features.cpp).
+struct Features {
+  bool wrap_up = true;           // a stage with after-contact work
+  bool routing = true;           // a stage with several exits
+  bool capacity = true;          // a stage with limited waiting places
+  bool concurrency = true;       // a stage whose agents take several customers at once
+  bool systems = true;           // a stage that needs a support system
+  bool shared_pools = true;      // a stage served by several pools, or a pool serving several stages
+  bool handling_factors = true;  // a pool's handling factor other than 1 somewhere
+  // An agent may be due to leave as its hands free: rosters (shift ends, breaks), shrinkage,
+  // absence, or a shorthand pool's staffing that drops.
+  bool leaving_agents = true;
+
+  bool operator==(const Features&) const = default;
+};
+inline constexpr Features kEveryFeature{};
+inline constexpr Features kNoFeature{false, false, false, false, false, false, false, false};
+
+// The features `model` uses.
+Features features_of(const CompiledModel& model);
+
+// Which copy of the hot handlers a replication runs: the leanest the model allows, or (for
+// tests) the one for every feature.
+enum class HandlerCopy : std::uint8_t { leanest, every_feature };
+
 class ServiceSystem {
  public:
-  ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication);
+  ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
+                HandlerCopy copy = HandlerCopy::leanest);
 
   // Runs the replication to its end and returns its KPIs.
   ReplicationResult run();
 
-  // The event handler called by sim::run_until.
-  void handle(const sim::Event& event);
+  // Whether this replication runs the copy of the handlers for no feature.
+  bool lean() const noexcept { return lean_; }
 
  private:
+  template <Features F>
+  struct Dispatch;  // the event handler sim::run_until calls: handle<F>
+  template <Features F>
+  void handle(const sim::Event& event);
   struct Customer {
     sim::Time arrival = 0;
     sim::Time stage_entry = 0;
@@ -234,7 +267,9 @@ class ServiceSystem {
   };
 
   // Handlers.
+  template <Features F>
   void on_arrival(ClassId klass);
+  template <Features F>
   void on_service_end(CustomerId customer);
   void on_wrap_end(AgentId agent);
   void on_abandon(CustomerId customer, std::uint32_t generation);
@@ -249,9 +284,11 @@ class ServiceSystem {
   // The customer's random word for `purpose` at `visit`: word k % 4 of (k / 4, visit, purpose).
   std::uint64_t customer_word(ClassId klass, std::uint64_t arrival_index, std::uint32_t visit, StreamPurpose purpose);
   void schedule_next_arrival(ClassId klass);  // from now_, in current_interval_
+  template <Features F>
   void enter_stage(CustomerId customer, StageId stage);
   // from_busy: the agent has just freed its hands and is still counted busy (rule 2).
   enum class Handover : std::uint8_t { from_idle, from_busy };
+  template <Features F>
   void start_service(CustomerId customer, AgentId agent, std::uint16_t position,
                      Handover handover = Handover::from_idle);
   // The one way out: all accounting of a customer leaving (or left inside at the end).
@@ -271,10 +308,14 @@ class ServiceSystem {
   }
 
   // Agent steps.
+  template <Features F>
   AgentId server_for(StageId stage, std::uint16_t& position);  // rule 1, or none
-  void release_slot(AgentId agent);                            // a contact (and its wrap-up) is done
-  void agent_free(AgentId agent);                              // hands empty: leave, break, or take the next (rule 2)
-  bool take_next(AgentId agent);                               // rule 2 for a free agent: true if it took someone
+  template <Features F>
+  void release_slot(AgentId agent);  // a contact (and its wrap-up) is done
+  template <Features F>
+  void agent_free(AgentId agent);  // hands empty: leave, break, or take the next (rule 2)
+  template <Features F>
+  bool take_next(AgentId agent);  // rule 2 for a free agent: true if it took someone
   void fill_slots(AgentId agent);                              // concurrency: more customers of its stage
   void serve_waiting();                                        // rule 3: after agents become available
   void come_to_work(AgentId agent);                            // off or away -> working, idle
@@ -325,6 +366,7 @@ class ServiceSystem {
   const CompiledModel& model_;
   const KpiLayout& layout_;
   std::uint64_t replication_;
+  bool lean_ = false;
   sim::EventQueue events_;
   sim::Time now_ = 0;
   int current_interval_ = 0;
@@ -385,6 +427,7 @@ class ServiceSystem {
 };
 
 // Runs one replication (convenience over ServiceSystem).
-ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication);
+ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
+                                  HandlerCopy copy = HandlerCopy::leanest);
 
 }  // namespace capsim::model

@@ -1,0 +1,136 @@
+// The two copies of the hot handlers (models/service_system.h, Features): which features
+// each reference scenario uses, and that a model using none of them gives bit-identical
+// results whichever copy runs it, so the lean copy is the general one with dead checks
+// removed and nothing else.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "models/kpi_layout.h"
+#include "models/service_system.h"
+#include "run_helpers.h"
+
+using namespace capsim;
+using model::Features;
+using model::HandlerCopy;
+
+namespace {
+
+// Theory scenarios shortened to a few thousand customers; clock windows as they are.
+model::CompiledModel load(const std::string& relative) {
+  const bool window = relative.find("theory/") == std::string::npos;
+  const std::vector<std::string> shorter{"horizon.length=60h", "horizon.warmup=1h"};
+  return model::compile(test::load_scenario(relative, window ? std::vector<std::string>{} : shorter));
+}
+
+// Equal bit for bit, NaN included.
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+void check_copies_agree(const model::CompiledModel& compiled, const std::string& what) {
+  const model::KpiLayout layout(compiled);
+  for (std::uint64_t replication = 0; replication < 2; ++replication) {
+    CAPTURE(what);
+    CAPTURE(replication);
+    model::ServiceSystem leanest(compiled, layout, replication, HandlerCopy::leanest);
+    CHECK(leanest.lean() == (model::features_of(compiled) == model::kNoFeature));
+    const model::ReplicationResult a = leanest.run();
+    const model::ReplicationResult b = model::run_replication(compiled, layout, replication, HandlerCopy::every_feature);
+    CHECK(same_bits(a.values, b.values));
+    CHECK(same_bits(a.numerators, b.numerators));
+    CHECK(same_bits(a.denominators, b.denominators));
+    CHECK(a.events == b.events);
+    CHECK(a.stale_timers == b.stale_timers);
+    CHECK(a.end_time == b.end_time);
+    CHECK(a.served_total == b.served_total);
+    CHECK(a.abandoned_total == b.abandoned_total);
+    CHECK(a.in_system_at_end == b.in_system_at_end);
+    CHECK(a.starts_beyond_staffing == 0);
+    CHECK(b.starts_beyond_staffing == 0);
+    CHECK(a.busy_beyond_available == 0);
+    CHECK(a.served_total > 0);
+  }
+}
+
+Features only(bool Features::*feature) {
+  Features features = model::kNoFeature;
+  features.*feature = true;
+  return features;
+}
+
+// A model with none of the features but much else: two classes, priorities, patience, a
+// two-stage line, staffing that rises through a clock window, SLAs and a drain. (The theory
+// scenarios above cover the warm-up.)
+const char* const kLeanLine = R"(
+name: lean line
+horizon: {start: "08:00", end: "12:00", interval: 30min}
+replications: 1
+seed: 5
+customers:
+  urgent:
+    arrivals: {per_interval: [20, 30, 40, 45, 40, 30, 25, 20]}
+    patience: {dist: exponential, mean: 3min}
+    priority: 1
+    entry: front
+  routine:
+    arrivals: {rate: 50/h}
+    patience: {dist: lognormal, mean: 6min, cv: 1.0}
+    entry: front
+pools:
+  desk: {staffing: [3, 3, 4, 4, 5, 5, 5, 6]}
+  back: {agents: 3}
+stages:
+  front:
+    service: {dist: lognormal, mean: 3min, cv: 0.8}
+    pools: [desk]
+    queue: {discipline: priority}
+    next: {back: 1.0}
+  back:
+    service: {dist: gamma, mean: 2min, cv: 0.5}
+    pools: [back]
+    abandonment: false
+sla:
+  answer_20s: {stage: front, wait_within: 20s, target: 80%}
+  done_15min: {sojourn_within: 15min, target: 90%}
+)";
+
+}  // namespace
+
+TEST_CASE("features_of names the features each reference scenario uses") {
+  for (const char* lean : {"scenarios/theory/mm1.yaml", "scenarios/theory/mmc.yaml", "scenarios/theory/mmc_patience.yaml",
+                           "scenarios/theory/mg1_gamma.yaml", "scenarios/theory/mg1_lognormal.yaml",
+                           "scenarios/theory/priority_mm1.yaml"}) {
+    CAPTURE(lean);
+    CHECK(model::features_of(load(lean)) == model::kNoFeature);
+  }
+  CHECK(model::features_of(load("scenarios/theory/mm1_wrapup.yaml")) == only(&Features::wrap_up));
+  CHECK(model::features_of(load("scenarios/theory/mmck.yaml")) == only(&Features::capacity));
+  CHECK(model::features_of(load("scenarios/theory/mmc_concurrency.yaml")) == only(&Features::concurrency));
+  CHECK(model::features_of(load("scenarios/theory/jackson_rework.yaml")) == only(&Features::routing));
+  CHECK(model::features_of(load("scenarios/contact_center_day.yaml")) == model::kEveryFeature);
+  CHECK(model::features_of(test::compile_text(kLeanLine)) == model::kNoFeature);
+
+  SUBCASE("each feature is seen where it starts") {
+    CHECK(model::features_of(test::compile_text(kLeanLine, {"pools.desk.staffing.7=2"})) ==
+          only(&Features::leaving_agents));  // a drop: agents leave as their hands free
+    CHECK(model::features_of(test::compile_text(kLeanLine, {"pools.back.shrinkage=10%"})) ==
+          only(&Features::leaving_agents));
+    CHECK(model::features_of(test::compile_text(kLeanLine, {"stages.back.concurrency=2"})) ==
+          only(&Features::concurrency));
+    CHECK(model::features_of(test::compile_text(kLeanLine, {"stages.front.queue.capacity=10"})) ==
+          only(&Features::capacity));
+  }
+}
+
+TEST_CASE("the lean copy of the handlers gives bit-identical results to the copy for every feature") {
+  for (const char* path :
+       {"scenarios/theory/mm1.yaml", "scenarios/theory/mmc.yaml", "scenarios/theory/mmc_patience.yaml",
+        "scenarios/theory/mg1_gamma.yaml", "scenarios/theory/mg1_lognormal.yaml", "scenarios/theory/priority_mm1.yaml",
+        "scenarios/theory/mm1_wrapup.yaml", "scenarios/theory/jackson_rework.yaml", "scenarios/contact_center_day.yaml"})
+    check_copies_agree(load(path), path);
+  check_copies_agree(test::compile_text(kLeanLine), "lean line");
+  check_copies_agree(test::compile_text(kLeanLine, {"stages.front.queue.discipline=fifo"}), "lean line, FIFO");
+}
