@@ -59,6 +59,7 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   lists_.resize(pools);  // the idle lists
   for (std::size_t s = 0; s < stages; ++s) {
     const CompiledStage& stage = model.stages[s];
+    if (!stage.pools.empty()) stages_[s].first_pool = stage.pools.front();
     stages_[s].levels.resize(
         stage.discipline == QueueDiscipline::priority ? static_cast<std::size_t>(model.priority_levels) : 1);
     if (stage.concurrency > 1) {  // an open-slot list per pool it prefers
@@ -69,6 +70,7 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   agents_.resize(model.agents);
   for (std::size_t p = 0; p < pools; ++p) {
     const CompiledPool& pool = model.pools[p];
+    if (!pool.by_level.empty() && !pool.by_level.front().empty()) pools_[p].first_stage = pool.by_level.front().front();
     pool_keys_.push_back(sim::stream_key(model.seed, replication, pool.name));
     const std::uint32_t first = model.first_agent[p];
     for (std::uint32_t rank = 0; rank < pool.agents; ++rank) agents_[first + rank].pool = id_at<PoolId>(p);
@@ -93,7 +95,8 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   interval_stats_.resize(static_cast<std::size_t>(model.intervals));
   interval_agents_.resize(static_cast<std::size_t>(model.intervals) * pools);
   interval_marks_.resize(pools);
-  interval_sla_counts_.resize(static_cast<std::size_t>(model.intervals) * model.slas.size());
+  sla_count_ = model.slas.size();
+  interval_sla_counts_.resize(static_cast<std::size_t>(model.intervals) * sla_count_);
   for (int k = 1; k <= model.intervals; ++k)
     interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks)));
   customers_.reserve(1024);
@@ -344,7 +347,7 @@ CAPSIM_INLINE AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t&
   const CompiledStage& stage = model_.stages[index(stage_id)];
   if (!F.shared_pools && !F.concurrency) {  // its one pool's longest-idle agent
     position = 0;
-    return lists_[index(stage.pools.front())].head;
+    return lists_[index(state.first_pool)].head;
   }
   for (std::size_t k = 0; k < stage.pools.size(); ++k) {
     if (F.concurrency && stage.concurrency > 1) {
@@ -565,9 +568,8 @@ CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
 template <Features F>
 CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
   if (waiting_total_ == 0) return false;
-  const CompiledPool& pool = model_.pools[index(at(agent_id).pool)];
   if (!F.shared_pools && !F.systems) {  // the first in line at its one stage
-    const ServedStage& served = pool.by_level.front().front();
+    const ServedStage served = at(at(agent_id).pool).first_stage;
     const CustomerId head = first_in_line(served.stage);
     if (head == kNoCustomer) return false;
     unlink(head);
@@ -575,6 +577,7 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
     if (F.concurrency && model_.stages[index(served.stage)].concurrency > 1) fill_slots(agent_id);
     return true;
   }
+  const CompiledPool& pool = model_.pools[index(at(agent_id).pool)];
   for (const auto& level : pool.by_level) {
     CustomerId best = kNoCustomer;
     std::uint16_t best_position = 0;

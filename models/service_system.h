@@ -219,6 +219,7 @@ class ServiceSystem {
     std::uint32_t waiting = 0;
     std::uint32_t systems_down = 0;  // needed systems now down: no service starts while > 0
     std::uint32_t open_lists = 0;    // index in lists_ of the open-slot list of its first pool
+    PoolId first_pool{};             // of its preference list (the only one in the lean copy)
     sim::CountArea queue_length;
     std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
     sim::Mean wait;               // in ticks, as doubles: seconds only when reported (no divide per visit)
@@ -227,6 +228,7 @@ class ServiceSystem {
 
   struct PoolState {
     int working = 0, away = 0, busy = 0, scheduled = 0;
+    ServedStage first_stage{};  // of its first skill level (the only one in the lean copy)
     // Shorthand pools: agents on duty wanted now, agents away for shrinkage wanted now, and
     // busy agents still to leave (the next ones freed leave: a drop takes idle agents first).
     int target = 0, away_target = 0, excess = 0;
@@ -301,7 +303,7 @@ class ServiceSystem {
   enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
   void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
   // The SLA counts of an arrival interval, by SlaId; one trial each, totals summed at the end.
-  SlaCounts* sla_counts_of(std::uint32_t interval) { return &interval_sla_counts_[interval * model_.slas.size()]; }
+  SlaCounts* sla_counts_of(std::uint32_t interval) { return &interval_sla_counts_[interval * sla_count_]; }
   static void judge_sla(SlaCounts& counts, bool hit) {
     ++counts.trials;
     counts.hits += hit;
@@ -391,6 +393,7 @@ class ServiceSystem {
   std::vector<IntervalAgents> interval_agents_;  // [interval * pools + pool]
   std::vector<IntervalAgents> interval_marks_;   // per pool: areas at the interval's start
   std::vector<SlaCounts> interval_sla_counts_;   // [interval * slas + sla]
+  std::size_t sla_count_ = 0;                    // model_.slas.size(), without a divide per use
 
   // A class's arrival process and random numbers, with what its customers' path reads of
   // the compiled class: one record per class.
