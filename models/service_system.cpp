@@ -100,7 +100,6 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   for (int k = 1; k <= model.intervals; ++k)
     interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks)));
   customers_.reserve(1024);
-
 }
 
 ReplicationResult ServiceSystem::run() {

@@ -173,9 +173,9 @@ class ServiceSystem {
     ClassId klass{};
     StageId stage{};
     std::uint16_t level = 0;  // not a char type: a store of one would alias every pointer the handlers hold
-    bool counted = false;    // arrived inside the statistics window
-    bool in_system = false;  // the slot holds a customer
-    bool waiting = false;    // in a stage's queue
+    bool counted = false;     // arrived inside the statistics window
+    bool in_system = false;   // the slot holds a customer
+    bool waiting = false;     // in a stage's queue
     // In its entry stage, not yet answered: the visit ASA judges. Only a customer served
     // moves on, so that is its first visit, and a later visit is never one.
     bool entry_visit() const noexcept { return visit == 0; }
@@ -317,12 +317,12 @@ class ServiceSystem {
   template <Features F>
   void agent_free(AgentId agent);  // hands empty: leave, break, or take the next (rule 2)
   template <Features F>
-  bool take_next(AgentId agent);  // rule 2 for a free agent: true if it took someone
-  void fill_slots(AgentId agent);                              // concurrency: more customers of its stage
-  void serve_waiting();                                        // rule 3: after agents become available
-  void come_to_work(AgentId agent);                            // off or away -> working, idle
-  void go_away(AgentId agent, AgentState state);               // off or away from working (hands free)
-  void make_due(AgentId agent, Pending pending);               // leave as soon as hands are free
+  bool take_next(AgentId agent);                  // rule 2 for a free agent: true if it took someone
+  void fill_slots(AgentId agent);                 // concurrency: more customers of its stage
+  void serve_waiting();                           // rule 3: after agents become available
+  void come_to_work(AgentId agent);               // off or away -> working, idle
+  void go_away(AgentId agent, AgentState state);  // off or away from working (hands free)
+  void make_due(AgentId agent, Pending pending);  // leave as soon as hands are free
   void start_break(AgentId agent);
   void reopen(AgentId agent);
   struct LineCursor {

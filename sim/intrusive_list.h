@@ -4,10 +4,12 @@
 // and open-slot lists of agents are such lists.
 #pragma once
 
+#include "sim/assert.h"
+
 namespace capsim::sim {
 
 template <class Id, class List, class NodeOf>
-void list_append(List& list, Id id, NodeOf&& node_of, Id none) {
+CAPSIM_INLINE void list_append(List& list, Id id, NodeOf&& node_of, Id none) {
   auto& node = node_of(id);
   node.prev = list.tail;
   node.next = none;
@@ -19,7 +21,7 @@ void list_append(List& list, Id id, NodeOf&& node_of, Id none) {
 }
 
 template <class Id, class List, class NodeOf>
-void list_unlink(List& list, Id id, NodeOf&& node_of, Id none) {
+CAPSIM_INLINE void list_unlink(List& list, Id id, NodeOf&& node_of, Id none) {
   auto& node = node_of(id);
   if (node.prev != none)
     node_of(node.prev).next = node.next;

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/assert.h"
 #include "sim/time.h"
 
 namespace capsim::sim {
@@ -99,7 +100,7 @@ class Histogram {
   static constexpr int kSubBits = 6;  // 64 buckets per octave above the linear range
   static constexpr int kBuckets = kLinearBuckets + (63 - 7) * (1 << kSubBits);
 
-  void add(Time value) {
+  CAPSIM_INLINE void add(Time value) {
     const auto bucket = static_cast<std::size_t>(bucket_of(value < 0 ? 0 : value));
     if (bucket >= counts_.size()) grow(bucket);
     ++counts_[bucket];

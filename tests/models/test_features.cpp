@@ -38,7 +38,8 @@ void check_copies_agree(const model::CompiledModel& compiled, const std::string&
     model::ServiceSystem leanest(compiled, layout, replication, HandlerCopy::leanest);
     CHECK(leanest.lean() == (model::features_of(compiled) == model::kNoFeature));
     const model::ReplicationResult a = leanest.run();
-    const model::ReplicationResult b = model::run_replication(compiled, layout, replication, HandlerCopy::every_feature);
+    const model::ReplicationResult b =
+        model::run_replication(compiled, layout, replication, HandlerCopy::every_feature);
     CHECK(same_bits(a.values, b.values));
     CHECK(same_bits(a.numerators, b.numerators));
     CHECK(same_bits(a.denominators, b.denominators));
@@ -100,9 +101,9 @@ sla:
 }  // namespace
 
 TEST_CASE("features_of names the features each reference scenario uses") {
-  for (const char* lean : {"scenarios/theory/mm1.yaml", "scenarios/theory/mmc.yaml", "scenarios/theory/mmc_patience.yaml",
-                           "scenarios/theory/mg1_gamma.yaml", "scenarios/theory/mg1_lognormal.yaml",
-                           "scenarios/theory/priority_mm1.yaml"}) {
+  for (const char* lean : {"scenarios/theory/mm1.yaml", "scenarios/theory/mmc.yaml",
+                           "scenarios/theory/mmc_patience.yaml", "scenarios/theory/mg1_gamma.yaml",
+                           "scenarios/theory/mg1_lognormal.yaml", "scenarios/theory/priority_mm1.yaml"}) {
     CAPTURE(lean);
     CHECK(model::features_of(load(lean)) == model::kNoFeature);
   }
@@ -129,7 +130,8 @@ TEST_CASE("the lean copy of the handlers gives bit-identical results to the copy
   for (const char* path :
        {"scenarios/theory/mm1.yaml", "scenarios/theory/mmc.yaml", "scenarios/theory/mmc_patience.yaml",
         "scenarios/theory/mg1_gamma.yaml", "scenarios/theory/mg1_lognormal.yaml", "scenarios/theory/priority_mm1.yaml",
-        "scenarios/theory/mm1_wrapup.yaml", "scenarios/theory/jackson_rework.yaml", "scenarios/contact_center_day.yaml"})
+        "scenarios/theory/mm1_wrapup.yaml", "scenarios/theory/jackson_rework.yaml",
+        "scenarios/contact_center_day.yaml"})
     check_copies_agree(load(path), path);
   check_copies_agree(test::compile_text(kLeanLine), "lean line");
   check_copies_agree(test::compile_text(kLeanLine, {"stages.front.queue.discipline=fifo"}), "lean line, FIFO");
