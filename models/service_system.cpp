@@ -171,9 +171,6 @@ CAPSIM_INLINE void ServiceSystem::handle(const sim::Event& event) {
   }
 }
 
-// Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
-// a unit exponential is spent across intervals at each interval's rate (Cinlar's method),
-// which is exact, unlike sampling at the rate found at the current instant.
 CAPSIM_INLINE std::uint64_t ServiceSystem::customer_word(ClassId klass, std::uint64_t arrival_index,
                                                          std::uint32_t visit, StreamPurpose purpose) {
   ClassState& state = classes_[index(klass)];
@@ -187,6 +184,9 @@ CAPSIM_INLINE std::uint64_t ServiceSystem::customer_word(ClassId klass, std::uin
   return held.block.v[arrival_index % 4];
 }
 
+// Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
+// a unit exponential is spent across intervals at each interval's rate (Cinlar's method),
+// which is exact, unlike sampling at the rate found at the current instant.
 CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const std::size_t c = index(klass);
   ClassState& state = classes_[c];
