@@ -71,6 +71,7 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   for (std::size_t p = 0; p < pools; ++p) {
     const CompiledPool& pool = model.pools[p];
     if (!pool.by_level.empty() && !pool.by_level.front().empty()) pools_[p].first_stage = pool.by_level.front().front();
+    pools_[p].first_agent = id_at<AgentId>(model.first_agent[p]);
     pool_keys_.push_back(sim::stream_key(model.seed, replication, pool.name));
     const std::uint32_t first = model.first_agent[p];
     for (std::uint32_t rank = 0; rank < pool.agents; ++rank) agents_[first + rank].pool = id_at<PoolId>(p);
@@ -346,6 +347,10 @@ CAPSIM_INLINE AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t&
   const CompiledStage& stage = model_.stages[index(stage_id)];
   if (!F.shared_pools && !F.concurrency) {  // its one pool's longest-idle agent
     position = 0;
+    if (counted_agents<F>) {  // any of them: they are interchangeable
+      const PoolState& pool = at(state.first_pool);
+      return pool.busy < pool.working ? pool.first_agent : kNoAgent;
+    }
     return lists_[index(state.first_pool)].head;
   }
   for (std::size_t k = 0; k < stage.pools.size(); ++k) {
@@ -396,15 +401,13 @@ template <Features F>
 CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id, std::uint16_t position,
                                                 Handover handover) {
   Customer& customer = at(id);
-  Agent& agent = at(agent_id);
+  Agent& agent = at(agent_id);  // counted agents: its pool's representative, not touched
   const CompiledStage& stage = model_.stages[index(customer.stage)];
   const PoolId pool = agent.pool;
-  // Without concurrency and leaving agents (no pending duty) the test reduces to its first terms.
-  const bool beyond = F.concurrency || F.leaving_agents
-                          ? agent.state != AgentState::working || agent.pending != Pending::none ||
-                                agent.contacts >= stage.concurrency ||
-                                (agent.contacts > 0 && agent.stage != customer.stage)
-                          : agent.state != AgentState::working || agent.contacts != 0;
+  // (Counted agents: add_busy counts a start beyond those on duty.)
+  const bool beyond = !counted_agents<F> &&
+                      (agent.state != AgentState::working || agent.pending != Pending::none ||
+                       agent.contacts >= stage.concurrency || (agent.contacts > 0 && agent.stage != customer.stage));
   if (beyond) [[unlikely]]
     ++starts_beyond_staffing_;
   ++customer.generation;  // cancels the patience timer, if any
@@ -419,13 +422,17 @@ CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id,
 #endif
   if (customer.counted) record_queue_outcome(customer, true, wait);
 
-  if (agent.contacts == 0) {
-    if (agent.list != kNoList) list_remove(agent_id);  // leaves the idle list
-    agent.stage = customer.stage;
-    agent.position = position;
+  if (counted_agents<F>) {
     if (handover == Handover::from_idle) add_busy(pool, 1);
+  } else {
+    if (agent.contacts == 0) {
+      if (agent.list != kNoList) list_remove(agent_id);  // leaves the idle list
+      agent.stage = customer.stage;
+      agent.position = position;
+      if (handover == Handover::from_idle) add_busy(pool, 1);
+    }
+    ++agent.contacts;
   }
-  ++agent.contacts;
   if (F.concurrency && stage.concurrency > 1) {
     at(pool).slot_level.add(now_, 1.0 / stage.concurrency);
     const std::uint32_t open = at(customer.stage).open_lists + position;
@@ -518,6 +525,10 @@ void ServiceSystem::on_wrap_end(AgentId agent) { release_slot<kEveryFeature>(age
 // agent may take the next customer of its stage into the slot; with none, it is free.
 template <Features F>
 CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
+  if (counted_agents<F>) {
+    agent_free<F>(agent_id);
+    return;
+  }
   Agent& agent = at(agent_id);
   --agent.contacts;
   if (!F.concurrency) {  // its one contact is done; a busy agent is in no list
@@ -544,6 +555,10 @@ CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
 template <Features F>
 CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
   Agent& agent = at(agent_id);
+  if (counted_agents<F>) {  // takes the next customer, or joins the idle count
+    if (!take_next<F>(agent_id)) add_busy(agent.pool, -1);
+    return;
+  }
   PoolState& pool = at(agent.pool);
   if ((!F.leaving_agents || (agent.pending == Pending::none && pool.excess <= 0)) && take_next<F>(agent_id)) return;
   add_busy(agent.pool, -1);
@@ -613,6 +628,7 @@ void ServiceSystem::fill_slots(AgentId agent_id) {
 // Rule 3: after agents become available other than by finishing work (a shift starts, a
 // break ends, staffing rises, a system comes back), waiting customers are answered at once
 // in the order of rule 2, each by rule 1.
+template <Features F>
 void ServiceSystem::serve_waiting() {
   while (waiting_total_ > 0) {
     CustomerId best = kNoCustomer;
@@ -622,7 +638,7 @@ void ServiceSystem::serve_waiting() {
       const CustomerId head = first_in_line(id_at<StageId>(s));
       if (head == kNoCustomer || (best != kNoCustomer && !taken_before(head, best))) continue;
       std::uint16_t position = 0;
-      const AgentId agent = server_for<kEveryFeature>(id_at<StageId>(s), position);
+      const AgentId agent = server_for<F>(id_at<StageId>(s), position);
       if (agent == kNoAgent) continue;
       best = head;
       best_agent = agent;
@@ -630,7 +646,7 @@ void ServiceSystem::serve_waiting() {
     }
     if (best == kNoCustomer) return;
     unlink(best);
-    start_service<kEveryFeature>(best, best_agent, best_position);
+    start_service<F>(best, best_agent, best_position);
   }
 }
 
@@ -854,7 +870,7 @@ void ServiceSystem::on_break_end(AgentId agent_id, std::uint32_t generation) {
     start_break(agent_id);
   } else if (!agent.shrunk) {
     come_to_work(agent_id);
-    serve_waiting();
+    serve_waiting<kEveryFeature>();
   }  // else it stays away: shrinkage for the rest of the interval
 }
 
@@ -936,7 +952,7 @@ void ServiceSystem::roster_step(AgentId agent_id, const RosterStep& step) {
           return;
         }
         come_to_work(agent_id);
-        serve_waiting();
+        serve_waiting<kEveryFeature>();
       }
       return;
     }
@@ -1012,6 +1028,14 @@ std::uint32_t ServiceSystem::day_of_interval(std::size_t interval) const {
 void ServiceSystem::apply_shorthand(PoolId pool_id, std::size_t interval) {
   const CompiledPool& pool = model_.pools[index(pool_id)];
   const int staffing = pool.staffing[interval];
+  if (lean_) {  // counted agents: nobody absent or shrunk, and the staffing never drops
+    PoolState& state = at(pool_id);
+    CAPSIM_ASSERT(staffing >= state.working && state.excess == 0, "a lean model's staffing dropped");
+    set_scheduled(pool_id, staffing);
+    state.target = staffing;
+    if (staffing > state.working) add_working(pool_id, staffing - state.working);
+    return;
+  }
   int scheduled = staffing, shrinking = 0;
   if (pool.absenteeism > 0.0 || pool.shrinkage > 0.0) {
     scheduled = 0;
@@ -1114,7 +1138,10 @@ void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
     else if (model_.pools[p].shrinkage > 0.0)
       draw_shrinkage(pool, boundary);
   }
-  serve_waiting();
+  if (lean_)
+    serve_waiting<kNoFeature>();
+  else
+    serve_waiting<kEveryFeature>();
 }
 
 // Agent areas of the closing interval, per pool (the part inside the statistics window).
@@ -1193,7 +1220,7 @@ void ServiceSystem::set_system_down(SystemId system_id, bool down) {
     count = down ? count + 1 : count - 1;
     back_up = back_up || count == 0;
   }
-  if (!down && back_up) serve_waiting();
+  if (!down && back_up) serve_waiting<kEveryFeature>();
 }
 
 void ServiceSystem::snapshot_window(std::vector<double>& into) {

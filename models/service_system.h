@@ -149,6 +149,14 @@ class ServiceSystem {
  private:
   template <Features F>
   struct Dispatch;  // the event handler sim::run_until calls: handle<F>
+  // In a model with none of the features a pool's agents are interchangeable (one pool per
+  // stage and stage per pool, no concurrency, no handling factors; nobody's shift, break,
+  // absence or shrinkage): the lean copy keeps them as counts, on duty and busy, with no
+  // idle list, and a customer's `agent` is the pool's first agent, standing for any of them.
+  // Which one serves whom is not observable, so the KPIs are those of agents as individuals
+  // (tested). The rare paths such a model reaches (staffing rises, rule 3) follow `lean_`.
+  template <Features F>
+  static constexpr bool counted_agents = F == kNoFeature;
   template <Features F>
   void handle(const sim::Event& event);
   struct Customer {
@@ -229,6 +237,7 @@ class ServiceSystem {
   struct PoolState {
     int working = 0, away = 0, busy = 0, scheduled = 0;
     ServedStage first_stage{};  // of its first skill level (the only one in the lean copy)
+    AgentId first_agent{};      // its first agent: the representative of counted agents
     // Shorthand pools: agents on duty wanted now, agents away for shrinkage wanted now, and
     // busy agents still to leave (the next ones freed leave: a drop takes idle agents first).
     int target = 0, away_target = 0, excess = 0;
@@ -317,8 +326,9 @@ class ServiceSystem {
   template <Features F>
   void agent_free(AgentId agent);  // hands empty: leave, break, or take the next (rule 2)
   template <Features F>
-  bool take_next(AgentId agent);                  // rule 2 for a free agent: true if it took someone
-  void fill_slots(AgentId agent);                 // concurrency: more customers of its stage
+  bool take_next(AgentId agent);   // rule 2 for a free agent: true if it took someone
+  void fill_slots(AgentId agent);  // concurrency: more customers of its stage
+  template <Features F>
   void serve_waiting();                           // rule 3: after agents become available
   void come_to_work(AgentId agent);               // off or away -> working, idle
   void go_away(AgentId agent, AgentState state);  // off or away from working (hands free)

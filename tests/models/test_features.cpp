@@ -1,7 +1,7 @@
 // The two copies of the hot handlers (models/service_system.h, Features): which features
 // each reference scenario uses, and that a model using none of them gives bit-identical
-// results whichever copy runs it, so the lean copy is the general one with dead checks
-// removed and nothing else.
+// results whichever copy runs it: the lean copy is the general one with dead checks
+// removed and its agents kept as counts (interchangeable), and nothing else.
 #include <doctest/doctest.h>
 
 #include <cstring>
