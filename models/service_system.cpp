@@ -1,6 +1,7 @@
 #include "models/service_system.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -12,6 +13,7 @@
 #include "sim/simulator.h"
 
 namespace capsim::model {
+
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -53,6 +55,10 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
       replication_(replication),
       lean_(copy == HandlerCopy::leanest && features_of(model) == kNoFeature),
       events_(256) {
+  // The records the customer's path indexes most are a power of two in size (alignas in the
+  // header), so an index scales by a shift.
+  static_assert(std::has_single_bit(sizeof(Customer)) && std::has_single_bit(sizeof(StageState)) &&
+                std::has_single_bit(sizeof(PoolState)) && std::has_single_bit(sizeof(Agent)));
   const std::size_t classes = model.classes.size(), stages = model.stages.size(), pools = model.pools.size();
   stages_.resize(stages);
   pools_.resize(pools);

@@ -159,7 +159,7 @@ class ServiceSystem {
   static constexpr bool counted_agents = F == kNoFeature;
   template <Features F>
   void handle(const sim::Event& event);
-  struct Customer {
+  struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
     sim::Time arrival = 0;
     sim::Time stage_entry = 0;
     sim::Time service_ticks = 0;  // this visit's, at the serving pool's handling factor
@@ -222,7 +222,7 @@ class ServiceSystem {
     CustomerId head = kNoCustomer, tail = kNoCustomer;
   };
 
-  struct StageState {
+  struct alignas(64) StageState {  // 128 bytes: an index scales by a shift
     std::vector<Queue> levels;
     std::uint32_t waiting = 0;
     std::uint32_t systems_down = 0;  // needed systems now down: no service starts while > 0
@@ -234,7 +234,7 @@ class ServiceSystem {
     sim::Time handled_ticks = 0;  // service + wrap-up of the services counted in `served`
   };
 
-  struct PoolState {
+  struct alignas(64) PoolState {  // 256 bytes: an index scales by a shift
     int working = 0, away = 0, busy = 0, scheduled = 0;
     ServedStage first_stage{};  // of its first skill level (the only one in the lean copy)
     AgentId first_agent{};      // its first agent: the representative of counted agents
