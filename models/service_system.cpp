@@ -13,7 +13,6 @@
 #include "sim/simulator.h"
 
 namespace capsim::model {
-
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
