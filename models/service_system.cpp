@@ -350,13 +350,10 @@ CAPSIM_INLINE AgentId ServiceSystem::server_for(StageId stage_id, std::uint16_t&
   const StageState& state = at(stage_id);
   if (F.systems && state.systems_down > 0) return kNoAgent;
   const CompiledStage& stage = model_.stages[index(stage_id)];
-  if (!F.shared_pools && !F.concurrency) {  // its one pool's longest-idle agent
+  if (counted_agents<F>) {  // any agent of its one pool: they are interchangeable
     position = 0;
-    if (counted_agents<F>) {  // any of them: they are interchangeable
-      const PoolState& pool = at(state.first_pool);
-      return pool.busy < pool.working ? pool.first_agent : kNoAgent;
-    }
-    return lists_[index(state.first_pool)].head;
+    const PoolState& pool = at(state.first_pool);
+    return pool.busy < pool.working ? pool.first_agent : kNoAgent;
   }
   for (std::size_t k = 0; k < stage.pools.size(); ++k) {
     if (F.concurrency && stage.concurrency > 1) {
@@ -536,10 +533,6 @@ CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
   }
   Agent& agent = at(agent_id);
   --agent.contacts;
-  if (!F.concurrency) {  // its one contact is done; a busy agent is in no list
-    agent_free<F>(agent_id);
-    return;
-  }
   const PoolId pool = agent.pool;
   const CompiledStage& stage = model_.stages[index(agent.stage)];
   if (stage.concurrency > 1) at(pool).slot_level.add(now_, -1.0 / stage.concurrency);
@@ -565,7 +558,7 @@ CAPSIM_INLINE void ServiceSystem::agent_free(AgentId agent_id) {
     return;
   }
   PoolState& pool = at(agent.pool);
-  if ((!F.leaving_agents || (agent.pending == Pending::none && pool.excess <= 0)) && take_next<F>(agent_id)) return;
+  if (agent.pending == Pending::none && pool.excess <= 0 && take_next<F>(agent_id)) return;
   add_busy(agent.pool, -1);
   switch (agent.pending) {
     case Pending::off: go_away(agent_id, AgentState::off); return;
