@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "bench/baseline_mmc.h"
+#include "experiment/replication_run.h"
 #include "models/compiled_model.h"
-#include "models/experiment.h"
 #include "models/io/scenario_loader.h"
 #include "models/kpi_layout.h"
 #include "models/service_system.h"
@@ -93,7 +93,7 @@ void BM_Sweep100(benchmark::State& state) {
                                                  "stages.agent.service.mean=" + std::to_string(50 + mean) + "s"};
         io::LoadResult loaded = io::load_scenario_file(path, overrides);
         const auto compiled = model::compile(*loaded.scenario);
-        const auto result = model::run_experiment(compiled, threads);
+        const auto result = experiment::run_experiment(compiled, threads);
         benchmark::DoNotOptimize(result.summaries.data());
         ++points;
       }

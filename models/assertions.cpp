@@ -52,39 +52,4 @@ std::optional<KpiTarget> resolve_kpi_path(const KpiLayout& layout, const std::st
   return std::nullopt;
 }
 
-Judgement judge(const ExperimentResult& result, const KpiTarget& target, double bound, bool at_least) {
-  Judgement j;
-  if (target.risk) {
-    const SlaRisk& risk = result.risks[target.sla];
-    j.estimate = risk.risk;
-    j.ci_low = risk.ci_low;
-    j.ci_high = risk.ci_high;
-    j.n = risk.replications;
-  } else {
-    const sim::Summary& s = result.summaries[target.slot];
-    j.estimate = s.mean;
-    j.ci_low = s.ci_low;
-    j.ci_high = s.ci_high;
-    j.n = s.n;
-  }
-  if (j.n == 0 || !std::isfinite(j.ci_low) || !std::isfinite(j.ci_high)) return j;  // inconclusive
-  const double good_side = at_least ? j.ci_low : -j.ci_high;
-  const double bad_side = at_least ? j.ci_high : -j.ci_low;
-  const double limit = at_least ? bound : -bound;
-  if (good_side >= limit)
-    j.verdict = Verdict::pass;
-  else if (bad_side < limit)
-    j.verdict = Verdict::fail;
-  return j;
-}
-
-std::string_view verdict_name(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::pass: return "pass";
-    case Verdict::fail: return "fail";
-    case Verdict::inconclusive: return "inconclusive";
-  }
-  return "inconclusive";
-}
-
 }  // namespace capsim::model

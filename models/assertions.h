@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "models/experiment.h"
+#include "models/kpi_layout.h"
 
 namespace capsim::model {
 
@@ -30,15 +30,5 @@ std::optional<KpiTarget> resolve_kpi_path(const KpiLayout& layout, const std::st
 
 // Every valid path of the layout (for suggestions and documentation).
 std::vector<std::string> kpi_paths(const KpiLayout& layout);
-
-enum class Verdict { pass, fail, inconclusive };
-struct Judgement {
-  Verdict verdict = Verdict::inconclusive;
-  double estimate = 0, ci_low = 0, ci_high = 0;
-  std::size_t n = 0;
-};
-Judgement judge(const ExperimentResult& result, const KpiTarget& target, double bound, bool at_least);
-
-std::string_view verdict_name(Verdict verdict);
 
 }  // namespace capsim::model

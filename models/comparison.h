@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "models/experiment.h"
+#include "models/experiment_result.h"
 #include "sim/summary.h"
 
 namespace capsim::model {

@@ -1,12 +1,12 @@
 // Replications on a thread pool. for_each_replication runs the jobs of an index range
 // [first, last) on up to `threads` workers and hands each result to `consume(index, result)`
 // on the calling thread in index order, as soon as it and every job before it are done;
-// a result is freed once consumed. So output is the same for any thread count, a range of
-// a larger experiment gives exactly those replications (jobs see their absolute index), and
-// a caller can stream, stop early or write shards.
-// When jobs throw, the exception of the lowest-numbered failing job is rethrown after all
-// workers have stopped: jobs start in index order, so which one that is does not depend on
-// the thread count. Results before it have been consumed.
+// a result is freed once consumed, and workers run at most a window of 4 jobs per thread
+// ahead of the consumer (back-pressure: memory stays flat however many jobs there are). So output is the same for any
+// thread count, a range of a larger experiment gives exactly those replications (jobs see their absolute index), and a
+// caller can stream, stop early or write shards. When jobs throw, the exception of the lowest-numbered failing job is
+// rethrown after all workers have stopped: jobs start in index order, so which one that is does not depend on the
+// thread count. Results before it have been consumed.
 #pragma once
 
 #include <algorithm>
@@ -32,10 +32,14 @@ void for_each_replication(std::size_t first, std::size_t last, unsigned threads,
     return;
   }
 
-  std::vector<std::optional<Result>> slots(count);
+  // A bounded window of results: job k may start only once job k - window has been
+  // consumed, so finished results never pile up ahead of a slow consumer (memory stays at
+  // `window` results however many replications there are).
+  const std::size_t window = std::min<std::size_t>(count, 4 * static_cast<std::size_t>(workers));
+  std::vector<std::optional<Result>> slots(window);  // job k's result waits in slots[k % window]
   std::mutex mutex;
-  std::condition_variable ready;
-  std::size_t next_job = 0, running = workers;
+  std::condition_variable ready, space;
+  std::size_t next_job = 0, consumed = 0, running = workers;
   bool stop = false;
   std::exception_ptr error;
   std::size_t error_index = count;
@@ -44,14 +48,15 @@ void for_each_replication(std::size_t first, std::size_t last, unsigned threads,
     for (;;) {
       std::size_t mine;
       {
-        const std::lock_guard lock(mutex);
+        std::unique_lock lock(mutex);
+        space.wait(lock, [&] { return stop || next_job == count || next_job < consumed + window; });
         if (stop || next_job == count) break;
         mine = next_job++;
       }
       try {
         Result result = job(first + mine);
         const std::lock_guard lock(mutex);
-        slots[mine].emplace(std::move(result));
+        slots[mine % window].emplace(std::move(result));
       } catch (...) {
         const std::lock_guard lock(mutex);
         if (mine < error_index) {
@@ -59,12 +64,13 @@ void for_each_replication(std::size_t first, std::size_t last, unsigned threads,
           error_index = mine;
         }
         stop = true;
+        space.notify_all();
       }
-      ready.notify_all();
+      ready.notify_one();
     }
     const std::lock_guard lock(mutex);
     --running;
-    ready.notify_all();
+    ready.notify_one();
   };
 
   std::exception_ptr consume_error;
@@ -76,16 +82,20 @@ void for_each_replication(std::size_t first, std::size_t last, unsigned threads,
       std::optional<Result> result;
       {
         std::unique_lock lock(mutex);
-        ready.wait(lock, [&] { return slots[next].has_value() || running == 0; });
-        if (!slots[next]) break;  // a job failed, or consuming failed: nothing more comes
-        result.swap(slots[next]);
+        auto& slot = slots[next % window];
+        ready.wait(lock, [&] { return slot.has_value() || running == 0; });
+        if (!slot) break;  // a job failed, or consuming failed: nothing more comes
+        result.swap(slot);
+        ++consumed;
       }
+      space.notify_all();
       try {
         consume(first + next, std::move(*result));
       } catch (...) {
         consume_error = std::current_exception();
         const std::lock_guard lock(mutex);
         stop = true;
+        space.notify_all();
         break;
       }
     }

@@ -10,7 +10,7 @@
 
 #include "models/comparison.h"
 #include "models/compiled_model.h"
-#include "models/experiment.h"
+#include "models/experiment_result.h"
 
 namespace capsim::io {
 

@@ -23,3 +23,26 @@ if(NOT xml MATCHES "^<\\?xml version=\"1.0\" encoding=\"UTF-8\"\\?>\n<testsuites
    OR NOT xml MATCHES "</testsuite>\n</testsuites>\n$")
   message(FATAL_ERROR "JUnit XML not as expected:\n${xml}")
 endif()
+# The short path of an SLA takes a tolerance: a 50-point drop of answer_20s is tolerated.
+execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --baseline ${base} --set pools.tier2.agents=2
+                        --tolerance slas.answer_20s=50%
+                WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(out MATCHES "FAIL  baseline slas.answer_20s.attained" OR NOT err STREQUAL "")
+  message(FATAL_ERROR "tolerance on slas.answer_20s not applied: exit ${code}\n${out}${err}")
+endif()
+# --junit naming the baseline would destroy it: refused before anything runs.
+execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --baseline ${base} --junit ${base}
+                WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+file(READ ${base} still)
+if(NOT code EQUAL 2 OR NOT err MATCHES "is also an input" OR NOT still MATCHES "\"kpis\"")
+  message(FATAL_ERROR "--junit over the baseline: exit ${code}\n${out}${err}")
+endif()
+# A baseline of one replication has no spread: exit 2, not "0 moved".
+set(one ${WORKDIR}/check_baseline_one.json)
+execute_process(COMMAND ${CAPSIM} run scenarios/retail_support.yaml -r 1 --format json -o ${one}
+                WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code)
+execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --baseline ${one}
+                WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code EQUAL 2 OR NOT err MATCHES "a comparison needs a baseline of at least 2")
+  message(FATAL_ERROR "one-replication baseline: exit ${code}\n${out}${err}")
+endif()

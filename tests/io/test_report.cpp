@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "experiment/replication_run.h"
 #include "models/compiled_model.h"
-#include "models/experiment.h"
 #include "models/io/report.h"
 #include "models/io/scenario_loader.h"
 
@@ -23,7 +23,7 @@ Fixture run_retail() {
       io::load_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/retail_support.yaml", {"replications=3"});
   REQUIRE(loaded.scenario.has_value());
   auto compiled = model::compile(*loaded.scenario);
-  auto result = model::run_experiment(compiled, 1);
+  auto result = experiment::run_experiment(compiled, 1);
   return {std::move(compiled), std::move(result)};
 }
 

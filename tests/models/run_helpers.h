@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "experiment/replication_run.h"
 #include "models/compiled_model.h"
-#include "models/experiment.h"
 #include "models/io/scenario_loader.h"
 #include "sim/summary.h"
 
@@ -47,7 +47,7 @@ struct Run {
 inline Run run_scenario(const std::string& relative, const std::vector<std::string>& overrides = {},
                         unsigned threads = 2) {
   const auto compiled = model::compile(load_scenario(relative, overrides));
-  auto result = model::run_experiment(compiled, threads);
+  auto result = experiment::run_experiment(compiled, threads);
   return Run{compiled, std::move(result)};
 }
 

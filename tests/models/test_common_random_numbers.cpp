@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/experiment.h"
+#include "experiment/replication_run.h"
 #include "models/io/scenario_loader.h"
 #include "run_helpers.h"
 
@@ -17,7 +17,7 @@ using model::ScopeKind;
 namespace {
 
 model::ExperimentResult run_text(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  return model::run_experiment(test::compile_text(yaml, overrides), 2);
+  return experiment::run_experiment(test::compile_text(yaml, overrides), 2);
 }
 
 // Every replication's value of every KPI of one scope, in layout order.

@@ -17,8 +17,8 @@ using model::ScopeKind;
 namespace {
 
 model::ExperimentResult run(const std::vector<std::string>& overrides, unsigned threads = 2) {
-  return model::run_experiment(model::compile(test::load_scenario("scenarios/contact_center_day.yaml", overrides)),
-                               threads);
+  return experiment::run_experiment(model::compile(test::load_scenario("scenarios/contact_center_day.yaml", overrides)),
+                                    threads);
 }
 
 const sim::Difference& find(const model::ExperimentResult& base, const std::vector<model::KpiComparison>& kpis,

@@ -67,18 +67,18 @@ TEST_CASE("customers are conserved and no service starts beyond staffing") {
 TEST_CASE("same seed gives bit-identical results for 1 and 3 threads") {
   auto scenario = test::load_scenario("scenarios/contact_center_day.yaml", {"replications=6"});
   const auto compiled = model::compile(scenario);
-  const auto one = model::run_experiment(compiled, 1);
-  const auto three = model::run_experiment(compiled, 3);
+  const auto one = experiment::run_experiment(compiled, 1);
+  const auto three = experiment::run_experiment(compiled, 3);
   CHECK(bit_identical(one.replications, three.replications));
   CHECK(one.events == three.events);
-  const auto again = model::run_experiment(compiled, 2);
+  const auto again = experiment::run_experiment(compiled, 2);
   CHECK(bit_identical(one.replications, again.replications));
 }
 
 TEST_CASE("a different seed gives different results") {
-  const auto a = model::run_experiment(
+  const auto a = experiment::run_experiment(
       model::compile(test::load_scenario("scenarios/retail_support.yaml", {"replications=2"})), 1);
-  const auto b = model::run_experiment(
+  const auto b = experiment::run_experiment(
       model::compile(test::load_scenario("scenarios/retail_support.yaml", {"replications=2", "seed=8"})), 1);
   CHECK_FALSE(bit_identical(a.replications, b.replications));
 }
@@ -107,7 +107,7 @@ customers:
 pools: {p: {agents: 50}}
 stages: {s: {service: {dist: exponential, mean: 1s}, pools: [p]}}
 )");
-  const auto result = model::run_experiment(compiled, 2);
+  const auto result = experiment::run_experiment(compiled, 2);
   const double expected[] = {10, 100, 0, 50};
   for (std::size_t i = 0; i < 4; ++i) {
     const auto& s = result.summaries[result.layout.of_interval(i, model::IntervalKpi::offered)];
@@ -172,7 +172,7 @@ stages:
   front: {service: {dist: exponential, mean: 1min}, pools: [a], next: {back: 1}}
   back: {service: {dist: exponential, mean: 50s}, pools: [b], abandonment: false}
 )");
-  const auto result = model::run_experiment(compiled, 1);
+  const auto result = experiment::run_experiment(compiled, 1);
   CHECK(result.summaries[result.layout.find(ScopeKind::stage, "front", "abandoned")].mean > 0);
   CHECK(result.summaries[result.layout.find(ScopeKind::stage, "back", "abandoned")].max == 0);
 }
@@ -191,7 +191,7 @@ stages:
   general: {service: {dist: exponential, mean: 1min}, pools: [agent]}
   priority_line: {service: {dist: exponential, mean: 1min}, pools: [agent]}
 )");
-  const auto result = model::run_experiment(compiled, 2);
+  const auto result = experiment::run_experiment(compiled, 2);
   const double vip = result.summaries[result.layout.find(ScopeKind::customer_class, "vip", "wait_mean")].mean;
   const double standard = result.summaries[result.layout.find(ScopeKind::customer_class, "standard", "wait_mean")].mean;
   // Same as the Cobham case with classes in separate stages.
@@ -227,7 +227,7 @@ stages:
   line: {service: {dist: exponential, mean: 1min}, pools: [agent], queue: {discipline: fifo}}
   other: {service: {dist: exponential, mean: 1min}, pools: [agent]}
 )");
-  const auto result = model::run_experiment(compiled, 2);
+  const auto result = experiment::run_experiment(compiled, 2);
   const auto wait = [&](const char* klass) {
     return result.summaries[result.layout.find(ScopeKind::customer_class, klass, "wait_mean")].mean;
   };
@@ -237,8 +237,8 @@ stages:
 
 TEST_CASE("a range of replications is exactly those replications of a full run") {
   const auto compiled = model::compile(test::load_scenario("scenarios/retail_support.yaml", {"replications=8"}));
-  const auto full = model::run_experiment(compiled, 2);
-  const auto shard = model::run_experiment(compiled, 3, 5, 8);
+  const auto full = experiment::run_experiment(compiled, 2);
+  const auto shard = experiment::run_experiment(compiled, 3, 5, 8);
   CHECK(shard.first_replication == 5);
   REQUIRE(shard.replications.size() == 3);
   for (std::size_t r = 0; r < 3; ++r) CHECK(bit_identical({shard.replications[r]}, {full.replications[5 + r]}));

@@ -145,7 +145,7 @@ stages:
 )";
     yaml.replace(yaml.find("POOL"), 4, pool);
     const auto compiled = test::compile_text(yaml);
-    const auto result = model::run_experiment(compiled, 2);
+    const auto result = experiment::run_experiment(compiled, 2);
     const auto& scheduled = result.summaries[result.layout.find(ScopeKind::pool, "team", "scheduled")];
     check_theory(scheduled, agents * (1 - p), "mean scheduled");
     // The sample variance of 400 binomial draws: its sd is about var * sqrt(2 / 399) (a

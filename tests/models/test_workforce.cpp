@@ -215,7 +215,7 @@ sla:
   const auto with = [&](const std::string& pool) {
     std::string yaml = base;
     yaml.replace(yaml.find("POOL"), 4, pool);
-    return model::run_experiment(compile_text(yaml), 2);
+    return experiment::run_experiment(compile_text(yaml), 2);
   };
   const auto shorthand = with("{agents: 9, cost: 30/h}");
   const auto roster = with(R"({shifts: [{start: "08:00", end: "20:00", agents: 9}], cost: 30/h})");
@@ -244,8 +244,8 @@ TEST_CASE("a full day with every workforce rule: busy <= available always, custo
       CHECK(kpi(model::PoolKpi::available) <= kpi(model::PoolKpi::staffed_mean) + 1e-12);
     }
   }
-  const auto one = model::run_experiment(compiled, 1, 0, 4);
-  const auto three = model::run_experiment(compiled, 3, 0, 4);
+  const auto one = experiment::run_experiment(compiled, 1, 0, 4);
+  const auto three = experiment::run_experiment(compiled, 3, 0, 4);
   for (std::size_t r = 0; r < one.replications.size(); ++r)
     CHECK(std::memcmp(one.replications[r].data(), three.replications[r].data(),
                       one.replications[r].size() * sizeof(double)) == 0);
@@ -299,7 +299,7 @@ stages:
   desk: {service: {dist: exponential, mean: 2min}, pools: [team]}
 )";
     yaml.replace(yaml.find("POOL"), 4, pool);
-    const auto result = model::run_experiment(compile_text(yaml), 2);
+    const auto result = experiment::run_experiment(compile_text(yaml), 2);
     const auto kpi = [&](const char* name) -> const sim::Summary& {
       return result.summaries[result.layout.find(ScopeKind::pool, "team", name)];
     };
@@ -316,8 +316,8 @@ TEST_CASE("common random numbers: absenteeism, shrinkage and shifts change no cu
   const auto variant = test::load_scenario(
       "scenarios/contact_center_day.yaml",
       {"replications=3", "pools.tier1.absenteeism=20%", "pools.tier1.shrinkage=0", "pools.tier1.shifts.2.agents=20"});
-  const auto a = model::run_experiment(model::compile(base), 2);
-  const auto b = model::run_experiment(model::compile(variant), 2);
+  const auto a = experiment::run_experiment(model::compile(base), 2);
+  const auto b = experiment::run_experiment(model::compile(variant), 2);
   const auto offered = a.layout.find(ScopeKind::overall, "overall", "offered");
   bool staffing_differs = false;
   for (std::size_t r = 0; r < 3; ++r) {

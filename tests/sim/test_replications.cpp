@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/replications.h"
@@ -54,5 +58,28 @@ TEST_CASE("the lowest failing replication's exception is the one rethrown, after
     }
     REQUIRE(consumed.size() == 9);
     CHECK(consumed.back() == 8);
+  }
+}
+
+TEST_CASE("workers run at most a window of jobs ahead of a slow consumer (back-pressure)") {
+  for (unsigned threads : {2u, 4u}) {
+    std::mutex mutex;
+    std::size_t started = 0, consumed = 0, most_ahead = 0;
+    capsim::sim::for_each_replication(
+        0, 200, threads,
+        [&](std::size_t i) {
+          const std::lock_guard lock(mutex);
+          ++started;
+          most_ahead = std::max(most_ahead, started - consumed);
+          return i;
+        },
+        [&](std::size_t, std::size_t) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          const std::lock_guard lock(mutex);
+          ++consumed;
+        });
+    CHECK(consumed == 200);
+    // The window is 4 jobs per thread; one more may be counted as it is handed over.
+    CHECK(most_ahead <= 4 * threads + 1);
   }
 }

@@ -9,12 +9,12 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <thread>
 
+#include "experiment/variant.h"
 #include "models/comparison.h"
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
-#include "sim/random.h"
+#include "tools/capsim/common_options.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
@@ -25,37 +25,11 @@ namespace {
 struct CompareOptions {
   std::vector<std::string> files;  // base first
   std::vector<std::string> variants;
-  std::optional<int> replications;
-  std::optional<std::string> seed;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::string> overrides;
-  std::string format = "table";
-  std::string output;
+  CommonOptions common;
   bool independent = false;
 };
 
-struct VariantSpec {
-  std::string name, file;
-  std::vector<std::string> overrides;
-};
-
-// NAME:key.path=value[,key.path=value...]
-std::optional<VariantSpec> parse_variant(const std::string& text, const std::string& base_file) {
-  const auto colon = text.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return std::nullopt;
-  VariantSpec spec{text.substr(0, colon), base_file, {}};
-  std::string rest = text.substr(colon + 1);
-  std::size_t start = 0;
-  while (start <= rest.size()) {
-    const auto comma = rest.find(',', start);
-    const std::string item = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (item.find('=') == std::string::npos || item.front() == '=') return std::nullopt;
-    spec.overrides.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return spec;
-}
+using experiment::VariantSpec;
 
 int compare(const CompareOptions& options) {
   const std::string& base_file = options.files.front();
@@ -63,12 +37,17 @@ int compare(const CompareOptions& options) {
   for (std::size_t i = 1; i < options.files.size(); ++i)
     specs.push_back({std::filesystem::path(options.files[i]).stem().string(), options.files[i], {}});
   for (const auto& text : options.variants) {
-    auto spec = parse_variant(text, base_file);
+    auto spec = experiment::parse_variant(text, base_file);
     if (!spec) {
       std::cerr << "capsim: --variant: expected NAME:key.path=value[,key.path=value...]; got \"" << io::printable(text)
                 << "\"\n";
       return kExitBadInput;
     }
+    for (const auto& item : spec->overrides)
+      if (const auto problem = experiment::variant_key_problem(item.substr(0, item.find('=')))) {
+        std::cerr << "capsim: --variant " << io::printable(text) << ": " << *problem << '\n';
+        return kExitBadInput;
+      }
     specs.push_back(std::move(*spec));
   }
   if (specs.empty()) {
@@ -84,12 +63,18 @@ int compare(const CompareOptions& options) {
       }
 
   // Every scenario is loaded and checked before anything runs.
-  auto base = load_or_report(base_file, options.overrides);
-  if (!base || !apply_run_options(*base, options.replications, options.seed)) return kExitBadInput;
+  if (!output_spares_inputs("-o", options.common.output, options.files)) return kExitBadInput;
+  auto base = load_or_report(base_file, options.common.overrides);
+  if (!base || !apply_common_options(*base, options.common)) return kExitBadInput;
+  if (base->replications < 2) {
+    std::cerr << "capsim: compare needs at least 2 replications (a confidence interval of each difference); got "
+              << base->replications << '\n';
+    return kExitBadInput;
+  }
   std::vector<model::Scenario> scenarios;
   bool ok = true;
   for (const auto& spec : specs) {
-    std::vector<std::string> overrides = options.overrides;
+    std::vector<std::string> overrides = options.common.overrides;
     overrides.insert(overrides.end(), spec.overrides.begin(), spec.overrides.end());
     auto scenario = load_or_report(spec.file, overrides);
     if (!scenario) {
@@ -99,13 +84,13 @@ int compare(const CompareOptions& options) {
     // Common random numbers: the base's seed and replications for everyone; independent
     // streams: a seed of its own per variant.
     scenario->replications = base->replications;
-    scenario->seed = options.independent ? sim::splitmix64_mix(base->seed ^ sim::name_key(spec.name)) : base->seed;
+    scenario->seed = experiment::variant_seed(base->seed, spec.name, options.independent);
     scenarios.push_back(std::move(*scenario));
   }
   if (!ok) return kExitBadInput;
 
   const auto start = std::chrono::steady_clock::now();
-  const unsigned threads = usable_threads(options.threads);
+  const unsigned threads = usable_threads(options.common.threads);
   const model::CompiledModel base_model = model::compile(*base);
   const auto base_result = run_or_report(base_model, threads);
   if (!base_result) return kExitBadInput;
@@ -130,14 +115,14 @@ int compare(const CompareOptions& options) {
                                    model::compare(*base_result, results[i], comparison.paired)});
 
   std::ostringstream out;
-  const io::RunInfo info{threads, wall, manifest_for(base_file, options.overrides, *base, threads)};
-  if (options.format == "json")
+  const io::RunInfo info{threads, wall, manifest_for(base_file, options.common.overrides, *base, threads)};
+  if (options.common.format == "json")
     io::write_comparison_json(out, comparison, info);
-  else if (options.format == "csv")
+  else if (options.common.format == "csv")
     io::write_comparison_csv(out, comparison);
   else
     io::write_comparison_table(out, comparison, info);
-  return write_output(options.output, out.str()) ? kExitOk : kExitBadInput;
+  return write_output(options.common.output, out.str()) ? kExitOk : kExitBadInput;
 }
 
 }  // namespace
@@ -149,14 +134,8 @@ VerbRunner add_compare_verb(CLI::App& app) {
   verb->add_option("files", options->files, "Base scenario, then other scenario files to compare with it")->required();
   verb->add_option("--variant", options->variants,
                    "A variant of the base: NAME:key.path=value[,key.path=value...] (repeatable)");
-  verb->add_option("-r,--replications", options->replications, "Number of replications (overrides the base file)")
-      ->check(CLI::Range(2, 10'000'000));
-  verb->add_option("--seed", options->seed, "Base random seed (overrides the base file)");
-  verb->add_option("-j,--threads", options->threads, "Worker threads (results do not depend on it)")
-      ->check(CLI::Range(1u, 1024u));
-  verb->add_option("--set", options->overrides, "Override a scalar in every scenario: key.path=value (repeatable)");
-  verb->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
-  verb->add_option("-o,--output", options->output, "Write to this file instead of stdout");
+  add_common_options(verb, options->common, "Number of replications, at least 2 (overrides the base file)");
+  add_output_options(verb, options->common, {"table", "json", "csv"});
   verb->add_flag("--independent", options->independent,
                  "Give each variant its own random streams (Welch intervals), to see what pairing buys");
   return [options] { return compare(*options); };

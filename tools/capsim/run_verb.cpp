@@ -5,13 +5,12 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <thread>
 
-#include "models/experiment.h"
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
 #include "models/io/units.h"
 #include "models/limits.h"
+#include "tools/capsim/common_options.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
@@ -21,37 +20,33 @@ namespace {
 
 struct RunOptions {
   std::string file;
-  std::optional<int> replications;
-  std::optional<std::string> seed;  // parsed exactly, as in the file (io::parse_seed)
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::string> overrides;
-  std::string format = "table";
-  std::string output;
+  CommonOptions common;
   bool check = false;
   bool replication_values = false;
 };
 
 int run(const RunOptions& options) {
-  auto scenario = load_or_report(options.file, options.overrides);
-  if (!scenario || !apply_run_options(*scenario, options.replications, options.seed)) return kExitBadInput;
+  if (!output_spares_inputs("-o", options.common.output, {options.file})) return kExitBadInput;
+  auto scenario = load_or_report(options.file, options.common.overrides);
+  if (!scenario || !apply_common_options(*scenario, options.common)) return kExitBadInput;
   const model::CompiledModel compiled = model::compile(*scenario);
   const auto start = std::chrono::steady_clock::now();
-  const unsigned threads = usable_threads(options.threads);
+  const unsigned threads = usable_threads(options.common.threads);
   const std::optional<model::ExperimentResult> experiment = run_or_report(compiled, threads);
   if (!experiment) return kExitBadInput;
   const model::ExperimentResult& result = *experiment;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::ostringstream out;
-  const io::RunInfo info{threads, wall, manifest_for(options.file, options.overrides, *scenario, threads),
+  const io::RunInfo info{threads, wall, manifest_for(options.file, options.common.overrides, *scenario, threads),
                          options.replication_values};
-  if (options.format == "json")
+  if (options.common.format == "json")
     io::write_json(out, compiled, result, info);
-  else if (options.format == "csv")
+  else if (options.common.format == "csv")
     io::write_csv(out, compiled, result);
   else
     io::write_table(out, compiled, result, info);
-  if (!write_output(options.output, out.str())) return kExitBadInput;
+  if (!write_output(options.common.output, out.str())) return kExitBadInput;
 
   if (result.undrained_replications > 0)
     std::cerr << "capsim: warning: the system did not drain: " << result.undrained_customers << " customers in "
@@ -91,14 +86,8 @@ VerbRunner add_run_verb(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* verb = app.add_subcommand("run", "Simulate a scenario and report KPI distributions");
   verb->add_option("file", options->file, "Scenario YAML file")->required();
-  verb->add_option("-r,--replications", options->replications, "Number of replications (overrides the file)")
-      ->check(CLI::Range(1, 10'000'000));
-  verb->add_option("--seed", options->seed, "Base random seed (overrides the file)");
-  verb->add_option("-j,--threads", options->threads, "Worker threads (results do not depend on it)")
-      ->check(CLI::Range(1u, 1024u));
-  verb->add_option("--set", options->overrides, "Override a scalar: key.path=value (repeatable)");
-  verb->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
-  verb->add_option("-o,--output", options->output, "Write to this file instead of stdout");
+  add_common_options(verb, options->common, "Number of replications (overrides the file)");
+  add_output_options(verb, options->common, {"table", "json", "csv"});
   verb->add_flag("--replication-values", options->replication_values,
                  "JSON: list each KPI's per-replication values (a baseline that capsim check can pair with)");
   verb->add_flag("--check", options->check,

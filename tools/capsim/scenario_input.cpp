@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
+#include "experiment/replication_run.h"
 #include "models/io/diagnostics.h"
 #include "models/io/scenario_loader.h"
 #include "models/io/units.h"
@@ -78,50 +78,18 @@ io::Manifest manifest_for(const std::string& file, const std::vector<std::string
   return m;
 }
 
-std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiLayout& layout, const std::string& path,
-                                                   std::string& problem) {
-  auto target = model::resolve_kpi_path(layout, path, problem);
-  if (target) return target;
-  std::vector<std::string> candidates;
-  for (auto& candidate : model::kpi_paths(layout))  // per-interval paths only for per-interval typos
-    if (candidate.rfind("intervals.", 0) != 0 || path.rfind("intervals.", 0) == 0) candidates.push_back(candidate);
-  const std::string best = io::closest_match(path, candidates);
-  problem += best.empty() ? "; expected a path as in the JSON output, such as kpis.abandon_rate, slas.NAME or "
-                            "classes.NAME.kpis.wait_mean"
-                          : "; did you mean \"" + best + "\"?";
-  return std::nullopt;
-}
-
-bool apply_run_options(model::Scenario& scenario, const std::optional<int>& replications,
-                       const std::optional<std::string>& seed) {
-  if (replications) scenario.replications = *replications;
-  if (seed) {
-    const auto parsed = io::parse_seed(*seed);
-    if (!parsed) {
-      std::cerr << "capsim: --seed: expected " << io::kSeedExpected << "; got \"" << io::printable(*seed) << "\"\n";
-      return false;
-    }
-    scenario.seed = *parsed;
+bool storage_fits_or_report(const model::CompiledModel& model, std::size_t replications) {
+  if (const auto problem = experiment::storage_problem(model, replications)) {
+    std::cerr << "capsim: " << *problem << '\n';
+    return false;
   }
   return true;
 }
 
-unsigned usable_threads(unsigned requested) {
-  return std::max(1u, std::min(requested, std::max(1u, std::thread::hardware_concurrency())));
-}
-
 std::optional<model::ExperimentResult> run_or_report(const model::CompiledModel& model, unsigned threads) {
-  // Every replication's KPIs are kept for the summaries' percentiles: bounded up front.
-  const std::size_t kpis = model::KpiLayout(model).size();
-  const double stored = static_cast<double>(kpis) * model.replications;
-  if (stored > model::kMaxStoredKpiValues) {
-    std::cerr << "capsim: " << model.replications << " replications of " << kpis << " KPIs would keep " << stored
-              << " values; at most " << model::kMaxStoredKpiValues
-              << " (4 GB) are supported: use fewer replications or a coarser interval\n";
-    return std::nullopt;
-  }
+  if (!storage_fits_or_report(model, static_cast<std::size_t>(model.replications))) return std::nullopt;
   try {
-    return model::run_experiment(model, threads);
+    return experiment::run_experiment(model, threads);
   } catch (const model::PopulationLimitExceeded& e) {
     std::cerr << "capsim: " << e.what() << '\n';
     return std::nullopt;

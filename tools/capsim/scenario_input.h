@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "models/assertions.h"
 #include "models/compiled_model.h"
-#include "models/experiment.h"
+#include "models/experiment_result.h"
 #include "models/io/report.h"
 #include "models/scenario.h"
 
@@ -26,21 +25,11 @@ std::string file_hash(const std::string& path);
 io::Manifest manifest_for(const std::string& file, const std::vector<std::string>& overrides,
                           const model::Scenario& scenario, unsigned threads);
 
-// Resolves a KPI path (models/assertions.h); on failure `problem` says why, with the
-// closest valid path when one is close.
-std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiLayout& layout, const std::string& path,
-                                                   std::string& problem);
-
-// -r and --seed over the file's values; false after printing what is wrong.
-bool apply_run_options(model::Scenario& scenario, const std::optional<int>& replications,
-                       const std::optional<std::string>& seed);
-
-// Worker threads: as asked, but never more than the cores (each holds a replication).
-unsigned usable_threads(unsigned requested);
-
-// Runs the model's replications [first, last) (all by default), first checking that the
-// values kept for the summaries stay bounded; nullopt after printing the problem (an
-// overloaded model, too many values).
+// The model's replications, first checking that the values kept for the summaries stay
+// bounded (experiment::storage_problem); nullopt after printing the problem (an overloaded
+// model, too many values).
 std::optional<model::ExperimentResult> run_or_report(const model::CompiledModel& model, unsigned threads);
+// The bound alone, for `replications` of the model: false after printing the problem.
+bool storage_fits_or_report(const model::CompiledModel& model, std::size_t replications);
 
 }  // namespace capsim::cli

@@ -25,6 +25,10 @@
 #include <sstream>
 #include <thread>
 
+#include "experiment/precision.h"
+#include "experiment/replication_run.h"
+#include "experiment/sequential.h"
+#include "experiment/variant.h"
 #include "models/assertions.h"
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
@@ -33,6 +37,7 @@
 #include "models/io/units.h"
 #include "sim/random.h"
 #include "sim/replications.h"
+#include "tools/capsim/common_options.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/parallel.h"
 #include "tools/capsim/scenario_input.h"
@@ -49,23 +54,12 @@ extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 struct SweepOptions {
   std::string file;
   std::vector<std::string> grids, zips;
-  std::optional<int> replications;
-  std::optional<std::string> seed;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::string> overrides;
-  std::string format = "csv";
-  std::string output, per_replication, checkpoint;
+  CommonOptions common;
+  std::string per_replication, checkpoint;
   std::vector<std::string> precision;
   int max_replications = 1000;
   bool resume = false, quiet = false;
   std::string shard;
-};
-
-// --precision KPI_PATH=±x (absolute, in the KPI's unit) or ±x% (relative to the mean).
-struct PrecisionTarget {
-  std::string path;
-  double half_width = 0;
-  bool relative = false;
 };
 
 struct Shard {
@@ -86,11 +80,11 @@ std::string hex_hash(const std::string& text) {
 class SweepRun {
  public:
   SweepRun(const SweepOptions& options, const model::Scenario& base, io::SweepSpec spec,
-           std::vector<PrecisionTarget> precision)
+           std::vector<experiment::PrecisionTarget> precision)
       : options_(options), base_(base), spec_(std::move(spec)), keys_(spec_.keys()), precision_(std::move(precision)) {}
 
   std::vector<std::string> point_overrides(std::size_t point) const {
-    std::vector<std::string> overrides = options_.overrides;
+    std::vector<std::string> overrides = options_.common.overrides;
     const auto values = spec_.point(point);
     for (std::size_t k = 0; k < keys_.size(); ++k) overrides.push_back(keys_[k] + "=" + values[k]);
     return overrides;
@@ -108,7 +102,7 @@ class SweepRun {
   }
 
   std::string header() const {
-    if (options_.format == "jsonl") return "";  // JSON lines carry their own first line
+    if (options_.common.format == "jsonl") return "";  // JSON lines carry their own first line
     std::string line = "point";
     for (const auto& key : keys_) line += "," + io::csv_quoted(key);
     line += ",scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max";
@@ -121,20 +115,25 @@ class SweepRun {
     return line + ",replication,scope,name,kpi,value\n";
   }
 
-  // Runs one point (replications doubled while a --precision target is missed).
+  // Runs one point: its replications, extended while a --precision target is missed.
   PointText run_point(std::size_t point, unsigned threads) const {
     auto scenario = scenario_of(point);
     if (!scenario) throw std::runtime_error("point " + std::to_string(point) + " does not load");
-    int replications = std::max(1, scenario->replications);
-    const int most = std::max(replications, options_.max_replications);
-    for (;;) {
-      scenario->replications = replications;
-      const model::CompiledModel compiled = model::compile(*scenario);
-      model::ExperimentResult result = model::run_experiment(compiled, threads);
-      const bool met = precision_met(result);
-      if (met || replications >= most) return text_of(point, compiled, result, met);
-      replications = std::min(most, 2 * replications);
-    }
+    const model::CompiledModel compiled = model::compile(*scenario);
+    const experiment::SequentialPlan plan = plan_of(*scenario);
+    if (const auto problem = experiment::storage_problem(compiled, plan.most))
+      throw std::runtime_error("point " + std::to_string(point) + ": " + *problem);
+    auto outcome = experiment::extend_until_decided(
+        compiled, threads, plan,
+        [&](const model::ExperimentResult& r, std::size_t) { return experiment::precision_met(r, precision_); });
+    return text_of(point, compiled, outcome.result, outcome.decided);
+  }
+
+  // Replications of a point: the scenario's, extended up to --max-replications with --precision.
+  experiment::SequentialPlan plan_of(const model::Scenario& scenario) const {
+    const auto replications = static_cast<std::size_t>(std::max(1, scenario.replications));
+    if (precision_.empty()) return {replications, replications};
+    return {replications, std::max(replications, static_cast<std::size_t>(options_.max_replications))};
   }
 
   const io::SweepSpec& spec() const { return spec_; }
@@ -163,26 +162,6 @@ class SweepRun {
   }
 
  private:
-  bool precision_met(const model::ExperimentResult& result) const {
-    for (const auto& target : precision_) {
-      std::string unused;
-      const auto kpi = model::resolve_kpi_path(result.layout, target.path, unused);
-      if (!kpi) return false;
-      double low, high, mean;
-      if (kpi->risk) {
-        const auto& r = result.risks[kpi->sla];
-        low = r.ci_low, high = r.ci_high, mean = r.risk;
-      } else {
-        const auto& s = result.summaries[kpi->slot];
-        low = s.ci_low, high = s.ci_high, mean = s.mean;
-      }
-      const double half = (high - low) / 2;
-      const double allowed = target.relative ? target.half_width * std::abs(mean) : target.half_width;
-      if (!(half <= allowed)) return false;
-    }
-    return true;
-  }
-
   PointText text_of(std::size_t point, const model::CompiledModel& model, const model::ExperimentResult& result,
                     bool met) const {
     PointText text;
@@ -194,7 +173,7 @@ class SweepRun {
         precision_.empty() ? "" : "," + std::to_string(result.replications.size()) + "," + (met ? "1" : "0");
     const auto& slots = result.layout.slots();
     std::ostringstream out;
-    if (options_.format == "jsonl") {
+    if (options_.common.format == "jsonl") {
       nlohmann::ordered_json params = nlohmann::ordered_json::object();
       for (std::size_t k = 0; k < keys_.size(); ++k) params[keys_[k]] = values[k];
       const auto number = [](double x) {
@@ -267,7 +246,7 @@ class SweepRun {
   const model::Scenario& base_;
   io::SweepSpec spec_;
   std::vector<std::string> keys_;
-  std::vector<PrecisionTarget> precision_;
+  std::vector<experiment::PrecisionTarget> precision_;
 };
 
 // An append-only file of point blocks: created exclusively (never over anything), or, on
@@ -395,8 +374,8 @@ int sweep(const SweepOptions& options) {
 }
 
 int sweep_on_this_rank(const SweepOptions& options) {
-  auto base = load_or_report(options.file, options.overrides);
-  if (!base || !apply_run_options(*base, options.replications, options.seed)) return kExitBadInput;
+  auto base = load_or_report(options.file, options.common.overrides);
+  if (!base || !apply_common_options(*base, options.common)) return kExitBadInput;
   // The points: the command line's dimensions, else the file's sweep: section.
   io::SweepSpec spec;
   bool ok = true;
@@ -437,11 +416,16 @@ int sweep_on_this_rank(const SweepOptions& options) {
     return kExitBadInput;
   }
   std::set<std::string> seen_keys;
-  for (const auto& key : spec.keys())
+  for (const auto& key : spec.keys()) {
+    if (const auto problem = experiment::variant_key_problem(key)) {
+      std::cerr << "capsim: the sweep varies " << io::printable(key) << ": " << *problem << '\n';
+      return kExitBadInput;
+    }
     if (!seen_keys.insert(key).second) {
       std::cerr << "capsim: the sweep varies " << io::printable(key) << " twice\n";
       return kExitBadInput;
     }
+  }
   // Every value of every key must load (a misspelt key, a value without its unit): checked
   // before anything is written.
   for (const auto& d : spec.dimensions)
@@ -449,7 +433,7 @@ int sweep_on_this_rank(const SweepOptions& options) {
       std::set<std::string> tried;
       for (const auto& value : d.values[k]) {
         if (!tried.insert(value).second) continue;
-        auto overrides = options.overrides;
+        auto overrides = options.common.overrides;
         overrides.push_back(d.keys[k] + "=" + value);
         auto loaded = io::load_scenario_file(options.file, overrides);
         for (const auto& e : loaded.errors) std::cerr << e.format() << '\n';
@@ -457,33 +441,15 @@ int sweep_on_this_rank(const SweepOptions& options) {
         if (!loaded.errors.empty()) break;  // one bad value of a key says enough
       }
     }
-  std::vector<PrecisionTarget> precision;
+  std::vector<experiment::PrecisionTarget> precision;
   {
     const model::KpiLayout layout(model::compile(*base));
     for (const auto& text : options.precision) {
-      const auto equals = text.find('=');
       std::string problem;
-      PrecisionTarget target;
-      std::string value = equals == std::string::npos ? "" : text.substr(equals + 1);
-      if (value.rfind("±", 0) == 0) value = value.substr(std::strlen("±"));
-      if (!value.empty() && value.back() == '%') {
-        target.relative = true;
-        value.pop_back();
-      }
-      const auto kpi =
-          equals == std::string::npos ? std::nullopt : resolve_or_suggest(layout, text.substr(0, equals), problem);
-      const auto number = io::parse_number(value);
-      if (!kpi || !number || !(*number > 0)) {
-        std::cerr << "capsim: --precision " << io::printable(text) << ": "
-                  << (!kpi ? (equals == std::string::npos ? "expected KPI_PATH=±x or KPI_PATH=±x%" : problem)
-                           : "expected a positive half-width such as ±0.01 or ±2%")
-                  << '\n';
-        ok = false;
-        continue;
-      }
-      target.path = text.substr(0, equals);
-      target.half_width = target.relative ? *number / 100 : *number;
-      precision.push_back(target);
+      if (auto target = experiment::parse_precision(layout, text, problem))
+        precision.push_back(std::move(*target));
+      else
+        std::cerr << "capsim: --precision " << io::printable(text) << ": " << problem << '\n', ok = false;
     }
   }
   Shard shard;
@@ -503,8 +469,11 @@ int sweep_on_this_rank(const SweepOptions& options) {
 
   // The sweep's identity: shards and checkpoints must belong to the same sweep.
   std::ostringstream identity;
-  identity << file_hash(options.file) << '\n' << base->seed << '\n' << base->replications << '\n' << options.format;
-  for (const auto& o : options.overrides) identity << "\nset " << o;
+  identity << file_hash(options.file) << '\n'
+           << base->seed << '\n'
+           << base->replications << '\n'
+           << options.common.format;
+  for (const auto& o : options.common.overrides) identity << "\nset " << o;
   for (const auto& d : spec.dimensions) {
     identity << "\ndimension";
     for (std::size_t k = 0; k < d.keys.size(); ++k) {
@@ -520,10 +489,13 @@ int sweep_on_this_rank(const SweepOptions& options) {
   for (std::size_t p = shard.index; p < total; p += shard.count) mine.push_back(p);
 
   SweepRun run(options, *base, spec, precision);
+  // The bound on values kept, up front for the base scenario (and again per point, whose
+  // layout may differ): -r or --max-replications too large is refused before anything runs.
+  if (!storage_fits_or_report(model::compile(*base), run.plan_of(*base).most)) return kExitBadInput;
   std::string first_line;
   const std::string shard_text =
       shard.count > 1 ? " shard " + std::to_string(shard.index + 1) + "/" + std::to_string(shard.count) : "";
-  if (options.format == "jsonl") {
+  if (options.common.format == "jsonl") {
     nlohmann::ordered_json meta{{"capsim_sweep", hash}, {"points", total}, {"keys", spec.keys()}};
     if (shard.count > 1) meta["shard"] = std::to_string(shard.index + 1) + "/" + std::to_string(shard.count);
     first_line = meta.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -531,13 +503,13 @@ int sweep_on_this_rank(const SweepOptions& options) {
     first_line = "# capsim sweep " + hash + " points " + std::to_string(total) + shard_text + "\n";
   }
   const std::string header = first_line + run.header();
-  const std::size_t header_lines = options.format == "jsonl" ? 1 : 2;
+  const std::size_t header_lines = options.common.format == "jsonl" ? 1 : 2;
   const std::string replication_header = first_line + run.replication_header();
 
   // Where rows go while the sweep runs: the checkpoint, moved to -o at the end.
-  const std::string checkpoint = !options.checkpoint.empty() ? options.checkpoint
-                                 : options.output.empty()    ? ""
-                                                             : options.output + ".checkpoint";
+  const std::string checkpoint = !options.checkpoint.empty()     ? options.checkpoint
+                                 : options.common.output.empty() ? ""
+                                                                 : options.common.output + ".checkpoint";
   const std::string replication_checkpoint =
       options.per_replication.empty() ? "" : options.per_replication + ".checkpoint";
   PointFile rows_file, replication_file;
@@ -605,7 +577,7 @@ int sweep_on_this_rank(const SweepOptions& options) {
     if (!finished.count(p)) todo.push_back(p);
   // Replications on all cores; when a point has fewer replications than cores, points run
   // side by side instead. Either way rows are written in point order.
-  const unsigned threads = usable_threads(options.threads);
+  const unsigned threads = usable_threads(options.common.threads);
   const bool points_in_parallel = base->replications < static_cast<int>(threads) && precision.empty();
   const unsigned point_threads = points_in_parallel ? 1u : threads;
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
@@ -669,7 +641,8 @@ int sweep_on_this_rank(const SweepOptions& options) {
   } catch (const model::PopulationLimitExceeded& e) {
     std::cerr << "capsim: " << e.what() << '\n';
     return kExitBadInput;
-  } catch (const std::runtime_error&) {
+  } catch (const std::runtime_error& e) {
+    if (std::string_view(e.what()) != "write") std::cerr << "capsim: " << e.what() << '\n';
     return kExitBadInput;
   }
   // Done: the checkpoints become the outputs.
@@ -678,9 +651,9 @@ int sweep_on_this_rank(const SweepOptions& options) {
     if (!rows_file.close()) return kExitBadInput;
     std::string content;
     if (!read_file(checkpoint, content)) return kExitBadInput;
-    if (options.output.empty()) {
+    if (options.common.output.empty()) {
       std::cout << content;
-    } else if (!write_output(options.output, content)) {
+    } else if (!write_output(options.common.output, content)) {
       return kExitBadInput;
     }
     if (options.checkpoint.empty()) std::remove(checkpoint.c_str());
@@ -812,14 +785,9 @@ VerbRunner add_sweep_verb(CLI::App& app) {
   verb->add_option("--grid", options->grids,
                    "key.path=v1,v2,... or key.path=a..b[:step]: one dimension of the grid (repeatable)");
   verb->add_option("--zip", options->zips, "key.path=values,key.path=values: keys varied together (repeatable)");
-  verb->add_option("-r,--replications", options->replications, "Replications per point (overrides the file)")
-      ->check(CLI::Range(1, 10'000'000));
-  verb->add_option("--seed", options->seed, "Base random seed (overrides the file); the same for every point");
-  verb->add_option("-j,--threads", options->threads, "Worker threads (results do not depend on it)")
-      ->check(CLI::Range(1u, 1024u));
-  verb->add_option("--set", options->overrides, "Override a scalar at every point: key.path=value (repeatable)");
-  verb->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"csv", "jsonl"}));
-  verb->add_option("-o,--output", options->output, "Write to this file (through FILE.checkpoint) instead of stdout");
+  add_common_options(verb, options->common, "Replications per point (overrides the file)");
+  add_output_options(verb, options->common, {"csv", "jsonl"},
+                     "Write to this file (through FILE.checkpoint) instead of stdout");
   verb->add_option("--per-replication", options->per_replication,
                    "Also write one row per (point, replication, KPI) to this CSV file");
   verb->add_option("--precision", options->precision,

@@ -1,6 +1,6 @@
-// run_experiment: the replications of a compiled model (all, or a range) on a thread pool,
-// folded in replication order as they complete (bit-identical for any thread count),
-// summarised per KPI.
+// ExperimentResult: the replications of a compiled model folded, in replication order, into
+// per-KPI summaries and SLA risks. ExperimentFold does the folding; it runs nothing and
+// knows no threads (experiment/ runs replications and hands them over in order).
 #pragma once
 
 #include <cstdint>
@@ -35,27 +35,25 @@ struct ExperimentResult {
   std::uint64_t undrained_customers = 0;
 };
 
-// Folds replications, in replication order, into an experiment's result: what
-// run_experiment does as replications complete, and what a distributed run does with
-// replications computed elsewhere.
+// Folds replications, in replication order, into an experiment's result: as replications
+// complete on threads, or arrive from other ranks. A sequential plan looks at the result so
+// far (snapshot) and goes on adding: nothing is ever run twice.
 class ExperimentFold {
  public:
   ExperimentFold(const CompiledModel& model, std::size_t first, std::size_t count);
   void add(ReplicationResult run);  // the next replication in order
   const KpiLayout& layout() const { return result_.layout; }
-  ExperimentResult finish() &&;
+  std::size_t count() const { return result_.replications.size(); }
+  ExperimentResult snapshot() const;  // the result of the replications added so far
+  ExperimentResult finish() &&;       // the same, without the copy
 
  private:
   const CompiledModel& model_;
   ExperimentResult result_;
   std::vector<double> numerators_, denominators_;
   std::vector<bool> is_ratio_;
+  static void summarize(const CompiledModel& model, ExperimentResult& result, const std::vector<double>& numerators,
+                        const std::vector<double>& denominators, const std::vector<bool>& is_ratio);
 };
-
-// All the model's replications.
-ExperimentResult run_experiment(const CompiledModel& model, unsigned threads);
-// Replications [first, last) only: each is exactly the same replication as in a full run
-// (its random numbers are keyed by its absolute index), for shards and sequential stopping.
-ExperimentResult run_experiment(const CompiledModel& model, unsigned threads, std::size_t first, std::size_t last);
 
 }  // namespace capsim::model

@@ -1,15 +1,9 @@
-#include "models/experiment.h"
+#include "models/experiment_result.h"
 
 #include <cmath>
 #include <limits>
 
-#include "sim/replications.h"
-
 namespace capsim::model {
-
-ExperimentResult run_experiment(const CompiledModel& model, unsigned threads) {
-  return run_experiment(model, threads, 0, static_cast<std::size_t>(model.replications));
-}
 
 ExperimentFold::ExperimentFold(const CompiledModel& model, std::size_t first, std::size_t count)
     : model_(model), result_{KpiLayout(model)} {
@@ -35,23 +29,35 @@ void ExperimentFold::add(ReplicationResult run) {
   result_.replications.push_back(std::move(run.values));
 }
 
+ExperimentResult ExperimentFold::snapshot() const {
+  ExperimentResult result = result_;
+  summarize(model_, result, numerators_, denominators_, is_ratio_);
+  return result;
+}
+
 ExperimentResult ExperimentFold::finish() && {
-  ExperimentResult& result = result_;
+  summarize(model_, result_, numerators_, denominators_, is_ratio_);
+  return std::move(result_);
+}
+
+void ExperimentFold::summarize(const CompiledModel& model, ExperimentResult& result,
+                               const std::vector<double>& numerators, const std::vector<double>& denominators,
+                               const std::vector<bool>& is_ratio) {
   std::vector<double> column(result.replications.size());
   result.summaries.reserve(result.layout.size());
   for (std::size_t slot = 0; slot < result.layout.size(); ++slot) {
     for (std::size_t r = 0; r < result.replications.size(); ++r) column[r] = result.replications[r][slot];
     sim::Summary summary = sim::summarize(column);
-    if (is_ratio_[slot])
-      summary.pooled = denominators_[slot] > 0.0 ? numerators_[slot] / denominators_[slot]
-                                                 : std::numeric_limits<double>::quiet_NaN();
+    if (is_ratio[slot])
+      summary.pooled =
+          denominators[slot] > 0.0 ? numerators[slot] / denominators[slot] : std::numeric_limits<double>::quiet_NaN();
     // Every KPI is non-negative, and fractions are at most 1: intervals say so.
     sim::clip_to_domain(
         summary, 0.0,
         result.layout.slots()[slot].unit == KpiUnit::fraction ? 1.0 : std::numeric_limits<double>::infinity());
     result.summaries.push_back(summary);
   }
-  for (std::size_t k = 0; k < model_.slas.size(); ++k) {
+  for (std::size_t k = 0; k < model.slas.size(); ++k) {
     SlaRisk risk;
     const std::size_t met = result.layout.of_sla(k, SlaKpi::met);
     for (const auto& replication : result.replications) {
@@ -66,17 +72,7 @@ ExperimentResult ExperimentFold::finish() && {
     risk.ci_high = interval.high;
     result.risks.push_back(risk);
   }
-  result.is_ratio = std::move(is_ratio_);
-  return std::move(result);
-}
-
-ExperimentResult run_experiment(const CompiledModel& model, unsigned threads, std::size_t first, std::size_t last) {
-  ExperimentFold fold(model, first, last > first ? last - first : 0);
-  // Each replication is folded in as soon as it and all before it are done, then freed.
-  sim::for_each_replication(
-      first, last, threads, [&](std::size_t replication) { return run_replication(model, fold.layout(), replication); },
-      [&](std::size_t, ReplicationResult run) { fold.add(std::move(run)); });
-  return std::move(fold).finish();
+  result.is_ratio = is_ratio;
 }
 
 }  // namespace capsim::model

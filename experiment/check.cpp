@@ -1,0 +1,126 @@
+#include "experiment/check.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "experiment/kpi_value.h"
+#include "models/io/diagnostics.h"
+
+namespace capsim::experiment {
+
+std::vector<CheckAssertion> resolve_assertions(const std::vector<model::Assertion>& assertions,
+                                               const model::KpiLayout& layout, std::vector<std::string>& problems) {
+  std::vector<CheckAssertion> resolved;
+  for (const auto& a : assertions) {
+    std::string problem;
+    const auto target = resolve_or_suggest(layout, a.kpi, problem);
+    std::optional<double> bound;
+    if (target) {
+      bound = parse_kpi_value(a.bound, target->unit);
+      if (!bound) {
+        problem = "the bound of " + a.kpi + " must be " + expected_kpi_value(target->unit) + "; got \"" +
+                  io::printable(a.bound) + "\"";
+      } else if (const auto range = kpi_value_range_problem(*bound, target->unit)) {
+        problem = "the bound of " + a.kpi + " must be " + *range + "; got \"" + io::printable(a.bound) + "\"";
+        bound.reset();
+      }
+    }
+    if (!target || !bound) {
+      problems.push_back(io::Diagnostic{a.origin, a.line, a.column, a.path + (target ? "" : ".kpi"), problem}.format());
+      continue;
+    }
+    resolved.push_back({a, *target, *bound});
+  }
+  return resolved;
+}
+
+std::vector<model::Assertion> sla_target_assertions(const model::CompiledModel& model, const std::string& origin) {
+  std::vector<model::Assertion> assertions;
+  for (const auto& sla : model.slas) {
+    model::Assertion a;
+    a.kpi = "slas." + sla.name;
+    a.bound = shortest_text(sla.target);
+    a.origin = origin;
+    a.path = "sla." + sla.name + ".target";
+    assertions.push_back(a);
+  }
+  return assertions;
+}
+
+std::string shown(double x, model::KpiUnit unit) {
+  if (!std::isfinite(x)) return "-";
+  char text[48];
+  switch (unit) {
+    case model::KpiUnit::fraction: std::snprintf(text, sizeof text, "%.2f%%", 100 * x); break;
+    case model::KpiUnit::seconds: std::snprintf(text, sizeof text, "%.2fs", x); break;
+    default: std::snprintf(text, sizeof text, "%.4g", x); break;
+  }
+  return text;
+}
+
+namespace {
+
+std::string percent(double confidence) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g%%", 100 * confidence);
+  return text;
+}
+
+std::vector<CheckCase> judge_all(const model::ExperimentResult& result, const std::vector<CheckAssertion>& assertions,
+                                 const BaselinePlan& baseline, double assertion_confidence,
+                                 double baseline_confidence) {
+  std::vector<CheckCase> cases;
+  for (const auto& a : assertions) {
+    const auto j = judge(result, a.target, a.bound, a.source.at_least, assertion_confidence);
+    const auto unit = a.target.unit;
+    const std::string detail = shown(j.estimate, unit) + " (" + percent(assertion_confidence) + " CI " +
+                               shown(j.ci_low, unit) + " .. " + shown(j.ci_high, unit) + ", n=" + std::to_string(j.n) +
+                               "), bound " + (a.source.at_least ? ">= " : "<= ") + shown(a.bound, unit);
+    cases.push_back({a.source.kpi + (a.source.at_least ? " >= " : " <= ") + a.source.bound, j.verdict, detail, false});
+  }
+  for (const auto& b : baseline.kpis) {
+    const auto j = judge_baseline(result, b, baseline.paired, baseline_confidence);
+    const auto& slot = result.layout.slots()[b.slot];
+    const auto& d = j.difference;
+    const std::string detail = shown(result.summaries[b.slot].mean, slot.unit) + " vs baseline " +
+                               shown(b.stored.summary.mean, slot.unit) + (baseline.paired ? ", paired" : ", Welch") +
+                               " (difference " + shown(d.mean, slot.unit) + ", " + shown(d.ci_low, slot.unit) + " .. " +
+                               shown(d.ci_high, slot.unit) + " at " + percent(baseline_confidence) + "; tolerance " +
+                               shown(b.tolerance, slot.unit) + ", " +
+                               (slot.better == model::Better::higher ? "higher" : "lower") + " is better)";
+    cases.push_back({"baseline " + b.path, j.verdict, detail, true});
+  }
+  return cases;
+}
+
+}  // namespace
+
+CheckReport run_check(const model::CompiledModel& model, unsigned threads, const SequentialPlan& plan,
+                      const std::vector<CheckAssertion>& assertions, const BaselinePlan& baseline) {
+  CheckReport report;
+  // Only assertions extend the run; without any, the first look is the only one.
+  const std::size_t looks_planned = assertions.empty() ? 1 : plan.looks().size();
+  SequentialPlan used = plan;
+  if (assertions.empty()) used.most = used.initial;
+  report.looks_planned = looks_planned;
+  report.assertion_confidence = check_confidence(looks_planned, assertions.size());
+  // The baseline is judged at whichever look stops the run: its error is spent over the
+  // looks too, and over the KPIs compared.
+  report.baseline_confidence = check_confidence(looks_planned, baseline.kpis.size());
+  report.paired = baseline.paired;
+  const auto outcome =
+      extend_until_decided(model, threads, used, [&](const model::ExperimentResult& result, std::size_t) {
+        for (const auto& a : assertions)
+          if (judge(result, a.target, a.bound, a.source.at_least, report.assertion_confidence).verdict ==
+              Verdict::inconclusive)
+            return false;
+        return true;
+      });
+  report.looks = outcome.looks;
+  report.replications = outcome.result.replications.size();
+  report.cases =
+      judge_all(outcome.result, assertions, baseline, report.assertion_confidence, report.baseline_confidence);
+  return report;
+}
+
+}  // namespace capsim::experiment

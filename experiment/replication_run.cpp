@@ -1,0 +1,43 @@
+#include "experiment/replication_run.h"
+
+#include <cstdio>
+
+#include "models/kpi_layout.h"
+#include "models/limits.h"
+#include "sim/replications.h"
+
+namespace capsim::experiment {
+
+std::optional<std::string> storage_problem(const model::CompiledModel& model, std::size_t replications) {
+  const std::size_t kpis = model::KpiLayout(model).size();
+  const double stored = static_cast<double>(kpis) * static_cast<double>(replications);
+  if (stored <= model::kMaxStoredKpiValues) return std::nullopt;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "%zu replications of %zu KPIs would keep %g values; at most %g (4 GB) are supported: use fewer "
+                "replications or a coarser interval",
+                replications, kpis, stored, model::kMaxStoredKpiValues);
+  return std::string(text);
+}
+
+model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads) {
+  return run_experiment(model, threads, 0, static_cast<std::size_t>(model.replications));
+}
+
+void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsigned threads, std::size_t first,
+            std::size_t last) {
+  // Each replication is folded in as soon as it and all before it are done, then freed.
+  sim::for_each_replication(
+      first, last, threads,
+      [&](std::size_t replication) { return model::run_replication(model, fold.layout(), replication); },
+      [&](std::size_t, model::ReplicationResult run) { fold.add(std::move(run)); });
+}
+
+model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads, std::size_t first,
+                                       std::size_t last) {
+  model::ExperimentFold fold(model, first, last > first ? last - first : 0);
+  extend(fold, model, threads, first, last);
+  return std::move(fold).finish();
+}
+
+}  // namespace capsim::experiment

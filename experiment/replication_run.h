@@ -1,0 +1,30 @@
+// Running a compiled model's replications: all of them or a range [first, last), on a
+// thread pool, folded in replication order as they complete (bit-identical for any thread
+// count), and the bound on what a run keeps in memory, which every verb applies first.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "models/compiled_model.h"
+#include "models/experiment_result.h"
+
+namespace capsim::experiment {
+
+// Every replication's KPI values are kept for the summaries' percentiles: KPIs ×
+// replications is bounded (model::kMaxStoredKpiValues). The problem, or nullopt when
+// `replications` of the model fit.
+std::optional<std::string> storage_problem(const model::CompiledModel& model, std::size_t replications);
+
+// All the model's replications.
+model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads);
+// Replications [first, last) only: each is exactly the same replication as in a full run
+// (its random numbers are keyed by its absolute index), for shards and sequential stopping.
+model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads, std::size_t first,
+                                       std::size_t last);
+// Runs [first, last) and adds them, in order, to `fold` (which must hold [0, first)).
+void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsigned threads, std::size_t first,
+            std::size_t last);
+
+}  // namespace capsim::experiment

@@ -1,0 +1,118 @@
+// --precision half-widths and the baseline comparison's rules.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "../models/run_helpers.h"
+#include "experiment/baseline.h"
+#include "experiment/precision.h"
+#include "experiment/replication_run.h"
+#include "sim/summary.h"
+
+using namespace capsim;
+
+namespace {
+const char* kDesk = R"(
+name: desk
+horizon: {length: 10h, warmup: 1h}
+replications: 4
+seed: 3
+customers: {caller: {arrivals: {rate: 40/h}, patience: {dist: exponential, mean: 10min}, entry: desk}}
+pools: {clerk: {agents: 1}}
+stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [clerk]}}
+sla: {quick: {wait_within: 20s, target: 80%}}
+)";
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = std::string(CAPSIM_BUILD_DIR) + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("precision is judged on the Student-t half-width, not the interval clipped to the KPI's domain") {
+  const auto model = test::compile_text(kDesk);
+  auto result = experiment::run_experiment(model, 1);
+  const model::KpiLayout layout(model);
+  std::string problem;
+  const auto target = experiment::parse_precision(layout, "kpis.abandon_rate=±0.004", problem);
+  REQUIRE_MESSAGE(target, problem);
+  // A rare-abandonment point: mean 0.001, sd 0.004 over 4 replications; the 95% interval
+  // [-0.0054, 0.0074] clips to [0, 0.0074], half 0.0037, but the real half-width is 0.0064.
+  auto& s = result.summaries[target->kpi.slot];
+  s.n = 4, s.mean = 0.001, s.sd = 0.004, s.ci_low = 0.0, s.ci_high = 0.0074;
+  const double half = experiment::judged_half_width(result, target->kpi);
+  CHECK(half == doctest::Approx(sim::student_t_critical(0.95, 3) * 0.004 / 2));
+  CHECK_FALSE(experiment::precision_met(result, {*target}));
+}
+
+TEST_CASE("precision targets take the KPI's unit, or a percentage of its mean") {
+  const model::KpiLayout layout(test::compile_text(kDesk));
+  std::string problem;
+  const auto seconds = experiment::parse_precision(layout, "kpis.wait_mean=±2s", problem);
+  REQUIRE_MESSAGE(seconds, problem);
+  CHECK(seconds->half_width == 2.0);
+  CHECK_FALSE(seconds->relative);
+  const auto minutes = experiment::parse_precision(layout, "kpis.wait_mean=0.5min", problem);
+  REQUIRE(minutes);
+  CHECK(minutes->half_width == 30.0);
+  const auto relative = experiment::parse_precision(layout, "kpis.wait_mean=±5%", problem);
+  REQUIRE(relative);
+  CHECK(relative->relative);
+  CHECK(relative->half_width == doctest::Approx(0.05));
+  CHECK_FALSE(experiment::parse_precision(layout, "kpis.wait_mean=±0", problem));
+  CHECK_FALSE(experiment::parse_precision(layout, "kpis.wait_mea=±2s", problem));
+  CHECK(problem.find("did you mean \"kpis.wait_mean\"") != std::string::npos);
+}
+
+TEST_CASE("a baseline of one replication is refused: it has no spread to compare against") {
+  const auto model = test::compile_text(kDesk);
+  std::string problem;
+  const auto path = write_temp("baseline_one.json", R"({"replications": 1, "seed": 3,
+    "kpis": {"abandon_rate": {"mean": 0.1, "sd": null, "n": 1}}})");
+  CHECK_FALSE(experiment::read_baseline(path, problem));
+  CHECK(problem.find("at least 2") != std::string::npos);
+}
+
+TEST_CASE(
+    "tolerances match by KPI (slas.NAME is slas.NAME.attained); unmatched ones and empty baselines are problems") {
+  const model::KpiLayout layout(test::compile_text(kDesk));
+  std::string problem;
+  const auto path = write_temp("baseline_two.json", R"({"replications": 4, "seed": 3,
+    "kpis": {"abandon_rate": {"mean": 0.1, "sd": 0.01, "n": 4}, "offered": {"mean": 400, "sd": 20, "n": 4}},
+    "slas": {"quick": {"mean": 0.7, "sd": 0.05, "n": 4}}})");
+  const auto baseline = experiment::read_baseline(path, problem);
+  REQUIRE_MESSAGE(baseline, problem);
+  std::map<std::size_t, double> tolerances;
+  const auto sla = model::resolve_kpi_path(layout, "slas.quick", problem);
+  REQUIRE(sla);
+  tolerances[sla->slot] = 0.02;
+  std::vector<std::string> problems;
+  const auto plan = experiment::plan_baseline(*baseline, layout, 3, tolerances, problems);
+  CHECK(problems.empty());
+  CHECK(plan.kpis.size() == 2);  // offered has no better direction
+  bool sla_tolerated = false;
+  for (const auto& k : plan.kpis) sla_tolerated = sla_tolerated || (k.slot == sla->slot && k.tolerance == 0.02);
+  CHECK(sla_tolerated);
+  CHECK_FALSE(plan.paired);  // no per-replication values
+
+  const auto wait = model::resolve_kpi_path(layout, "kpis.wait_mean", problem);
+  REQUIRE(wait);
+  tolerances[wait->slot] = 5;  // not in the baseline
+  problems.clear();
+  (void)experiment::plan_baseline(*baseline, layout, 3, tolerances, problems);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("the baseline does not compare this KPI") != std::string::npos);
+
+  const auto other = write_temp("baseline_other.json", R"({"replications": 4,
+    "kpis": {"offered": {"mean": 400, "sd": 20, "n": 4}}})");
+  const auto nothing = experiment::read_baseline(other, problem);
+  REQUIRE(nothing);
+  problems.clear();
+  (void)experiment::plan_baseline(*nothing, layout, 3, {}, problems);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("shares no comparable KPI") != std::string::npos);
+}
