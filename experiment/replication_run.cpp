@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "experiment/executor.h"
 #include "models/kpi_layout.h"
 #include "models/limits.h"
 #include "sim/replications.h"
@@ -25,11 +26,14 @@ model::ExperimentResult run_experiment(const model::CompiledModel& model, unsign
 }
 
 void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsigned threads, std::size_t first,
-            std::size_t last) {
+            std::size_t last, const std::atomic<bool>* stop) {
   // Each replication is folded in as soon as it and all before it are done, then freed.
   sim::for_each_replication(
       first, last, threads,
-      [&](std::size_t replication) { return model::run_replication(model, fold.layout(), replication); },
+      [&](std::size_t replication) {
+        if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted{};
+        return model::run_replication(model, fold.layout(), replication);
+      },
       [&](std::size_t, model::ReplicationResult run) { fold.add(std::move(run)); });
 }
 

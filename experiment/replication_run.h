@@ -3,6 +3,7 @@
 // count), and the bound on what a run keeps in memory, which every verb applies first.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -24,7 +25,9 @@ model::ExperimentResult run_experiment(const model::CompiledModel& model, unsign
 model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads, std::size_t first,
                                        std::size_t last);
 // Runs [first, last) and adds them, in order, to `fold` (which must hold [0, first)).
+// When `stop` becomes true, no further replication starts and Interrupted is thrown
+// (experiment/executor.h): a long run stops within about one replication.
 void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsigned threads, std::size_t first,
-            std::size_t last);
+            std::size_t last, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace capsim::experiment

@@ -7,6 +7,7 @@
 // number of looks is known up front, so that its error can be spent over them).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <vector>
@@ -44,6 +45,7 @@ struct SequentialOutcome {
 
 // The model's replications under the plan: `decided(result so far, look)` after each look.
 SequentialOutcome extend_until_decided(const model::CompiledModel& model, unsigned threads, const SequentialPlan& plan,
-                                       const std::function<bool(const model::ExperimentResult&, std::size_t)>& decided);
+                                       const std::function<bool(const model::ExperimentResult&, std::size_t)>& decided,
+                                       const std::atomic<bool>* stop = nullptr);
 
 }  // namespace capsim::experiment

@@ -48,14 +48,18 @@ inline constexpr std::uint64_t replication_key(std::uint64_t seed, std::uint64_t
   return splitmix64_mix(splitmix64_mix(seed) ^ replication);
 }
 
-inline constexpr std::uint64_t name_key(std::string_view name) noexcept {
-  std::uint64_t hash = 0xCBF29CE484222325ULL;  // FNV-1a offset basis
-  for (const char c : name) {
+// FNV-1a 64 (Fowler, Noll, Vo): capsim's one hash of bytes, for names, files and a
+// sweep's identity. Incremental: pass the previous value to go on.
+inline constexpr std::uint64_t kFnv1aBasis = 0xCBF29CE484222325ULL;
+inline constexpr std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t hash = kFnv1aBasis) noexcept {
+  for (const char c : bytes) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 0x100000001B3ULL;  // FNV-1a prime
   }
-  return splitmix64_mix(hash);
+  return hash;
 }
+
+inline constexpr std::uint64_t name_key(std::string_view name) noexcept { return splitmix64_mix(fnv1a64(name)); }
 
 struct StreamKey {
   std::uint64_t replication = 0;

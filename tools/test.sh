@@ -15,11 +15,13 @@ ctest --test-dir build/ci --output-on-failure -j"$jobs"
 
 tools/fuzz.sh 30
 
-# capsim built with Open MPI: a 2-rank sweep equals the one-process output.
+# capsim built with Open MPI: a 2-rank sweep equals the one-process output, over the default
+# transports, TCP alone and shared memory without single-copy.
 cmake -S . -B build/mpi -DCMAKE_BUILD_TYPE=Release -DCAPSIM_WERROR=ON -DCAPSIM_MPI=ON -DCAPSIM_BUILD_TESTS=OFF \
       -DCAPSIM_BUILD_BENCH=OFF >/dev/null
 cmake --build build/mpi -j"$jobs" --target capsim
-bash tests/cli/sweep_mpi.sh "$PWD/build/mpi/tools/capsim" "$PWD"
+cmake --build build/mpi -j"$jobs" --target mpi_executor_check
+bash tests/cli/sweep_mpi.sh "$PWD/build/mpi/tools/capsim" "$PWD" "$PWD/build/mpi/experiment/mpi_executor_check"
 
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAPSIM_WERROR=ON -DCAPSIM_SANITIZE=ON \
       -DCAPSIM_BUILD_BENCH=OFF >/dev/null

@@ -39,6 +39,7 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
     error(node, path, "cannot read " + quoted(*name) + " (relative to the scenario file)");
     return std::nullopt;
   }
+  data_files_.push_back(file.string());
   std::vector<double> values;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {

@@ -85,6 +85,7 @@ class Loader {
   std::vector<std::pair<std::string, YAML::Node>> top_entries(const YAML::Node& root, const Keys& allowed) {
     return entries(root, "", &allowed);
   }
+  const std::vector<std::string>& data_files() const { return data_files_; }
 
  private:
   // Reports at the node's position, or at the --set that supplied the value.
@@ -157,6 +158,7 @@ class Loader {
   std::vector<Override> overrides_;
   std::map<std::string, YAML::Mark> marks_;
   std::set<std::string> missing_sections_;
+  std::vector<std::string> data_files_;  // empirical value files read, as resolved paths
 };
 
 }  // namespace capsim::io::detail

@@ -181,23 +181,32 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
 }
 
 void write_csv(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result) {
-  out << "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled\n";
+  out << kTidyColumns << '\n';
+  write_tidy_rows(out, model, result, "", "");
+}
+
+void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
+                     std::string_view prefix, std::string_view suffix) {
   const auto field = csv_number;
   const auto quote = csv_quoted;
   const auto& slots = result.layout.slots();
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const auto& s = result.summaries[i];
-    out << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << slots[i].kpi << ','
-        << s.n << ',' << field(s.mean) << ',' << field(s.sd) << ',' << field(s.ci_low) << ',' << field(s.ci_high) << ','
-        << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ',' << field(s.max)
-        << ',' << field(s.pooled) << '\n';
+    out << prefix << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << slots[i].kpi
+        << ',' << s.n << ',' << field(s.mean) << ',' << field(s.sd) << ',' << field(s.ci_low) << ',' << field(s.ci_high)
+        << ',' << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ','
+        << field(s.max) << ',' << field(s.pooled) << suffix << '\n';
   }
   // SLA risk: the fraction of replications that missed, with its exact interval.
   for (std::size_t k = 0; k < model.slas.size(); ++k) {
     const model::SlaRisk& risk = result.risks[k];
-    out << "sla," << quote(model.slas[k].name) << ",risk," << risk.replications << ',' << field(risk.risk) << ",,"
-        << field(risk.ci_low) << ',' << field(risk.ci_high) << ",,,,,,\n";
+    out << prefix << "sla," << quote(model.slas[k].name) << ",risk," << risk.replications << ',' << field(risk.risk)
+        << ",," << field(risk.ci_low) << ',' << field(risk.ci_high) << ",,,,,," << suffix << '\n';
   }
+}
+
+std::size_t tidy_row_count(const model::CompiledModel& model) {
+  return model::KpiLayout(model).size() + model.slas.size();
 }
 
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,

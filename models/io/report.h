@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/comparison.h"
@@ -45,6 +46,15 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
 void write_json(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                 const RunInfo& run);
 void write_csv(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result);
+// The tidy rows `write_csv` and `capsim sweep` share: one per (scope, name, KPI), then one
+// per SLA risk, each `prefix` + the kTidyColumns fields + `suffix` (prefix ends in a comma
+// when not empty; suffix starts with one).
+inline constexpr std::string_view kTidyColumns =
+    "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled";
+void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
+                     std::string_view prefix, std::string_view suffix);
+// Rows the same function writes for a result: layout slots plus SLAs.
+std::size_t tidy_row_count(const model::CompiledModel& model);
 
 // `capsim compare`: a base and its variants, each KPI's difference to the base.
 struct ComparedVariant {

@@ -67,6 +67,7 @@ LoadResult load(const std::string& text, const std::string& origin, const std::v
     result.warnings = loader.warnings(scenario);
     if (scenario.name.empty()) scenario.name = std::filesystem::path(origin).stem().string();
     result.scenario = std::move(scenario);
+    result.data_files = loader.data_files();
   }
   return result;
 }

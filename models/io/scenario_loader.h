@@ -16,7 +16,8 @@ namespace capsim::io {
 struct LoadResult {
   std::optional<model::Scenario> scenario;  // set only when there are no errors
   std::vector<Diagnostic> errors;
-  std::vector<Diagnostic> warnings;  // about a scenario that loads: printed, never fatal
+  std::vector<Diagnostic> warnings;     // about a scenario that loads: printed, never fatal
+  std::vector<std::string> data_files;  // data files it read (empirical values), resolved paths
 };
 
 // `overrides` are "key.path=value" strings, as given to --set.

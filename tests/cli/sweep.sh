@@ -16,7 +16,7 @@ grid=(--grid pools.tier2.agents=3..6 --grid stages.agent.service.mean=4min..5min
 "$capsim" sweep "$scenario" "${grid[@]}" -j2 -o two.csv
 cmp one.csv two.csv || fail "1 and 2 threads differ"
 [ "$(grep -c ',overall,overall,offered,' one.csv)" = 12 ] || fail "expected 12 points"
-head -1 one.csv | grep -q '^# capsim sweep [0-9a-f]* points 12$' || fail "first line: $(head -1 one.csv)"
+head -1 one.csv | grep -q '^# capsim sweep [0-9a-f]* points 12 rows [0-9]*$' || fail "first line: $(head -1 one.csv)"
 [ ! -e one.csv.checkpoint ] || fail "checkpoint left behind"
 
 for i in 1 2 3; do "$capsim" sweep "$scenario" "${grid[@]}" --shard "$i/3" -o "shard$i.csv"; done
@@ -81,4 +81,66 @@ if "$capsim" sweep "$scenario" --grid pools.tier2.agents=5..3 -o bad.csv 2>err.t
 grep -q "is empty" err.txt || fail "empty range message: $(cat err.txt)"
 if "$capsim" sweep "$scenario" --grid pools.tier2.agents=3,4 --shard 4/3 -o bad.csv 2>err.txt; then fail "shard 4/3 passed"; fi
 [ ! -e bad.csv ] && [ ! -e bad.csv.checkpoint ] || fail "bad input wrote a file"
+if "$capsim" sweep "$scenario" --grid pools.tier2.agents=3,4 --shard 1/1e30 -o bad.csv 2>err.txt; then fail "shard 1/1e30 passed"; fi
+grep -q "expected i/N with whole numbers" err.txt || fail "shard message: $(cat err.txt)"
+if "$capsim" sweep "$scenario" --grid pools.tier2.agents=3,4 --shard 1/18446744073709551616 -o bad.csv 2>/dev/null; then
+  fail "shard 1/2^64 passed"; fi
+if "$capsim" sweep "$scenario" --grid pools.tier2.agents=3,4 --shard 1e30/1e30 -o bad.csv 2>/dev/null; then
+  fail "shard 1e30/1e30 passed"; fi
+[ ! -e bad.csv ] && [ ! -e bad.csv.checkpoint ] || fail "bad input wrote a file"
+
+# Shards of JSON lines merge into the single run's output, "keys" and all.
+for i in 1 2 3; do "$capsim" sweep "$scenario" "${grid[@]}" --format jsonl --shard "$i/3" -o "shard$i.jsonl"; done
+"$capsim" merge shard2.jsonl shard1.jsonl shard3.jsonl -o merged.jsonl
+cmp rows.jsonl merged.jsonl || fail "merged JSON-lines shards differ from one run"
+# A shard cut mid-row, or missing a row, is refused, and nothing is written.
+head -c -20 shard2.csv > cut2.csv
+if "$capsim" merge shard1.csv cut2.csv shard3.csv -o bad.csv 2>err.txt; then fail "merge of a cut shard passed"; fi
+grep -q "cut2.csv: .*(an unfinished shard?)" err.txt || fail "cut shard message: $(cat err.txt)"
+sed '5d' shard2.csv > holed2.csv
+if "$capsim" merge shard1.csv holed2.csv shard3.csv -o bad.csv 2>err.txt; then fail "merge of a shard missing a row passed"; fi
+grep -q "holed2.csv: point 1 has [0-9]* rows; expected" err.txt || fail "missing-row message: $(cat err.txt)"
+[ ! -e bad.csv ] || fail "a refused merge wrote its output"
+
+# --resume on a finished sweep is a no-op success (a batch system's retry).
+cp one.csv done.csv
+"$capsim" sweep "$scenario" "${grid[@]}" -j1 -o done.csv --resume 2>err.txt || fail "resume of a finished sweep: $(cat err.txt)"
+cmp one.csv done.csv || fail "resume of a finished sweep changed its output"
+# A checkpoint cut inside its header resumes as a fresh start.
+head -c 10 one.csv > early.csv.checkpoint
+"$capsim" sweep "$scenario" "${grid[@]}" -j1 -o early.csv --resume
+cmp one.csv early.csv || fail "resume from a checkpoint cut in its header differs"
+# A checkpoint in use by another capsim is refused.
+cp one.csv busy.csv.checkpoint
+if flock busy.csv.checkpoint "$capsim" sweep "$scenario" "${grid[@]}" -o busy.csv --resume 2>err.txt; then
+  fail "two sweeps ran on one checkpoint"; fi
+grep -q "in use by another capsim" err.txt || fail "lock message: $(cat err.txt)"
+# -o and --per-replication naming one file would leave one overwritten by the other.
+if "$capsim" sweep "$scenario" "${grid[@]}" -o same.csv --per-replication same.csv 2>err.txt; then fail "-o X --per-replication X passed"; fi
+grep -q "is also an input" err.txt || fail "same-file message: $(cat err.txt)"
+[ ! -e same.csv ] && [ ! -e same.csv.checkpoint ] || fail "a refused sweep left a file"
+# Per-replication rows of a JSON-lines sweep are CSV with a comment first line (pandas: comment="#").
+"$capsim" sweep "$scenario" "${grid[@]}" --format jsonl -o reps.jsonl --per-replication reps.csv
+head -1 reps.csv | grep -q '^# capsim sweep [0-9a-f]* points 12$' || fail "per-replication first line: $(head -1 reps.csv)"
+sed -n 2p reps.csv | grep -q '^point,pools.tier2.agents,stages.agent.service.mean,replication,scope,name,kpi,value$' ||
+  fail "per-replication header: $(sed -n 2p reps.csv)"
+
+# An overloaded point is recorded as failed and the sweep goes on (and a resume keeps it).
+mmc=$2/scenarios/theory/mmc.yaml
+over=(--grid pools.agents.agents=2,25 --set horizon.length=5000h -r 2 -j1)
+"$capsim" sweep "$mmc" "${over[@]}" --quiet -o over.csv 2>err.txt || fail "a sweep with an overloaded point failed: $(cat err.txt)"
+grep -q '^0,2,point,failed,error,0,"replication 0 stopped' over.csv || fail "no failed row: $(grep -m1 '^0,' over.csv)"
+grep -q '^1,25,overall,overall,offered,' over.csv || fail "the point after the failed one is missing"
+grep -q "1 point(s) could not run" err.txt || fail "no warning: $(cat err.txt)"
+cp over.csv over2.csv.checkpoint
+"$capsim" sweep "$mmc" "${over[@]}" -o over2.csv --resume 2>err.txt
+cmp over.csv over2.csv || fail "resume of a sweep with a failed point differs"
+grep -q "resuming: 2 of 2 points already done" err.txt || fail "a failed point was not kept on resume: $(cat err.txt)"
+
+# A closed pipe is a failed write (exit 2 with a reason), not SIGPIPE.
+set +e
+"$capsim" run "$scenario" -r 2 --format csv 2>err.txt | true; code=${PIPESTATUS[0]}
+set -e
+[ "$code" = 2 ] || fail "closed pipe: exit $code"
+grep -q "cannot write to standard output" err.txt || fail "closed pipe message: $(cat err.txt)"
 echo "sweep: all checks passed"

@@ -114,7 +114,10 @@ int compare(const CompareOptions& options) {
     comparison.variants.push_back({specs[i].name, specs[i].file, specs[i].overrides, &results[i],
                                    model::compare(*base_result, results[i], comparison.paired)});
 
-  std::ostringstream out;
+  // Streamed to its destination as it is written: no copy of the report in memory.
+  OutputFile file(options.common.output);
+  if (!file.open()) return kExitBadInput;
+  std::ostream& out = file.stream();
   const io::RunInfo info{threads, wall, manifest_for(base_file, options.common.overrides, *base, threads)};
   if (options.common.format == "json")
     io::write_comparison_json(out, comparison, info);
@@ -122,7 +125,7 @@ int compare(const CompareOptions& options) {
     io::write_comparison_csv(out, comparison);
   else
     io::write_comparison_table(out, comparison, info);
-  return write_output(options.common.output, out.str()) ? kExitOk : kExitBadInput;
+  return file.commit() ? kExitOk : kExitBadInput;
 }
 
 }  // namespace

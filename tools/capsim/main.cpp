@@ -1,6 +1,7 @@
 // capsim: the command-line front end. Parses the verb, runs it, and maps failures to exit
 // codes: 1 a check failed, 2 usage and input errors or output that cannot be written, 70 an
 // internal error (a bug: please report).
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -14,6 +15,9 @@
 
 int main(int argc, char** argv) {
   using namespace capsim::cli;
+  // A closed pipe (`capsim ... | head`) is a failed write with a reason and exit 2, never a
+  // silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"capsim: discrete-event simulation for service capacity planning", "capsim"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("capsim ") + CAPSIM_VERSION + " (" + CAPSIM_GIT_COMMIT + ")");

@@ -37,7 +37,10 @@ int run(const RunOptions& options) {
   const model::ExperimentResult& result = *experiment;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::ostringstream out;
+  // Streamed to its destination as it is written: no copy of the report in memory.
+  OutputFile file(options.common.output);
+  if (!file.open()) return kExitBadInput;
+  std::ostream& out = file.stream();
   const io::RunInfo info{threads, wall, manifest_for(options.file, options.common.overrides, *scenario, threads),
                          options.replication_values};
   if (options.common.format == "json")
@@ -46,7 +49,7 @@ int run(const RunOptions& options) {
     io::write_csv(out, compiled, result);
   else
     io::write_table(out, compiled, result, info);
-  if (!write_output(options.common.output, out.str())) return kExitBadInput;
+  if (!file.commit()) return kExitBadInput;
 
   if (result.undrained_replications > 0)
     std::cerr << "capsim: warning: the system did not drain: " << result.undrained_customers << " customers in "

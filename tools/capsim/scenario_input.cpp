@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "experiment/replication_run.h"
+#include "experiment/sweep.h"
 #include "models/io/diagnostics.h"
 #include "models/io/scenario_loader.h"
 #include "models/io/units.h"
@@ -13,8 +14,10 @@
 
 namespace capsim::cli {
 
-std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& overrides) {
+std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& overrides,
+                                              std::vector<std::string>* data_files) {
   auto loaded = io::load_scenario_file(file, overrides);
+  if (data_files) *data_files = loaded.data_files;
   for (const auto& diagnostic : loaded.warnings) std::cerr << diagnostic.format() << '\n';
   for (const auto& diagnostic : loaded.errors) std::cerr << diagnostic.format() << '\n';
   if (!loaded.errors.empty())
@@ -46,23 +49,6 @@ void set_command_line(int argc, char** argv) {
 
 const std::string& command_line() { return stored_command_line(); }
 
-std::string file_hash(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::uint64_t hash = 0xCBF29CE484222325ULL;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      hash ^= static_cast<unsigned char>(buffer[i]);
-      hash *= 0x100000001B3ULL;
-    }
-    if (!in) break;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
 io::Manifest manifest_for(const std::string& file, const std::vector<std::string>& overrides,
                           const model::Scenario& scenario, unsigned threads) {
   io::Manifest m;
@@ -70,7 +56,7 @@ io::Manifest manifest_for(const std::string& file, const std::vector<std::string
   m.commit = CAPSIM_GIT_COMMIT;
   m.command = command_line();
   m.scenario_file = file;
-  m.scenario_hash = file_hash(file);
+  m.scenario_hash = experiment::file_hash(file);
   m.overrides = overrides;
   m.seed = scenario.seed;
   m.replications = static_cast<std::size_t>(scenario.replications);

@@ -12,14 +12,13 @@
 
 namespace capsim::cli {
 
-std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& overrides);
+// `data_files`, when given, receives the data files the scenario read (empirical values).
+std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& overrides,
+                                              std::vector<std::string>* data_files = nullptr);
 
 // The command line as given (set by main), shell-quoted, for manifests.
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
-
-// FNV-1a 64 of a file's bytes as "fnv1a64:<16 hex digits>", or "" when it cannot be read.
-std::string file_hash(const std::string& path);
 
 // The manifest of a run: how to reproduce it exactly.
 io::Manifest manifest_for(const std::string& file, const std::vector<std::string>& overrides,

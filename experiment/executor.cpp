@@ -1,0 +1,33 @@
+#include "experiment/executor.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "sim/replications.h"
+
+namespace capsim::experiment {
+namespace {
+
+class ThreadExecutor final : public Executor {
+ public:
+  int ranks() const override { return 1; }
+  bool is_writer() const override { return true; }
+  void run(std::size_t count, unsigned side_by_side, const UnitJob& job, const UnitConsumer& consume) override {
+    sim::for_each_replication(0, count, side_by_side, job, consume);
+  }
+  bool all_ok(bool ok) override { return ok; }
+  [[noreturn]] void abort_all(int code, const std::string& message) override {
+    if (!message.empty()) std::cerr << message << '\n';
+    std::exit(code);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> make_thread_executor() { return std::make_unique<ThreadExecutor>(); }
+
+#ifndef CAPSIM_MPI
+std::unique_ptr<Executor> make_executor(int*, char***) { return make_thread_executor(); }
+#endif
+
+}  // namespace capsim::experiment

@@ -1,0 +1,631 @@
+#include "experiment/sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "experiment/replication_run.h"
+#include "models/compiled_model.h"
+#include "models/io/diagnostics.h"
+#include "models/io/report.h"
+#include "models/io/scenario_loader.h"
+#include "sim/random.h"
+#include "sim/replications.h"
+
+namespace capsim::experiment {
+namespace {
+
+std::string hex(std::uint64_t value) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(value));
+  return out;
+}
+
+std::string json_line(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+// Only the horizon decides the intervals, and --set adds no class, pool, stage, system or
+// SLA: points that vary nothing under horizon. share the base's layout.
+bool layout_may_vary(const std::vector<std::string>& keys) {
+  return std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return k.rfind("horizon", 0) == 0; });
+}
+
+}  // namespace
+
+std::string file_hash(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::uint64_t hash = sim::kFnv1aBasis;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    hash = sim::fnv1a64(std::string_view(buffer, static_cast<std::size_t>(in.gcount())), hash);
+    if (!in) break;
+  }
+  return "fnv1a64:" + hex(hash);
+}
+
+Sweep::Sweep(SweepDefinition definition, const model::Scenario& base, const std::vector<std::string>& data_files)
+    : definition_(std::move(definition)), keys_(definition_.spec.keys()) {
+  if (!layout_may_vary(keys_)) rows_per_point_ = io::tidy_row_count(model::compile(base));
+  // The identity: shards and checkpoints must belong to the same sweep, from the same data
+  // and the same capsim.
+  std::ostringstream identity;
+  identity << "capsim " << definition_.version << '\n'
+           << file_hash(definition_.file) << '\n'
+           << definition_.seed << '\n'
+           << definition_.replications << '\n'
+           << (definition_.jsonl ? "jsonl" : "csv");
+  for (const auto& f : data_files) identity << "\ndata " << file_hash(f);
+  for (const auto& o : definition_.overrides) identity << "\nset " << o;
+  for (const auto& d : definition_.spec.dimensions) {
+    identity << "\ndimension";
+    for (std::size_t k = 0; k < d.keys.size(); ++k) {
+      identity << "\n " << d.keys[k];
+      for (const auto& v : d.values[k]) identity << ' ' << v;
+    }
+  }
+  for (const auto& p : definition_.precision)
+    identity << "\nprecision " << p.path << ' ' << p.half_width << ' ' << p.relative;
+  identity << "\nmax " << definition_.max_replications << "\nper-replication " << definition_.per_replication;
+  hash_ = hex(sim::name_key(identity.str()));
+}
+
+std::vector<std::size_t> Sweep::my_points() const {
+  std::vector<std::size_t> mine;
+  for (std::size_t p = definition_.shard.index; p < points(); p += definition_.shard.count) mine.push_back(p);
+  return mine;
+}
+
+std::string Sweep::header() const {
+  const auto& shard = definition_.shard;
+  const std::string shard_text = std::to_string(shard.index + 1) + "/" + std::to_string(shard.count);
+  if (definition_.jsonl) {
+    nlohmann::ordered_json meta{{"capsim_sweep", hash_}, {"points", points()}};
+    if (rows_per_point_) meta["rows"] = *rows_per_point_;
+    meta["keys"] = keys_;
+    if (shard.count > 1) meta["shard"] = shard_text;
+    return json_line(meta);
+  }
+  std::string line = "# capsim sweep " + hash_ + " points " + std::to_string(points());
+  if (rows_per_point_) line += " rows " + std::to_string(*rows_per_point_);
+  if (shard.count > 1) line += " shard " + shard_text;
+  line += "\npoint";
+  for (const auto& key : keys_) line += "," + io::csv_quoted(key);
+  line += ",";
+  line += io::kTidyColumns;
+  if (!definition_.precision.empty()) line += ",replications,precision_met";
+  return line + "\n";
+}
+
+std::size_t Sweep::row_fields() const {
+  if (definition_.jsonl) return 0;
+  return 1 + keys_.size() + 14 + (definition_.precision.empty() ? 0 : 2);
+}
+
+std::string Sweep::replication_header() const {
+  std::string line = header();
+  if (definition_.jsonl)
+    line = "# capsim sweep " + hash_ + " points " + std::to_string(points()) + "\n";
+  else
+    line = line.substr(0, line.find('\n') + 1);
+  line += "point";
+  for (const auto& key : keys_) line += "," + io::csv_quoted(key);
+  return line + ",replication,scope,name,kpi,value\n";
+}
+
+std::size_t Sweep::rows_of(std::size_t point) const {
+  if (rows_per_point_) return *rows_per_point_;
+  const auto scenario = scenario_of(point);
+  return scenario ? io::tidy_row_count(model::compile(*scenario)) : 0;
+}
+
+SequentialPlan Sweep::plan() const {
+  const std::size_t replications = std::max<std::size_t>(1, definition_.replications);
+  if (definition_.precision.empty()) return {replications, replications};
+  return {replications, std::max(replications, definition_.max_replications)};
+}
+
+std::vector<std::string> Sweep::point_overrides(std::size_t point) const {
+  std::vector<std::string> overrides = definition_.overrides;
+  const auto values = definition_.spec.point(point);
+  for (std::size_t k = 0; k < keys_.size(); ++k) overrides.push_back(keys_[k] + "=" + values[k]);
+  return overrides;
+}
+
+std::optional<model::Scenario> Sweep::scenario_of(std::size_t point) const {
+  auto loaded = io::load_scenario_file(definition_.file, point_overrides(point));
+  if (!loaded.scenario) {
+    for (const auto& e : loaded.errors) std::cerr << e.format() << '\n';
+    return std::nullopt;
+  }
+  loaded.scenario->seed = definition_.seed;
+  loaded.scenario->replications = static_cast<int>(definition_.replications);
+  return std::move(loaded.scenario);
+}
+
+std::string Sweep::prefix_of(std::size_t point) const {
+  std::string prefix = std::to_string(point);
+  for (const auto& v : definition_.spec.point(point)) prefix += "," + io::csv_quoted(v);
+  return prefix + ",";
+}
+
+PointOutput Sweep::failed_output(std::size_t point, const std::string& why) const {
+  PointOutput out;
+  out.failed = true;
+  if (definition_.jsonl) {
+    nlohmann::ordered_json params = nlohmann::ordered_json::object();
+    const auto values = definition_.spec.point(point);
+    for (std::size_t k = 0; k < keys_.size(); ++k) params[keys_[k]] = values[k];
+    out.rows = json_line({{"point", point},
+                          {"params", params},
+                          {"scope", "point"},
+                          {"name", "failed"},
+                          {"kpi", "error"},
+                          {"message", why}});
+  } else {
+    // scope point, name failed, kpi error, n 0, the message in the mean's place.
+    std::string row = prefix_of(point) + "point,failed,error,0," + io::csv_quoted(why) + ",,,,,,,,,";
+    if (!definition_.precision.empty()) row += ",0,0";
+    out.rows = row + "\n";
+  }
+  return out;
+}
+
+PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& model,
+                             const model::ExperimentResult& result, bool met) const {
+  PointOutput out;
+  out.replications = result.replications.size();
+  std::ostringstream rows;
+  if (definition_.jsonl) {
+    nlohmann::ordered_json params = nlohmann::ordered_json::object();
+    const auto values = definition_.spec.point(point);
+    for (std::size_t k = 0; k < keys_.size(); ++k) params[keys_[k]] = values[k];
+    const auto number = [](double x) {
+      return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
+    };
+    const auto row = [&](std::string_view scope, const std::string& name, const std::string& kpi,
+                         const sim::Summary& s) {
+      nlohmann::ordered_json j{{"point", point},
+                               {"params", params},
+                               {"scope", scope},
+                               {"name", name},
+                               {"kpi", kpi},
+                               {"n", s.n},
+                               {"mean", number(s.mean)},
+                               {"sd", number(s.sd)},
+                               {"ci95_low", number(s.ci_low)},
+                               {"ci95_high", number(s.ci_high)},
+                               {"p5", number(s.p5)},
+                               {"p50", number(s.p50)},
+                               {"p95", number(s.p95)},
+                               {"min", number(s.min)},
+                               {"max", number(s.max)},
+                               {"pooled", number(s.pooled)}};
+      if (!definition_.precision.empty()) {
+        j["replications"] = result.replications.size();
+        j["precision_met"] = met;
+      }
+      rows << json_line(j);
+    };
+    const auto& slots = result.layout.slots();
+    for (std::size_t i = 0; i < slots.size(); ++i)
+      row(model::scope_kind_name(slots[i].scope), slots[i].scope_name, slots[i].kpi, result.summaries[i]);
+    for (std::size_t k = 0; k < model.slas.size(); ++k) {
+      const auto& r = result.risks[k];
+      sim::Summary s;
+      s.n = r.replications;
+      s.mean = r.risk;
+      s.ci_low = r.ci_low;
+      s.ci_high = r.ci_high;
+      s.sd = s.p5 = s.p50 = s.p95 = s.min = s.max = std::nan("");
+      row("sla", model.slas[k].name, "risk", s);
+    }
+  } else {
+    const std::string suffix =
+        definition_.precision.empty() ? "" : "," + std::to_string(result.replications.size()) + "," + (met ? "1" : "0");
+    io::write_tidy_rows(rows, model, result, prefix_of(point), suffix);
+  }
+  out.rows = rows.str();
+  if (definition_.per_replication) {
+    const std::string prefix = prefix_of(point);
+    const auto& slots = result.layout.slots();
+    std::ostringstream rep;
+    for (std::size_t r = 0; r < result.replications.size(); ++r)
+      for (std::size_t i = 0; i < slots.size(); ++i)
+        rep << prefix << result.first_replication + r << ',' << model::scope_kind_name(slots[i].scope) << ','
+            << io::csv_quoted(slots[i].scope_name) << ',' << slots[i].kpi << ','
+            << io::csv_number(result.replications[r][i]) << '\n';
+    out.replication_rows = rep.str();
+  }
+  return out;
+}
+
+PointOutput Sweep::run_point(std::size_t point, unsigned threads, const std::atomic<bool>* stop) const {
+  auto scenario = scenario_of(point);
+  if (!scenario) return failed_output(point, "the point does not load (its problems are printed)");
+  const model::CompiledModel compiled = model::compile(*scenario);
+  const SequentialPlan plan = this->plan();
+  if (const auto problem = storage_problem(compiled, plan.most)) return failed_output(point, *problem);
+  try {
+    auto outcome = extend_until_decided(
+        compiled, threads, plan,
+        [&](const model::ExperimentResult& r, std::size_t) { return precision_met(r, definition_.precision); }, stop);
+    return output_of(point, compiled, outcome.result, outcome.decided);
+  } catch (const model::PopulationLimitExceeded& e) {
+    return failed_output(point, e.what());
+  }
+}
+
+// Block bytes: u64 {first, count, slots, failed}; then per replication its values,
+// numerators and denominators (slots doubles each) and u64 {events, undrained}; or, when
+// failed, the message.
+std::string Sweep::run_block(std::size_t point, std::size_t first, std::size_t last, unsigned threads,
+                             const std::atomic<bool>* stop) const {
+  std::string bytes;
+  const auto put = [&](const void* data, std::size_t size) { bytes.append(static_cast<const char*>(data), size); };
+  const auto fail = [&](const std::string& why) {
+    const std::uint64_t header[4] = {first, 0, 0, 1};
+    bytes.clear();
+    put(header, sizeof header);
+    bytes += why;
+    return bytes;
+  };
+  auto scenario = scenario_of(point);
+  if (!scenario) return fail("the point does not load (its problems are printed)");
+  const model::CompiledModel compiled = model::compile(*scenario);
+  if (const auto problem = storage_problem(compiled, plan().most)) return fail(*problem);
+  const model::KpiLayout layout(compiled);
+  const std::uint64_t slots = layout.size();
+  const std::uint64_t header[4] = {first, last - first, slots, 0};
+  put(header, sizeof header);
+  try {
+    sim::for_each_replication(
+        first, last, threads,
+        [&](std::size_t r) {
+          if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted{};
+          return model::run_replication(compiled, layout, r);
+        },
+        [&](std::size_t, model::ReplicationResult run) {
+          put(run.values.data(), slots * sizeof(double));
+          put(run.numerators.data(), slots * sizeof(double));
+          put(run.denominators.data(), slots * sizeof(double));
+          const std::uint64_t counts[2] = {run.events, run.undrained};
+          put(counts, sizeof counts);
+        });
+  } catch (const model::PopulationLimitExceeded& e) {
+    return fail(e.what());
+  }
+  return bytes;
+}
+
+PointOutput Sweep::finish_point(std::size_t point, const std::vector<std::string>& blocks) const {
+  auto scenario = scenario_of(point);
+  if (!scenario) return failed_output(point, "the point does not load (its problems are printed)");
+  const model::CompiledModel compiled = model::compile(*scenario);
+  model::ExperimentFold fold(compiled, 0, definition_.replications);
+  for (const auto& bytes : blocks) {
+    std::uint64_t header[4];
+    std::memcpy(header, bytes.data(), sizeof header);
+    if (header[3] != 0) return failed_output(point, bytes.substr(sizeof header));
+    const char* at = bytes.data() + sizeof header;
+    const auto get = [&](void* data, std::size_t size) {
+      std::memcpy(data, at, size);
+      at += size;
+    };
+    for (std::uint64_t r = 0; r < header[1]; ++r) {
+      model::ReplicationResult run;
+      for (auto* v : {&run.values, &run.numerators, &run.denominators}) {
+        v->resize(header[2]);
+        get(v->data(), header[2] * sizeof(double));
+      }
+      std::uint64_t counts[2];
+      get(counts, sizeof counts);
+      run.events = counts[0];
+      run.undrained = counts[1];
+      fold.add(std::move(run));
+    }
+  }
+  return output_of(point, compiled, std::move(fold).finish(), true);
+}
+
+std::string pack_point(const PointOutput& output) {
+  const std::uint64_t header[4] = {output.rows.size(), output.replication_rows.size(), output.replications,
+                                   output.failed ? 1u : 0u};
+  std::string bytes(reinterpret_cast<const char*>(header), sizeof header);
+  bytes += output.rows;
+  bytes += output.replication_rows;
+  return bytes;
+}
+
+PointOutput unpack_point(const std::string& bytes) {
+  std::uint64_t header[4];
+  std::memcpy(header, bytes.data(), sizeof header);
+  PointOutput output;
+  output.rows = bytes.substr(sizeof header, header[0]);
+  output.replication_rows = bytes.substr(sizeof header + header[0], header[1]);
+  output.replications = header[2];
+  output.failed = header[3] != 0;
+  return output;
+}
+
+SweepOutcome run_sweep(const Sweep& sweep, Executor& executor, const SweepFiles& files, unsigned threads,
+                       const std::atomic<bool>* stop, const std::function<void(const SweepProgress&)>& progress,
+                       const std::function<bool(const std::string&)>& write_rows) {
+  SweepOutcome outcome;
+  const auto failed = [&](std::string problem) {
+    outcome.status = SweepOutcome::Status::failed;
+    outcome.problem = std::move(problem);
+    return outcome;
+  };
+  const std::string header = sweep.header();
+  const std::string replication_header = sweep.replication_header();
+  const auto mine = sweep.my_points();
+  PointFile rows_file, replication_file;
+  std::set<std::size_t> finished;
+  if (files.resume) {
+    // Every rank reads the checkpoint; all agree before anything is cut.
+    std::string problem;
+    auto content = read_regular_file(files.checkpoint, problem);
+    std::size_t keep = 0;
+    bool rewrite_header = false;  // a checkpoint cut inside its header: start it afresh
+    if (content) {
+      if (header.rfind(*content, 0) == 0 && content->size() < header.size()) {
+        rewrite_header = true;
+      } else if (content->rfind(header, 0) != 0) {
+        problem = io::printable(files.checkpoint, 200) +
+                  " belongs to another sweep (or other options, data or capsim version); expected the same command "
+                  "as before";
+        content.reset();
+      } else {
+        const auto blocks = read_point_blocks(*content, header.size(), sweep.row_fields(),
+                                              [&](std::size_t p) { return sweep.rows_of(p); });
+        for (const auto& b : blocks.blocks) finished.insert(b.point);
+        keep = blocks.complete_bytes;
+      }
+    }
+    std::size_t replication_keep = 0;
+    bool rewrite_replication_header = false;
+    if (content && !files.replication_checkpoint.empty()) {
+      std::string rep_problem;
+      const auto replications = read_regular_file(files.replication_checkpoint, rep_problem);
+      if (replications && finished.empty() && replication_header.rfind(*replications, 0) == 0) {
+        rewrite_replication_header = true;  // cut inside its header, with no point kept
+      } else if (!replications || replications->rfind(replication_header, 0) != 0) {
+        problem = io::printable(files.replication_checkpoint, 200) + " is missing or of another sweep";
+        content.reset();
+      } else {
+        // Keep the per-replication rows of the points kept (written before their rows).
+        std::size_t offset = replication_header.size();
+        for (;;) {
+          const auto end = replications->find('\n', offset);
+          if (end == std::string::npos) break;
+          const auto point = point_of_line(std::string_view(*replications).substr(offset, end - offset));
+          if (!point || !finished.count(*point)) break;
+          offset = end + 1;
+        }
+        replication_keep = offset;
+      }
+    }
+    if (!executor.all_ok(content.has_value())) return failed(content ? "another rank could not resume" : problem);
+    if (executor.is_writer()) {
+      if (!rows_file.reopen(files.checkpoint, keep, problem)) return failed(problem);
+      if (rewrite_header && !rows_file.append(header, problem)) return failed(problem);
+      if (!files.replication_checkpoint.empty() &&
+          (!replication_file.reopen(files.replication_checkpoint, replication_keep, problem) ||
+           (rewrite_replication_header && !replication_file.append(replication_header, problem))))
+        return failed(problem);
+    }
+    outcome.resumed = finished.size();
+  } else {
+    bool created = true;
+    std::string problem;
+    if (executor.is_writer()) {
+      created = files.checkpoint.empty() || rows_file.create(files.checkpoint, header, problem);
+      created = created && (files.replication_checkpoint.empty() ||
+                            replication_file.create(files.replication_checkpoint, replication_header, problem));
+      if (created && files.checkpoint.empty()) created = write_rows(header);
+    }
+    if (!executor.all_ok(created)) return failed(problem.empty() ? "another rank could not start" : problem);
+  }
+
+  std::vector<std::size_t> todo;
+  for (const auto p : mine)
+    if (!finished.count(p)) todo.push_back(p);
+  if (files.resume && todo.empty()) outcome.status = SweepOutcome::Status::already_done;
+  SweepProgress state{finished.size(), mine.size(), 0, true};
+  if (progress) progress(state);
+  state.starting = false;
+  std::string write_problem;
+  const auto consume = [&](const PointOutput& point) {
+    // The per-replication rows are durable before the point's rows name it finished.
+    if (replication_file.is_open() &&
+        (!replication_file.append(point.replication_rows, write_problem) || !replication_file.sync(write_problem)))
+      throw std::runtime_error(write_problem);
+    if (rows_file.is_open()) {
+      if (!rows_file.append(point.rows, write_problem)) throw std::runtime_error(write_problem);
+    } else if (!write_rows(point.rows)) {
+      throw std::runtime_error("cannot write the rows");
+    }
+    ++state.done;
+    state.replications += point.replications;
+    outcome.failed_points += point.failed;
+    if (progress) progress(state);
+  };
+  try {
+    const std::size_t replications = sweep.plan().initial;
+    if (executor.ranks() > 1 && sweep.definition().precision.empty()) {
+      // Units: each point's replications in blocks of ceil(R / ranks), in point order; the
+      // writer folds a point once its last block has come.
+      struct Unit {
+        std::size_t point, first, last;
+        bool last_of_point;
+      };
+      std::vector<Unit> units;
+      const std::size_t block = std::max<std::size_t>(1, (replications + executor.ranks() - 1) / executor.ranks());
+      for (const auto p : todo)
+        for (std::size_t first = 0; first < replications; first += block) {
+          const std::size_t last = std::min(replications, first + block);
+          units.push_back({p, first, last, last == replications});
+        }
+      std::vector<std::string> blocks;
+      executor.run(
+          units.size(), 1,
+          [&](std::size_t u) { return sweep.run_block(units[u].point, units[u].first, units[u].last, threads, stop); },
+          [&](std::size_t u, std::string bytes) {
+            blocks.push_back(std::move(bytes));
+            if (!units[u].last_of_point) return;
+            const auto point = sweep.finish_point(units[u].point, blocks);
+            blocks.clear();
+            consume(point);
+          });
+    } else {
+      // Replications on all cores; when a point has fewer replications than cores, points
+      // run side by side instead. Either way rows are written in point order.
+      const bool side_by_side = replications < threads && sweep.definition().precision.empty();
+      executor.run(
+          todo.size(), side_by_side ? threads : 1u,
+          [&](std::size_t i) { return pack_point(sweep.run_point(todo[i], side_by_side ? 1u : threads, stop)); },
+          [&](std::size_t, std::string bytes) { consume(unpack_point(bytes)); });
+    }
+  } catch (const Interrupted&) {
+    outcome.status = SweepOutcome::Status::interrupted;
+    outcome.resumed = state.done;  // saved points
+    return outcome;
+  } catch (const std::runtime_error& e) {
+    return failed(e.what());
+  }
+  if (!executor.is_writer()) return outcome;
+  std::string problem;
+  if (rows_file.is_open() && !rows_file.close(problem)) return failed(problem);
+  if (replication_file.is_open() && !replication_file.close(problem)) return failed(problem);
+  return outcome;
+}
+
+bool merge_shards(const std::vector<std::string>& files, const std::function<bool(std::string_view)>& write,
+                  std::string& problem) {
+  struct Piece {
+    std::string file, content;
+    SweepFileHeader header;
+    std::vector<PointBlock> blocks;
+  };
+  std::vector<Piece> pieces;
+  for (const auto& file : files) {
+    Piece piece;
+    piece.file = file;
+    auto content = read_regular_file(file, problem);
+    if (!content) return false;
+    piece.content = std::move(*content);
+    std::string why;
+    const auto header = read_sweep_header(piece.content, why);
+    if (!header) {
+      problem = io::printable(file, 200) + " " + why;
+      return false;
+    }
+    piece.header = *header;
+    pieces.push_back(std::move(piece));
+  }
+  if (pieces.empty()) {
+    problem = "no shards given";
+    return false;
+  }
+  const SweepFileHeader& first = pieces.front().header;
+  const std::size_t count = first.shard ? first.shard->count : 1;
+  std::set<std::size_t> indexes;
+  std::map<std::size_t, std::pair<const Piece*, const PointBlock*>> by_point;
+  for (auto& p : pieces) {
+    const auto& h = p.header;
+    const std::size_t its_count = h.shard ? h.shard->count : 1;
+    if (h.hash != first.hash || its_count != count || h.points != first.points || h.columns != first.columns ||
+        h.jsonl != first.jsonl || h.rows_per_point != first.rows_per_point) {
+      problem = io::printable(p.file, 200) + " is a shard of another sweep than " +
+                io::printable(pieces.front().file, 200) + " (sweep " + h.hash + " vs " + first.hash +
+                "); merge only shards of one sweep";
+      return false;
+    }
+    const std::size_t index = h.shard ? h.shard->index : 0;
+    if (!indexes.insert(index).second) {
+      problem = "shard " + std::to_string(index + 1) + "/" + std::to_string(count) + " is given twice";
+      return false;
+    }
+    const std::size_t fields = h.jsonl ? 0 : csv_field_count(h.columns);
+    // Rows per point from the header; without it (the layout varies by point) every
+    // point's block must at least hold whole lines of one point.
+    const auto blocks = read_point_blocks(p.content, h.bytes, fields,
+                                          [&](std::size_t) -> std::size_t { return h.rows_per_point.value_or(0); });
+    std::vector<PointBlock> kept = blocks.blocks;
+    std::size_t end = blocks.complete_bytes;
+    if (!h.rows_per_point) {  // accept any row count, but only whole, well-formed lines
+      kept.clear();
+      std::size_t offset = h.bytes;
+      while (offset < p.content.size()) {
+        const auto line_end = p.content.find('\n', offset);
+        if (line_end == std::string::npos) break;
+        const std::string_view line = std::string_view(p.content).substr(offset, line_end - offset);
+        const auto point = point_of_line(line);
+        if (!point || (fields > 0 && csv_field_count(line) != fields)) break;
+        if (kept.empty() || kept.back().point != *point) kept.push_back({*point, offset, offset, false});
+        kept.back().end = line_end + 1;
+        offset = line_end + 1;
+      }
+      end = offset;
+    }
+    if (end != p.content.size()) {
+      problem =
+          io::printable(p.file, 200) + ": " +
+          (blocks.problem.empty() || !h.rows_per_point ? std::string("a cut or malformed line") : blocks.problem) +
+          " after byte " + std::to_string(end) + " (an unfinished shard?)";
+      return false;
+    }
+    p.blocks = std::move(kept);
+    for (const auto& b : p.blocks) {
+      if (b.point >= first.points || b.point % count != index) {
+        problem = io::printable(p.file, 200) + " holds point " + std::to_string(b.point) + ", which is not shard " +
+                  std::to_string(index + 1) + "/" + std::to_string(count) + "'s";
+        return false;
+      }
+      if (by_point.count(b.point)) {
+        problem = io::printable(p.file, 200) + " holds point " + std::to_string(b.point) + " twice";
+        return false;
+      }
+      by_point[b.point] = {&p, &b};
+    }
+  }
+  if (indexes.size() != count) {
+    problem =
+        std::to_string(indexes.size()) + " of " + std::to_string(count) + " shards given; a merge needs all of them";
+    return false;
+  }
+  if (by_point.size() != first.points) {
+    problem = "the shards hold " + std::to_string(by_point.size()) + " of the sweep's " + std::to_string(first.points) +
+              " points (an unfinished shard?)";
+    return false;
+  }
+  // The single-machine header: the first line without the shard, the columns unchanged.
+  std::string head;
+  if (first.jsonl) {
+    nlohmann::ordered_json meta{{"capsim_sweep", first.hash}, {"points", first.points}};
+    if (first.rows_per_point) meta["rows"] = *first.rows_per_point;
+    meta["keys"] = nlohmann::ordered_json::parse(first.columns.empty() ? "[]" : first.columns);
+    head = json_line(meta);
+  } else {
+    head = "# capsim sweep " + first.hash + " points " + std::to_string(first.points);
+    if (first.rows_per_point) head += " rows " + std::to_string(*first.rows_per_point);
+    head += "\n" + first.columns + "\n";
+  }
+  if (!write(head)) return false;
+  for (const auto& [point, where] : by_point) {
+    const auto& [piece, block] = where;
+    if (!write(std::string_view(piece->content).substr(block->begin, block->end - block->begin))) return false;
+  }
+  return true;
+}
+
+}  // namespace capsim::experiment

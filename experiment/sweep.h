@@ -1,0 +1,128 @@
+// A parameter sweep as a library: the scenario at every point of a grid (io::SweepSpec), the
+// same seed and replications at every point (common random numbers across points), one
+// block of tidy rows per point. The engine runs points (or, across MPI ranks, blocks of a
+// point's replications) on an Executor, appends each finished point to a checkpoint
+// (experiment/point_file.h), resumes from one, and skips nothing silently: a point that
+// cannot run (an overloaded model, too many values to keep) is recorded as failed in its
+// rows and the sweep goes on.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiment/executor.h"
+#include "experiment/point_file.h"
+#include "experiment/precision.h"
+#include "experiment/sequential.h"
+#include "models/io/sweep_spec.h"
+#include "models/scenario.h"
+
+namespace capsim::experiment {
+
+struct SweepDefinition {
+  std::string file;                    // the scenario
+  std::vector<std::string> overrides;  // --set, at every point
+  io::SweepSpec spec;
+  std::vector<PrecisionTarget> precision;
+  std::size_t max_replications = 1000;  // with precision
+  std::uint64_t seed = 0;               // every point's
+  std::size_t replications = 1;         // every point's (the first look, with precision)
+  bool jsonl = false;                   // else CSV
+  bool per_replication = false;
+  std::string version;  // capsim's, part of the sweep's identity
+  Shard shard;
+};
+
+// One point's output.
+struct PointOutput {
+  std::string rows, replication_rows;
+  std::size_t replications = 0;  // run (for progress)
+  bool failed = false;
+};
+
+class Sweep {
+ public:
+  // `base` is the scenario with the run options applied; `data_files` are the data files it
+  // read (their contents are part of the identity).
+  Sweep(SweepDefinition definition, const model::Scenario& base, const std::vector<std::string>& data_files);
+
+  const SweepDefinition& definition() const { return definition_; }
+  const std::string& hash() const { return hash_; }
+  std::size_t points() const { return definition_.spec.points(); }
+  std::vector<std::size_t> my_points() const;  // this shard's, in order
+  std::string header() const;                  // first line, and the column line for CSV
+  std::string replication_header() const;
+  std::size_t row_fields() const;  // fields of a CSV row (0 for JSON lines)
+  // Rows of a finished (not failed) point: from the header's layout when every point shares
+  // it, else by loading the point.
+  std::size_t rows_of(std::size_t point) const;
+
+  // The plan of a point's replications (extended with precision up to max_replications).
+  SequentialPlan plan() const;
+  // The scenario of a point; nullopt after printing its problems (to stderr).
+  std::optional<model::Scenario> scenario_of(std::size_t point) const;
+
+  PointOutput run_point(std::size_t point, unsigned threads, const std::atomic<bool>* stop) const;
+  // For ranks sharing a point's replications: a block of them as bytes, and the point's
+  // output from all its blocks in order.
+  std::string run_block(std::size_t point, std::size_t first, std::size_t last, unsigned threads,
+                        const std::atomic<bool>* stop) const;
+  PointOutput finish_point(std::size_t point, const std::vector<std::string>& blocks) const;
+
+ private:
+  std::vector<std::string> point_overrides(std::size_t point) const;
+  std::string prefix_of(std::size_t point) const;
+  PointOutput output_of(std::size_t point, const model::CompiledModel& model, const model::ExperimentResult& result,
+                        bool met) const;
+  PointOutput failed_output(std::size_t point, const std::string& why) const;
+
+  SweepDefinition definition_;
+  std::vector<std::string> keys_;
+  std::string hash_;
+  std::optional<std::size_t> rows_per_point_;
+};
+
+std::string pack_point(const PointOutput& output);
+PointOutput unpack_point(const std::string& bytes);
+
+// Where a sweep's rows go while it runs, and how it reports.
+struct SweepFiles {
+  std::string checkpoint;              // "" for standard output without a checkpoint
+  std::string replication_checkpoint;  // "" without per-replication rows
+  bool resume = false;
+};
+struct SweepProgress {
+  std::size_t done = 0, total = 0;  // points of this shard (done includes resumed ones)
+  std::size_t replications = 0;     // run by this process so far
+  bool starting = false;            // the first call, before any point runs
+};
+struct SweepOutcome {
+  enum class Status { done, already_done, interrupted, failed } status = Status::done;
+  std::string problem;      // when failed
+  std::size_t resumed = 0;  // points kept from the checkpoint
+  std::size_t failed_points = 0;
+};
+
+// Runs this shard's points not yet in the checkpoint. Rows go to `write_rows` when there
+// is no checkpoint (standard output), else to the checkpoint, one write per point; the
+// per-replication file is made durable before its point's rows are appended, so a resumed
+// checkpoint never holds a point whose per-replication rows were lost.
+SweepOutcome run_sweep(const Sweep& sweep, Executor& executor, const SweepFiles& files, unsigned threads,
+                       const std::atomic<bool>* stop, const std::function<void(const SweepProgress&)>& progress,
+                       const std::function<bool(const std::string&)>& write_rows);
+
+// FNV-1a 64 of a file's bytes as "fnv1a64:<16 hex digits>", or "" when it cannot be read.
+std::string file_hash(const std::string& path);
+
+// capsim merge: the shards of one sweep, in any order, into its single-machine output,
+// handed to `write` piece by piece; nothing is written unless every shard of the sweep is
+// there, once, complete (every point's rows whole; no cut line) and of the same sweep.
+bool merge_shards(const std::vector<std::string>& files, const std::function<bool(std::string_view)>& write,
+                  std::string& problem);
+
+}  // namespace capsim::experiment
