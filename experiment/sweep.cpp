@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "experiment/replication_run.h"
+#include "experiment/variant.h"
 #include "models/compiled_model.h"
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
@@ -50,6 +52,77 @@ std::string file_hash(const std::string& path) {
     if (!in) break;
   }
   return "fnv1a64:" + hex(hash);
+}
+
+SweepPoints points_from_section(const model::SweepSection& section, const std::string& file) {
+  SweepPoints points;
+  for (const auto& entry : section.grid) {
+    points.spec.dimensions.push_back({{entry.key}, {entry.values}});
+    points.origins.push_back({file, entry.line, entry.column, "sweep.grid." + entry.key});
+  }
+  if (!section.zip.empty()) {
+    io::SweepDimension zip;
+    for (const auto& entry : section.zip) {
+      zip.keys.push_back(entry.key);
+      zip.values.push_back(entry.values);
+      points.origins.push_back({file, entry.line, entry.column, "sweep.zip." + entry.key});
+    }
+    points.spec.dimensions.push_back(std::move(zip));
+  }
+  return points;
+}
+
+std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const std::string& file,
+                                               const std::vector<std::string>& overrides) {
+  std::vector<io::Diagnostic> problems;
+  const auto keys = points.spec.keys();
+  const auto at = [&](std::size_t k, std::string message) {
+    const SweepKeyOrigin& o = points.origins[k];
+    problems.push_back({o.origin, o.line, o.column, o.path, std::move(message)});
+  };
+  if (points.spec.dimensions.empty()) {
+    problems.push_back({"capsim", 0, 0, "",
+                        "nothing to sweep: give --grid key.path=values, --zip, or a sweep: section in the file"});
+    return problems;
+  }
+  double count = 1;
+  for (const auto& d : points.spec.dimensions) count *= static_cast<double>(d.size());
+  if (count > static_cast<double>(io::kMaxSweepPoints)) {
+    char text[160];
+    std::snprintf(text, sizeof text, "the sweep has %g points; at most %zu are supported", count, io::kMaxSweepPoints);
+    problems.push_back({"capsim", 0, 0, "", text});
+    return problems;
+  }
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (const auto problem = variant_key_problem(keys[k])) at(k, "the sweep varies " + keys[k] + ": " + *problem);
+    if (!seen.insert(keys[k]).second) at(k, "the sweep varies " + keys[k] + " twice");
+  }
+  if (!problems.empty()) return problems;
+  constexpr std::size_t kEnds = 500;
+  std::size_t k = 0;
+  for (const auto& d : points.spec.dimensions)
+    for (std::size_t j = 0; j < d.keys.size(); ++j, ++k) {
+      std::set<std::string> tried;
+      const auto& values = d.values[j];
+      for (std::size_t v = 0; v < values.size(); ++v) {
+        if (v == kEnds && values.size() > 2 * kEnds) v = values.size() - kEnds;
+        if (!tried.insert(values[v]).second) continue;
+        auto with = overrides;
+        with.push_back(d.keys[j] + "=" + values[v]);
+        const auto loaded = io::load_scenario_file(file, with);
+        for (const auto& e : loaded.errors) {
+          // A problem of the file itself (not of this value) is the scenario's, reported by
+          // its load; a value's problem is placed where the value was given.
+          if (points.origins[k].line > 0)
+            at(k, "value \"" + values[v] + "\": " + e.message);
+          else
+            problems.push_back(e);
+        }
+        if (!loaded.errors.empty()) break;  // one bad value of a key says enough
+      }
+    }
+  return problems;
 }
 
 Sweep::Sweep(SweepDefinition definition, const model::Scenario& base, const std::vector<std::string>& data_files)

@@ -19,6 +19,7 @@
 #include "experiment/point_file.h"
 #include "experiment/precision.h"
 #include "experiment/sequential.h"
+#include "models/io/diagnostics.h"
 #include "models/io/sweep_spec.h"
 #include "models/scenario.h"
 
@@ -37,6 +38,28 @@ struct SweepDefinition {
   std::string version;  // capsim's, part of the sweep's identity
   Shard shard;
 };
+
+// Where each key of a sweep was given, for messages: the file position of a sweep: entry,
+// or the --grid/--zip text (line 0).
+struct SweepKeyOrigin {
+  std::string origin;
+  int line = 0, column = 0;
+  std::string path;  // sweep.grid.KEY, or ""
+};
+struct SweepPoints {
+  io::SweepSpec spec;
+  std::vector<SweepKeyOrigin> origins;  // aligned with spec.keys()
+};
+// The points of a scenario's sweep: section (each grid key a dimension, the zip keys one).
+SweepPoints points_from_section(const model::SweepSection& section, const std::string& file);
+// Everything that would make a sweep's points fail, before anything runs: no points or too
+// many, a key varied twice or one that is the experiment's own (seed, replications), a
+// value that does not load (a misspelt key, a value without its unit). Each key's distinct
+// values are loaded once; of a key with more than 1,000 values, the first and last 500 (a
+// range is monotone, so its ends bound the rest; a point that still fails is recorded as
+// failed in its rows).
+std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const std::string& file,
+                                               const std::vector<std::string>& overrides);
 
 // One point's output.
 struct PointOutput {

@@ -133,9 +133,14 @@ struct Assertion {
 };
 
 // A scenario's `sweep:` section, ranges expanded: `capsim sweep` runs its points.
+struct SweepKey {
+  std::string key;
+  std::vector<std::string> values;
+  int line = 0, column = 0;  // of the key in the file, for messages
+};
 struct SweepSection {
-  std::vector<std::pair<std::string, std::vector<std::string>>> grid;  // each key its own dimension
-  std::vector<std::pair<std::string, std::vector<std::string>>> zip;   // keys varied together
+  std::vector<SweepKey> grid;  // each key its own dimension
+  std::vector<SweepKey> zip;   // keys varied together
 };
 
 struct Scenario {

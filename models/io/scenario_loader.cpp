@@ -97,6 +97,12 @@ AssertionsResult load_assertions_file(const std::string& path) {
   std::string text(kMaxScenarioBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    result.errors.push_back({path, 0, 0, "",
+                             "the file is empty; expected an assert: list such as assert: [{kpi: slas.answer_20s, "
+                             "at_least: 80%}]"});
+    return result;
+  }
   try {
     YamlSource source = parse_yaml_source(text, path, result.errors);
     if (!source.ok) return result;

@@ -172,15 +172,16 @@ void Loader::read_sweep(const YAML::Node& node, model::SweepSection& into) {
         else
           error(values, at, problem);
       }
-      if (!list.empty()) target.emplace_back(key, std::move(list));
+      const YAML::Mark mark = mark_of(at);
+      if (!list.empty()) target.push_back({key, std::move(list), mark.line + 1, mark.column + 1});
     }
   }
   if (!into.zip.empty())
-    for (const auto& [key, list] : into.zip)
-      if (list.size() != into.zip.front().second.size())
-        error(mark_of("sweep.zip." + key), "sweep.zip." + key,
-              "has " + std::to_string(list.size()) + " values; zipped keys need as many as " + into.zip.front().first +
-                  " (" + std::to_string(into.zip.front().second.size()) + ")");
+    for (const auto& entry : into.zip)
+      if (entry.values.size() != into.zip.front().values.size())
+        error(mark_of("sweep.zip." + entry.key), "sweep.zip." + entry.key,
+              "has " + std::to_string(entry.values.size()) + " values; zipped keys need as many as " +
+                  into.zip.front().key + " (" + std::to_string(into.zip.front().values.size()) + ")");
 }
 
 // `assert: [{kpi: slas.answer_20s, at_least: 80%}, ...]`: the paths and bounds are checked

@@ -14,3 +14,9 @@ endif()
 if(NOT out_1 STREQUAL out_3)
   message(FATAL_ERROR "output differs between -j 1 and -j 3")
 endif()
+# -j is taken as asked, also beyond the cores (a 1-core runner still compares 1 with 3).
+execute_process(COMMAND ${CAPSIM} run scenarios/retail_support.yaml -r 2 -j 3 --format json
+                WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE code OUTPUT_VARIABLE json ERROR_VARIABLE err)
+if(NOT code EQUAL 0 OR NOT json MATCHES "\"run\": {[^}]*\"threads\": 3")
+  message(FATAL_ERROR "-j 3 did not run 3 threads: exit ${code}: ${err}")
+endif()

@@ -171,7 +171,7 @@ int check(const CheckOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   experiment::CheckReport report;
   try {
-    report = experiment::run_check(model, usable_threads(options.common.threads), plan, resolved, baseline);
+    report = experiment::run_check(model, options.common.threads, plan, resolved, baseline);
   } catch (const model::PopulationLimitExceeded& e) {
     std::cerr << "capsim: " << e.what() << '\n';
     return kExitBadInput;

@@ -42,10 +42,6 @@ bool apply_common_options(model::Scenario& scenario, const CommonOptions& option
   return true;
 }
 
-unsigned usable_threads(unsigned requested) {
-  return std::max(1u, std::min(requested, std::max(1u, std::thread::hardware_concurrency())));
-}
-
 bool output_spares_inputs(const std::string& option, const std::string& output,
                           const std::vector<std::string>& inputs) {
   if (output.empty()) return true;

@@ -16,6 +16,8 @@ namespace capsim::cli {
 struct CommonOptions {
   std::optional<int> replications;
   std::optional<std::string> seed;  // parsed exactly, as in the file (io::parse_seed)
+  // Worker threads: all cores by default; as asked with -j (more than the cores only
+  // oversubscribes: results never depend on it).
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> overrides;
   std::string format;
@@ -30,9 +32,6 @@ void add_output_options(CLI::App* verb, CommonOptions& options, const std::vecto
 
 // -r and --seed over the file's values; false after printing what is wrong.
 bool apply_common_options(model::Scenario& scenario, const CommonOptions& options);
-
-// Worker threads: as asked, but never more than the cores (each holds a replication).
-unsigned usable_threads(unsigned requested);
 
 // False (after printing why) when an output path names one of the command's inputs (the
 // same file, by device and inode, or the same path): writing it would destroy the input.

@@ -90,7 +90,7 @@ int compare(const CompareOptions& options) {
   if (!ok) return kExitBadInput;
 
   const auto start = std::chrono::steady_clock::now();
-  const unsigned threads = usable_threads(options.common.threads);
+  const unsigned threads = options.common.threads;
   const model::CompiledModel base_model = model::compile(*base);
   const auto base_result = run_or_report(base_model, threads);
   if (!base_result) return kExitBadInput;

@@ -31,7 +31,7 @@ int run(const RunOptions& options) {
   if (!scenario || !apply_common_options(*scenario, options.common)) return kExitBadInput;
   const model::CompiledModel compiled = model::compile(*scenario);
   const auto start = std::chrono::steady_clock::now();
-  const unsigned threads = usable_threads(options.common.threads);
+  const unsigned threads = options.common.threads;
   const std::optional<model::ExperimentResult> experiment = run_or_report(compiled, threads);
   if (!experiment) return kExitBadInput;
   const model::ExperimentResult& result = *experiment;

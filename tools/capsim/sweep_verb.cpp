@@ -59,77 +59,28 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   std::vector<std::string> data_files;
   auto base = load_or_report(options.file, options.common.overrides, &data_files);
   if (!base || !apply_common_options(*base, options.common)) return kExitBadInput;
-  io::SweepSpec spec;
-  bool ok = true;
   // The points: the command line's dimensions, else the file's sweep: section.
-  for (const auto& text : options.grids) {
-    std::string problem;
-    if (auto d = io::parse_grid_option(text, problem))
-      spec.dimensions.push_back(std::move(*d));
-    else
-      std::cerr << "capsim: --grid " << io::printable(text) << ": " << problem << '\n', ok = false;
-  }
-  for (const auto& text : options.zips) {
-    std::string problem;
-    if (auto d = io::parse_zip_option(text, problem))
-      spec.dimensions.push_back(std::move(*d));
-    else
-      std::cerr << "capsim: --zip " << io::printable(text) << ": " << problem << '\n', ok = false;
-  }
+  experiment::SweepPoints points;
+  bool ok = true;
+  for (const auto& [option, texts] : {std::pair{"--grid", &options.grids}, std::pair{"--zip", &options.zips}})
+    for (const auto& text : *texts) {
+      std::string problem;
+      auto d = std::string_view(option) == "--grid" ? io::parse_grid_option(text, problem)
+                                                     : io::parse_zip_option(text, problem);
+      if (!d) {
+        std::cerr << "capsim: " << option << ' ' << io::printable(text) << ": " << problem << '\n';
+        ok = false;
+        continue;
+      }
+      for (std::size_t k = 0; k < d->keys.size(); ++k) points.origins.push_back({std::string(option) + " " + text, 0, 0, ""});
+      points.spec.dimensions.push_back(std::move(*d));
+    }
   if (!ok) return kExitBadInput;
-  if (spec.dimensions.empty()) {
-    for (const auto& [key, values] : base->sweep.grid) spec.dimensions.push_back({{key}, {values}});
-    if (!base->sweep.zip.empty()) {
-      io::SweepDimension zip;
-      for (const auto& [key, values] : base->sweep.zip) {
-        zip.keys.push_back(key);
-        zip.values.push_back(values);
-      }
-      spec.dimensions.push_back(std::move(zip));
-    }
-  }
-  if (spec.dimensions.empty()) {
-    std::cerr << "capsim: nothing to sweep: give --grid key.path=values, --zip, or a sweep: section in the file\n";
-    return kExitBadInput;
-  }
-  double points = 1;
-  for (const auto& d : spec.dimensions) points *= static_cast<double>(d.size());
-  if (points > static_cast<double>(io::kMaxSweepPoints)) {
-    std::cerr << "capsim: the sweep has " << points << " points; at most " << io::kMaxSweepPoints << " are supported\n";
-    return kExitBadInput;
-  }
-  std::set<std::string> seen_keys;
-  for (const auto& key : spec.keys()) {
-    if (const auto problem = experiment::variant_key_problem(key)) {
-      std::cerr << "capsim: the sweep varies " << io::printable(key) << ": " << *problem << '\n';
-      return kExitBadInput;
-    }
-    if (!seen_keys.insert(key).second) {
-      std::cerr << "capsim: the sweep varies " << io::printable(key) << " twice\n";
-      return kExitBadInput;
-    }
-  }
-  // The values of every key must load (a misspelt key, a value without its unit): checked
-  // before anything is written. A key of many values is checked at its first and last
-  // kPrecheckEnds values (a range is monotone, so its ends bound the rest); a point whose
-  // value still fails is recorded as failed in its rows.
-  constexpr std::size_t kPrecheckEnds = 500;
-  for (const auto& d : spec.dimensions)
-    for (std::size_t k = 0; k < d.keys.size(); ++k) {
-      std::set<std::string> tried;
-      const auto& values = d.values[k];
-      for (std::size_t v = 0; v < values.size(); ++v) {
-        if (v == kPrecheckEnds && values.size() > 2 * kPrecheckEnds) v = values.size() - kPrecheckEnds;
-        const std::string& value = values[v];
-        if (!tried.insert(value).second) continue;
-        auto overrides = options.common.overrides;
-        overrides.push_back(d.keys[k] + "=" + value);
-        auto loaded = io::load_scenario_file(options.file, overrides);
-        for (const auto& e : loaded.errors) std::cerr << e.format() << '\n';
-        if (!loaded.errors.empty()) ok = false;
-        if (!loaded.errors.empty()) break;  // one bad value of a key says enough
-      }
-    }
+  if (points.spec.dimensions.empty()) points = experiment::points_from_section(base->sweep, options.file);
+  const auto problems = experiment::check_sweep_points(points, options.file, options.common.overrides);
+  for (const auto& p : problems) std::cerr << p.format() << '\n';
+  if (!problems.empty()) return kExitBadInput;
+  const io::SweepSpec& spec = points.spec;
   std::vector<experiment::PrecisionTarget> precision;
   {
     const model::KpiLayout layout(model::compile(*base));
@@ -221,7 +172,7 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const auto outcome = experiment::run_sweep(sweep, executor, {checkpoint, replication_checkpoint, options.resume},
-                                             usable_threads(options.common.threads), &g_interrupted, progress,
+                                             options.common.threads, &g_interrupted, progress,
                                              [](const std::string& rows) {
                                                std::cout << rows << std::flush;
                                                return static_cast<bool>(std::cout);

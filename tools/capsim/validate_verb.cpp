@@ -1,8 +1,12 @@
-// capsim validate: check a scenario without running it.
+// capsim validate: check a scenario without running it: the file, and what `check` and
+// `sweep` would refuse later (its assert: paths and bounds, its sweep: keys and values).
 #include <iostream>
 #include <memory>
 
+#include "experiment/check.h"
+#include "experiment/sweep.h"
 #include "models/compiled_model.h"
+#include "models/io/diagnostics.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
 
@@ -26,6 +30,20 @@ VerbRunner add_validate_verb(CLI::App& app) {
         continue;
       }
       const auto compiled = model::compile(*scenario);
+      // What other verbs would refuse later: its assert: paths and bounds, its sweep: points.
+      std::vector<std::string> problems;
+      (void)experiment::resolve_assertions(scenario->assertions, model::KpiLayout(compiled), problems);
+      if (!scenario->sweep.grid.empty() || !scenario->sweep.zip.empty())
+        for (const auto& p : experiment::check_sweep_points(experiment::points_from_section(scenario->sweep, file), file,
+                                                            options->overrides))
+          problems.push_back(p.format());
+      if (!problems.empty()) {
+        for (const auto& p : problems) std::cerr << p << '\n';
+        std::cerr << "capsim: " << problems.size() << (problems.size() == 1 ? " problem" : " problems") << " in "
+                  << io::printable(file, 200) << '\n';
+        code = kExitBadInput;
+        continue;
+      }
       std::cout << file << ": ok (" << compiled.classes.size() << " customer classes, " << compiled.stages.size()
                 << " stages, " << compiled.pools.size() << " pools, " << compiled.slas.size() << " SLAs, "
                 << compiled.intervals << " intervals, " << compiled.replications << " replications)\n";
