@@ -44,11 +44,13 @@ ShiftLine compile_shift(const Shift& shift, const Horizon& horizon) {
     const double begin = day * kDaySeconds + shift.start - horizon.start_clock_seconds;
     const double end = begin + shift_length;
     if (end <= 0.0 || begin >= horizon.length_seconds) continue;
-    const auto day_index = static_cast<std::uint32_t>(std::max(day, 0));
+    const std::uint32_t day_index = day < 0 ? kDayBeforeHorizon : static_cast<std::uint32_t>(day);
     const sim::Time on = sim::ticks_from_seconds(begin), off = sim::ticks_from_seconds(end);
     if (!line.steps.empty() && line.steps.back().action == RosterAction::off && line.steps.back().at == on &&
         begin > 0.0) {
-      line.steps.pop_back();  // yesterday's shift ends as today's starts: one continuous stretch
+      // Yesterday's shift ends as today's starts: the agents work on (no leaving and coming
+      // back), and enter today's shift day, with its own absence.
+      line.steps.back() = {on, 0, 0, RosterAction::next_day, day_index};
     } else {
       line.steps.push_back({begin > 0.0 ? on : 0, 0, 0, RosterAction::on, day_index});
     }
@@ -145,6 +147,12 @@ CompiledModel compile(const Scenario& scenario) {
     }
     model.first_agent.push_back(model.agents);
     model.agents += compiled.agents;
+    if (compiled.lines.empty()) {
+      for (std::uint32_t i = 0; i < compiled.agents; ++i) model.agent_identity.push_back({0, i});
+    } else {
+      for (std::uint32_t l = 0; l < compiled.lines.size(); ++l)
+        for (std::uint32_t j = 0; j < compiled.lines[l].agents; ++j) model.agent_identity.push_back({l, j});
+    }
     model.pools.push_back(std::move(compiled));
   }
 

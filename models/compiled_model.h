@@ -60,14 +60,21 @@ struct CompiledStage {
 // One step of a shift line's days, in ticks from the horizon's start (negative for a shift
 // begun the day before). Agent j of a line of n takes it at at + j * stagger / (n - 1):
 // breaks are staggered evenly so that the last one ends with its window (README).
-enum class RosterAction : std::uint8_t { on, break_due, off };
+// on/off: a shift day starts or ends; next_day: a shift that runs on without a pause into
+// the next day's (back-to-back 24-hour shifts, or one ending as the next starts) enters that
+// day, which draws its own absence.
+enum class RosterAction : std::uint8_t { on, break_due, off, next_day };
 struct RosterStep {
   sim::Time at = 0;
   sim::Time stagger = 0;  // window - length, for a break
   sim::Time length = 0;   // of a break
   RosterAction action = RosterAction::on;
-  std::uint32_t day = 0;  // horizon day of the shift (absenteeism is drawn per agent and day)
+  // Horizon day of the shift (absenteeism is drawn per agent and shift day): 0 for the day
+  // the horizon starts, kDayBeforeHorizon for the night shift of the day before.
+  std::uint32_t day = 0;
 };
+
+inline constexpr std::uint32_t kDayBeforeHorizon = 0xFFFFFFFFu;
 
 struct ShiftLine {
   std::uint32_t agents = 0;
@@ -132,6 +139,13 @@ struct CompiledModel {
   std::vector<CompiledSystem> systems;
   std::uint32_t agents = 0;                // over all pools
   std::vector<std::uint32_t> first_agent;  // per pool: AgentId of its first agent
+  // Every agent's stable identity, which keys its absence and shrinkage draws (common random
+  // numbers): its shift line in the pool and its index in the line (line 0 for shorthand
+  // pools), so that a change to one line leaves every other line's draws as they were.
+  struct AgentIdentity {
+    std::uint32_t line = 0, index = 0;
+  };
+  std::vector<AgentIdentity> agent_identity;  // per AgentId
   // sojourn SLAs judged when a class's customer leaves the system: [class]
   std::vector<std::vector<SlaRef>> sojourn_slas;
 };

@@ -123,18 +123,16 @@ ReplicationResult ServiceSystem::run() {
   for (std::size_t y = 0; y < systems_.size(); ++y) {
     for (const auto& [from, to] : model_.systems[y].down) {
       if (from >= model_.length_ticks) continue;
-      events_.schedule(from, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
-                       static_cast<std::uint32_t>(y), static_cast<std::uint32_t>(SystemChange::planned_start));
-      events_.schedule(to, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
-                       static_cast<std::uint32_t>(y), static_cast<std::uint32_t>(SystemChange::planned_end));
+      schedule(EventKind::system, from, static_cast<std::uint32_t>(y),
+               static_cast<std::uint32_t>(SystemChange::planned_start));
+      schedule(EventKind::system, to, static_cast<std::uint32_t>(y),
+               static_cast<std::uint32_t>(SystemChange::planned_end));
     }
     schedule_failure(id_at<SystemId>(y));
   }
   schedule_boundary(1);
   snapshot_window(window_start_);
-  if (model_.warmup_ticks > 0)
-    events_.schedule(model_.warmup_ticks, rank_of(EventKind::warmup_end),
-                     static_cast<std::uint8_t>(EventKind::warmup_end), 0);
+  if (model_.warmup_ticks > 0) schedule(EventKind::warmup_end, model_.warmup_ticks, 0);
   for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
 
   const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
@@ -199,9 +197,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const std::uint64_t k = state.next_arrival_index++;
   if (state.replays) [[unlikely]] {  // replayed arrivals: no randomness
     const auto& times = model_.classes[c].arrival_times;
-    if (k < times.size())
-      events_.schedule_source(times[k], rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
-                              static_cast<std::uint32_t>(c));
+    if (k < times.size()) schedule_source(EventKind::arrival, times[k], static_cast<std::uint32_t>(c));
     return;
   }
   const double* const rates = state.rate_per_tick;
@@ -217,8 +213,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
       if (candidate < end) {
         const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
         if (at >= model_.length_ticks) return;
-        events_.schedule_source(at, rank_of(EventKind::arrival), static_cast<std::uint8_t>(EventKind::arrival),
-                                static_cast<std::uint32_t>(c));
+        schedule_source(EventKind::arrival, at, static_cast<std::uint32_t>(c));
         return;
       }
       budget -= rate * (end - t);
@@ -336,8 +331,7 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
     sim::LeadWordStream patience_random(
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::patience));
     const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
-    events_.schedule(now_ + patience_ticks, rank_of(EventKind::abandon), static_cast<std::uint8_t>(EventKind::abandon),
-                     static_cast<std::uint32_t>(id), customer.generation);
+    schedule(EventKind::abandon, now_ + patience_ticks, static_cast<std::uint32_t>(id), customer.generation);
   }
 }
 
@@ -435,8 +429,10 @@ CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id,
     }
     ++agent.contacts;
   }
+  // Slot utilisation counts each contact as 1/N of an agent, N its stage's concurrency (1
+  // at a stage without): every stage the pool serves, not only those with concurrency.
+  if (F.concurrency && model_.pools[index(pool)].concurrent) at(pool).slot_level.add(now_, 1.0 / stage.concurrency);
   if (F.concurrency && stage.concurrency > 1) {
-    at(pool).slot_level.add(now_, 1.0 / stage.concurrency);
     const std::uint32_t open = at(customer.stage).open_lists + position;
     if (agent.contacts < stage.concurrency && agent.pending == Pending::none) {
       if (agent.list != open) list_push(open, agent_id);
@@ -444,8 +440,7 @@ CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent_id,
       list_remove(agent_id);
     }
   }
-  events_.schedule(now_ + customer.service_ticks, rank_of(EventKind::service_end),
-                   static_cast<std::uint8_t>(EventKind::service_end), static_cast<std::uint32_t>(id));
+  schedule(EventKind::service_end, now_ + customer.service_ticks, static_cast<std::uint32_t>(id));
 }
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
@@ -500,8 +495,7 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   // longest-waiting customer before this customer moves on, so a customer routed onward
   // queues behind those already waiting.
   if (F.wrap_up && customer.wrap_ticks > 0)
-    events_.schedule(now_ + customer.wrap_ticks, rank_of(EventKind::wrap_end),
-                     static_cast<std::uint8_t>(EventKind::wrap_end), static_cast<std::uint32_t>(agent));
+    schedule(EventKind::wrap_end, now_ + customer.wrap_ticks, static_cast<std::uint32_t>(agent));
   else
     release_slot<F>(agent);
 
@@ -535,7 +529,7 @@ CAPSIM_INLINE void ServiceSystem::release_slot(AgentId agent_id) {
   --agent.contacts;
   const PoolId pool = agent.pool;
   const CompiledStage& stage = model_.stages[index(agent.stage)];
-  if (stage.concurrency > 1) at(pool).slot_level.add(now_, -1.0 / stage.concurrency);
+  if (model_.pools[index(pool)].concurrent) at(pool).slot_level.add(now_, -1.0 / stage.concurrency);
   if (agent.contacts > 0) {
     if (agent.pending != Pending::none) return;
     const std::uint32_t open = at(agent.stage).open_lists + agent.position;
@@ -848,9 +842,7 @@ void ServiceSystem::start_break(AgentId agent_id) {
   agent.pending = Pending::none;
   if (agent.due_since >= model_.warmup_ticks && agent.due_since < model_.length_ticks)
     pool.break_delay_seconds.add(sim::seconds_from_ticks(now_ - agent.due_since));
-  events_.schedule(now_ + agent.break_length, rank_of(EventKind::break_end),
-                   static_cast<std::uint8_t>(EventKind::break_end), static_cast<std::uint32_t>(agent_id),
-                   ++agent.generation);
+  schedule(EventKind::break_end, now_ + agent.break_length, static_cast<std::uint32_t>(agent_id), ++agent.generation);
 }
 
 void ServiceSystem::on_break_end(AgentId agent_id, std::uint32_t generation) {
@@ -904,7 +896,7 @@ void ServiceSystem::schedule_line_step(std::uint32_t line_index) {
       advance(line, cursor);
       continue;
     }
-    events_.schedule(at, rank_of(EventKind::roster), static_cast<std::uint8_t>(EventKind::roster), line_index);
+    schedule(EventKind::roster, at, line_index);
     return;
   }
 }
@@ -927,14 +919,14 @@ void ServiceSystem::on_roster(std::uint32_t line_index) {
 void ServiceSystem::roster_step(AgentId agent_id, const RosterStep& step) {
   Agent& agent = at(agent_id);
   const PoolId pool_id = agent.pool;
-  const std::uint32_t rank = index(agent_id) - model_.first_agent[index(pool_id)];
+  const AgentIdentity identity = model_.agent_identity[index(agent_id)];
   switch (step.action) {
     case RosterAction::on: {
       agent.rostered = true;
-      agent.absent = absent(pool_id, rank, step.day);
+      agent.absent = absent(pool_id, identity, step.day);
       if (agent.absent) return;
       set_scheduled(pool_id, at(pool_id).scheduled + 1);
-      agent.shrunk = shrunk(pool_id, rank, static_cast<std::size_t>(current_interval_));
+      agent.shrunk = shrunk(pool_id, identity, static_cast<std::size_t>(current_interval_));
       if (agent.state == AgentState::working) {  // still finishing overtime: stays on
         if (agent.pending == Pending::off) {
           agent.pending = Pending::none;
@@ -991,28 +983,46 @@ void ServiceSystem::roster_step(AgentId agent_id, const RosterStep& step) {
         go_away(agent_id, AgentState::off);
       return;
     }
+    case RosterAction::next_day: {  // working on into the next shift day: its own absence
+      if (!agent.rostered) return;
+      const bool absent_today = absent(pool_id, identity, step.day);
+      if (absent_today == agent.absent) return;  // present (or absent) both days: nothing changes
+      if (absent_today) {                        // present until now: leaves as at a shift end, absent for the day
+        roster_step(agent_id, {step.at, 0, 0, RosterAction::off, step.day});
+        agent.rostered = true;
+        agent.absent = true;
+      } else {  // absent until now: comes as at a shift start
+        agent.rostered = false;
+        agent.absent = false;
+        roster_step(agent_id, {step.at, 0, 0, RosterAction::on, step.day});
+      }
+      return;
+    }
   }
 }
 
-// Absenteeism and shrinkage: pure functions of (pool, agent rank, day or interval), from
-// the pool's own stream, so that staffing what-ifs keep every customer's numbers.
-bool ServiceSystem::absent(PoolId pool, std::uint32_t rank, std::uint32_t day) const {
-  return agent_draw(pool, rank, day, StreamPurpose::absence) < model_.pools[index(pool)].absenteeism;
+// Absenteeism and shrinkage: pure functions of (pool, agent identity, day or interval),
+// from the pool's own stream, so that staffing what-ifs keep every customer's numbers and a
+// change to one shift line keeps every other line's.
+bool ServiceSystem::absent(PoolId pool, AgentIdentity agent, std::uint32_t day) const {
+  return agent_draw(pool, agent, day, StreamPurpose::absence) < model_.pools[index(pool)].absenteeism;
 }
 
-bool ServiceSystem::shrunk(PoolId pool, std::uint32_t rank, std::size_t interval) const {
-  return agent_draw(pool, rank, static_cast<std::uint32_t>(interval), StreamPurpose::shrinkage) <
+bool ServiceSystem::shrunk(PoolId pool, AgentIdentity agent, std::size_t interval) const {
+  return agent_draw(pool, agent, static_cast<std::uint32_t>(interval), StreamPurpose::shrinkage) <
          model_.pools[index(pool)].shrinkage;
 }
 
-// Agent i's uniform for (day or interval, purpose): word i % 4 of block (i / 4, period,
-// purpose) of the pool's key; 0 when the pool has no such probability (nothing drawn).
-double ServiceSystem::agent_draw(PoolId pool, std::uint32_t rank, std::uint32_t period, StreamPurpose purpose) const {
+// Agent j of line l's uniform for (day or interval, purpose): word j % 4 of block
+// (l << 32 | j / 4, period, purpose) of the pool's key; 1 when the pool has no such
+// probability (nothing drawn).
+double ServiceSystem::agent_draw(PoolId pool, AgentIdentity agent, std::uint32_t period, StreamPurpose purpose) const {
   const CompiledPool& compiled = model_.pools[index(pool)];
   const double p = purpose == StreamPurpose::absence ? compiled.absenteeism : compiled.shrinkage;
   if (p <= 0.0) return 1.0;
-  const auto block = sim::philox_block(pool_keys_[index(pool)], rank / 4, period, static_cast<std::uint8_t>(purpose));
-  return static_cast<double>(block.v[rank % 4] >> 11) * 0x1.0p-53;
+  const std::uint64_t subject = static_cast<std::uint64_t>(agent.line) << 32 | (agent.index / 4);
+  const auto block = sim::philox_block(pool_keys_[index(pool)], subject, period, static_cast<std::uint8_t>(purpose));
+  return static_cast<double>(block.v[agent.index % 4] >> 11) * 0x1.0p-53;
 }
 
 std::uint32_t ServiceSystem::day_of_interval(std::size_t interval) const {
@@ -1039,9 +1049,10 @@ void ServiceSystem::apply_shorthand(PoolId pool_id, std::size_t interval) {
     scheduled = 0;
     const std::uint32_t day = day_of_interval(interval);
     for (int rank = 0; rank < staffing; ++rank) {
-      if (absent(pool_id, static_cast<std::uint32_t>(rank), day)) continue;
+      const AgentIdentity identity{0, static_cast<std::uint32_t>(rank)};
+      if (absent(pool_id, identity, day)) continue;
       ++scheduled;
-      if (shrunk(pool_id, static_cast<std::uint32_t>(rank), interval)) ++shrinking;
+      if (shrunk(pool_id, identity, interval)) ++shrinking;
     }
   }
   PoolState& state = at(pool_id);
@@ -1092,7 +1103,7 @@ void ServiceSystem::draw_shrinkage(PoolId pool_id, std::size_t interval) {
     const AgentId agent_id = id_at<AgentId>(first + rank);
     Agent& agent = at(agent_id);
     if (!agent.rostered || agent.absent) continue;
-    agent.shrunk = shrunk(pool_id, rank, interval);
+    agent.shrunk = shrunk(pool_id, model_.agent_identity[first + rank], interval);
     if (agent.shrunk) {
       if (agent.state == AgentState::working && agent.contacts == 0)
         go_away(agent_id, AgentState::away);
@@ -1116,8 +1127,7 @@ void ServiceSystem::draw_shrinkage(PoolId pool_id, std::size_t interval) {
 // boundaries rank first and never share a tick.
 void ServiceSystem::schedule_boundary(std::uint32_t boundary) {
   const sim::Time at = std::min(model_.interval_ticks * boundary, model_.length_ticks);
-  events_.schedule(at, rank_of(EventKind::interval_boundary), static_cast<std::uint8_t>(EventKind::interval_boundary),
-                   boundary);
+  schedule(EventKind::interval_boundary, at, boundary);
 }
 
 void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
@@ -1181,8 +1191,8 @@ void ServiceSystem::on_system(SystemId system_id, SystemChange change) {
       system.failed = true;
       sim::CounterStream random(system.key, system.failures, 0, static_cast<std::uint8_t>(StreamPurpose::repair));
       const sim::Time repair = sim::ticks_from_seconds(model_.systems[index(system_id)].repair->sample(random));
-      events_.schedule(now_ + repair, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
-                       static_cast<std::uint32_t>(index(system_id)), static_cast<std::uint32_t>(SystemChange::repair));
+      schedule(EventKind::system, now_ + repair, static_cast<std::uint32_t>(index(system_id)),
+               static_cast<std::uint32_t>(SystemChange::repair));
       break;
     }
     case SystemChange::repair:
@@ -1204,8 +1214,8 @@ void ServiceSystem::schedule_failure(SystemId system_id) {
   sim::CounterStream random(system.key, system.failures, 0, static_cast<std::uint8_t>(StreamPurpose::failure));
   const sim::Time at = now_ + sim::ticks_from_seconds(compiled.between->sample(random));
   if (at >= model_.length_ticks) return;
-  events_.schedule(at, rank_of(EventKind::system), static_cast<std::uint8_t>(EventKind::system),
-                   static_cast<std::uint32_t>(index(system_id)), static_cast<std::uint32_t>(SystemChange::failure));
+  schedule(EventKind::system, at, static_cast<std::uint32_t>(index(system_id)),
+           static_cast<std::uint32_t>(SystemChange::failure));
 }
 
 void ServiceSystem::set_system_down(SystemId system_id, bool down) {

@@ -39,12 +39,13 @@ inline constexpr std::array<std::uint8_t, 9> kRank{
     0,  // interval_boundary: staffing changes and interval statistics close before anything else
     1,  // warmup_end: the statistics window opens before the tick's events are judged
     2,  // roster: agents come and go, and breaks fall due, before the tick's work is handed out
-    2,  // break_end
-    2,  // system: an outage starting now holds the services that would start now
-    3,  // service_end: frees an agent before an abandonment at the same tick is judged
-    3,  // wrap_end: likewise
-    4,  // abandon: a customer whose patience ends as an agent frees is answered, not lost
-    5,  // arrival: a newcomer queues behind everyone already waiting at that tick
+    3,  // break_end: after the roster, so a shift ending now ends the break with it
+    4,  // system: after agents came and went (their services may start first), an outage
+        //   starting now holds the services the rest of the tick would start
+    5,  // service_end: frees an agent before an abandonment at the same tick is judged
+    5,  // wrap_end: likewise
+    6,  // abandon: a customer whose patience ends as an agent frees is answered, not lost
+    7,  // arrival: a newcomer queues behind everyone already waiting at that tick
 };
 inline constexpr std::uint8_t rank_of(EventKind kind) { return kRank[static_cast<std::size_t>(kind)]; }
 static_assert(*std::max_element(kRank.begin(), kRank.end()) <= sim::Event::kMaxRank, "a rank beyond the event's bits");
@@ -151,6 +152,14 @@ class ServiceSystem {
  private:
   template <Features F>
   struct Dispatch;  // the event handler sim::run_until calls: handle<F>
+  // Every event is scheduled through these two: the rank comes from the kind (kRank), so
+  // the two can never disagree.
+  CAPSIM_INLINE void schedule(EventKind kind, sim::Time at, std::uint32_t subject, std::uint32_t generation = 0) {
+    events_.schedule(at, rank_of(kind), static_cast<std::uint8_t>(kind), subject, generation);
+  }
+  CAPSIM_INLINE void schedule_source(EventKind kind, sim::Time at, std::uint32_t subject) {
+    events_.schedule_source(at, rank_of(kind), static_cast<std::uint8_t>(kind), subject);
+  }
   // In a model with none of the features a pool's agents are interchangeable (one pool per
   // stage and stage per pool, no concurrency, no handling factors; nobody's shift, break,
   // absence or shrinkage): the lean copy keeps them as counts, on duty and busy, with no
@@ -351,9 +360,10 @@ class ServiceSystem {
   void apply_shorthand(PoolId pool, std::size_t interval);
   void rebalance_shorthand(PoolId pool);
   void draw_shrinkage(PoolId pool, std::size_t interval);
-  bool absent(PoolId pool, std::uint32_t rank, std::uint32_t day) const;
-  bool shrunk(PoolId pool, std::uint32_t rank, std::size_t interval) const;
-  double agent_draw(PoolId pool, std::uint32_t rank, std::uint32_t period, StreamPurpose purpose) const;
+  using AgentIdentity = CompiledModel::AgentIdentity;
+  bool absent(PoolId pool, AgentIdentity agent, std::uint32_t day) const;
+  bool shrunk(PoolId pool, AgentIdentity agent, std::size_t interval) const;
+  double agent_draw(PoolId pool, AgentIdentity agent, std::uint32_t period, StreamPurpose purpose) const;
   std::uint32_t day_of_interval(std::size_t interval) const;  // horizon day, 0 = the start's
   void list_push(std::uint32_t list, AgentId agent);
   AgentId list_pop(std::uint32_t list);
