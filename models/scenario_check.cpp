@@ -36,6 +36,14 @@ std::string format_number(double x) {
   return out.str();
 }
 
+// A sum judged against 1 within 1e-9: enough digits to show how far off it is
+// (1.000001, not 1).
+std::string format_sum(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", x);
+  return text;
+}
+
 }  // namespace
 
 double expected_arrivals(const CustomerClass& customer, const Horizon& horizon) {
@@ -348,7 +356,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
                "unknown stage \"" + route.to + "\"; expected \"exit\" or one of " + known_stages());
     }
     if (!stage.next.empty() && std::abs(total - 1.0) > 1e-9)
-      report(base + ".next", "probabilities sum to " + format_number(total) + "; expected 1");
+      report(base + ".next", "probabilities sum to " + format_sum(total) + "; expected 1");
   }
 
   for (const auto& sla : scenario.slas) {

@@ -489,7 +489,7 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   if (customer.counted) {
     StageState& state = at(stage_id);
     ++state.served;
-    state.handled_ticks += customer.service_ticks + customer.wrap_ticks;
+    state.handled_ticks += static_cast<double>(customer.service_ticks + customer.wrap_ticks);
   }
   // The agent's hands free now, or after its wrap-up. A freed agent takes the most urgent,
   // longest-waiting customer before this customer moves on, so a customer routed onward
@@ -1316,7 +1316,7 @@ ReplicationResult ServiceSystem::collect(sim::Time end_time) {
     v[layout_.of_stage(s, StageKpi::wait_mean)] = seconds(state.wait.mean());
     v[layout_.of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
     v[layout_.of_stage(s, StageKpi::aht_mean)] =
-        ratio(sim::seconds_from_ticks(state.handled_ticks), static_cast<double>(state.served));
+        ratio(state.handled_ticks / static_cast<double>(sim::kTicksPerSecond), static_cast<double>(state.served));
   }
   const double ticks_per_hour = 3600.0 * static_cast<double>(sim::kTicksPerSecond);
   const std::size_t agent_areas = classes + stages;  // then busy, present, available, scheduled, slots

@@ -241,8 +241,11 @@ class ServiceSystem {
     PoolId first_pool{};             // of its preference list (the only one in the lean copy)
     sim::CountArea queue_length;
     std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
-    sim::Mean wait;               // in ticks, as doubles: seconds only when reported (no divide per visit)
-    sim::Time handled_ticks = 0;  // service + wrap-up of the services counted in `served`
+    sim::Mean wait;  // in ticks, as doubles: seconds only when reported (no divide per visit)
+    // Service + wrap-up of the services counted in `served`, in ticks: a double, since an
+    // int64 of microseconds overflows within the documented limits (10^9 customers of
+    // up to ten years each); exact up to 2^53 µs (285 years) in all.
+    double handled_ticks = 0;
   };
 
   struct alignas(64) PoolState {  // 256 bytes: an index scales by a shift

@@ -161,6 +161,9 @@ Distribution Distribution::normal(double mean, double sd) {
 Distribution Distribution::lognormal(double mean, double cv) {
   require_positive_mean(mean);
   require_positive_cv(cv);
+  // As gamma's: beyond it (log-space sd above 3) samples no longer average to the mean in
+  // any feasible number of draws (cv 1e300 averaged 0).
+  require(cv <= 100.0, "cv must be at most 100");
   Distribution d(Family::lognormal);
   // boost::random::lognormal_distribution takes the log-space (m, s), not the variable's
   // mean and sd (the old boost::lognormal_distribution did): s^2 = ln(1 + cv^2),

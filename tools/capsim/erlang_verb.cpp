@@ -101,7 +101,7 @@ int run(const ErlangOptions& o) {
       const auto r = model::mmck_abandonment(n, *rate, mu, 1.0 / *patience, std::nullopt, *within);
       out["p_wait"] = r.p_wait;
       out["abandon_rate"] = r.p_abandon;
-      out["asa"] = r.asa;
+      out["asa"] = n > 0 ? finite(r.asa) : nlohmann::ordered_json(nullptr);  // nobody is answered: undefined
       out["service_level"] = r.service_level;
       out["occupancy"] = r.occupancy;
     }
