@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "experiment/kpi_value.h"
+#include "experiment/replication_run.h"
 #include "models/io/diagnostics.h"
 
 namespace capsim::experiment {
@@ -118,6 +119,7 @@ CheckReport run_check(const model::CompiledModel& model, unsigned threads, const
       });
   report.looks = outcome.looks;
   report.replications = outcome.result.replications.size();
+  report.warning = undrained_warning(outcome.result);
   report.cases =
       judge_all(outcome.result, assertions, baseline, report.assertion_confidence, report.baseline_confidence);
   return report;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct CheckReport {
   std::size_t replications = 0, looks = 0, looks_planned = 0;
   double assertion_confidence = 0, baseline_confidence = 0;
   bool paired = false;
+  std::optional<std::string> warning;  // the run's (a clock window that did not drain)
 };
 
 // Runs the plan: looks at its counts while any assertion is inconclusive. The plan's most

@@ -21,6 +21,14 @@ std::optional<std::string> storage_problem(const model::CompiledModel& model, st
   return std::string(text);
 }
 
+std::optional<std::string> undrained_warning(const model::ExperimentResult& result) {
+  if (result.undrained_replications == 0) return std::nullopt;
+  return "warning: the system did not drain: " + std::to_string(result.undrained_customers) + " customers in " +
+         std::to_string(result.undrained_replications) + " of " + std::to_string(result.replications.size()) +
+         " replications were still waiting when nothing more could happen (is the last interval unstaffed?); they "
+         "count as misses for every SLA";
+}
+
 model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads) {
   return run_experiment(model, threads, 0, static_cast<std::size_t>(model.replications));
 }

@@ -18,6 +18,10 @@ namespace capsim::experiment {
 // `replications` of the model fit.
 std::optional<std::string> storage_problem(const model::CompiledModel& model, std::size_t replications);
 
+// The warning every verb gives when a clock window's drain left customers that nobody
+// could serve (they count as misses for every SLA), or nullopt.
+std::optional<std::string> undrained_warning(const model::ExperimentResult& result);
+
 // All the model's replications.
 model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads);
 // Replications [first, last) only: each is exactly the same replication as in a full run

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -73,7 +72,9 @@ SweepPoints points_from_section(const model::SweepSection& section, const std::s
 }
 
 std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const std::string& file,
-                                               const std::vector<std::string>& overrides) {
+                                               const std::vector<std::string>& overrides,
+                                               std::vector<io::Diagnostic>* warnings) {
+  std::set<std::string> warned;
   std::vector<io::Diagnostic> problems;
   const auto keys = points.spec.keys();
   const auto at = [&](std::size_t k, std::string message) {
@@ -81,8 +82,8 @@ std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const 
     problems.push_back({o.origin, o.line, o.column, o.path, std::move(message)});
   };
   if (points.spec.dimensions.empty()) {
-    problems.push_back({"capsim", 0, 0, "",
-                        "nothing to sweep: give --grid key.path=values, --zip, or a sweep: section in the file"});
+    problems.push_back(
+        {"capsim", 0, 0, "", "nothing to sweep: give --grid key.path=values, --zip, or a sweep: section in the file"});
     return problems;
   }
   double count = 1;
@@ -111,6 +112,12 @@ std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const 
         auto with = overrides;
         with.push_back(d.keys[j] + "=" + values[v]);
         const auto loaded = io::load_scenario_file(file, with);
+        if (warnings)
+          for (const auto& w : loaded.warnings) {
+            io::Diagnostic located = w;
+            located.message = w.message + " (at " + d.keys[j] + "=" + values[v] + ")";
+            if (warned.insert(w.message).second) warnings->push_back(located);
+          }
         for (const auto& e : loaded.errors) {
           // A problem of the file itself (not of this value) is the scenario's, reported by
           // its load; a value's problem is placed where the value was given.
@@ -256,6 +263,7 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
                              const model::ExperimentResult& result, bool met) const {
   PointOutput out;
   out.replications = result.replications.size();
+  out.undrained = result.undrained_replications > 0;
   std::ostringstream rows;
   if (definition_.jsonl) {
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
@@ -411,7 +419,7 @@ PointOutput Sweep::finish_point(std::size_t point, const std::vector<std::string
 
 std::string pack_point(const PointOutput& output) {
   const std::uint64_t header[4] = {output.rows.size(), output.replication_rows.size(), output.replications,
-                                   output.failed ? 1u : 0u};
+                                   (output.failed ? 1u : 0u) | (output.undrained ? 2u : 0u)};
   std::string bytes(reinterpret_cast<const char*>(header), sizeof header);
   bytes += output.rows;
   bytes += output.replication_rows;
@@ -425,7 +433,8 @@ PointOutput unpack_point(const std::string& bytes) {
   output.rows = bytes.substr(sizeof header, header[0]);
   output.replication_rows = bytes.substr(sizeof header + header[0], header[1]);
   output.replications = header[2];
-  output.failed = header[3] != 0;
+  output.failed = (header[3] & 1u) != 0;
+  output.undrained = (header[3] & 2u) != 0;
   return output;
 }
 
@@ -530,6 +539,7 @@ SweepOutcome run_sweep(const Sweep& sweep, Executor& executor, const SweepFiles&
     ++state.done;
     state.replications += point.replications;
     outcome.failed_points += point.failed;
+    outcome.undrained_points += point.undrained;
     if (progress) progress(state);
   };
   try {

@@ -58,14 +58,18 @@ SweepPoints points_from_section(const model::SweepSection& section, const std::s
 // values are loaded once; of a key with more than 1,000 values, the first and last 500 (a
 // range is monotone, so its ends bound the rest; a point that still fails is recorded as
 // failed in its rows).
+// Warnings of the points' scenarios (an overloaded steady state) come in `warnings`, once
+// each.
 std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const std::string& file,
-                                               const std::vector<std::string>& overrides);
+                                               const std::vector<std::string>& overrides,
+                                               std::vector<io::Diagnostic>* warnings = nullptr);
 
 // One point's output.
 struct PointOutput {
   std::string rows, replication_rows;
   std::size_t replications = 0;  // run (for progress)
   bool failed = false;
+  bool undrained = false;  // a clock window's drain left customers in some replication
 };
 
 class Sweep {
@@ -128,7 +132,7 @@ struct SweepOutcome {
   enum class Status { done, already_done, interrupted, failed } status = Status::done;
   std::string problem;      // when failed
   std::size_t resumed = 0;  // points kept from the checkpoint
-  std::size_t failed_points = 0;
+  std::size_t failed_points = 0, undrained_points = 0;
 };
 
 // Runs this shard's points not yet in the checkpoint. Rows go to `write_rows` when there

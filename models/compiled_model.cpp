@@ -142,8 +142,7 @@ CompiledModel compile(const Scenario& scenario) {
     } else {
       for (int i = 0; i < model.intervals; ++i)
         compiled.staffing.push_back(pool.staffing.size() == 1 ? pool.staffing[0] : pool.staffing[i]);
-      compiled.agents =
-          static_cast<std::uint32_t>(*std::max_element(compiled.staffing.begin(), compiled.staffing.end()));
+      compiled.agents = static_cast<std::uint32_t>(pool.most_on_duty());
     }
     model.first_agent.push_back(model.agents);
     model.agents += compiled.agents;

@@ -4,6 +4,7 @@
 // stream indices.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -75,6 +76,14 @@ struct Pool {
   double shrinkage = 0.0;                        // probability that a present agent is unavailable for an interval
   std::vector<Skill> skills;                     // empty: every stage that lists the pool, level 1
   bool uses_shifts() const { return !shifts.empty(); }
+  // The most agents it can have on duty at once (its agent records): its largest staffing,
+  // or every shift line at once. The one definition the checks, warnings and compile use.
+  double most_on_duty() const {
+    double most = 0.0;
+    for (const int agents : staffing) most = std::max(most, static_cast<double>(agents));
+    for (const auto& shift : shifts) most += shift.agents;
+    return most;
+  }
 };
 
 // A support system the blueprint's stages need (a CRM, a telephony platform).

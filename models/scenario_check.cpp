@@ -297,10 +297,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     if (pool.staffing.empty() && pool.shifts.empty())
       report("pools." + pool.name, "expected exactly one of agents, staffing or shifts");
     check_shifts(pool, scenario.horizon, report, roster_steps, line_steps);
-    double most = 0.0;
-    for (const int agents : pool.staffing) most = std::max(most, static_cast<double>(agents));
-    for (const auto& shift : pool.shifts) most += shift.agents;
-    total_agents += most;
+    total_agents += pool.most_on_duty();
     for (const auto& skill : pool.skills) {
       const std::string at = "pools." + pool.name + ".skills." + skill.stage;
       if (!stage_index.count(skill.stage)) {
@@ -444,29 +441,43 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
     const Stage& stage = scenario.stages[s];
     erlangs[s] *= stage.service.mean() + (stage.wrap_up ? stage.wrap_up->mean() : 0.0);
   }
-  const auto most_agents = [](const Pool& pool) {
-    int most = 0;
-    for (const int agents : pool.staffing) most = std::max(most, agents);
-    for (const auto& shift : pool.shifts) most += shift.agents;  // at most all lines at once
-    return most;
+  // What a pool can give: its most agents on duty, less the expected absent and shrunk.
+  const auto available = [](const Pool& pool) {
+    return pool.most_on_duty() * (1.0 - pool.absenteeism) * (1.0 - pool.shrinkage);
   };
-  double offered = 0.0, agents = 0.0;
+  double offered = 0.0, agents = 0.0, agents_available = 0.0;
   for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
+    const Stage& stage = scenario.stages[s];
     offered += erlangs[s];
-    double serving = 0.0;
-    for (const auto& pool : scenario.stages[s].pools)
-      serving += most_agents(scenario.pools[pool_index.at(pool)]) * scenario.stages[s].concurrency;
-    if (erlangs[s] >= serving)
+    // Capacity in erlangs of this stage's work: a pool with handling factor f holds an agent
+    // for f x the service (the wrap-up unscaled), so it serves hold / (f service + wrap-up)
+    // erlangs per agent.
+    const double service = stage.service.mean(), wrap = stage.wrap_up ? stage.wrap_up->mean() : 0.0;
+    double serving = 0.0, serving_available = 0.0;
+    for (std::size_t i = 0; i < stage.pools.size(); ++i) {
+      const Pool& pool = scenario.pools[pool_index.at(stage.pools[i])];
+      const double factor = i < stage.handling_factors.size() ? stage.handling_factors[i] : 1.0;
+      const double per_agent = stage.concurrency * (service + wrap) / (factor * service + wrap);
+      serving += pool.most_on_duty() * stage.concurrency;
+      serving_available += available(pool) * per_agent;
+    }
+    if (erlangs[s] >= serving_available)
       warnings.push_back(
-          {"stages." + scenario.stages[s].name,
+          {"stages." + stage.name,
            "offered load " + format_number(erlangs[s]) + " erlangs reaches the " + format_number(serving) +
-               " agents of its pools: " +
-               (nobody_abandons ? "its queue grows without bound" : "its queue grows until customers abandon")});
+               " agents of its pools" +
+               (serving_available != serving
+                    ? " (" + format_number(serving_available) + " after absenteeism, shrinkage and handling factors)"
+                    : std::string()) +
+               ": " + (nobody_abandons ? "its queue grows without bound" : "its queue grows until customers abandon")});
   }
-  for (const auto& pool : scenario.pools) agents += most_agents(pool);
-  if (warnings.empty() && offered >= agents)
+  for (const auto& pool : scenario.pools) agents += pool.most_on_duty(), agents_available += available(pool);
+  if (warnings.empty() && offered >= agents_available)
     warnings.push_back({"stages", "offered load " + format_number(offered) + " erlangs reaches the " +
-                                      format_number(agents) + " agents of all pools"});
+                                      format_number(agents) + " agents of all pools" +
+                                      (agents_available != agents ? " (" + format_number(agents_available) +
+                                                                        " after absenteeism and shrinkage)"
+                                                                  : std::string())});
   return warnings;
 }
 

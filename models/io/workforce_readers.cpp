@@ -263,10 +263,21 @@ void Loader::read_system(const std::string& name, const YAML::Node& node, const 
         auto to = horizon_time(fields["to"], at + ".to", scenario.horizon);
         if (!from || !to) continue;
         if (*to <= *from) *to += 86400.0;  // past midnight
-        if (*to > scenario.horizon.length_seconds)
+        if (*to > scenario.horizon.length_seconds) {
           error(list[i], at, "ends after the horizon; expected an outage inside it");
-        else
-          system.down.push_back({*from, *to});
+          continue;
+        }
+        // A clock time recurs: every day of the horizon, or every week when it names a
+        // weekday ("Tue 14:00"); a later occurrence that runs past the horizon's end is cut
+        // there.
+        const auto names_weekday = [](const YAML::Node& n) {
+          const auto clock = n.IsScalar() ? parse_day_clock(n.Scalar()) : std::nullopt;
+          return clock && clock->weekday >= 0;
+        };
+        const double period = (names_weekday(fields["from"]) ? 7.0 : 1.0) * 86400.0;
+        const double length = scenario.horizon.length_seconds;
+        for (double shift = 0.0; *from + shift < length; shift += period)
+          system.down.push_back({*from + shift, std::min(*to + shift, length)});
       }
     }
   }

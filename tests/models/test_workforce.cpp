@@ -485,3 +485,21 @@ stages: {desk: {service: {dist: deterministic, value: 1825d}, pools: [team]}}
   REQUIRE(one.overall("served") > 50000);
   CHECK(one.stage("desk", "aht_mean") == doctest::Approx(1825.0 * 86400).epsilon(1e-12));
 }
+
+TEST_CASE("a planned outage recurs every day of a multi-day horizon, or every week when it names a weekday") {
+  const std::string yaml = R"(
+horizon: {start: "Mon 00:00", days: 14, interval: 1h}
+replications: 1
+customers: {c: {arrivals: {rate: 2/h}, entry: desk}}
+pools: {team: {agents: 2}}
+stages: {desk: {service: {dist: exponential, mean: 5min}, pools: [team], needs: [crm, erp]}}
+systems:
+  crm: {down: [{from: "14:00", to: "14:30"}]}
+  erp: {down: [{from: "Tue 23:00", to: "Wed 01:00"}]}
+)";
+  const One one(yaml);
+  CHECK(one.value(ScopeKind::system, "crm", "outages") == 14);
+  CHECK(one.value(ScopeKind::system, "crm", "downtime_hours") == doctest::Approx(7.0).epsilon(1e-12));
+  CHECK(one.value(ScopeKind::system, "erp", "outages") == 2);
+  CHECK(one.value(ScopeKind::system, "erp", "downtime_hours") == doctest::Approx(4.0).epsilon(1e-12));
+}

@@ -177,6 +177,7 @@ int check(const CheckOptions& options) {
     return kExitBadInput;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (report.warning) std::cerr << "capsim: " << *report.warning << '\n';
 
   int failed = 0, inconclusive = 0, baseline_failed = 0;
   for (const auto& c : report.cases) {

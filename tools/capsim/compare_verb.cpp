@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 
+#include "experiment/replication_run.h"
 #include "experiment/variant.h"
 #include "models/comparison.h"
 #include "models/io/diagnostics.h"
@@ -94,11 +95,15 @@ int compare(const CompareOptions& options) {
   const model::CompiledModel base_model = model::compile(*base);
   const auto base_result = run_or_report(base_model, threads);
   if (!base_result) return kExitBadInput;
+  if (const auto warning = experiment::undrained_warning(*base_result))
+    std::cerr << "capsim: base: " << *warning << '\n';
   std::vector<model::ExperimentResult> results;
   results.reserve(scenarios.size());
   for (const auto& scenario : scenarios) {
     auto result = run_or_report(model::compile(scenario), threads);
     if (!result) return kExitBadInput;
+    if (const auto warning = experiment::undrained_warning(*result))
+      std::cerr << "capsim: variant " << specs[results.size()].name << ": " << *warning << '\n';
     results.push_back(std::move(*result));
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -6,6 +6,7 @@
 #include <memory>
 #include <sstream>
 
+#include "experiment/replication_run.h"
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
 #include "models/io/units.h"
@@ -51,11 +52,7 @@ int run(const RunOptions& options) {
     io::write_table(out, compiled, result, info);
   if (!file.commit()) return kExitBadInput;
 
-  if (result.undrained_replications > 0)
-    std::cerr << "capsim: warning: the system did not drain: " << result.undrained_customers << " customers in "
-              << result.undrained_replications << " of " << compiled.replications
-              << " replications were still waiting when nothing more could happen (is the last interval "
-                 "unstaffed?); they count as misses for every SLA\n";
+  if (const auto warning = experiment::undrained_warning(result)) std::cerr << "capsim: " << *warning << '\n';
 
   if (options.check) {
     // An SLA passes only when the lower end of its attainment's 95% CI reaches the target:

@@ -66,18 +66,21 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
     for (const auto& text : *texts) {
       std::string problem;
       auto d = std::string_view(option) == "--grid" ? io::parse_grid_option(text, problem)
-                                                     : io::parse_zip_option(text, problem);
+                                                    : io::parse_zip_option(text, problem);
       if (!d) {
         std::cerr << "capsim: " << option << ' ' << io::printable(text) << ": " << problem << '\n';
         ok = false;
         continue;
       }
-      for (std::size_t k = 0; k < d->keys.size(); ++k) points.origins.push_back({std::string(option) + " " + text, 0, 0, ""});
+      for (std::size_t k = 0; k < d->keys.size(); ++k)
+        points.origins.push_back({std::string(option) + " " + text, 0, 0, ""});
       points.spec.dimensions.push_back(std::move(*d));
     }
   if (!ok) return kExitBadInput;
   if (points.spec.dimensions.empty()) points = experiment::points_from_section(base->sweep, options.file);
-  const auto problems = experiment::check_sweep_points(points, options.file, options.common.overrides);
+  std::vector<io::Diagnostic> warnings;
+  const auto problems = experiment::check_sweep_points(points, options.file, options.common.overrides, &warnings);
+  for (const auto& w : warnings) std::cerr << w.format() << '\n';
   for (const auto& p : problems) std::cerr << p.format() << '\n';
   if (!problems.empty()) return kExitBadInput;
   const io::SweepSpec& spec = points.spec;
@@ -171,12 +174,12 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   };
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  const auto outcome = experiment::run_sweep(sweep, executor, {checkpoint, replication_checkpoint, options.resume},
-                                             options.common.threads, &g_interrupted, progress,
-                                             [](const std::string& rows) {
-                                               std::cout << rows << std::flush;
-                                               return static_cast<bool>(std::cout);
-                                             });
+  const auto outcome =
+      experiment::run_sweep(sweep, executor, {checkpoint, replication_checkpoint, options.resume},
+                            options.common.threads, &g_interrupted, progress, [](const std::string& rows) {
+                              std::cout << rows << std::flush;
+                              return static_cast<bool>(std::cout);
+                            });
   using Status = experiment::SweepOutcome::Status;
   if (outcome.status == Status::interrupted) {
     std::cerr << "\ncapsim: interrupted: " << outcome.resumed << " of " << sweep.my_points().size()
@@ -190,6 +193,10 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
     return kExitBadInput;
   }
   if (!executor.is_writer()) return kExitOk;
+  if (outcome.undrained_points > 0)
+    std::cerr << "capsim: warning: the system did not drain at " << outcome.undrained_points
+              << " point(s): customers were still waiting when nothing more could happen (is the last interval "
+                 "unstaffed?); they count as misses for every SLA\n";
   if (outcome.failed_points > 0)
     std::cerr << "capsim: warning: " << outcome.failed_points
               << " point(s) could not run; their rows (scope point, name failed) say why\n";
