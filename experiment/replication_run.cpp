@@ -1,5 +1,6 @@
 #include "experiment/replication_run.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "experiment/executor.h"
@@ -33,6 +34,15 @@ model::ExperimentResult run_experiment(const model::CompiledModel& model, unsign
   return run_experiment(model, threads, 0, static_cast<std::size_t>(model.replications));
 }
 
+// Results ahead of the consumer: about 64 MB of them (three doubles per KPI each), at
+// least two per thread and at most 256 per thread: short replications rarely wait, and a
+// model of 100,000 intervals keeps only a few.
+std::size_t result_window(const model::ExperimentFold& fold, unsigned threads) {
+  const double bytes = 3.0 * 8.0 * static_cast<double>(std::max<std::size_t>(1, fold.layout().size()));
+  const double fits = 64.0 * 1024 * 1024 / bytes;
+  return static_cast<std::size_t>(std::clamp(fits, 2.0 * threads, 256.0 * threads));
+}
+
 void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsigned threads, std::size_t first,
             std::size_t last, const std::atomic<bool>* stop) {
   // Each replication is folded in as soon as it and all before it are done, then freed.
@@ -42,7 +52,7 @@ void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsi
         if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted{};
         return model::run_replication(model, fold.layout(), replication);
       },
-      [&](std::size_t, model::ReplicationResult run) { fold.add(std::move(run)); });
+      [&](std::size_t, model::ReplicationResult run) { fold.add(std::move(run)); }, result_window(fold, threads));
 }
 
 model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads, std::size_t first,

@@ -1,8 +1,8 @@
 // Replications on a thread pool. for_each_replication runs the jobs of an index range
 // [first, last) on up to `threads` workers and hands each result to `consume(index, result)`
 // on the calling thread in index order, as soon as it and every job before it are done;
-// a result is freed once consumed, and workers run at most a window of 4 jobs per thread
-// ahead of the consumer (back-pressure: memory stays flat however many jobs there are). So output is the same for any
+// a result is freed once consumed, and workers run at most a window of jobs ahead of the
+// consumer (back-pressure: memory stays flat however many jobs there are). So output is the same for any
 // thread count, a range of a larger experiment gives exactly those replications (jobs see their absolute index), and a
 // caller can stream, stop early or write shards. When jobs throw, the exception of the lowest-numbered failing job is
 // rethrown after all workers have stopped: jobs start in index order, so which one that is does not depend on the
@@ -21,8 +21,11 @@
 
 namespace capsim::sim {
 
+// `window`: how many results may be finished or under way ahead of the consumer (0: four
+// per thread); a caller with small results gives a larger one, so that workers rarely wait.
 template <class Job, class Consume>
-void for_each_replication(std::size_t first, std::size_t last, unsigned threads, Job&& job, Consume&& consume) {
+void for_each_replication(std::size_t first, std::size_t last, unsigned threads, Job&& job, Consume&& consume,
+                          std::size_t window = 0) {
   using Result = std::invoke_result_t<Job&, std::size_t>;
   if (last <= first) return;
   const std::size_t count = last - first;
@@ -35,7 +38,7 @@ void for_each_replication(std::size_t first, std::size_t last, unsigned threads,
   // A bounded window of results: job k may start only once job k - window has been
   // consumed, so finished results never pile up ahead of a slow consumer (memory stays at
   // `window` results however many replications there are).
-  const std::size_t window = std::min<std::size_t>(count, 4 * static_cast<std::size_t>(workers));
+  window = std::min(count, std::max<std::size_t>(window == 0 ? 4 * std::size_t{workers} : window, workers));
   std::vector<std::optional<Result>> slots(window);  // job k's result waits in slots[k % window]
   std::mutex mutex;
   std::condition_variable ready, space;
