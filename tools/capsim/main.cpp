@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "capsim_build_info.h"
 #include "models/io/diagnostics.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "capsim_build_info.h"
 #include "experiment/replication_run.h"
 #include "experiment/sweep.h"
 #include "models/io/diagnostics.h"

@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 
+#include "capsim_build_info.h"
 #include "experiment/executor.h"
 #include "experiment/point_file.h"
 #include "experiment/replication_run.h"
@@ -25,10 +26,6 @@
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
-
-#ifndef CAPSIM_VERSION
-#define CAPSIM_VERSION "unknown"
-#endif
 
 namespace capsim::cli {
 namespace {
@@ -129,7 +126,7 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   definition.replications = static_cast<std::size_t>(std::max(1, base->replications));
   definition.jsonl = options.common.format == "jsonl";
   definition.per_replication = !options.per_replication.empty();
-  definition.version = CAPSIM_VERSION;
+  definition.version = std::string(CAPSIM_VERSION) + " " + CAPSIM_GIT_COMMIT;
   definition.shard = shard;
   const experiment::Sweep sweep(definition, *base, data_files);
   // The bound on values kept, up front for the base scenario (and again per point, whose
