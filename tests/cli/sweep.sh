@@ -71,6 +71,20 @@ if [ ! -f int.csv ]; then
 fi
 cmp whole.csv int.csv || fail "resume after SIGINT differs"
 
+# SIGINT in the middle of one long point: stops within seconds (between replications), not
+# when the point is done (about 30 s here), and exits 130.
+mmc1=$2/scenarios/theory/mmc.yaml
+"$capsim" sweep "$mmc1" --grid pools.agents.agents=25 -r 2000 --set horizon.length=100h -j1 --quiet -o long.csv &
+pid=$!
+sleep 1
+start=$(date +%s)
+kill -INT "$pid"
+set +e; wait "$pid"; code=$?; set -e
+took=$(( $(date +%s) - start ))
+[ "$code" = 130 ] || fail "SIGINT in a long point: exit $code"
+[ "$took" -le 10 ] || fail "SIGINT in a long point took $took s to stop"
+[ -f long.csv.checkpoint ] && [ ! -e long.csv ] || fail "SIGINT in a long point: checkpoint not kept"
+
 # An existing checkpoint is never overwritten without --resume; bad input writes nothing.
 touch stale.csv.checkpoint
 if "$capsim" sweep "$scenario" "${grid[@]}" -o stale.csv 2>err.txt; then fail "ran over a checkpoint"; fi
