@@ -82,14 +82,14 @@ std::optional<Baseline> read_baseline(const std::string& path, std::string& prob
   }
 }
 
-BaselinePlan plan_baseline(const Baseline& baseline, const model::KpiLayout& layout, std::uint64_t seed,
+BaselinePlan plan_baseline(const Baseline& baseline, const model::KpiIndex& index, std::uint64_t seed,
                            const std::map<std::size_t, double>& tolerances, std::vector<std::string>& problems) {
   BaselinePlan plan;
   plan.paired = baseline.seed && *baseline.seed == seed;
   std::map<std::size_t, bool> compared;
   for (const auto& [path, stored] : baseline.kpis) {
     std::string unused;
-    const auto target = model::resolve_kpi_path(layout, path, unused);
+    const auto target = index.resolve(path, unused);
     if (!target || target->risk || target->better == model::Better::neither) continue;
     const auto tolerance = tolerances.find(target->slot);
     plan.kpis.push_back({path, target->slot, stored, tolerance == tolerances.end() ? 0.0 : tolerance->second});
@@ -98,7 +98,7 @@ BaselinePlan plan_baseline(const Baseline& baseline, const model::KpiLayout& lay
   }
   for (const auto& [slot, tolerance] : tolerances)
     if (!compared.count(slot)) {
-      const auto& s = layout.slots()[slot];
+      const auto& s = index.layout().slots()[slot];
       problems.push_back("--tolerance on " + s.scope_name + " " + s.kpi +
                          ": the baseline does not compare this KPI (it is not in the baseline, or has no better "
                          "direction)");

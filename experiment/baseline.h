@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "experiment/verdict.h"
+#include "models/assertions.h"
 #include "models/experiment_result.h"
 #include "sim/summary.h"
 
@@ -50,7 +51,7 @@ struct BaselinePlan {
 // The stored KPIs this run can compare (those with a better direction), with tolerances
 // given by layout slot. Tolerances on a KPI that is not compared, and a baseline that shares
 // no comparable KPI, are problems.
-BaselinePlan plan_baseline(const Baseline& baseline, const model::KpiLayout& layout, std::uint64_t seed,
+BaselinePlan plan_baseline(const Baseline& baseline, const model::KpiIndex& index, std::uint64_t seed,
                            const std::map<std::size_t, double>& tolerances, std::vector<std::string>& problems);
 
 struct BaselineJudgement {

@@ -10,11 +10,11 @@
 namespace capsim::experiment {
 
 std::vector<CheckAssertion> resolve_assertions(const std::vector<model::Assertion>& assertions,
-                                               const model::KpiLayout& layout, std::vector<std::string>& problems) {
+                                               const model::KpiIndex& index, std::vector<std::string>& problems) {
   std::vector<CheckAssertion> resolved;
   for (const auto& a : assertions) {
     std::string problem;
-    const auto target = resolve_or_suggest(layout, a.kpi, problem);
+    const auto target = resolve_or_suggest(index, a.kpi, problem);
     std::optional<double> bound;
     if (target) {
       bound = parse_kpi_value(a.bound, target->unit);

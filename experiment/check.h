@@ -25,7 +25,7 @@ struct CheckAssertion {
 // are not in the KPI's unit or outside its range. Problems come as located diagnostics
 // ("file:line:col: path: problem").
 std::vector<CheckAssertion> resolve_assertions(const std::vector<model::Assertion>& assertions,
-                                               const model::KpiLayout& layout, std::vector<std::string>& problems);
+                                               const model::KpiIndex& index, std::vector<std::string>& problems);
 
 // The SLA-target assertions `check` makes when none are given (as `run --check`).
 std::vector<model::Assertion> sla_target_assertions(const model::CompiledModel& model, const std::string& origin);

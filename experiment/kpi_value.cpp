@@ -38,12 +38,12 @@ std::optional<std::string> kpi_value_range_problem(double value, model::KpiUnit 
   return std::nullopt;
 }
 
-std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiLayout& layout, const std::string& path,
+std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiIndex& index, const std::string& path,
                                                    std::string& problem) {
-  auto target = model::resolve_kpi_path(layout, path, problem);
+  auto target = index.resolve(path, problem);
   if (target) return target;
   std::vector<std::string> candidates;
-  for (auto& candidate : model::kpi_paths(layout))  // per-interval paths only for per-interval typos
+  for (auto& candidate : index.paths())  // per-interval paths only for per-interval typos
     if (candidate.rfind("intervals.", 0) != 0 || path.rfind("intervals.", 0) == 0) candidates.push_back(candidate);
   const std::string best = io::closest_match(path, candidates);
   problem += best.empty() ? "; expected a path as in the JSON output, such as kpis.abandon_rate, slas.NAME or "

@@ -16,8 +16,8 @@ std::string expected_kpi_value(model::KpiUnit unit);  // "a fraction such as 80%
 // nullopt when inside, else the problem ("a fraction from 0 to 100%").
 std::optional<std::string> kpi_value_range_problem(double value, model::KpiUnit unit);
 
-// resolve_kpi_path, with the closest valid path suggested in `problem` on failure.
-std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiLayout& layout, const std::string& path,
+// KpiIndex::resolve, with the closest valid path suggested in `problem` on failure.
+std::optional<model::KpiTarget> resolve_or_suggest(const model::KpiIndex& index, const std::string& path,
                                                    std::string& problem);
 
 // Shortest decimal text that reads back as exactly `value` (0.8, not 0.80000000000000004).

@@ -32,7 +32,7 @@ bool precision_met(const model::ExperimentResult& result, const std::vector<Prec
   return true;
 }
 
-std::optional<PrecisionTarget> parse_precision(const model::KpiLayout& layout, const std::string& text,
+std::optional<PrecisionTarget> parse_precision(const model::KpiIndex& index, const std::string& text,
                                                std::string& problem) {
   const auto equals = text.find('=');
   if (equals == std::string::npos) {
@@ -41,7 +41,7 @@ std::optional<PrecisionTarget> parse_precision(const model::KpiLayout& layout, c
   }
   PrecisionTarget target;
   target.path = text.substr(0, equals);
-  const auto kpi = resolve_or_suggest(layout, target.path, problem);
+  const auto kpi = resolve_or_suggest(index, target.path, problem);
   if (!kpi) return std::nullopt;
   target.kpi = *kpi;
   std::string value = text.substr(equals + 1);

@@ -33,7 +33,7 @@ double judged_half_width(const model::ExperimentResult& result, const model::Kpi
 bool precision_met(const model::ExperimentResult& result, const std::vector<PrecisionTarget>& targets);
 
 // KPI_PATH=±x or KPI_PATH=±x% (the ± optional); nullopt with `problem` set otherwise.
-std::optional<PrecisionTarget> parse_precision(const model::KpiLayout& layout, const std::string& text,
+std::optional<PrecisionTarget> parse_precision(const model::KpiIndex& index, const std::string& text,
                                                std::string& problem);
 
 }  // namespace capsim::experiment

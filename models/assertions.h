@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/kpi_layout.h"
@@ -22,13 +23,26 @@ struct KpiTarget {
   Better better = Better::neither;
 };
 
-// Paths as in the JSON output: kpis.K; classes.C.kpis.K; pools.P.kpis.K; stages.S.kpis.K;
-// systems.Y.kpis.K; intervals.LABEL.kpis.K; slas.S (its attainment), slas.S.attained,
-// slas.S.met, slas.S.risk. On failure, `problem` says why (callers add a suggestion from
-// kpi_paths()).
-std::optional<KpiTarget> resolve_kpi_path(const KpiLayout& layout, const std::string& path, std::string& problem);
+// The one grammar of KPI paths, as in the JSON output: kpis.K; classes.C.kpis.K;
+// pools.P.kpis.K; stages.S.kpis.K; systems.Y.kpis.K; intervals.LABEL.kpis.K; slas.S (its
+// attainment), slas.S.attained, slas.S.met, slas.S.risk. Built once per layout, then each
+// path is a hash look-up (an interval path two), whatever the layout's size: a baseline of
+// every KPI of 100,000 intervals resolves in linear time.
+class KpiIndex {
+ public:
+  explicit KpiIndex(const KpiLayout& layout);
+  // On failure, `problem` says why (callers add a suggestion from paths()).
+  std::optional<KpiTarget> resolve(const std::string& path, std::string& problem) const;
+  // Every valid path (for suggestions and documentation).
+  std::vector<std::string> paths() const;
+  const KpiLayout& layout() const { return *layout_; }
 
-// Every valid path of the layout (for suggestions and documentation).
-std::vector<std::string> kpi_paths(const KpiLayout& layout);
+ private:
+  const KpiLayout* layout_;
+  std::unordered_map<std::string, KpiTarget> paths_;                  // all but per-interval KPIs
+  std::unordered_map<std::string, std::size_t> interval_of_label_;    // LABEL -> interval
+  std::unordered_map<std::string, std::size_t> interval_kpi_offset_;  // K -> offset within an interval
+  std::size_t interval_base_ = 0, interval_stride_ = 0;
+};
 
 }  // namespace capsim::model

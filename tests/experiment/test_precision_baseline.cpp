@@ -37,8 +37,9 @@ TEST_CASE("precision is judged on the Student-t half-width, not the interval cli
   const auto model = test::compile_text(kDesk);
   auto result = experiment::run_experiment(model, 1);
   const model::KpiLayout layout(model);
+  const model::KpiIndex index(layout);
   std::string problem;
-  const auto target = experiment::parse_precision(layout, "kpis.abandon_rate=±0.004", problem);
+  const auto target = experiment::parse_precision(index, "kpis.abandon_rate=±0.004", problem);
   REQUIRE_MESSAGE(target, problem);
   // A rare-abandonment point: mean 0.001, sd 0.004 over 4 replications; the 95% interval
   // [-0.0054, 0.0074] clips to [0, 0.0074], half 0.0037, but the real half-width is 0.0064.
@@ -51,20 +52,21 @@ TEST_CASE("precision is judged on the Student-t half-width, not the interval cli
 
 TEST_CASE("precision targets take the KPI's unit, or a percentage of its mean") {
   const model::KpiLayout layout(test::compile_text(kDesk));
+  const model::KpiIndex index(layout);
   std::string problem;
-  const auto seconds = experiment::parse_precision(layout, "kpis.wait_mean=±2s", problem);
+  const auto seconds = experiment::parse_precision(index, "kpis.wait_mean=±2s", problem);
   REQUIRE_MESSAGE(seconds, problem);
   CHECK(seconds->half_width == 2.0);
   CHECK_FALSE(seconds->relative);
-  const auto minutes = experiment::parse_precision(layout, "kpis.wait_mean=0.5min", problem);
+  const auto minutes = experiment::parse_precision(index, "kpis.wait_mean=0.5min", problem);
   REQUIRE(minutes);
   CHECK(minutes->half_width == 30.0);
-  const auto relative = experiment::parse_precision(layout, "kpis.wait_mean=±5%", problem);
+  const auto relative = experiment::parse_precision(index, "kpis.wait_mean=±5%", problem);
   REQUIRE(relative);
   CHECK(relative->relative);
   CHECK(relative->half_width == doctest::Approx(0.05));
-  CHECK_FALSE(experiment::parse_precision(layout, "kpis.wait_mean=±0", problem));
-  CHECK_FALSE(experiment::parse_precision(layout, "kpis.wait_mea=±2s", problem));
+  CHECK_FALSE(experiment::parse_precision(index, "kpis.wait_mean=±0", problem));
+  CHECK_FALSE(experiment::parse_precision(index, "kpis.wait_mea=±2s", problem));
   CHECK(problem.find("did you mean \"kpis.wait_mean\"") != std::string::npos);
 }
 
@@ -80,6 +82,7 @@ TEST_CASE("a baseline of one replication is refused: it has no spread to compare
 TEST_CASE(
     "tolerances match by KPI (slas.NAME is slas.NAME.attained); unmatched ones and empty baselines are problems") {
   const model::KpiLayout layout(test::compile_text(kDesk));
+  const model::KpiIndex index(layout);
   std::string problem;
   const auto path = write_temp("baseline_two.json", R"({"replications": 4, "seed": 3,
     "kpis": {"abandon_rate": {"mean": 0.1, "sd": 0.01, "n": 4}, "offered": {"mean": 400, "sd": 20, "n": 4}},
@@ -87,11 +90,11 @@ TEST_CASE(
   const auto baseline = experiment::read_baseline(path, problem);
   REQUIRE_MESSAGE(baseline, problem);
   std::map<std::size_t, double> tolerances;
-  const auto sla = model::resolve_kpi_path(layout, "slas.quick", problem);
+  const auto sla = index.resolve("slas.quick", problem);
   REQUIRE(sla);
   tolerances[sla->slot] = 0.02;
   std::vector<std::string> problems;
-  const auto plan = experiment::plan_baseline(*baseline, layout, 3, tolerances, problems);
+  const auto plan = experiment::plan_baseline(*baseline, index, 3, tolerances, problems);
   CHECK(problems.empty());
   CHECK(plan.kpis.size() == 2);  // offered has no better direction
   bool sla_tolerated = false;
@@ -99,11 +102,11 @@ TEST_CASE(
   CHECK(sla_tolerated);
   CHECK_FALSE(plan.paired);  // no per-replication values
 
-  const auto wait = model::resolve_kpi_path(layout, "kpis.wait_mean", problem);
+  const auto wait = index.resolve("kpis.wait_mean", problem);
   REQUIRE(wait);
   tolerances[wait->slot] = 5;  // not in the baseline
   problems.clear();
-  (void)experiment::plan_baseline(*baseline, layout, 3, tolerances, problems);
+  (void)experiment::plan_baseline(*baseline, index, 3, tolerances, problems);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("the baseline does not compare this KPI") != std::string::npos);
 
@@ -112,7 +115,7 @@ TEST_CASE(
   const auto nothing = experiment::read_baseline(other, problem);
   REQUIRE(nothing);
   problems.clear();
-  (void)experiment::plan_baseline(*nothing, layout, 3, {}, problems);
+  (void)experiment::plan_baseline(*nothing, index, 3, {}, problems);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("shares no comparable KPI") != std::string::npos);
 }

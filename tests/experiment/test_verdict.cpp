@@ -101,6 +101,7 @@ stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [clerk]}}
 sla: {quick: {wait_within: 20s, target: 80%}}
 )");
   const model::KpiLayout layout(model);
+  const model::KpiIndex index(layout);
   const auto assertion = [](std::string kpi, std::string bound, bool at_least) {
     model::Assertion a;
     a.kpi = std::move(kpi);
@@ -116,14 +117,14 @@ sla: {quick: {wait_within: 20s, target: 80%}}
   const auto ok =
       experiment::resolve_assertions({assertion("slas.quick", "80%", true), assertion("kpis.wait_mean", "15s", false),
                                       assertion("slas.quick.risk", "10%", false)},
-                                     layout, problems);
+                                     index, problems);
   CHECK(problems.empty());
   CHECK(ok.size() == 3);
   problems.clear();
   const auto bad = experiment::resolve_assertions(
       {assertion("kpis.abandon_rate", "5", false), assertion("kpis.wait_mean", "-2s", false),
        assertion("slas.quick.risk", "120%", false)},
-      layout, problems);
+      index, problems);
   CHECK(bad.empty());
   REQUIRE(problems.size() == 3);
   CHECK(problems[0] ==
@@ -145,4 +146,37 @@ sla: {quick: {wait_within: 20s, target: 80%}}
   REQUIRE(assertions.size() == 1);
   CHECK(assertions[0].bound == "0.8");
   CHECK(experiment::shortest_text(0.1 + 0.2) == "0.30000000000000004");
+}
+
+TEST_CASE("the KPI index resolves every path of the layout, intervals included, to its slot") {
+  const auto model = test::compile_text(R"(
+name: index
+horizon: {start: "08:00", end: "10:00", interval: 30min}
+customers: {caller: {arrivals: {rate: 30/h}, entry: desk}}
+pools: {clerk: {agents: 1}}
+stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [clerk]}}
+sla: {quick: {wait_within: 20s, target: 80%}}
+)");
+  const model::KpiLayout layout(model);
+  const model::KpiIndex index(layout);
+  std::string problem;
+  std::size_t resolved = 0;
+  for (const auto& path : index.paths()) {
+    const auto target = index.resolve(path, problem);
+    REQUIRE_MESSAGE(target, path);
+    ++resolved;
+  }
+  CHECK(resolved == layout.size() + 2);  // every slot, and slas.quick, slas.quick.risk
+  const auto interval = index.resolve("intervals.09:30.kpis.service_level.quick", problem);
+  REQUIRE(interval);
+  CHECK(interval->slot == layout.find(model::ScopeKind::interval, "09:30", "service_level.quick"));
+  const auto scheduled = index.resolve("intervals.08:00.kpis.scheduled.clerk", problem);
+  REQUIRE(scheduled);
+  CHECK(scheduled->slot == layout.find(model::ScopeKind::interval, "08:00", "scheduled.clerk"));
+  const auto attained = index.resolve("slas.quick", problem);
+  REQUIRE(attained);
+  CHECK(attained->slot == index.resolve("slas.quick.attained", problem)->slot);
+  CHECK(index.resolve("slas.quick.risk", problem)->risk);
+  CHECK_FALSE(index.resolve("intervals.07:00.kpis.offered", problem));
+  CHECK(problem == "no KPI at \"intervals.07:00.kpis.offered\"");
 }

@@ -77,7 +77,7 @@ std::string junit_xml(const std::vector<experiment::CheckCase>& cases, bool allo
 
 // --tolerance KPI_PATH=VALUE, by layout slot (so slas.NAME and slas.NAME.attained agree).
 std::optional<std::map<std::size_t, double>> parse_tolerances(const std::vector<std::string>& texts,
-                                                              const model::KpiLayout& layout) {
+                                                              const model::KpiIndex& index) {
   std::map<std::size_t, double> tolerances;
   bool ok = true;
   for (const auto& text : texts) {
@@ -86,7 +86,7 @@ std::optional<std::map<std::size_t, double>> parse_tolerances(const std::vector<
     std::optional<double> value;
     std::size_t slot = 0;
     if (equals != std::string::npos) {
-      if (const auto target = experiment::resolve_or_suggest(layout, text.substr(0, equals), problem)) {
+      if (const auto target = experiment::resolve_or_suggest(index, text.substr(0, equals), problem)) {
         slot = target->slot;
         value = target->risk ? std::nullopt : experiment::parse_kpi_value(text.substr(equals + 1), target->unit);
         const auto range = value ? experiment::kpi_value_range_problem(*value, target->unit) : std::nullopt;
@@ -130,12 +130,13 @@ int check(const CheckOptions& options) {
   if (!ok) return kExitBadInput;
   const model::CompiledModel model = model::compile(*scenario);
   const model::KpiLayout layout(model);
+  const model::KpiIndex index(layout);  // every path below resolves through it
   if (assertions.empty() && options.baseline.empty())
     assertions = experiment::sla_target_assertions(model, options.file);
 
   // Every path, bound and tolerance is checked before anything runs.
   std::vector<std::string> problems;
-  const auto resolved = experiment::resolve_assertions(assertions, layout, problems);
+  const auto resolved = experiment::resolve_assertions(assertions, index, problems);
   for (const auto& p : problems) std::cerr << p << '\n';
   ok = problems.empty();
   experiment::BaselinePlan baseline;
@@ -146,10 +147,10 @@ int check(const CheckOptions& options) {
       std::cerr << "capsim: --baseline " << io::printable(options.baseline, 200) << ": " << problem << '\n';
       return kExitBadInput;
     }
-    const auto tolerances = parse_tolerances(options.tolerances, layout);
+    const auto tolerances = parse_tolerances(options.tolerances, index);
     if (!tolerances) return kExitBadInput;
     std::vector<std::string> baseline_problems;
-    baseline = experiment::plan_baseline(*stored, layout, scenario->seed, *tolerances, baseline_problems);
+    baseline = experiment::plan_baseline(*stored, index, scenario->seed, *tolerances, baseline_problems);
     for (const auto& p : baseline_problems)
       std::cerr << "capsim: --baseline " << io::printable(options.baseline, 200) << ": " << p << '\n';
     ok = ok && baseline_problems.empty();

@@ -84,9 +84,10 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   std::vector<experiment::PrecisionTarget> precision;
   {
     const model::KpiLayout layout(model::compile(*base));
+    const model::KpiIndex index(layout);
     for (const auto& text : options.precision) {
       std::string problem;
-      if (auto target = experiment::parse_precision(layout, text, problem))
+      if (auto target = experiment::parse_precision(index, text, problem))
         precision.push_back(std::move(*target));
       else
         std::cerr << "capsim: --precision " << io::printable(text) << ": " << problem << '\n', ok = false;

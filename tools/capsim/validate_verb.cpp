@@ -32,10 +32,11 @@ VerbRunner add_validate_verb(CLI::App& app) {
       const auto compiled = model::compile(*scenario);
       // What other verbs would refuse later: its assert: paths and bounds, its sweep: points.
       std::vector<std::string> problems;
-      (void)experiment::resolve_assertions(scenario->assertions, model::KpiLayout(compiled), problems);
+      const model::KpiLayout layout(compiled);
+      (void)experiment::resolve_assertions(scenario->assertions, model::KpiIndex(layout), problems);
       if (!scenario->sweep.grid.empty() || !scenario->sweep.zip.empty())
-        for (const auto& p : experiment::check_sweep_points(experiment::points_from_section(scenario->sweep, file), file,
-                                                            options->overrides))
+        for (const auto& p : experiment::check_sweep_points(experiment::points_from_section(scenario->sweep, file),
+                                                            file, options->overrides))
           problems.push_back(p.format());
       if (!problems.empty()) {
         for (const auto& p : problems) std::cerr << p << '\n';
