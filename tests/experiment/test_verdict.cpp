@@ -17,6 +17,15 @@ using experiment::Verdict;
 
 namespace {
 
+const char* kDesk = R"(
+name: desk
+horizon: {length: 10h}
+customers: {caller: {arrivals: {rate: 30/h}, entry: desk}}
+pools: {clerk: {agents: 1}}
+stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [clerk]}}
+sla: {quick: {wait_within: 20s, target: 80%}}
+)";
+
 struct Rates {
   double pass = 0, fail = 0;
 };
@@ -92,14 +101,7 @@ TEST_CASE("a verdict needs the whole interval on one side of the bound") {
 }
 
 TEST_CASE("assertion bounds are range-checked in the KPI's unit, with the assertion's position") {
-  const auto model = test::compile_text(R"(
-name: bounds
-horizon: {length: 10h}
-customers: {caller: {arrivals: {rate: 30/h}, entry: desk}}
-pools: {clerk: {agents: 1}}
-stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [clerk]}}
-sla: {quick: {wait_within: 20s, target: 80%}}
-)");
+  const auto model = test::compile_text(kDesk);
   const model::KpiLayout layout(model);
   const model::KpiIndex index(layout);
   const auto assertion = [](std::string kpi, std::string bound, bool at_least) {
@@ -134,14 +136,7 @@ sla: {quick: {wait_within: 20s, target: 80%}}
 }
 
 TEST_CASE("default assertions state the SLA target in its shortest exact form") {
-  const auto model = test::compile_text(R"(
-name: targets
-horizon: {length: 10h}
-customers: {caller: {arrivals: {rate: 30/h}, entry: desk}}
-pools: {clerk: {agents: 1}}
-stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [clerk]}}
-sla: {quick: {wait_within: 20s, target: 80%}}
-)");
+  const auto model = test::compile_text(kDesk);
   const auto assertions = experiment::sla_target_assertions(model, "x.yaml");
   REQUIRE(assertions.size() == 1);
   CHECK(assertions[0].bound == "0.8");
