@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -14,43 +15,104 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::optional<StoredKpi> summary_from(const Json& json) {
-  if (!json.is_object() || !json.contains("mean") || !json["mean"].is_number() || !json.contains("n") ||
-      !json["n"].is_number_unsigned())
-    return {};
-  StoredKpi k;
-  k.summary.mean = json["mean"].get<double>();
-  k.summary.sd = json.contains("sd") && json["sd"].is_number() ? json["sd"].get<double>() : std::nan("");
-  k.summary.n = json["n"].get<std::size_t>();
-  if (json.contains("values") && json["values"].is_array())
-    for (const auto& v : json["values"]) k.values.push_back(v.is_number() ? v.get<double>() : std::nan(""));
-  return k;
-}
+// Reads a stored result as a stream of JSON events (SAX), keeping only what a comparison
+// needs: each KPI's mean, sd, n and per-replication values, the seed and the replications.
+// No document tree is built, so memory is about the values kept (8 bytes each), and running
+// short of it is an exception here, where the DOM parser would abort (it allocates in
+// functions that may not throw).
+class BaselineReader final : public nlohmann::json_sax<Json> {
+ public:
+  explicit BaselineReader(Baseline& into) : into_(into) {}
+  bool saw_kpis() const { return saw_kpis_; }
+  const std::string& error() const { return error_; }
+
+  bool null() override { return scalar(std::nan("")); }
+  bool boolean(bool) override { return scalar(std::nan("")); }
+  bool number_integer(number_integer_t v) override {
+    return v >= 0 ? scalar(static_cast<double>(v), static_cast<std::uint64_t>(v)) : scalar(static_cast<double>(v));
+  }
+  bool number_unsigned(number_unsigned_t v) override { return scalar(static_cast<double>(v), v); }
+  bool number_float(number_float_t v, const string_t&) override { return scalar(v); }
+  bool string(string_t&) override { return scalar(std::nan("")); }
+  bool binary(binary_t&) override { return scalar(std::nan("")); }
+  bool start_object(std::size_t) override {
+    path_.push_back(pending_key_);
+    pending_key_.clear();
+    if (path_.size() == 2 && path_[1] == "kpis") saw_kpis_ = true;
+    if (const auto kpi = kpi_path()) current_ = &into_.kpis[*kpi], current_->summary.sd = std::nan("");
+    return true;
+  }
+  bool end_object() override {
+    if (kpi_path() && current_) {
+      if (!has_mean_ || !has_n_) into_.kpis.erase(*kpi_path());  // not a summary
+      current_ = nullptr;
+      has_mean_ = has_n_ = false;
+    }
+    path_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    in_values_ = current_ && pending_key_ == "values" && path_.size() >= 2;
+    path_.push_back(pending_key_);
+    pending_key_.clear();
+    return true;
+  }
+  bool end_array() override {
+    in_values_ = false;
+    path_.pop_back();
+    return true;
+  }
+  bool key(string_t& k) override {
+    pending_key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    error_ = e.what();
+    return false;
+  }
+
+ private:
+  // The KPI an object at the current depth is: kpis.K, SECTION.NAME.kpis.K, slas.NAME.attained.
+  std::optional<std::string> kpi_path() const {
+    const std::size_t d = path_.size();
+    if (d == 3 && path_[1] == "kpis") return "kpis." + path_[2];
+    if (d == 3 && path_[1] == "slas") return "slas." + path_[2] + ".attained";
+    if (d == 5 && path_[3] == "kpis" &&
+        (path_[1] == "classes" || path_[1] == "pools" || path_[1] == "stages" || path_[1] == "systems"))
+      return path_[1] + "." + path_[2] + ".kpis." + path_[4];
+    return std::nullopt;
+  }
+  // A value; `whole` when it is a non-negative whole number.
+  bool scalar(double v, std::optional<std::uint64_t> whole = std::nullopt) {
+    if (in_values_) {
+      current_->values.push_back(v);
+    } else if (current_ && path_.size() >= 3 && kpi_path()) {
+      if (pending_key_ == "mean" && std::isfinite(v)) current_->summary.mean = v, has_mean_ = true;
+      if (pending_key_ == "sd") current_->summary.sd = v;
+      if (pending_key_ == "n" && whole) current_->summary.n = static_cast<std::size_t>(*whole), has_n_ = true;
+    } else if (path_.size() == 1 && whole) {
+      if (pending_key_ == "seed") into_.seed = *whole;
+      if (pending_key_ == "replications") into_.replications = static_cast<std::size_t>(*whole);
+    }
+    pending_key_.clear();
+    return true;
+  }
+
+  Baseline& into_;
+  std::vector<std::string> path_;  // keys of the objects and arrays we are in ("" for the root)
+  std::string pending_key_, error_;
+  StoredKpi* current_ = nullptr;
+  bool has_mean_ = false, has_n_ = false, in_values_ = false, saw_kpis_ = false;
+};
 
 std::optional<Baseline> parse_baseline(std::ifstream& in, std::string& problem) {
-  const Json root = Json::parse(in, nullptr, false);
-  if (root.is_discarded() || !root.is_object() || !root.contains("kpis") || !root["kpis"].is_object()) {
+  Baseline baseline;
+  BaselineReader reader(baseline);
+  const bool parsed = Json::sax_parse(in, &reader);
+  if (!parsed || !reader.saw_kpis()) {
     problem = "is not a capsim JSON result (expected the output of capsim run --format json)";
     return std::nullopt;
   }
-  Baseline baseline;
-  auto& kpis = baseline.kpis;
-  if (root.contains("seed") && root["seed"].is_number_unsigned()) baseline.seed = root["seed"].get<std::uint64_t>();
-  if (root.contains("replications") && root["replications"].is_number_unsigned())
-    baseline.replications = root["replications"].get<std::size_t>();
-  for (const auto& [kpi, value] : root["kpis"].items())
-    if (const auto s = summary_from(value)) kpis["kpis." + kpi] = *s;
-  for (const char* section : {"classes", "pools", "stages", "systems"}) {
-    if (!root.contains(section) || !root[section].is_object()) continue;
-    for (const auto& [name, scope] : root[section].items()) {
-      if (!scope.is_object() || !scope.contains("kpis") || !scope["kpis"].is_object()) continue;
-      for (const auto& [kpi, value] : scope["kpis"].items())
-        if (const auto s = summary_from(value)) kpis[std::string(section) + "." + name + ".kpis." + kpi] = *s;
-    }
-  }
-  if (root.contains("slas") && root["slas"].is_object())
-    for (const auto& [name, value] : root["slas"].items())
-      if (const auto s = summary_from(value)) kpis["slas." + name + ".attained"] = *s;
   if (baseline.replications < 2) {
     problem = "was written from " + std::to_string(baseline.replications) +
               " replication(s); a comparison needs a baseline of at least 2 (a spread to compare against)";

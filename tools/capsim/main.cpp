@@ -4,6 +4,7 @@
 #include <csignal>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,6 +70,12 @@ int main(int argc, char** argv) {
       // Every verb's output must have reached its destination, or the command failed.
       return flush_standard_output() ? code : kExitBadInput;
     }
+  } catch (const std::bad_alloc&) {
+    // An input too large for the memory available (a huge baseline, a limit set by ulimit):
+    // bad input with its reason, never a crash.
+    std::cerr << "capsim: out of memory: the input needs more memory than this process may use (ulimit -v, "
+                 "the machine); nothing was written\n";
+    return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "capsim: internal error: " << e.what() << '\n';
     return kExitInternalError;
