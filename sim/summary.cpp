@@ -161,7 +161,7 @@ void clip_to_domain(Summary& summary, double low, double high) {
   // of hiding.
   for (double* x : {&summary.mean, &summary.p5, &summary.p50, &summary.p95, &summary.min, &summary.max}) {
     if (!std::isfinite(*x)) continue;
-    const double slack = 1e-9 * std::max(1.0, std::abs(*x));
+    [[maybe_unused]] const double slack = 1e-9 * std::max(1.0, std::abs(*x));
     CAPSIM_ASSERT(*x >= low - slack && *x <= high + slack, "a KPI value " + std::to_string(*x) +
                                                                " outside its domain [" + std::to_string(low) + ", " +
                                                                std::to_string(high) + "]");
