@@ -33,17 +33,7 @@ sim::Time signed_ticks(double seconds) {
 ShiftLine compile_shift(const Shift& shift, const Horizon& horizon) {
   ShiftLine line;
   line.agents = static_cast<std::uint32_t>(shift.agents);
-  const double shift_length = shift.end > shift.start ? shift.end - shift.start : shift.end + kDaySeconds - shift.start;
-  const auto last_day =
-      static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDaySeconds));
-  for (int day = -1; day <= last_day; ++day) {
-    if (!shift.weekdays.empty()) {
-      const int weekday = ((horizon.start_weekday + day) % 7 + 7) % 7;
-      if (std::find(shift.weekdays.begin(), shift.weekdays.end(), weekday) == shift.weekdays.end()) continue;
-    }
-    const double begin = day * kDaySeconds + shift.start - horizon.start_clock_seconds;
-    const double end = begin + shift_length;
-    if (end <= 0.0 || begin >= horizon.length_seconds) continue;
+  for (const auto& [day, begin, end] : shift_days(shift, horizon)) {
     const std::uint32_t day_index = day < 0 ? kDayBeforeHorizon : static_cast<std::uint32_t>(day);
     const sim::Time on = sim::ticks_from_seconds(begin), off = sim::ticks_from_seconds(end);
     if (!line.steps.empty() && line.steps.back().action == RosterAction::off && line.steps.back().at == on &&

@@ -174,16 +174,7 @@ void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report
       report(at + ".days", "names weekdays, but horizon.start does not give one (such as \"Mon 00:00\")");
       continue;
     }
-    // Days on which this line works inside the horizon (as compile() lays them out).
-    int days = 0;
-    const auto last_day = static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDay));
-    for (int day = -1; day <= last_day; ++day) {
-      if (!shift.weekdays.empty() && std::find(shift.weekdays.begin(), shift.weekdays.end(),
-                                               ((horizon.start_weekday + day) % 7 + 7) % 7) == shift.weekdays.end())
-        continue;
-      const double begin = day * kDay + shift.start - horizon.start_clock_seconds;
-      if (begin + length > 0.0 && begin < horizon.length_seconds) ++days;
-    }
+    const auto days = static_cast<double>(shift_days(shift, horizon).size());
     if (days == 0 && horizon.length_seconds > 0)
       report(at, "the shift " + clock_text(shift.start) + "-" + clock_text(shift.end) +
                      " never falls inside the horizon; expected a shift that overlaps it");
@@ -196,6 +187,20 @@ void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report
 }
 
 }  // namespace
+
+std::vector<ShiftDay> shift_days(const Shift& shift, const Horizon& horizon) {
+  std::vector<ShiftDay> days;
+  const double length = shift.end > shift.start ? shift.end - shift.start : shift.end + kDay - shift.start;
+  const auto last_day = static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDay));
+  for (int day = -1; day <= last_day; ++day) {
+    if (!shift.weekdays.empty() && std::find(shift.weekdays.begin(), shift.weekdays.end(),
+                                             ((horizon.start_weekday + day) % 7 + 7) % 7) == shift.weekdays.end())
+      continue;
+    const double begin = day * kDay + shift.start - horizon.start_clock_seconds;
+    if (begin + length > 0.0 && begin < horizon.length_seconds) days.push_back({day, begin, begin + length});
+  }
+  return days;
+}
 
 std::vector<Problem> check_scenario(const Scenario& scenario) {
   std::vector<Problem> problems;

@@ -23,6 +23,16 @@ inline constexpr std::size_t kMaxSlaStages = 64;
 
 std::vector<Problem> check_scenario(const Scenario& scenario);
 
+// The days a shift line works inside the horizon: day d of the horizon (day 0 the day it
+// starts, -1 the day before, whose night shift may run into it), from `begin` to `end` in
+// seconds from the horizon's start, in order. The one layout the checks (which count the
+// roster steps) and compile() (which makes them) share.
+struct ShiftDay {
+  int day = 0;
+  double begin = 0, end = 0;
+};
+std::vector<ShiftDay> shift_days(const Shift& shift, const Horizon& horizon);
+
 // Warnings for a checked scenario (not errors: abandonment may still keep it stable): a
 // steady-state horizon whose offered load (erlangs, from the traffic equations) reaches the
 // agents that can serve it.
