@@ -12,7 +12,7 @@ if ! command -v clang++ >/dev/null 2>&1; then
 fi
 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCAPSIM_FUZZ=ON \
       -DCAPSIM_WERROR=ON -DCAPSIM_BUILD_TESTS=OFF -DCAPSIM_BUILD_BENCH=OFF >/dev/null
-cmake --build build/fuzz -j"$(nproc)" --target fuzz_scenario fuzz_override
+cmake --build build/fuzz -j"$(nproc)" --target fuzz_scenario fuzz_override fuzz_lean_copies
 mkdir -p build/fuzz/artifacts
 run() {
   local target="$1"; shift
@@ -33,4 +33,5 @@ run() {
 }
 run fuzz_scenario scenarios scenarios/theory tests/io/bad_scenarios
 run fuzz_override tests/fuzz/override_seeds
+run fuzz_lean_copies  # differential: both copies of the hot handlers on generated lean models
 echo "fuzz: no crash, hang or leak in ${seconds} s per target"
