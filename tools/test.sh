@@ -2,7 +2,7 @@
 # README command 2: install what is missing, then build and run every test twice, and fuzz:
 #  1. Release with -Werror and invariant checks on (also builds the benchmarks);
 #  2. the libFuzzer targets under both sanitizers, 30 s each (tools/fuzz.sh);
-#  3. capsim with Open MPI, and a 2-rank sweep (tests/cli/sweep_mpi.sh);
+#  3. capsim with Open MPI, and 2-rank sweeps over three transports (tests/cli/sweep_mpi.sh);
 #  4. AddressSanitizer + UndefinedBehaviorSanitizer with -Werror (ctest's summary closes the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
