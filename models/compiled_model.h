@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/ids.h"
+#include "models/random_layout.h"
 #include "models/scenario.h"
 #include "sim/distribution.h"
 #include "sim/time.h"
@@ -139,12 +140,8 @@ struct CompiledModel {
   std::vector<CompiledSystem> systems;
   std::uint32_t agents = 0;                // over all pools
   std::vector<std::uint32_t> first_agent;  // per pool: AgentId of its first agent
-  // Every agent's stable identity, which keys its absence and shrinkage draws (common random
-  // numbers): its shift line in the pool and its index in the line (line 0 for shorthand
-  // pools), so that a change to one line leaves every other line's draws as they were.
-  struct AgentIdentity {
-    std::uint32_t line = 0, index = 0;
-  };
+  // Every agent's stable identity, which keys its absence and shrinkage draws
+  // (models/random_layout.h): its shift line in the pool and its index in the line.
   std::vector<AgentIdentity> agent_identity;  // per AgentId
   // sojourn SLAs judged when a class's customer leaves the system: [class]
   std::vector<std::vector<SlaRef>> sojourn_slas;

@@ -179,13 +179,13 @@ CAPSIM_INLINE std::uint64_t ServiceSystem::customer_word(ClassId klass, std::uin
                                                          std::uint32_t visit, StreamPurpose purpose) {
   ClassState& state = classes_[index(klass)];
   HeldBlock& held = state.held[static_cast<std::size_t>(purpose) - 1][visit > 0 ? 1 : 0];
-  const std::uint64_t group = arrival_index / 4;
+  const std::uint64_t group = block_of(arrival_index);
   if (held.group != group || held.visit != visit) {
     held.block = sim::philox_block(state.key, group, visit, static_cast<std::uint8_t>(purpose));
     held.group = group;
     held.visit = visit;
   }
-  return held.block.v[arrival_index % 4];
+  return held.block.v[word_of(arrival_index)];
 }
 
 // Next arrival of a piecewise-constant Poisson process by inversion of its cumulative rate:
@@ -1020,9 +1020,9 @@ double ServiceSystem::agent_draw(PoolId pool, AgentIdentity agent, std::uint32_t
   const CompiledPool& compiled = model_.pools[index(pool)];
   const double p = purpose == StreamPurpose::absence ? compiled.absenteeism : compiled.shrinkage;
   if (p <= 0.0) return 1.0;
-  const std::uint64_t subject = static_cast<std::uint64_t>(agent.line) << 32 | (agent.index / 4);
-  const auto block = sim::philox_block(pool_keys_[index(pool)], subject, period, static_cast<std::uint8_t>(purpose));
-  return static_cast<double>(block.v[agent.index % 4] >> 11) * 0x1.0p-53;
+  const auto block =
+      sim::philox_block(pool_keys_[index(pool)], agent_subject(agent), period, static_cast<std::uint8_t>(purpose));
+  return static_cast<double>(block.v[word_of(agent.index)] >> 11) * 0x1.0p-53;
 }
 
 std::uint32_t ServiceSystem::day_of_interval(std::size_t interval) const {

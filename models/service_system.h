@@ -16,6 +16,7 @@
 
 #include "models/compiled_model.h"
 #include "models/kpi_layout.h"
+#include "models/random_layout.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
 #include "sim/statistics.h"
@@ -49,34 +50,6 @@ inline constexpr std::array<std::uint8_t, 9> kRank{
 };
 inline constexpr std::uint8_t rank_of(EventKind kind) { return kRank[static_cast<std::size_t>(kind)]; }
 static_assert(*std::max_element(kRank.begin(), kRank.end()) <= sim::Event::kMaxRank, "a rank beyond the event's bits");
-
-// What a random number is for: the `purpose` of its counter (sim/random.h gives the key and
-// counter layout). Customers' numbers are keyed by their class's name and counted by
-// (arrival index k, visit v), so a customer's arrival time, and its handling time, patience
-// and route at each visit, depend on nothing else in the scenario. Each is one word:
-//   word k % 4 of block (k / 4, v, purpose),
-// with v = 0 for the gap before arrival k. Four consecutive arrivals share a block per
-// purpose, so a block drawn for one serves the next three (arrivals enter in order), and a
-// quantity nobody needs (a route out of a stage with one exit, a wrap-up where there is
-// none, the patience of a customer answered at once) costs nothing.
-// A sampler that needs more than its word continues with SplitMix64 seeded by it
-// (sim::LeadWordStream). Workforce and systems are keyed by the pool's or system's name:
-// agent i's absence on day d is word i % 4 of (i / 4, d, absence), its shrinkage in
-// interval t word i % 4 of (i / 4, t, shrinkage); a system's k-th failure gap and repair
-// are the streams (k, 0, failure) and (k, 0, repair).
-enum class StreamPurpose : std::uint8_t {
-  interarrivals = 1,  // customers' purposes first, 1..kCustomerPurposes
-  service = 2,
-  patience = 3,
-  routing = 4,
-  wrap_up = 5,
-  absence = 16,
-  shrinkage = 17,
-  failure = 18,
-  repair = 19,
-};
-
-inline constexpr std::size_t kCustomerPurposes = 5;
 
 // The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
 // one of them; `unfinished` is a customer still inside when the replication ends.
@@ -363,7 +336,6 @@ class ServiceSystem {
   void apply_shorthand(PoolId pool, std::size_t interval);
   void rebalance_shorthand(PoolId pool);
   void draw_shrinkage(PoolId pool, std::size_t interval);
-  using AgentIdentity = CompiledModel::AgentIdentity;
   bool absent(PoolId pool, AgentIdentity agent, std::uint32_t day) const;
   bool shrunk(PoolId pool, AgentIdentity agent, std::size_t interval) const;
   double agent_draw(PoolId pool, AgentIdentity agent, std::uint32_t period, StreamPurpose purpose) const;
