@@ -515,7 +515,10 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   }
 }
 
-void ServiceSystem::on_wrap_end(AgentId agent) { release_slot<kEveryFeature>(agent); }
+void ServiceSystem::on_wrap_end(AgentId agent) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached on_wrap_end");
+  release_slot<kEveryFeature>(agent);
+}
 
 // A contact and its wrap-up are done. With other contacts still in hand (concurrency) the
 // agent may take the next customer of its stage into the slot; with none, it is free.
@@ -607,6 +610,7 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
 
 // Concurrency: an agent with slots open takes further customers of its stage, in line order.
 void ServiceSystem::fill_slots(AgentId agent_id) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached fill_slots");
   Agent& agent = at(agent_id);
   const std::uint16_t concurrency = model_.stages[index(agent.stage)].concurrency;
   while (agent.contacts < concurrency && agent.pending == Pending::none && at(agent.stage).systems_down == 0) {
@@ -761,6 +765,7 @@ void ServiceSystem::add_working(PoolId pool, int delta) {
 }
 
 void ServiceSystem::add_away(PoolId pool, int delta) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached add_away");
   PoolState& state = at(pool);
   state.away += delta;
   state.present_level.add(now_, delta);
@@ -774,6 +779,7 @@ void ServiceSystem::set_scheduled(PoolId pool, int scheduled) {
 
 // Off or away -> working, in its pool's idle list (callers then apply rule 3).
 void ServiceSystem::come_to_work(AgentId agent_id) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached come_to_work");
   Agent& agent = at(agent_id);
   if (agent.state == AgentState::away) add_away(agent.pool, -1);
   if (agent.state != AgentState::working) add_working(agent.pool, 1);
@@ -784,6 +790,7 @@ void ServiceSystem::come_to_work(AgentId agent_id) {
 
 // Working with hands free -> off, or away for shrinkage.
 void ServiceSystem::go_away(AgentId agent_id, AgentState state) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached go_away");
   Agent& agent = at(agent_id);
   if (agent.list != kNoList) list_remove(agent_id);
   if (agent.state == AgentState::working) add_working(agent.pool, -1);
@@ -805,6 +812,7 @@ void ServiceSystem::go_away(AgentId agent_id, AgentState state) {
 // Leave as soon as the contacts in hand and their wrap-up are done; a later duty overrides
 // an earlier one of lower precedence (shift end > break > shrinkage).
 void ServiceSystem::make_due(AgentId agent_id, Pending pending) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached make_due");
   Agent& agent = at(agent_id);
   const auto precedence = [](Pending p) {
     switch (p) {
@@ -822,6 +830,7 @@ void ServiceSystem::make_due(AgentId agent_id, Pending pending) {
 
 // A busy agent no longer due to leave: at a stage with concurrency its open slots open again.
 void ServiceSystem::reopen(AgentId agent_id) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached reopen");
   Agent& agent = at(agent_id);
   if (agent.contacts == 0 || model_.stages[index(agent.stage)].concurrency <= 1) return;
   if (agent.contacts < model_.stages[index(agent.stage)].concurrency)
@@ -830,6 +839,7 @@ void ServiceSystem::reopen(AgentId agent_id) {
 }
 
 void ServiceSystem::start_break(AgentId agent_id) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached start_break");
   Agent& agent = at(agent_id);
   PoolState& pool = at(agent.pool);
   if (agent.list != kNoList) list_remove(agent_id);
@@ -846,6 +856,7 @@ void ServiceSystem::start_break(AgentId agent_id) {
 }
 
 void ServiceSystem::on_break_end(AgentId agent_id, std::uint32_t generation) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached on_break_end");
   Agent& agent = at(agent_id);
   if (generation != agent.generation || !agent.on_break) {
     ++stale_timers_;
@@ -902,6 +913,7 @@ void ServiceSystem::schedule_line_step(std::uint32_t line_index) {
 }
 
 void ServiceSystem::on_roster(std::uint32_t line_index) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached on_roster");
   const LineRef& ref = line_refs_[line_index];
   const ShiftLine& line = model_.pools[index(ref.pool)].lines[ref.line];
   LineCursor& cursor = line_cursors_[line_index];
@@ -917,6 +929,7 @@ void ServiceSystem::on_roster(std::uint32_t line_index) {
 }
 
 void ServiceSystem::roster_step(AgentId agent_id, const RosterStep& step) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached roster_step");
   Agent& agent = at(agent_id);
   const PoolId pool_id = agent.pool;
   const AgentIdentity identity = model_.agent_identity[index(agent_id)];
@@ -1097,6 +1110,7 @@ void ServiceSystem::apply_shorthand(PoolId pool_id, std::size_t interval) {
 
 // Rostered pools: each agent at work draws its shrinkage for the new interval.
 void ServiceSystem::draw_shrinkage(PoolId pool_id, std::size_t interval) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached draw_shrinkage");
   const CompiledPool& pool = model_.pools[index(pool_id)];
   const std::uint32_t first = model_.first_agent[index(pool_id)];
   for (std::uint32_t rank = 0; rank < pool.agents; ++rank) {
@@ -1182,6 +1196,7 @@ void ServiceSystem::on_warmup_end() {
 // ---- Support systems ---------------------------------------------------------------------
 
 void ServiceSystem::on_system(SystemId system_id, SystemChange change) {
+  CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached on_system");
   SystemState& system = at(system_id);
   const bool was_down = system.planned > 0 || system.failed;
   switch (change) {
