@@ -1,7 +1,6 @@
 // capsim sweep: a scenario over a grid of parameter points, one tidy row per (point, scope,
 // name, KPI) for pandas and R; the sweep itself is experiment/sweep.h's. This file parses
 // options, handles signals and progress, and puts the finished checkpoint in place.
-// capsim merge: shards of one sweep -> the single-machine output.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -222,33 +221,6 @@ int sweep(const SweepOptions& options) {
   return code;
 }
 
-// capsim merge: shards of one sweep (in any order) -> the single-machine output.
-struct MergeOptions {
-  std::vector<std::string> shards;
-  std::string output;
-};
-
-int merge(const MergeOptions& options) {
-  if (!output_spares_inputs("-o", options.output, options.shards)) return kExitBadInput;
-  OutputFile out(options.output);
-  bool opened = false;
-  std::string problem;
-  const bool merged = experiment::merge_shards(
-      options.shards,
-      [&](std::string_view piece) {
-        if (!opened && !(opened = out.open())) return false;
-        out.stream().write(piece.data(), static_cast<std::streamsize>(piece.size()));
-        return static_cast<bool>(out.stream());
-      },
-      problem);
-  if (!merged) {
-    if (!problem.empty()) std::cerr << "capsim: " << problem << '\n';
-    if (opened) (void)out.commit();  // says why the write failed (and puts nothing in place)
-    return kExitBadInput;
-  }
-  return out.commit() ? kExitOk : kExitBadInput;
-}
-
 }  // namespace
 
 VerbRunner add_sweep_verb(CLI::App& app) {
@@ -275,14 +247,6 @@ VerbRunner add_sweep_verb(CLI::App& app) {
   verb->add_option("--shard", options->shard, "i/N: run every N-th point from the i-th (1 <= i <= N)");
   verb->add_flag("--quiet", options->quiet, "No progress on stderr");
   return [options] { return sweep(*options); };
-}
-
-VerbRunner add_merge_verb(CLI::App& app) {
-  auto options = std::make_shared<MergeOptions>();
-  CLI::App* verb = app.add_subcommand("merge", "Join the shards of one sweep into its single-machine output");
-  verb->add_option("shards", options->shards, "Shard outputs of capsim sweep --shard i/N")->required();
-  verb->add_option("-o,--output", options->output, "Write to this file instead of stdout");
-  return [options] { return merge(*options); };
 }
 
 }  // namespace capsim::cli
