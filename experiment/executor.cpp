@@ -1,8 +1,5 @@
 #include "experiment/executor.h"
 
-#include <cstdlib>
-#include <iostream>
-
 #include "sim/replications.h"
 
 namespace capsim::experiment {
@@ -16,10 +13,6 @@ class ThreadExecutor final : public Executor {
     sim::for_each_replication(0, count, side_by_side, job, consume);
   }
   bool all_ok(bool ok) override { return ok; }
-  [[noreturn]] void abort_all(int code, const std::string& message) override {
-    if (!message.empty()) std::cerr << message << '\n';
-    std::exit(code);
-  }
 };
 
 }  // namespace

@@ -38,8 +38,6 @@ class Executor {
   virtual void run(std::size_t count, unsigned side_by_side, const UnitJob& job, const UnitConsumer& consume) = 0;
   // True when `ok` on every rank (collective: every rank must call it).
   virtual bool all_ok(bool ok) = 0;
-  // Ends every rank with `code` (after printing `message`, when not empty, once).
-  [[noreturn]] virtual void abort_all(int code, const std::string& message) = 0;
 };
 
 // Threads of this process only.

@@ -75,15 +75,6 @@ class MpiExecutor final : public Executor {
     return all != 0;
   }
 
-  [[noreturn]] void abort_all(int code, const std::string& message) override {
-    if (!message.empty()) {
-      const std::string line = message + "\n";
-      (void)!::write(STDERR_FILENO, line.data(), line.size());
-    }
-    MPI_Abort(MPI_COMM_WORLD, code);
-    std::exit(code);
-  }
-
  private:
   // A rank other than 0: ask, compute, send, until told there is nothing left. A failing job
   // is reported instead of its result; the rank then goes on asking (and is told to stop).

@@ -174,8 +174,7 @@ std::string Sweep::header() const {
     if (shard.count > 1) meta["shard"] = shard_text;
     return json_line(meta);
   }
-  std::string line = "# capsim sweep " + hash_ + " points " + std::to_string(points());
-  if (rows_per_point_) line += " rows " + std::to_string(*rows_per_point_);
+  std::string line = csv_first_line(true);
   if (shard.count > 1) line += " shard " + shard_text;
   line += "\npoint";
   for (const auto& key : keys_) line += "," + io::csv_quoted(key);
@@ -190,13 +189,20 @@ std::size_t Sweep::row_fields() const {
   return 1 + keys_.size() + 14 + (definition_.precision.empty() ? 0 : 2);
 }
 
+// "# capsim sweep HASH points N[ rows R]": the CSV header's first line, and (without rows,
+// whose count is not the per-replication file's) the per-replication file's.
+std::string Sweep::csv_first_line(bool with_rows) const {
+  std::string line = "# capsim sweep " + hash_ + " points " + std::to_string(points());
+  if (with_rows && rows_per_point_) line += " rows " + std::to_string(*rows_per_point_);
+  return line;
+}
+
 std::string Sweep::replication_header() const {
-  std::string line = header();
-  if (definition_.jsonl)
-    line = "# capsim sweep " + hash_ + " points " + std::to_string(points()) + "\n";
-  else
-    line = line.substr(0, line.find('\n') + 1);
-  line += "point";
+  const auto& shard = definition_.shard;
+  std::string line = csv_first_line(!definition_.jsonl);
+  if (!definition_.jsonl && shard.count > 1)
+    line += " shard " + std::to_string(shard.index + 1) + "/" + std::to_string(shard.count);
+  line += "\npoint";
   for (const auto& key : keys_) line += "," + io::csv_quoted(key);
   return line + ",replication,scope,name,kpi,value\n";
 }

@@ -103,6 +103,7 @@ class Sweep {
 
  private:
   std::vector<std::string> point_overrides(std::size_t point) const;
+  std::string csv_first_line(bool with_rows) const;
   std::string prefix_of(std::size_t point) const;
   PointOutput output_of(std::size_t point, const model::CompiledModel& model, const model::ExperimentResult& result,
                         bool met) const;
