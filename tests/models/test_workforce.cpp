@@ -151,7 +151,7 @@ TEST_CASE("concurrency: one agent holds up to N customers of its stage at once")
   CHECK(one.pool("team", "occupancy") == doctest::Approx(1200.0 / 7200.0).epsilon(1e-9));
   CHECK(one.pool("team", "slot_utilization") == doctest::Approx(4 * 600.0 / 3 / 7200.0).epsilon(1e-9));
   // No customer of another stage joins while slots are held: covered by the rule in
-  // ServiceSystem::start_service (counted in starts_beyond_staffing).
+  // IndividualAgents::take_contact (models/agents.h; counted in starts_beyond_staffing).
   CHECK(one.result.starts_beyond_staffing == 0);
 }
 
@@ -332,7 +332,7 @@ TEST_CASE("common random numbers: absenteeism, shrinkage and shifts change no cu
   CHECK(staffing_differs);
 }
 
-// Same-tick precedence (models/service_system.h, kRank), one behaviour per rule.
+// Same-tick precedence (models/calendar.h, kRank), one behaviour per rule.
 TEST_CASE("same tick: a patience ending as an agent frees is answered, not lost") {
   // The 08:00 customer is served until 08:10; the 08:05 one's patience (5 min) ends at 08:10.
   const One one(

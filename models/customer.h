@@ -1,0 +1,48 @@
+// A customer in the system: one slot of the replication's pre-sized table, reached by its
+// CustomerId (never a pointer), linked into its stage's line while it waits. The customer
+// path (models/service_system.cpp) writes it; the KPI accounts (models/kpi_accounts.h)
+// judge it.
+#pragma once
+
+#include <cstdint>
+
+#include "models/ids.h"
+#include "sim/time.h"
+
+namespace capsim::model {
+
+// The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
+// one of them; `unfinished` is a customer still inside when the replication ends.
+enum class Outcome : std::uint8_t { served, abandoned, blocked, unfinished };
+
+struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
+  sim::Time arrival = 0;
+  sim::Time stage_entry = 0;
+  sim::Time service_ticks = 0;  // this visit's, at the serving pool's handling factor
+  sim::Time wrap_ticks = 0;     // this visit's after-contact work (when the stage has any)
+#ifdef CAPSIM_CHECKS
+  sim::Time waited_ticks = 0;  // over all stages: waited + served == sojourn, exactly (checked)
+  sim::Time served_ticks = 0;
+#endif
+  double service_seconds = 0.0;       // drawn at stage entry, before the handling factor
+  std::uint64_t queue_seq = 0;        // enqueue order, for "longest waiting"
+  std::uint64_t arrival_index = 0;    // k-th arrival of its class: the subject of its random numbers
+  std::uint64_t routing_word = 0;     // this visit's routing word (see StreamPurpose)
+  std::uint64_t sla_stages_seen = 0;  // bit per SLA stage (CompiledStage::sla_bit) already judged
+  std::uint32_t generation = 0;
+  CustomerId prev = kNoCustomer, next = kNoCustomer;
+  AgentId agent = kNoAgent;    // serving agent
+  std::uint32_t interval = 0;  // arrival interval
+  std::uint32_t visit = 0;     // stage visits so far, 0 at the entry stage
+  ClassId klass{};
+  StageId stage{};
+  std::uint16_t level = 0;  // not a char type: a store of one would alias every pointer the handlers hold
+  bool counted = false;     // arrived inside the statistics window
+  bool in_system = false;   // the slot holds a customer
+  bool waiting = false;     // in a stage's queue
+  // In its entry stage, not yet answered: the visit ASA judges. Only a customer served
+  // moves on, so that is its first visit, and a later visit is never one.
+  bool entry_visit() const noexcept { return visit == 0; }
+};
+
+}  // namespace capsim::model

@@ -1,0 +1,265 @@
+// KpiAccounts: every statistic one replication keeps, and the one place that turns them into
+// KPIs (collect, in the README's KPI table's terms). The customer path reports each step of
+// a customer (offered, queued, answered, blocked, abandoned, left); the workforce and the
+// support systems keep their time-weighted levels here; `collect` reads nothing else.
+// Cost: the per-customer steps are inline and allocate nothing (the wait histogram grows to
+// its largest bucket once).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/compiled_model.h"
+#include "models/customer.h"
+#include "models/ids.h"
+#include "models/kpi_layout.h"
+#include "sim/assert.h"
+#include "sim/statistics.h"
+
+namespace capsim::model {
+
+struct ReplicationResult {
+  std::vector<double> values;  // in KpiLayout order
+  // For KPIs that are ratios (a rate, a mean wait, a service level, a utilisation): the
+  // numerator and denominator behind the value, so that the ratio can also be pooled over
+  // replications. NaN for other KPIs.
+  std::vector<double> numerators, denominators;
+  // Events handled: arrivals, service and wrap-up ends, abandonments, roster steps, breaks,
+  // system changes, interval boundaries; not stale timers (work, but nothing happens).
+  std::uint64_t events = 0;
+  std::uint64_t stale_timers = 0;
+  sim::Time end_time = 0;
+  // Invariant counters over all customers (including warm-up), for tests.
+  std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0, in_system_at_end = 0;
+  // Service starts by an agent not free to take it: must be 0. (The lean copy has no agent
+  // records to check; a start beyond those on duty shows in busy_beyond_available.)
+  std::uint64_t starts_beyond_staffing = 0;
+  std::uint64_t busy_beyond_available = 0;  // instants with busy > available agents: must be 0
+  // Customers left inside a clock window's drain (nobody could serve them): the run warns.
+  std::uint64_t undrained = 0;
+};
+
+class KpiAccounts {
+ public:
+  KpiAccounts(const CompiledModel& model, const KpiLayout& layout);
+
+  struct PoolLevels {  // time-weighted agent counts of a pool (the workforce keeps them)
+    sim::TimeWeighted busy, present, available, scheduled, slots;
+    sim::Mean break_delay_seconds;  // breaks falling due inside the statistics window
+  };
+  struct SystemLevels {         // a support system's (the systems keep them)
+    std::uint64_t outages = 0;  // down periods begun in the statistics window
+    sim::TimeWeighted down;
+  };
+  // Counts over every customer and agent, warm-up included: invariants the tests check.
+  struct Totals {
+    std::uint64_t arrived = 0, served = 0, abandoned = 0, blocked = 0, unfinished = 0;
+    std::uint64_t starts_beyond_staffing = 0, busy_beyond_available = 0;
+  };
+
+  PoolLevels& pool(PoolId pool) { return pools_[index(pool)]; }
+  SystemLevels& system(SystemId system) { return systems_[index(system)]; }
+  Totals& totals() { return totals_; }
+
+  // ---- The customer's steps (customer.counted: inside the statistics window) ----
+  CAPSIM_INLINE void arrived(const Customer& customer) {
+    ++totals_.arrived;
+    if (!customer.counted) return;
+    ++classes_[index(customer.klass)].offered;
+    ++intervals_[customer.interval].offered;
+  }
+  CAPSIM_INLINE void entered_stage(const Customer& customer) {
+    if (customer.counted) ++stages_[index(customer.stage)].offered;
+  }
+  // Into and out of a stage's line (every customer: queue lengths are time-weighted).
+  CAPSIM_INLINE void queue_entered(const Customer& customer, sim::Time now) {
+    stages_[index(customer.stage)].queue_length.enter(now);
+    classes_[index(customer.klass)].queue_length.enter(now);
+    if (customer.counted && customer.entry_visit()) ++classes_[index(customer.klass)].waited_at_entry;
+  }
+  CAPSIM_INLINE void queue_left(const Customer& customer, sim::Time now) {
+    stages_[index(customer.stage)].queue_length.leave(now);
+    classes_[index(customer.klass)].queue_length.leave(now);
+  }
+  CAPSIM_INLINE void answered(Customer& customer, sim::Time wait) {
+    if (customer.counted) record_queue_outcome(customer, true, wait);
+  }
+  CAPSIM_INLINE void blocked(Customer& customer) {
+    if (!customer.counted) return;
+    ++stages_[index(customer.stage)].blocked;
+    if (customer.entry_visit()) ++classes_[index(customer.klass)].blocked_at_entry;
+    record_queue_outcome(customer, false, 0);
+  }
+  CAPSIM_INLINE void abandoned(Customer& customer, sim::Time wait) {
+    if (!customer.counted) return;
+    ++stages_[index(customer.stage)].abandoned;
+    record_queue_outcome(customer, false, wait);
+  }
+  CAPSIM_INLINE void service_ended(const Customer& customer) {
+    if (!customer.counted) return;
+    StageAccount& stage = stages_[index(customer.stage)];
+    ++stage.served;
+    stage.handled_ticks += static_cast<double>(customer.service_ticks + customer.wrap_ticks);
+  }
+  // The customer leaves (or is left inside at the end, `unfinished`): its class, interval
+  // and sojourn SLAs. `now` is the instant it leaves.
+  // (A drain's end, model.drain: nothing more can happen to a customer still inside.)
+  void left(Customer& customer, Outcome outcome, sim::Time now);
+
+  // ---- The clock's steps ----
+  void close_interval(std::size_t closing, sim::Time now);  // the agent areas of one interval
+  void open_window(sim::Time now);                          // the end of warm-up
+  void close_window(sim::Time now);                         // the horizon's end
+  bool window_closed() const noexcept { return window_closed_; }
+
+  // The KPIs of the replication (events and end time are the caller's).
+  ReplicationResult collect() const;
+
+ private:
+  struct ClassAccount {
+    std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0;
+    std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
+    sim::Mean wait, sojourn;  // in ticks, as doubles: seconds only when reported
+    sim::Histogram wait_ticks;
+    sim::CountArea queue_length;
+  };
+  struct StageAccount {
+    sim::CountArea queue_length;
+    std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
+    sim::Mean wait;  // in ticks, as doubles: seconds only when reported (no divide per visit)
+    // Service + wrap-up of the services counted in `served`, in ticks: a double, since an
+    // int64 of microseconds overflows within the documented limits (10^9 customers of
+    // up to ten years each); exact up to 2^53 µs (285 years) in all.
+    double handled_ticks = 0;
+  };
+  struct IntervalAccount {  // of the customers arriving in the interval
+    std::uint64_t offered = 0, served = 0, abandoned = 0, answered = 0;
+    double wait_ticks_sum = 0.0;  // a double: an int64 could overflow on hostile horizons
+  };
+  struct IntervalAgents {  // agent areas of one pool over one interval
+    double busy = 0.0, present = 0.0, available = 0.0, scheduled = 0.0;
+  };
+  struct SlaCounts {
+    std::uint64_t hits = 0, trials = 0;
+  };
+  enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
+
+  void record_queue_outcome(Customer& customer, bool answered, sim::Time wait);
+  void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
+  // The SLA counts of an arrival interval, by SlaId; one trial each, totals summed at the end.
+  SlaCounts* sla_counts_of(std::uint32_t interval) { return &sla_counts_[interval * sla_count_]; }
+  static void judge_sla(SlaCounts& counts, bool hit) {
+    ++counts.trials;
+    counts.hits += hit;
+  }
+  IntervalAgents pool_areas(std::size_t pool) const;
+  void snapshot_window(std::vector<double>& into, sim::Time now);
+
+  const CompiledModel& model_;
+  const KpiLayout& layout_;
+  std::size_t sla_count_ = 0;  // model_.slas.size(), without a divide per use
+  std::vector<ClassAccount> classes_;
+  std::vector<StageAccount> stages_;
+  std::vector<PoolLevels> pools_;
+  std::vector<SystemLevels> systems_;
+  std::vector<IntervalAccount> intervals_;
+  std::vector<IntervalAgents> interval_agents_;  // [interval * pools + pool]
+  std::vector<IntervalAgents> interval_marks_;   // per pool: areas at the interval's start
+  std::vector<SlaCounts> sla_counts_;            // [interval * slas + sla]
+  // Time-weighted areas at the start and end of the statistics window, in a fixed order:
+  // per class queue, per stage queue, then per pool busy, present, available, scheduled,
+  // slots, then per system down.
+  std::vector<double> window_start_, window_end_;
+  bool window_closed_ = false;
+  Totals totals_;
+};
+
+// Judges one queue visit: stage wait statistics, the class's answer statistics when this is
+// its first answer at the entry stage, and the wait SLAs that apply.
+CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, bool answered, sim::Time wait) {
+  const auto wait_ticks = static_cast<double>(wait);
+  if (answered) stages_[index(customer.stage)].wait.add(wait_ticks);
+  if (answered && customer.entry_visit()) {
+    ClassAccount& klass = classes_[index(customer.klass)];
+    ++klass.answered;
+    klass.wait.add(wait_ticks);
+    klass.wait_ticks.add(wait);
+    IntervalAccount& interval = intervals_[customer.interval];
+    ++interval.answered;
+    interval.wait_ticks_sum += wait_ticks;
+  }
+  judge_wait_slas(customer, answered ? VisitEnd::answered : VisitEnd::lost, wait);
+}
+
+// A wait SLA judges a customer's first visit to its stage (for the entry stage: the visit
+// ASA measures): a hit when answered within the threshold. An abandoned or blocked visit
+// is a miss whatever its wait; a visit still waiting at the end is a miss once past the
+// threshold and not judged before.
+CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait) {
+  const CompiledStage& stage = model_.stages[index(customer.stage)];
+  if (stage.sla_bit < 0) return;
+  const auto& slas = stage.wait_slas[index(customer.klass)];
+  if (slas.empty()) return;
+  const std::uint64_t bit = std::uint64_t{1} << stage.sla_bit;
+  if (customer.sla_stages_seen & bit) return;
+  customer.sla_stages_seen |= bit;
+  SlaCounts* const counts = sla_counts_of(customer.interval);
+  for (const SlaRef& ref : slas) {
+    const bool within = wait <= ref.threshold;
+    if (end == VisitEnd::still_waiting && within) continue;  // censored: the outcome is unknown
+    judge_sla(counts[index(ref.sla)], end == VisitEnd::answered && within);
+  }
+}
+
+CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::Time now) {
+  const sim::Time sojourn = now - customer.arrival;
+  switch (outcome) {
+    case Outcome::served:
+      CAPSIM_ASSERT(customer.waited_ticks + customer.served_ticks == sojourn,
+                    "wait + service != sojourn for a customer of class " + model_.classes[index(customer.klass)].name +
+                        " at t=" + std::to_string(sim::seconds_from_ticks(now)) + "s");
+      ++totals_.served;
+      break;
+    case Outcome::abandoned: ++totals_.abandoned; break;
+    case Outcome::blocked: ++totals_.blocked; break;
+    case Outcome::unfinished:
+      ++totals_.unfinished;
+      // A visit still waiting is judged once it has waited past a wait SLA's threshold; after
+      // a clock window's drain nothing more can happen, so it would wait forever: a miss.
+      if (customer.waiting && customer.counted)
+        judge_wait_slas(customer, model_.drain ? VisitEnd::lost : VisitEnd::still_waiting, now - customer.stage_entry);
+      break;
+  }
+  if (!customer.counted) return;
+  ClassAccount& klass = classes_[index(customer.klass)];
+  IntervalAccount& interval = intervals_[customer.interval];
+  switch (outcome) {
+    case Outcome::served:
+      ++klass.served;
+      ++interval.served;
+      klass.sojourn.add(static_cast<double>(sojourn));
+      break;
+    case Outcome::abandoned:
+      ++klass.abandoned;
+      ++interval.abandoned;
+      break;
+    case Outcome::blocked: ++klass.blocked; break;
+    case Outcome::unfinished: break;
+  }
+  // Sojourn SLAs: served within the threshold is a hit; abandoned and blocked customers
+  // are misses; an unfinished one is a miss once past the threshold (at once after a
+  // drain, which it can never leave), else not judged.
+  const bool censored = outcome == Outcome::unfinished && !model_.drain;
+  const auto& slas = model_.sojourn_slas[index(customer.klass)];
+  if (slas.empty()) return;
+  SlaCounts* const counts = sla_counts_of(customer.interval);
+  for (const SlaRef& ref : slas) {
+    if (outcome == Outcome::served)
+      judge_sla(counts[index(ref.sla)], sojourn <= ref.threshold);
+    else if (!censored || sojourn > ref.threshold)
+      judge_sla(counts[index(ref.sla)], false);
+  }
+}
+
+}  // namespace capsim::model
