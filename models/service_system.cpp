@@ -36,6 +36,12 @@ template <Features F>
 struct ServiceSystem::Dispatch {
   ServiceSystem& system;
   CAPSIM_INLINE void handle(const sim::Event& event) { system.handle<F>(event); }
+  // The only source events are arrivals (schedule_next_arrival).
+  CAPSIM_INLINE void handle_source(const sim::Event& event) {
+    CAPSIM_ASSERT(static_cast<EventKind>(event.kind()) == EventKind::arrival, "a source event that is not an arrival");
+    system.calendar_.now = event.time();
+    system.on_arrival<F>(id_at<ClassId>(event.subject));
+  }
 };
 
 ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,

@@ -54,6 +54,8 @@ class EventQueue {
     taken_ = Taken::internal;
     return internal_.top();
   }
+  // Whether the taken event is a source's (schedule_source), not the model's own.
+  bool taken_from_source() const noexcept { return taken_ == Taken::source; }
   // Ends the handling of the taken event: removes it unless a schedule replaced it.
   CAPSIM_INLINE void finish_top() {
     const Taken taken = taken_;

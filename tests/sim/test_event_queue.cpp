@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/event_queue.h"
@@ -120,6 +121,32 @@ TEST_CASE("run_until with a horizon beyond the clock runs the queue empty; a neg
   CHECK(queue.empty());
   queue.schedule(9, 0, 0, 0);
   CHECK(capsim::sim::run_until(model, queue, std::numeric_limits<Time>::max()) == 1);
+}
+
+namespace {
+// Sees a source's events apart: each re-schedules the source 3 ticks on (replace-top in the
+// source heap), the model's own events at ticks 4 and 7 go to handle.
+struct SourceModel {
+  EventQueue& queue;
+  std::vector<std::pair<char, Time>> seen;
+  void handle(const Event& e) { seen.emplace_back('m', e.time()); }
+  void handle_source(const Event& e) {
+    seen.emplace_back('s', e.time());
+    if (e.time() < 9) queue.schedule_source(e.time() + 3, 0, 1, 0);
+  }
+};
+}  // namespace
+
+TEST_CASE("run_until hands a source's events to handle_source, in time order with the model's own") {
+  EventQueue queue;
+  queue.schedule_source(0, 0, 1, 0);
+  queue.schedule(4, 0, 0, 0);
+  queue.schedule(6, 1, 0, 0);  // at a source's tick, rank 1 after the source's rank 0
+  SourceModel model{queue, {}};
+  CHECK(capsim::sim::run_until(model, queue, 100) == 6);
+  const std::vector<std::pair<char, Time>> expected{{'s', 0}, {'s', 3}, {'m', 4}, {'s', 6}, {'m', 6}, {'s', 9}};
+  CHECK(model.seen == expected);
+  CHECK(queue.empty());
 }
 
 TEST_CASE("replace-top delivery (take_top, schedule, finish_top) gives exactly the pop-and-push order") {
