@@ -8,7 +8,9 @@
 #include <new>
 #include <nlohmann/json.hpp>
 
+#include "experiment/kpi_value.h"
 #include "models/assertions.h"
+#include "models/io/diagnostics.h"
 
 namespace capsim::experiment {
 namespace {
@@ -142,6 +144,34 @@ std::optional<Baseline> read_baseline(const std::string& path, std::string& prob
     problem = "is too large to read into the memory available (" + std::to_string(info.st_size) + " bytes)";
     return std::nullopt;
   }
+}
+
+std::map<std::size_t, double> parse_tolerances(const std::vector<std::string>& texts, const model::KpiIndex& index,
+                                               std::vector<std::string>& problems) {
+  std::map<std::size_t, double> tolerances;
+  for (const auto& text : texts) {
+    const auto equals = text.find('=');
+    std::string problem = "expected KPI_PATH=VALUE, such as kpis.abandon_rate=1%";
+    std::optional<double> value;
+    std::size_t slot = 0;
+    if (equals != std::string::npos) {
+      if (const auto target = resolve_or_suggest(index, text.substr(0, equals), problem)) {
+        slot = target->slot;
+        value = target->risk ? std::nullopt : parse_kpi_value(text.substr(equals + 1), target->unit);
+        const auto range = value ? kpi_value_range_problem(*value, target->unit) : std::nullopt;
+        problem = target->risk ? "an SLA's risk is not compared with a baseline; name slas.NAME"
+                  : range      ? "expected " + *range
+                               : "expected " + expected_kpi_value(target->unit);
+        if (range) value.reset();
+      }
+    }
+    if (!value) {
+      problems.push_back("--tolerance " + io::printable(text) + ": " + problem);
+      continue;
+    }
+    tolerances[slot] = *value;
+  }
+  return tolerances;
 }
 
 BaselinePlan plan_baseline(const Baseline& baseline, const model::KpiIndex& index, std::uint64_t seed,

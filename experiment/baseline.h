@@ -48,6 +48,11 @@ struct BaselinePlan {
   bool paired = false;
 };
 
+// --tolerance KPI_PATH=VALUE texts, by layout slot (so slas.NAME and slas.NAME.attained
+// agree), VALUE in the KPI's unit and range; one problem per text that is not.
+std::map<std::size_t, double> parse_tolerances(const std::vector<std::string>& texts, const model::KpiIndex& index,
+                                               std::vector<std::string>& problems);
+
 // The stored KPIs this run can compare (those with a better direction), with tolerances
 // given by layout slot. Tolerances on a KPI that is not compared, and a baseline that shares
 // no comparable KPI, are problems.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 #include "experiment/kpi_value.h"
 #include "experiment/replication_run.h"
@@ -123,6 +124,51 @@ CheckReport run_check(const model::CompiledModel& model, unsigned threads, const
   report.cases =
       judge_all(outcome.result, assertions, baseline, report.assertion_confidence, report.baseline_confidence);
   return report;
+}
+
+namespace {
+std::string xml_escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          out += ' ';  // not allowed in XML 1.0
+        else
+          out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusive, double seconds) {
+  std::size_t failures = 0, skipped = 0;
+  for (const auto& c : cases) {
+    failures += c.verdict == Verdict::fail || (c.verdict == Verdict::inconclusive && !allow_inconclusive);
+    skipped += c.verdict == Verdict::inconclusive && allow_inconclusive;
+  }
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites>\n  <testsuite name=\"capsim check\" tests=\"" << cases.size() << "\" failures=\"" << failures
+      << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << seconds << "\">\n";
+  for (const auto& c : cases) {
+    out << "    <testcase classname=\"capsim.check\" name=\"" << xml_escaped(c.name) << "\">";
+    if (c.verdict == Verdict::fail)
+      out << "<failure message=\"" << xml_escaped(c.detail) << "\"/>";
+    else if (c.verdict == Verdict::inconclusive && !allow_inconclusive)
+      out << "<failure message=\"inconclusive: " << xml_escaped(c.detail) << "\"/>";
+    else if (c.verdict == Verdict::inconclusive)
+      out << "<skipped message=\"inconclusive: " << xml_escaped(c.detail) << "\"/>";
+    out << "</testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+  return out.str();
 }
 
 }  // namespace capsim::experiment

@@ -50,6 +50,11 @@ struct CheckReport {
 CheckReport run_check(const model::CompiledModel& model, unsigned threads, const SequentialPlan& plan,
                       const std::vector<CheckAssertion>& assertions, const BaselinePlan& baseline);
 
+// The verdicts as JUnit XML: one test case each, a failure for FAIL, and for INCONCLUSIVE a
+// failure too unless `allow_inconclusive` (then skipped); `seconds` is the suite's time.
+// Text is escaped for XML 1.0 (control characters it forbids become spaces).
+std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusive, double seconds);
+
 // A value for a person, in the KPI's unit: 65.09%, 15.20s, 0.8123.
 std::string shown(double value, model::KpiUnit unit);
 

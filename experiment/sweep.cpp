@@ -1,6 +1,9 @@
 #include "experiment/sweep.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -68,6 +71,25 @@ SweepPoints points_from_section(const model::SweepSection& section, const std::s
     }
     points.spec.dimensions.push_back(std::move(zip));
   }
+  return points;
+}
+
+SweepPoints points_from_options(const std::vector<std::string>& grids, const std::vector<std::string>& zips,
+                                std::vector<std::string>& problems) {
+  SweepPoints points;
+  for (const auto& [option, texts] : {std::pair{"--grid", &grids}, std::pair{"--zip", &zips}})
+    for (const auto& text : *texts) {
+      std::string problem;
+      auto d = std::string_view(option) == "--grid" ? io::parse_grid_option(text, problem)
+                                                    : io::parse_zip_option(text, problem);
+      if (!d) {
+        problems.push_back(std::string(option) + " " + io::printable(text) + ": " + problem);
+        continue;
+      }
+      for (std::size_t k = 0; k < d->keys.size(); ++k)
+        points.origins.push_back({std::string(option) + " " + text, 0, 0, ""});
+      points.spec.dimensions.push_back(std::move(*d));
+    }
   return points;
 }
 
@@ -715,6 +737,38 @@ bool merge_shards(const std::vector<std::string>& files, const std::function<boo
     if (!write(std::string_view(piece->content).substr(block->begin, block->end - block->begin))) return false;
   }
   return true;
+}
+
+std::optional<std::string> ProgressLine::operator()(const SweepProgress& p, Clock::time_point now) {
+  if (p.starting) {
+    resumed_ = p.done;
+    return std::nullopt;
+  }
+  if (!(terminal_ || now - last_ > std::chrono::seconds(10) || p.done == p.total)) return std::nullopt;
+  last_ = now;
+  const double elapsed = std::max(1e-9, std::chrono::duration<double>(now - start_).count());
+  const double rate = static_cast<double>(p.done - resumed_) / elapsed;
+  const double eta = static_cast<double>(p.total - p.done) / std::max(rate, 1e-9);
+  char line[200];
+  std::snprintf(line, sizeof line, "capsim: %zu/%zu points, %.1f replications/s, ETA %.0f s", p.done, p.total,
+                static_cast<double>(p.replications) / elapsed, eta);
+  return (terminal_ ? "\r" : "") + std::string(line) + (terminal_ && p.done < p.total ? "" : "\n");
+}
+
+namespace {
+bool starts_with_file(const std::string& path, const std::string& text) {
+  std::string problem;
+  const auto content = read_regular_file(path, problem);
+  return content && content->rfind(text, 0) == 0;
+}
+}  // namespace
+
+bool sweep_finished(const Sweep& sweep, const std::string& checkpoint, const std::string& output,
+                    const std::string& per_replication) {
+  struct stat info {};
+  return ::stat(checkpoint.c_str(), &info) != 0 && errno == ENOENT && !output.empty() &&
+         starts_with_file(output, sweep.header()) &&
+         (per_replication.empty() || starts_with_file(per_replication, sweep.replication_header()));
 }
 
 }  // namespace capsim::experiment

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -52,6 +53,11 @@ struct SweepPoints {
 };
 // The points of a scenario's sweep: section (each grid key a dimension, the zip keys one).
 SweepPoints points_from_section(const model::SweepSection& section, const std::string& file);
+// The points of the command line's --grid options (each one dimension) and --zip options
+// (each one dimension of keys varied together), each key's origin its option; one problem
+// ("--grid TEXT: why") per option that does not parse.
+SweepPoints points_from_options(const std::vector<std::string>& grids, const std::vector<std::string>& zips,
+                                std::vector<std::string>& problems);
 // Everything that would make a sweep's points fail, before anything runs: no points or too
 // many, a key varied twice or one that is the experiment's own (seed, replications), a
 // value that does not load (a misspelt key, a value without its unit). Each key's distinct
@@ -135,6 +141,29 @@ struct SweepOutcome {
   std::size_t resumed = 0;  // points kept from the checkpoint
   std::size_t failed_points = 0, undrained_points = 0;
 };
+
+// Progress for a person, "capsim: 12/40 points, 35.2 replications/s, ETA 80 s": due at every
+// point on a terminal (redrawn in place), else every 10 s and at the end; the rate counts
+// only the points this process ran (not those resumed).
+class ProgressLine {
+ public:
+  using Clock = std::chrono::steady_clock;
+  ProgressLine(Clock::time_point start, bool terminal) : start_(start), last_(start), terminal_(terminal) {}
+  // The text to write for `p` at `now` (with its \r or \n), or nullopt when none is due. The
+  // starting call notes the resumed points.
+  std::optional<std::string> operator()(const SweepProgress& p, Clock::time_point now);
+
+ private:
+  Clock::time_point start_, last_;
+  bool terminal_ = false;
+  std::size_t resumed_ = 0;
+};
+
+// Whether `output` (and `per_replication`, if named) already hold this whole sweep: no
+// checkpoint is left and each begins with the sweep's header. Resuming it is a no-op success,
+// so that a batch system's retry can tell done from broken.
+bool sweep_finished(const Sweep& sweep, const std::string& checkpoint, const std::string& output,
+                    const std::string& per_replication);
 
 // Runs this shard's points not yet in the checkpoint. Rows go to `write_rows` when there
 // is no checkpoint (standard output), else to the checkpoint, one write per point; the

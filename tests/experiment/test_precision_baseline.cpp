@@ -119,3 +119,31 @@ TEST_CASE(
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("shares no comparable KPI") != std::string::npos);
 }
+
+TEST_CASE("--tolerance texts resolve to layout slots in the KPI's unit; each bad text is one problem") {
+  const model::KpiLayout layout(test::compile_text(kDesk));
+  const model::KpiIndex index(layout);
+  std::string problem;
+  std::vector<std::string> problems;
+  const auto tolerances = experiment::parse_tolerances(
+      {"slas.quick=2%", "kpis.wait_mean=5s", "kpis.wait_mean=2min", "slas.quick.attained=1%"}, index, problems);
+  CHECK(problems.empty());
+  const auto sla = index.resolve("slas.quick", problem);
+  const auto wait = index.resolve("kpis.wait_mean", problem);
+  REQUIRE((sla && wait));
+  REQUIRE(tolerances.size() == 2);  // the short and long SLA paths are one slot: the last wins
+  CHECK(tolerances.at(sla->slot) == doctest::Approx(0.01));
+  CHECK(tolerances.at(wait->slot) == doctest::Approx(120.0));  // in seconds
+
+  problems.clear();
+  const auto none = experiment::parse_tolerances(
+      {"kpis.abandon_rate", "kpis.abandn_rate=1%", "kpis.abandon_rate=150%", "kpis.wait_mean=5", "slas.quick.risk=1%"},
+      index, problems);
+  CHECK(none.empty());
+  REQUIRE(problems.size() == 5);
+  CHECK(problems[0].find("expected KPI_PATH=VALUE") != std::string::npos);
+  CHECK(problems[1].find("abandon_rate") != std::string::npos);  // the suggestion
+  CHECK(problems[2].find("--tolerance kpis.abandon_rate=150%: expected") != std::string::npos);
+  CHECK(problems[3].find("--tolerance kpis.wait_mean=5: expected") != std::string::npos);
+  CHECK(problems[4].find("risk is not compared") != std::string::npos);
+}

@@ -175,3 +175,20 @@ sla: {quick: {wait_within: 20s, target: 80%}}
   CHECK_FALSE(index.resolve("intervals.07:00.kpis.offered", problem));
   CHECK(problem == "no KPI at \"intervals.07:00.kpis.offered\"");
 }
+
+TEST_CASE("JUnit XML: one case per verdict, inconclusive a failure unless allowed (then skipped), text escaped") {
+  const std::vector<experiment::CheckCase> cases{
+      {"kpis.abandon_rate <= 5%", Verdict::pass, "0.02 [0.01, 0.03]", false},
+      {"slas.quick >= 80%", Verdict::fail, "0.7 < 0.8 & \"worse\"", false},
+      {"kpis.wait_mean <= 20s", Verdict::inconclusive, "interval <straddles>\x01", true},
+  };
+  const std::string strict = experiment::junit_xml(cases, false, 1.5);
+  CHECK(strict.find("tests=\"3\" failures=\"2\" errors=\"0\" skipped=\"0\" time=\"1.5\"") != std::string::npos);
+  CHECK(strict.find("name=\"kpis.abandon_rate &lt;= 5%\"></testcase>") != std::string::npos);
+  CHECK(strict.find("<failure message=\"0.7 &lt; 0.8 &amp; &quot;worse&quot;\"/>") != std::string::npos);
+  CHECK(strict.find("<failure message=\"inconclusive: interval &lt;straddles&gt; \"/>") != std::string::npos);
+  const std::string lenient = experiment::junit_xml(cases, true, 0);
+  CHECK(lenient.find("failures=\"1\" errors=\"0\" skipped=\"1\"") != std::string::npos);
+  CHECK(lenient.find("<skipped message=\"inconclusive: ") != std::string::npos);
+  CHECK(lenient.rfind("</testsuites>\n") == lenient.size() - 14);
+}

@@ -3,12 +3,9 @@
 // baseline regression, writes JUnit XML on request; exit 1 on a failure.
 #include <chrono>
 #include <iostream>
-#include <map>
 #include <memory>
-#include <sstream>
 
 #include "experiment/check.h"
-#include "experiment/kpi_value.h"
 #include "models/io/diagnostics.h"
 #include "models/io/scenario_loader.h"
 #include "tools/capsim/common_options.h"
@@ -31,81 +28,6 @@ struct CheckOptions {
   bool allow_inconclusive = false;
   std::string junit;
 };
-
-std::string xml_escaped(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += ' ';  // not allowed in XML 1.0
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
-std::string junit_xml(const std::vector<experiment::CheckCase>& cases, bool allow_inconclusive, double seconds) {
-  std::size_t failures = 0, skipped = 0;
-  for (const auto& c : cases) {
-    failures += c.verdict == Verdict::fail || (c.verdict == Verdict::inconclusive && !allow_inconclusive);
-    skipped += c.verdict == Verdict::inconclusive && allow_inconclusive;
-  }
-  std::ostringstream out;
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites>\n  <testsuite name=\"capsim check\" tests=\"" << cases.size() << "\" failures=\"" << failures
-      << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << seconds << "\">\n";
-  for (const auto& c : cases) {
-    out << "    <testcase classname=\"capsim.check\" name=\"" << xml_escaped(c.name) << "\">";
-    if (c.verdict == Verdict::fail)
-      out << "<failure message=\"" << xml_escaped(c.detail) << "\"/>";
-    else if (c.verdict == Verdict::inconclusive && !allow_inconclusive)
-      out << "<failure message=\"inconclusive: " << xml_escaped(c.detail) << "\"/>";
-    else if (c.verdict == Verdict::inconclusive)
-      out << "<skipped message=\"inconclusive: " << xml_escaped(c.detail) << "\"/>";
-    out << "</testcase>\n";
-  }
-  out << "  </testsuite>\n</testsuites>\n";
-  return out.str();
-}
-
-// --tolerance KPI_PATH=VALUE, by layout slot (so slas.NAME and slas.NAME.attained agree).
-std::optional<std::map<std::size_t, double>> parse_tolerances(const std::vector<std::string>& texts,
-                                                              const model::KpiIndex& index) {
-  std::map<std::size_t, double> tolerances;
-  bool ok = true;
-  for (const auto& text : texts) {
-    const auto equals = text.find('=');
-    std::string problem = "expected KPI_PATH=VALUE, such as kpis.abandon_rate=1%";
-    std::optional<double> value;
-    std::size_t slot = 0;
-    if (equals != std::string::npos) {
-      if (const auto target = experiment::resolve_or_suggest(index, text.substr(0, equals), problem)) {
-        slot = target->slot;
-        value = target->risk ? std::nullopt : experiment::parse_kpi_value(text.substr(equals + 1), target->unit);
-        const auto range = value ? experiment::kpi_value_range_problem(*value, target->unit) : std::nullopt;
-        problem = target->risk ? "an SLA's risk is not compared with a baseline; name slas.NAME"
-                  : range      ? "expected " + *range
-                               : "expected " + experiment::expected_kpi_value(target->unit);
-        if (range) value.reset();
-      }
-    }
-    if (!value) {
-      std::cerr << "capsim: --tolerance " << io::printable(text) << ": " << problem << '\n';
-      ok = false;
-      continue;
-    }
-    tolerances[slot] = *value;
-  }
-  if (!ok) return std::nullopt;
-  return tolerances;
-}
 
 int check(const CheckOptions& options) {
   if (!output_spares_inputs("--junit", options.junit, {options.file, options.baseline}) ||
@@ -147,10 +69,12 @@ int check(const CheckOptions& options) {
       std::cerr << "capsim: --baseline " << io::printable(options.baseline, 200) << ": " << problem << '\n';
       return kExitBadInput;
     }
-    const auto tolerances = parse_tolerances(options.tolerances, index);
-    if (!tolerances) return kExitBadInput;
+    std::vector<std::string> tolerance_problems;
+    const auto tolerances = experiment::parse_tolerances(options.tolerances, index, tolerance_problems);
+    for (const auto& p : tolerance_problems) std::cerr << "capsim: " << p << '\n';
+    if (!tolerance_problems.empty()) return kExitBadInput;
     std::vector<std::string> baseline_problems;
-    baseline = experiment::plan_baseline(*stored, index, scenario->seed, *tolerances, baseline_problems);
+    baseline = experiment::plan_baseline(*stored, index, scenario->seed, tolerances, baseline_problems);
     for (const auto& p : baseline_problems)
       std::cerr << "capsim: --baseline " << io::printable(options.baseline, 200) << ": " << p << '\n';
     ok = ok && baseline_problems.empty();
@@ -197,7 +121,8 @@ int check(const CheckOptions& options) {
               << "), " << baseline_failed << " moved significantly in the bad direction\n";
   std::cout << resolved.size() + baseline.kpis.size() << " checks with " << report.replications
             << " replications: " << failed << " failed, " << inconclusive << " inconclusive\n";
-  if (!options.junit.empty() && !write_output(options.junit, junit_xml(report.cases, options.allow_inconclusive, wall)))
+  if (!options.junit.empty() &&
+      !write_output(options.junit, experiment::junit_xml(report.cases, options.allow_inconclusive, wall)))
     return kExitBadInput;
   if (failed > 0 || (inconclusive > 0 && !options.allow_inconclusive)) return kExitCheckFailed;
   return kExitOk;

@@ -1,16 +1,13 @@
 // capsim sweep: a scenario over a grid of parameter points, one tidy row per (point, scope,
 // name, KPI) for pandas and R; the sweep itself is experiment/sweep.h's. This file parses
 // options, handles signals and progress, and puts the finished checkpoint in place.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <iostream>
 #include <memory>
-#include <set>
 
 #include "capsim_build_info.h"
 #include "experiment/executor.h"
@@ -45,33 +42,15 @@ struct SweepOptions {
   std::string shard;
 };
 
-bool starts_with_file(const std::string& path, const std::string& text) {
-  std::string problem;
-  const auto content = experiment::read_regular_file(path, problem);
-  return content && content->rfind(text, 0) == 0;
-}
-
 int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& executor) {
   std::vector<std::string> data_files;
   auto base = load_or_report(options.file, options.common.overrides, &data_files);
   if (!base || !apply_common_options(*base, options.common)) return kExitBadInput;
   // The points: the command line's dimensions, else the file's sweep: section.
-  experiment::SweepPoints points;
-  bool ok = true;
-  for (const auto& [option, texts] : {std::pair{"--grid", &options.grids}, std::pair{"--zip", &options.zips}})
-    for (const auto& text : *texts) {
-      std::string problem;
-      auto d = std::string_view(option) == "--grid" ? io::parse_grid_option(text, problem)
-                                                    : io::parse_zip_option(text, problem);
-      if (!d) {
-        std::cerr << "capsim: " << option << ' ' << io::printable(text) << ": " << problem << '\n';
-        ok = false;
-        continue;
-      }
-      for (std::size_t k = 0; k < d->keys.size(); ++k)
-        points.origins.push_back({std::string(option) + " " + text, 0, 0, ""});
-      points.spec.dimensions.push_back(std::move(*d));
-    }
+  std::vector<std::string> option_problems;
+  experiment::SweepPoints points = experiment::points_from_options(options.grids, options.zips, option_problems);
+  for (const auto& p : option_problems) std::cerr << "capsim: " << p << '\n';
+  bool ok = option_problems.empty();
   if (!ok) return kExitBadInput;
   if (points.spec.dimensions.empty()) points = experiment::points_from_section(base->sweep, options.file);
   std::vector<io::Diagnostic> warnings;
@@ -138,36 +117,18 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
     return kExitBadInput;
   }
   // A finished sweep resumed again (a batch system's retry): nothing to do.
-  struct stat info {};
-  if (options.resume && ::stat(checkpoint.c_str(), &info) != 0 && errno == ENOENT && !options.common.output.empty() &&
-      starts_with_file(options.common.output, sweep.header()) &&
-      (options.per_replication.empty() || starts_with_file(options.per_replication, sweep.replication_header()))) {
+  if (options.resume && experiment::sweep_finished(sweep, checkpoint, options.common.output, options.per_replication)) {
     if (!options.quiet)
       std::cerr << "capsim: the sweep is already finished in " << io::printable(options.common.output, 200) << '\n';
     return kExitOk;
   }
 
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  const auto start = std::chrono::steady_clock::now();
-  auto last_report = start;
-  std::size_t resumed = 0;
+  experiment::ProgressLine progress_line(std::chrono::steady_clock::now(), ::isatty(STDERR_FILENO) != 0);
   const auto progress = [&](const experiment::SweepProgress& p) {
-    if (p.starting) {
-      resumed = p.done;
-      if (options.resume && !options.quiet)
-        std::cerr << "capsim: resuming: " << p.done << " of " << p.total << " points already done\n";
-      return;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (options.quiet || !(terminal || now - last_report > std::chrono::seconds(10) || p.done == p.total)) return;
-    last_report = now;
-    const double elapsed = std::max(1e-9, std::chrono::duration<double>(now - start).count());
-    const double rate = static_cast<double>(p.done - resumed) / elapsed;
-    const double eta = static_cast<double>(p.total - p.done) / std::max(rate, 1e-9);
-    char line[200];
-    std::snprintf(line, sizeof line, "capsim: %zu/%zu points, %.1f replications/s, ETA %.0f s", p.done, p.total,
-                  static_cast<double>(p.replications) / elapsed, eta);
-    std::cerr << (terminal ? "\r" : "") << line << (terminal && p.done < p.total ? "" : "\n") << std::flush;
+    if (p.starting && options.resume && !options.quiet)
+      std::cerr << "capsim: resuming: " << p.done << " of " << p.total << " points already done\n";
+    const auto line = progress_line(p, std::chrono::steady_clock::now());
+    if (line && !options.quiet) std::cerr << *line << std::flush;
   };
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);

@@ -1,0 +1,50 @@
+// The sweep's parts a verb calls: the command line's points and the progress line.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "experiment/sweep.h"
+
+using namespace capsim::experiment;
+using std::chrono::seconds;
+
+TEST_CASE("--grid and --zip options are one dimension each, keys with their option as origin") {
+  std::vector<std::string> problems;
+  const auto points =
+      points_from_options({"pools.a.agents=1,2,3"}, {"pools.b.agents=4,5,stages.s.service.mean=1min,2min"}, problems);
+  REQUIRE(problems.empty());
+  REQUIRE(points.spec.dimensions.size() == 2);
+  CHECK(points.spec.dimensions[0].keys == std::vector<std::string>{"pools.a.agents"});
+  CHECK(points.spec.dimensions[1].keys.size() == 2);
+  REQUIRE(points.origins.size() == 3);
+  CHECK(points.origins[0].origin == "--grid pools.a.agents=1,2,3");
+  CHECK(points.origins[2].origin.rfind("--zip ", 0) == 0);
+
+  const auto bad = points_from_options({"pools.a.agents"}, {"pools.b.agents=4,5,stages.s.service.mean=1min"}, problems);
+  CHECK(bad.spec.dimensions.empty());
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].rfind("--grid pools.a.agents: ", 0) == 0);
+  CHECK(problems[1].rfind("--zip ", 0) == 0);
+}
+
+TEST_CASE("progress: every point on a terminal, else every 10 s and at the end; resumed points are not in the rate") {
+  const auto t0 = ProgressLine::Clock::time_point{};
+  ProgressLine log(t0, false);
+  CHECK_FALSE(log({.done = 4, .total = 10, .replications = 0, .starting = true}, t0));  // 4 resumed
+  CHECK_FALSE(log({.done = 5, .total = 10, .replications = 20}, t0 + seconds(5)));
+  const auto due = log({.done = 6, .total = 10, .replications = 40}, t0 + seconds(20));
+  REQUIRE(due);
+  // 2 points run in 20 s: 0.1 points/s, 4 to go: 40 s.
+  CHECK(*due == "capsim: 6/10 points, 2.0 replications/s, ETA 40 s\n");
+  CHECK_FALSE(log({.done = 7, .total = 10, .replications = 60}, t0 + seconds(25)));
+  CHECK(log({.done = 10, .total = 10, .replications = 120}, t0 + seconds(26)));  // the end is always shown
+
+  ProgressLine terminal(t0, true);
+  const auto drawn = terminal({.done = 1, .total = 2, .replications = 5}, t0 + seconds(1));
+  REQUIRE(drawn);
+  CHECK(drawn->front() == '\r');
+  CHECK(drawn->back() != '\n');  // redrawn in place until the last
+  CHECK(terminal({.done = 2, .total = 2, .replications = 10}, t0 + seconds(2))->back() == '\n');
+}
