@@ -14,6 +14,7 @@
 
 namespace {
 
+using capsim::sim::Duration;
 using capsim::sim::Event;
 using capsim::sim::EventQueue;
 using capsim::sim::RandomStream;
@@ -21,16 +22,17 @@ using capsim::sim::Time;
 
 constexpr double kMeanIncrementTicks = 1e6;
 
-Time increment(RandomStream& random) {
+Duration increment(RandomStream& random) {
   static const boost::random::exponential_distribution<double> unit(1.0);
-  return static_cast<Time>(unit(random) * kMeanIncrementTicks);
+  return Duration(static_cast<capsim::sim::Ticks>(unit(random) * kMeanIncrementTicks));
 }
 
 void BM_EventQueueHold(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
   RandomStream random(42);
   EventQueue queue(size + 1);
-  for (std::size_t i = 0; i < size; ++i) queue.schedule(increment(random), 0, 0, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < size; ++i)
+    queue.schedule(capsim::sim::kStart + increment(random), 0, 0, static_cast<std::uint32_t>(i));
   for (auto _ : state) {
     const Event event = queue.pop();
     queue.schedule(event.time() + increment(random), event.rank(), event.kind(), event.subject);
@@ -51,8 +53,8 @@ void BM_StdPriorityQueueHold(benchmark::State& state) {
   std::priority_queue<Event, std::vector<Event>, Later> queue(Later{}, std::move(storage));
   std::uint64_t seq = 0;
   for (std::size_t i = 0; i < size; ++i)
-    queue.push(
-        Event{Event::pack_when(increment(random), 0), Event::pack_order(seq++, 0), static_cast<std::uint32_t>(i), 0});
+    queue.push(Event{Event::pack_when(capsim::sim::kStart + increment(random), 0), Event::pack_order(seq++, 0),
+                     static_cast<std::uint32_t>(i), 0});
   for (auto _ : state) {
     const Event event = queue.top();
     queue.pop();

@@ -44,7 +44,7 @@ static_assert(*std::max_element(kRank.begin(), kRank.end()) <= sim::Event::kMaxR
 
 struct Calendar {
   sim::EventQueue events{256};
-  sim::Time now = 0;
+  sim::Time now = sim::kStart;
   int interval = 0;  // the current interval (boundaries rank first, so an arrival's own)
   // Timers delivered after what they timed was over (an answered customer's patience, a
   // break ended by its shift): work, but nothing happens.

@@ -13,18 +13,19 @@ namespace capsim::model {
 
 int Horizon::interval_count() const {
   // In integer ticks, as the loader checks and the simulation runs.
-  const sim::Time length = sim::ticks_from_seconds(length_seconds);
-  const sim::Time interval = sim::ticks_from_seconds(interval_seconds);
-  if (interval <= 0 || length <= 0) return 1;
-  return static_cast<int>(std::clamp<sim::Time>((length + interval - 1) / interval, 1, kMaxIntervals));
+  const sim::Duration length = sim::ticks_from_seconds(length_seconds);
+  const sim::Duration interval = sim::ticks_from_seconds(interval_seconds);
+  if (interval <= sim::Duration(0) || length <= sim::Duration(0)) return 1;
+  return static_cast<int>(std::clamp<sim::Ticks>((length + interval - sim::Duration(1)) / interval, 1, kMaxIntervals));
 }
 
 namespace {
 
 constexpr double kDaySeconds = 86400.0;
 
-sim::Time signed_ticks(double seconds) {
-  return seconds < 0.0 ? -sim::ticks_from_seconds(-seconds) : sim::ticks_from_seconds(seconds);
+// An instant `seconds` from the horizon's start (before it when negative).
+sim::Time instant_at(double seconds) {
+  return sim::kStart + (seconds < 0.0 ? -sim::ticks_from_seconds(-seconds) : sim::ticks_from_seconds(seconds));
 }
 
 // A shift line's steps over every day of the horizon it touches, in ticks from the
@@ -35,14 +36,14 @@ ShiftLine compile_shift(const Shift& shift, const Horizon& horizon) {
   line.agents = static_cast<std::uint32_t>(shift.agents);
   for (const auto& [day, begin, end] : shift_days(shift, horizon)) {
     const std::uint32_t day_index = day < 0 ? kDayBeforeHorizon : static_cast<std::uint32_t>(day);
-    const sim::Time on = sim::ticks_from_seconds(begin), off = sim::ticks_from_seconds(end);
+    const sim::Time on = sim::kStart + sim::ticks_from_seconds(begin), off = sim::kStart + sim::ticks_from_seconds(end);
     if (!line.steps.empty() && line.steps.back().action == RosterAction::off && line.steps.back().at == on &&
         begin > 0.0) {
       // Yesterday's shift ends as today's starts: the agents work on (no leaving and coming
       // back), and enter today's shift day, with its own absence.
-      line.steps.back() = {on, 0, 0, RosterAction::next_day, day_index};
+      line.steps.back() = {on, {}, {}, RosterAction::next_day, day_index};
     } else {
-      line.steps.push_back({begin > 0.0 ? on : 0, 0, 0, RosterAction::on, day_index});
+      line.steps.push_back({begin > 0.0 ? on : sim::kStart, {}, {}, RosterAction::on, day_index});
     }
     for (const auto& pause : shift.breaks) {
       // A break window lies inside its shift: its first occurrence at or after the start.
@@ -50,12 +51,12 @@ ShiftLine compile_shift(const Shift& shift, const Horizon& horizon) {
       if (window_begin < begin) window_begin += kDaySeconds;
       const double window =
           (pause.window_end > pause.window_start ? 0.0 : kDaySeconds) + pause.window_end - pause.window_start;
-      line.steps.push_back({signed_ticks(window_begin), sim::ticks_from_seconds(window - pause.length_seconds),
+      line.steps.push_back({instant_at(window_begin), sim::ticks_from_seconds(window - pause.length_seconds),
                             sim::ticks_from_seconds(pause.length_seconds), RosterAction::break_due, day_index});
     }
     const auto breaks = line.steps.end() - static_cast<std::ptrdiff_t>(shift.breaks.size());
     std::sort(breaks, line.steps.end(), [](const RosterStep& a, const RosterStep& b) { return a.at < b.at; });
-    line.steps.push_back({off, 0, 0, RosterAction::off, day_index});
+    line.steps.push_back({off, {}, {}, RosterAction::off, day_index});
   }
   return line;
 }
@@ -104,7 +105,8 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.level = static_cast<std::uint8_t>(std::find(priorities.begin(), priorities.end(), customer.priority) -
                                                priorities.begin());
     compiled.entry = id_at<StageId>(stage_index.at(customer.entry));
-    for (const double at : customer.arrivals.times) compiled.arrival_times.push_back(sim::ticks_from_seconds(at));
+    for (const double at : customer.arrivals.times)
+      compiled.arrival_times.push_back(sim::kStart + sim::ticks_from_seconds(at));
     for (int i = 0; i < model.intervals; ++i) {
       const double per_second = customer.arrivals.uses_per_interval()
                                     ? customer.arrivals.per_interval[i] / interval_seconds
@@ -150,7 +152,8 @@ CompiledModel compile(const Scenario& scenario) {
     CompiledSystem compiled;
     compiled.name = system.name;
     for (const auto& outage : system.down)
-      compiled.down.emplace_back(sim::ticks_from_seconds(outage.from), sim::ticks_from_seconds(outage.to));
+      compiled.down.emplace_back(sim::kStart + sim::ticks_from_seconds(outage.from),
+                                 sim::kStart + sim::ticks_from_seconds(outage.to));
     std::sort(compiled.down.begin(), compiled.down.end());
     compiled.between = system.between;
     compiled.repair = system.repair;

@@ -33,7 +33,7 @@ struct CompiledClass {
 // An SLA as a customer is judged by it: which, and its threshold at hand.
 struct SlaRef {
   SlaId sla{};
-  sim::Time threshold = 0;
+  sim::Duration threshold{};
 };
 
 struct CompiledStage {
@@ -66,9 +66,9 @@ struct CompiledStage {
 // day, which draws its own absence.
 enum class RosterAction : std::uint8_t { on, break_due, off, next_day };
 struct RosterStep {
-  sim::Time at = 0;
-  sim::Time stagger = 0;  // window - length, for a break
-  sim::Time length = 0;   // of a break
+  sim::Time at{};
+  sim::Duration stagger{};  // window - length, for a break
+  sim::Duration length{};   // of a break
   RosterAction action = RosterAction::on;
   // Horizon day of the shift (absenteeism is drawn per agent and shift day): 0 for the day
   // the horizon starts, kDayBeforeHorizon for the night shift of the day before.
@@ -116,7 +116,7 @@ struct CompiledSla {
   std::vector<bool> applies_to;  // per class
   SlaMeasure measure = SlaMeasure::wait;
   std::int32_t stage = -1;  // -1: each class's entry stage
-  sim::Time threshold = 0;
+  sim::Duration threshold{};
   double target = 0.0;
 };
 
@@ -127,10 +127,12 @@ struct CompiledModel {
   double start_clock_seconds = 0.0;
   int start_weekday = -1;  // 0 = Monday; -1 when the horizon's start names no weekday
   bool clock_window = false;
-  sim::Time interval_ticks = 0;
+  sim::Duration interval_ticks{};
   int intervals = 1;
-  sim::Time length_ticks = 0;
-  sim::Time warmup_ticks = 0;
+  sim::Duration length_ticks{};
+  sim::Duration warmup_ticks{};
+  sim::Time end() const { return sim::kStart + length_ticks; }  // of the horizon (a drain may run on)
+  sim::Time warmup_end() const { return sim::kStart + warmup_ticks; }
   bool drain = false;
   int priority_levels = 1;
   std::vector<CompiledClass> classes;

@@ -16,13 +16,13 @@ namespace capsim::model {
 enum class Outcome : std::uint8_t { served, abandoned, blocked, unfinished };
 
 struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
-  sim::Time arrival = 0;
-  sim::Time stage_entry = 0;
-  sim::Time service_ticks = 0;  // this visit's, at the serving pool's handling factor
-  sim::Time wrap_ticks = 0;     // this visit's after-contact work (when the stage has any)
+  sim::Time arrival{};
+  sim::Time stage_entry{};
+  sim::Duration service_ticks{};  // this visit's, at the serving pool's handling factor
+  sim::Duration wrap_ticks{};     // this visit's after-contact work (when the stage has any)
 #ifdef CAPSIM_CHECKS
-  sim::Time waited_ticks = 0;  // over all stages: waited + served == sojourn, exactly (checked)
-  sim::Time served_ticks = 0;
+  sim::Duration waited_ticks{};  // over all stages: waited + served == sojourn, exactly (checked)
+  sim::Duration served_ticks{};
 #endif
   double service_seconds = 0.0;       // drawn at stage entry, before the handling factor
   std::uint64_t queue_seq = 0;        // enqueue order, for "longest waiting"

@@ -91,7 +91,7 @@ ReplicationResult KpiAccounts::collect() const {
     result.denominators[slot] = denominator;
   };
   const std::size_t classes = classes_.size(), stages = stages_.size(), pools = pools_.size();
-  const double window_ticks = static_cast<double>(model_.length_ticks - model_.warmup_ticks);
+  const double window_ticks = static_cast<double>((model_.length_ticks - model_.warmup_ticks).ticks());
   const auto window_area = [&](std::size_t i) { return window_end_[i] - window_start_[i]; };
   const auto seconds = [](double ticks) { return ticks / static_cast<double>(sim::kTicksPerSecond); };
 
@@ -185,16 +185,16 @@ ReplicationResult KpiAccounts::collect() const {
   }
   for (std::size_t i = 0; i < intervals_.size(); ++i) {
     const IntervalAccount& s = intervals_[i];
-    const sim::Time begin = model_.interval_ticks * static_cast<sim::Time>(i);
-    const sim::Time end = std::min(begin + model_.interval_ticks, model_.length_ticks);
+    const sim::Time begin = sim::kStart + model_.interval_ticks * static_cast<sim::Ticks>(i);
+    const sim::Time end = std::min(begin + model_.interval_ticks, model_.end());
     v[layout_.of_interval(i, IntervalKpi::offered)] = static_cast<double>(s.offered);
     v[layout_.of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
     v[layout_.of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
     set_ratio(layout_.of_interval(i, IntervalKpi::asa), seconds(s.wait_ticks_sum), static_cast<double>(s.answered));
     // Agent statistics cover the part of the interval inside the statistics window.
-    const sim::Time covered_begin = std::max(begin, model_.warmup_ticks);
+    const sim::Time covered_begin = std::max(begin, model_.warmup_end());
     if (end > covered_begin) {
-      const auto covered = static_cast<double>(end - covered_begin);
+      const auto covered = static_cast<double>((end - covered_begin).ticks());
       IntervalAgents all;
       for (std::size_t p = 0; p < pools; ++p) {
         const IntervalAgents& a = interval_agents_[i * pools + p];

@@ -29,7 +29,7 @@ struct ReplicationResult {
   // system changes, interval boundaries; not stale timers (work, but nothing happens).
   std::uint64_t events = 0;
   std::uint64_t stale_timers = 0;
-  sim::Time end_time = 0;
+  sim::Time end_time = sim::kStart;
   // Invariant counters over all customers (including warm-up), for tests.
   std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0, in_system_at_end = 0;
   // Service starts by an agent not free to take it: must be 0. (The lean copy has no agent
@@ -82,16 +82,16 @@ class KpiAccounts {
     stages_[index(customer.stage)].queue_length.leave(now);
     classes_[index(customer.klass)].queue_length.leave(now);
   }
-  CAPSIM_INLINE void answered(Customer& customer, sim::Time wait) {
+  CAPSIM_INLINE void answered(Customer& customer, sim::Duration wait) {
     if (customer.counted) record_queue_outcome(customer, true, wait);
   }
   CAPSIM_INLINE void blocked(Customer& customer) {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].blocked;
     if (customer.entry_visit()) ++classes_[index(customer.klass)].blocked_at_entry;
-    record_queue_outcome(customer, false, 0);
+    record_queue_outcome(customer, false, sim::Duration(0));
   }
-  CAPSIM_INLINE void abandoned(Customer& customer, sim::Time wait) {
+  CAPSIM_INLINE void abandoned(Customer& customer, sim::Duration wait) {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].abandoned;
     record_queue_outcome(customer, false, wait);
@@ -100,7 +100,7 @@ class KpiAccounts {
     if (!customer.counted) return;
     StageAccount& stage = stages_[index(customer.stage)];
     ++stage.served;
-    stage.handled_ticks += static_cast<double>(customer.service_ticks + customer.wrap_ticks);
+    stage.handled_ticks += static_cast<double>((customer.service_ticks + customer.wrap_ticks).ticks());
   }
   // The customer leaves (or is left inside at the end, `unfinished`): its class, interval
   // and sojourn SLAs. `now` is the instant it leaves.
@@ -145,8 +145,8 @@ class KpiAccounts {
   };
   enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
 
-  void record_queue_outcome(Customer& customer, bool answered, sim::Time wait);
-  void judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait);
+  void record_queue_outcome(Customer& customer, bool answered, sim::Duration wait);
+  void judge_wait_slas(Customer& customer, VisitEnd end, sim::Duration wait);
   // The SLA counts of an arrival interval, by SlaId; one trial each, totals summed at the end.
   SlaCounts* sla_counts_of(std::uint32_t interval) { return &sla_counts_[interval * sla_count_]; }
   static void judge_sla(SlaCounts& counts, bool hit) {
@@ -177,14 +177,14 @@ class KpiAccounts {
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
 // its first answer at the entry stage, and the wait SLAs that apply.
-CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, bool answered, sim::Time wait) {
-  const auto wait_ticks = static_cast<double>(wait);
+CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, bool answered, sim::Duration wait) {
+  const auto wait_ticks = static_cast<double>(wait.ticks());
   if (answered) stages_[index(customer.stage)].wait.add(wait_ticks);
   if (answered && customer.entry_visit()) {
     ClassAccount& klass = classes_[index(customer.klass)];
     ++klass.answered;
     klass.wait.add(wait_ticks);
-    klass.wait_ticks.add(wait);
+    klass.wait_ticks.add(wait.ticks());
     IntervalAccount& interval = intervals_[customer.interval];
     ++interval.answered;
     interval.wait_ticks_sum += wait_ticks;
@@ -196,7 +196,7 @@ CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, bool an
 // ASA measures): a hit when answered within the threshold. An abandoned or blocked visit
 // is a miss whatever its wait; a visit still waiting at the end is a miss once past the
 // threshold and not judged before.
-CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end, sim::Time wait) {
+CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end, sim::Duration wait) {
   const CompiledStage& stage = model_.stages[index(customer.stage)];
   if (stage.sla_bit < 0) return;
   const auto& slas = stage.wait_slas[index(customer.klass)];
@@ -213,7 +213,7 @@ CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end
 }
 
 CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::Time now) {
-  const sim::Time sojourn = now - customer.arrival;
+  const sim::Duration sojourn = now - customer.arrival;
   switch (outcome) {
     case Outcome::served:
       CAPSIM_ASSERT(customer.waited_ticks + customer.served_ticks == sojourn,
@@ -238,7 +238,7 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
     case Outcome::served:
       ++klass.served;
       ++interval.served;
-      klass.sojourn.add(static_cast<double>(sojourn));
+      klass.sojourn.add(static_cast<double>(sojourn.ticks()));
       break;
     case Outcome::abandoned:
       ++klass.abandoned;

@@ -97,17 +97,19 @@ std::size_t KpiLayout::find(ScopeKind scope, std::string_view scope_name, std::s
 }
 
 std::string interval_label(const CompiledModel& model, std::size_t interval) {
-  const sim::Time ticks_per_second = sim::kTicksPerSecond;
-  const sim::Time offset_seconds = model.interval_ticks * static_cast<sim::Time>(interval) / ticks_per_second;
+  // In whole seconds, as integers.
+  const sim::Ticks ticks_per_second = sim::kTicksPerSecond;
+  const sim::Ticks offset_seconds =
+      (model.interval_ticks * static_cast<sim::Ticks>(interval)).ticks() / ticks_per_second;
   // Seconds are shown only when some label needs them (sub-minute intervals or starts).
-  const auto start_seconds = static_cast<sim::Time>(model.start_clock_seconds + 0.5);
-  const bool with_seconds = (model.interval_ticks % (60 * ticks_per_second)) != 0 || start_seconds % 60 != 0;
+  const auto start_seconds = static_cast<sim::Ticks>(model.start_clock_seconds + 0.5);
+  const bool with_seconds = (model.interval_ticks.ticks() % (60 * ticks_per_second)) != 0 || start_seconds % 60 != 0;
   char buffer[48];
   if (model.clock_window) {
     // A horizon over several days carries the day: "Tue 08:00", or "day 2 08:00" without a weekday.
-    const sim::Time t = start_seconds + offset_seconds;
-    const sim::Time day = t / 86400, clock = t % 86400;
-    const bool days = start_seconds + model.length_ticks / ticks_per_second > 86400;
+    const sim::Ticks t = start_seconds + offset_seconds;
+    const sim::Ticks day = t / 86400, clock = t % 86400;
+    const bool days = start_seconds + model.length_ticks.ticks() / ticks_per_second > 86400;
     static const char* kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     char prefix[24] = "";
     if (days && model.start_weekday >= 0)
@@ -121,7 +123,7 @@ std::string interval_label(const CompiledModel& model, std::size_t interval) {
       std::snprintf(buffer, sizeof buffer, "%s%02lld:%02lld", prefix, static_cast<long long>(clock / 3600),
                     static_cast<long long>(clock / 60 % 60));
   } else {
-    const sim::Time t = offset_seconds;
+    const sim::Ticks t = offset_seconds;
     if (with_seconds)
       std::snprintf(buffer, sizeof buffer, "+%lldh%02lldm%02llds", static_cast<long long>(t / 3600),
                     static_cast<long long>(t / 60 % 60), static_cast<long long>(t % 60));

@@ -72,7 +72,7 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
     state.entry = compiled.entry;
   }
   for (int k = 1; k <= model.intervals; ++k)
-    interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks)));
+    interval_end_.push_back(static_cast<double>(std::min(model.interval_ticks * k, model.length_ticks).ticks()));
   customers_.reserve(1024);
 }
 
@@ -81,10 +81,10 @@ ReplicationResult ServiceSystem::run() {
   systems_.start();
   schedule_boundary(1);
   accounts_.open_window(calendar_.now);  // opens at 0; the end of warm-up moves it
-  if (model_.warmup_ticks > 0) calendar_.schedule(EventKind::warmup_end, model_.warmup_ticks, 0);
+  if (model_.warmup_ticks > sim::Duration(0)) calendar_.schedule(EventKind::warmup_end, model_.warmup_end(), 0);
   for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
 
-  const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.length_ticks;
+  const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.end();
   // Events: every record delivered but the stale timers (answered customers' patience).
   std::uint64_t delivered = 0;
   if (lean_) {
@@ -95,7 +95,7 @@ ReplicationResult ServiceSystem::run() {
     delivered = sim::run_until(dispatch, calendar_.events, horizon);
   }
   if (!accounts_.window_closed()) {  // defensive: the boundary at `length` normally closes it
-    calendar_.now = std::max(calendar_.now, model_.length_ticks);
+    calendar_.now = std::max(calendar_.now, model_.end());
     accounts_.close_window(calendar_.now);
   }
   // Whoever is still inside leaves as unfinished: judged by the SLAs they already missed.
@@ -162,15 +162,15 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const double* const mean_gaps = state.mean_gap_ticks;
   sim::LeadWordStream random(customer_word(klass, k, 0, StreamPurpose::interarrivals));
   double budget = sim::unit_exponential(random);
-  double t = static_cast<double>(calendar_.now);
+  double t = static_cast<double>(calendar_.now.ticks());
   for (auto interval = static_cast<std::size_t>(calendar_.interval); interval < interval_end_.size(); ++interval) {
     const double end = interval_end_[interval];
     const double rate = rates[interval];
     if (rate > 0.0) {
       const double candidate = t + budget * mean_gaps[interval];
       if (candidate < end) {
-        const auto at = static_cast<sim::Time>(candidate + 0.5);  // candidate >= 0: rounds
-        if (at >= model_.length_ticks) return;
+        const sim::Time at(static_cast<sim::Ticks>(candidate + 0.5));  // candidate >= 0: rounds
+        if (at >= model_.end()) return;
         calendar_.schedule_source(EventKind::arrival, at, static_cast<std::uint32_t>(c));
         return;
       }
@@ -227,12 +227,13 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
   customer.in_system = true;
   customer.waiting = false;
 #ifdef CAPSIM_CHECKS
-  customer.waited_ticks = customer.served_ticks = 0;
+  customer.waited_ticks = customer.served_ticks = sim::Duration(0);
 #endif
-  customer.counted = calendar_.now >= model_.warmup_ticks;
+  customer.counted = calendar_.now >= model_.warmup_end();
   // Boundaries rank before arrivals at the same tick, so the calendar's interval is this
   // arrival's interval (no division per arrival).
-  CAPSIM_ASSERT(calendar_.interval == std::min<sim::Time>(calendar_.now / model_.interval_ticks, model_.intervals - 1),
+  CAPSIM_ASSERT(calendar_.interval ==
+                    std::min<sim::Ticks>(calendar_.now.since_start() / model_.interval_ticks, model_.intervals - 1),
                 "interval bookkeeping out of step with the clock");
   customer.interval = static_cast<std::uint32_t>(calendar_.interval);
   accounts_.arrived(customer);
@@ -257,7 +258,7 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::wrap_up));
     customer.wrap_ticks = sim::ticks_from_seconds(stage.wrap_up->sample(wrap_random));
   } else {
-    customer.wrap_ticks = 0;
+    customer.wrap_ticks = sim::Duration(0);
   }
   if (F.routing && stage.targets.size() > 1)
     customer.routing_word =
@@ -279,7 +280,7 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   if (stage.abandonment && patience != nullptr) {
     sim::LeadWordStream patience_random(
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::patience));
-    const sim::Time patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
+    const sim::Duration patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
     calendar_.schedule(EventKind::abandon, calendar_.now + patience_ticks, static_cast<std::uint32_t>(id),
                        customer.generation);
   }
@@ -330,7 +331,7 @@ CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent, st
   const double factor = F.handling_factors ? stage.handling_factors[position] : 1.0;
   customer.service_ticks =
       sim::ticks_from_seconds(factor == 1.0 ? customer.service_seconds : customer.service_seconds * factor);
-  const sim::Time wait = calendar_.now - customer.stage_entry;
+  const sim::Duration wait = calendar_.now - customer.stage_entry;
 #ifdef CAPSIM_CHECKS
   customer.waited_ticks += wait;
   customer.served_ticks += customer.service_ticks;
@@ -350,7 +351,7 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   // The agent's hands free now, or after its wrap-up. A freed agent takes the most urgent,
   // longest-waiting customer before this customer moves on, so a customer routed onward
   // queues behind those already waiting.
-  if (F.wrap_up && customer.wrap_ticks > 0)
+  if (F.wrap_up && customer.wrap_ticks > sim::Duration(0))
     calendar_.schedule(EventKind::wrap_end, calendar_.now + customer.wrap_ticks, static_cast<std::uint32_t>(agent));
   else
     release_slot<F>(agent);
@@ -505,7 +506,7 @@ void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
 // intervals of a long horizon do not deepen the event heap; the order is unchanged, as
 // boundaries rank first and never share a tick.
 void ServiceSystem::schedule_boundary(std::uint32_t boundary) {
-  const sim::Time at = std::min(model_.interval_ticks * boundary, model_.length_ticks);
+  const sim::Time at = sim::kStart + std::min(model_.interval_ticks * boundary, model_.length_ticks);
   calendar_.schedule(EventKind::interval_boundary, at, boundary);
 }
 

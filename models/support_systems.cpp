@@ -13,7 +13,7 @@ SupportSystems::SupportSystems(const CompiledModel& model, std::uint64_t replica
 void SupportSystems::start() {
   for (std::size_t y = 0; y < systems_.size(); ++y) {
     for (const auto& [from, to] : model_.systems[y].down) {
-      if (from >= model_.length_ticks) continue;
+      if (from >= model_.end()) continue;
       calendar_.schedule(EventKind::system, from, static_cast<std::uint32_t>(y),
                          static_cast<std::uint32_t>(Change::planned_start));
       calendar_.schedule(EventKind::system, to, static_cast<std::uint32_t>(y),
@@ -31,7 +31,7 @@ void SupportSystems::schedule_failure(SystemId system_id) {
   SystemState& system = systems_[index(system_id)];
   sim::CounterStream random(system.key, system.failures, 0, static_cast<std::uint8_t>(StreamPurpose::failure));
   const sim::Time at = calendar_.now + sim::ticks_from_seconds(compiled.between->sample(random));
-  if (at >= model_.length_ticks) return;
+  if (at >= model_.end()) return;
   calendar_.schedule(EventKind::system, at, static_cast<std::uint32_t>(index(system_id)),
                      static_cast<std::uint32_t>(Change::failure));
 }
@@ -40,7 +40,7 @@ bool SupportSystems::set_down(SystemId system_id, bool down) {
   const sim::Time now = calendar_.now;
   KpiAccounts::SystemLevels& levels = accounts_.system(system_id);
   levels.down.set(now, down ? 1.0 : 0.0);
-  if (down && now >= model_.warmup_ticks && now < model_.length_ticks) ++levels.outages;
+  if (down && now >= model_.warmup_end() && now < model_.end()) ++levels.outages;
   bool back_up = false;
   for (const StageId stage : model_.systems[index(system_id)].stages) {
     std::uint32_t& count = stage_down_[index(stage)];

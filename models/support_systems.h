@@ -61,7 +61,7 @@ void SupportSystems::on_change(SystemId system_id, Change change, Desk& desk) {
     case Change::failure: {
       system.failed = true;
       sim::CounterStream random(system.key, system.failures, 0, static_cast<std::uint8_t>(StreamPurpose::repair));
-      const sim::Time repair = sim::ticks_from_seconds(model_.systems[index(system_id)].repair->sample(random));
+      const sim::Duration repair = sim::ticks_from_seconds(model_.systems[index(system_id)].repair->sample(random));
       calendar_.schedule(EventKind::system, calendar_.now + repair, static_cast<std::uint32_t>(index(system_id)),
                          static_cast<std::uint32_t>(Change::repair));
       break;

@@ -133,7 +133,7 @@ void Workforce::start_break(AgentId agent_id) {
   agent.state = AgentState::away;
   agent.on_break = true;
   agent.pending = Pending::none;
-  if (agent.due_since >= model_.warmup_ticks && agent.due_since < model_.length_ticks)
+  if (agent.due_since >= model_.warmup_end() && agent.due_since < model_.end())
     at(agent.pool).levels->break_delay_seconds.add(sim::seconds_from_ticks(calendar_.now - agent.due_since));
   calendar_.schedule(EventKind::break_end, calendar_.now + agent.break_length, static_cast<std::uint32_t>(agent_id),
                      ++agent.generation);
@@ -148,7 +148,8 @@ void Workforce::start_break(AgentId agent_id) {
 sim::Time Workforce::line_step_time(const ShiftLine& line, const LineCursor& cursor) const {
   const RosterStep& step = line.steps[cursor.step];
   if (step.action != RosterAction::break_due || line.agents <= 1) return step.at;
-  return step.at + static_cast<sim::Time>(cursor.rank) * step.stagger / static_cast<sim::Time>(line.agents - 1);
+  return step.at + sim::Duration(static_cast<sim::Ticks>(cursor.rank) * step.stagger.ticks() /
+                                 static_cast<sim::Ticks>(line.agents - 1));
 }
 
 void Workforce::advance(const ShiftLine& line, LineCursor& cursor) {
@@ -166,7 +167,7 @@ void Workforce::schedule_line_step(std::uint32_t line_index) {
   LineCursor& cursor = line_cursors_[line_index];
   while (cursor.step < line.steps.size()) {
     const sim::Time at = line_step_time(line, cursor);
-    if (at >= model_.length_ticks) return;
+    if (at >= model_.end()) return;
     if (at < calendar_.now || line.agents == 0) {  // a break before the horizon's start; an empty line
       advance(line, cursor);
       continue;
@@ -201,9 +202,9 @@ double Workforce::agent_draw(PoolId pool, AgentIdentity agent, std::uint32_t per
 }
 
 std::uint32_t Workforce::day_of_interval(std::size_t interval) const {
-  const sim::Time clock =
-      sim::ticks_from_seconds(model_.start_clock_seconds) + model_.interval_ticks * static_cast<sim::Time>(interval);
-  return static_cast<std::uint32_t>(clock / (86400 * sim::kTicksPerSecond));
+  const sim::Duration clock =  // since the midnight before the horizon's start
+      sim::ticks_from_seconds(model_.start_clock_seconds) + model_.interval_ticks * static_cast<sim::Ticks>(interval);
+  return static_cast<std::uint32_t>(clock / sim::Duration(86400 * sim::kTicksPerSecond));
 }
 
 // Shorthand pools: the interval's staffing less the absent (scheduled), less the shrunk

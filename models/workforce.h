@@ -31,12 +31,13 @@ class Workforce {
   enum class AgentState : std::uint8_t { off, working, away };
   enum class Pending : std::uint8_t { none, off, break_, shrinkage };
   struct Agent {
-    sim::Time due_since = 0;                              // when the owed break fell due
-    sim::Time break_length = 0;                           // of the owed break
-    sim::Time next_due_since = 0, next_break_length = 0;  // a second break owed behind it
-    AgentId prev = kNoAgent, next = kNoAgent;             // in the list `list`
-    std::uint32_t list = kNoList;                         // idle list or open-slot list it is in
-    std::uint32_t generation = 0;                         // break-end timers of an earlier break are stale
+    sim::Time due_since{};         // when the owed break fell due
+    sim::Duration break_length{};  // of the owed break
+    sim::Time next_due_since{};    // a second break owed behind it
+    sim::Duration next_break_length{};
+    AgentId prev = kNoAgent, next = kNoAgent;  // in the list `list`
+    std::uint32_t list = kNoList;              // idle list or open-slot list it is in
+    std::uint32_t generation = 0;              // break-end timers of an earlier break are stale
     PoolId pool{};
     StageId stage{};             // stage of the contacts in hand
     std::uint16_t position = 0;  // of the pool in that stage's preference list
@@ -312,13 +313,13 @@ void Workforce::roster_step(AgentId agent_id, const RosterStep& step, Desk& desk
       const bool absent_today = absent(pool_id, identity, step.day);
       if (absent_today == agent.absent) return;  // present (or absent) both days: nothing changes
       if (absent_today) {                        // present until now: leaves as at a shift end, absent for the day
-        roster_step(agent_id, {step.at, 0, 0, RosterAction::off, step.day}, desk);
+        roster_step(agent_id, {step.at, {}, {}, RosterAction::off, step.day}, desk);
         agent.rostered = true;
         agent.absent = true;
       } else {  // absent until now: comes as at a shift start
         agent.rostered = false;
         agent.absent = false;
-        roster_step(agent_id, {step.at, 0, 0, RosterAction::on, step.day}, desk);
+        roster_step(agent_id, {step.at, {}, {}, RosterAction::on, step.day}, desk);
       }
       return;
     }

@@ -24,15 +24,15 @@ struct Event {
   static constexpr int kSeqBits = 56;
   static constexpr std::uint64_t kSeqMask = (std::uint64_t{1} << kSeqBits) - 1;
   // Times up to kTimeMax = 2^61 - 1 fill the 61 bits above the rank exactly.
-  static_assert(static_cast<std::uint64_t>(kTimeMax) <= (~std::uint64_t{0} >> kRankBits));
+  static_assert(static_cast<std::uint64_t>(kTicksMax) <= (~std::uint64_t{0} >> kRankBits));
 
   static constexpr std::uint64_t pack_when(Time time, std::uint8_t rank) noexcept {
-    return (static_cast<std::uint64_t>(time) << kRankBits) | rank;
+    return (static_cast<std::uint64_t>(time.ticks()) << kRankBits) | rank;
   }
   static constexpr std::uint64_t pack_order(std::uint64_t seq, std::uint8_t kind) noexcept {
     return ((seq & kSeqMask) << 8) | kind;
   }
-  constexpr Time time() const noexcept { return static_cast<Time>(when >> kRankBits); }
+  constexpr Time time() const noexcept { return Time(static_cast<Ticks>(when >> kRankBits)); }
   constexpr std::uint8_t rank() const noexcept { return static_cast<std::uint8_t>(when & kMaxRank); }
   constexpr std::uint8_t kind() const noexcept { return static_cast<std::uint8_t>(order); }
   constexpr std::uint64_t seq() const noexcept { return order >> 8; }

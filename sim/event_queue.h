@@ -175,7 +175,7 @@ class EventQueue {
 
   CAPSIM_INLINE void insert(Heap& heap, bool replace_top, Time time, std::uint8_t rank, std::uint8_t kind,
                             std::uint32_t subject, std::uint32_t generation) {
-    CAPSIM_ASSERT(time >= 0, "event scheduled at negative time");
+    CAPSIM_ASSERT(time >= kStart, "event scheduled at negative time");
     CAPSIM_ASSERT(rank <= Event::kMaxRank, "event rank beyond its three bits");
     CAPSIM_ASSERT(next_seq_ <= Event::kSeqMask, "event sequence number overflow");
     // A time past the clock's range (a sum of two huge durations, ~73,000 years) is held at

@@ -26,15 +26,15 @@ concept HandlesSources = requires(Model& model, const Event& event) {
 template <class Model>
 std::uint64_t run_until(Model& model, EventQueue& queue, Time horizon) {
   std::uint64_t delivered = 0;
-  [[maybe_unused]] Time last = 0;  // read only by the checks-build assertion
-  if (horizon < 0) return 0;
+  [[maybe_unused]] Time last = kStart;  // read only by the checks-build assertion
+  if (horizon < kStart) return 0;
   // The horizon is inclusive; one past the clock's range means "until the queue is empty"
   // (the queue holds no time beyond kTimeMax), and must not wrap the packed word.
   const std::uint64_t last_when = Event::pack_when(horizon < kTimeMax ? horizon : kTimeMax, Event::kMaxRank);
   while (!queue.empty() && queue.top().when <= last_when) {
     const Event& event = queue.take_top();  // replace-top: see EventQueue (valid until a schedule)
-    CAPSIM_ASSERT(event.time() >= last,
-                  "clock went backwards to tick " + std::to_string(event.time()) + " from " + std::to_string(last));
+    CAPSIM_ASSERT(event.time() >= last, "clock went backwards to tick " + std::to_string(event.time().ticks()) +
+                                            " from " + std::to_string(last.ticks()));
     last = event.time();
     if constexpr (HandlesSources<Model>) {
       if (queue.taken_from_source())

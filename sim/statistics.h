@@ -57,7 +57,7 @@ class TimeWeighted {
     level_ += delta;
   }
   void advance(Time now) noexcept {
-    area_ += level_ * static_cast<double>(now - last_);
+    area_ += level_ * static_cast<double>((now - last_).ticks());
     last_ = now;
   }
   double level() const noexcept { return level_; }
@@ -67,7 +67,7 @@ class TimeWeighted {
  private:
   double level_ = 0.0;
   double area_ = 0.0;
-  Time last_ = 0;
+  Time last_{};
 };
 
 // The area under a count that items enter and leave one at a time (a queue's length): each
@@ -79,15 +79,17 @@ class CountArea {
  public:
   void enter(Time now) noexcept {
     ++count_;
-    offset_ -= static_cast<double>(now);
+    offset_ -= static_cast<double>(now.ticks());
   }
   void leave(Time now) noexcept {
     --count_;
-    offset_ += static_cast<double>(now);
+    offset_ += static_cast<double>(now.ticks());
   }
   std::int64_t count() const noexcept { return count_; }
   // Integral of the count over [0, now], in items x ticks; `now` not before the last change.
-  double area(Time now) const noexcept { return offset_ + static_cast<double>(count_) * static_cast<double>(now); }
+  double area(Time now) const noexcept {
+    return offset_ + static_cast<double>(count_) * static_cast<double>(now.ticks());
+  }
 
  private:
   std::int64_t count_ = 0;
@@ -100,7 +102,7 @@ class Histogram {
   static constexpr int kSubBits = 6;  // 64 buckets per octave above the linear range
   static constexpr int kBuckets = kLinearBuckets + (63 - 7) * (1 << kSubBits);
 
-  CAPSIM_INLINE void add(Time value) {
+  CAPSIM_INLINE void add(Ticks value) {
     const auto bucket = static_cast<std::size_t>(bucket_of(value < 0 ? 0 : value));
     if (bucket >= counts_.size()) grow(bucket);
     ++counts_[bucket];
@@ -115,7 +117,7 @@ class Histogram {
   // Several quantiles in one pass over the buckets; `qs` must be ascending.
   void quantiles(std::span<const double> qs, std::span<double> out) const noexcept;
 
-  static int bucket_of(Time value) noexcept {
+  static int bucket_of(Ticks value) noexcept {
     const auto v = static_cast<std::uint64_t>(value);
     if (v < kLinearBuckets) return static_cast<int>(v);
     const int octave = std::bit_width(v) - 1;  // >= 7

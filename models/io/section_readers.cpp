@@ -66,9 +66,9 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
   if (given.count("interval")) {
     if (const auto interval = duration(given["interval"], "horizon.interval", true)) {
       // Exactly, in the clock's integer ticks: what validates is what compiles.
-      const sim::Time length_ticks = sim::ticks_from_seconds(horizon.length_seconds);
-      const sim::Time interval_ticks = sim::ticks_from_seconds(*interval);
-      if (interval_ticks <= 0 || length_ticks % interval_ticks != 0)
+      const sim::Duration length_ticks = sim::ticks_from_seconds(horizon.length_seconds);
+      const sim::Duration interval_ticks = sim::ticks_from_seconds(*interval);
+      if (interval_ticks <= sim::Duration(0) || length_ticks % interval_ticks != sim::Duration(0))
         error(given["interval"], "horizon.interval",
               "does not divide the horizon into whole intervals (to the microsecond)");
       else if (length_ticks / interval_ticks > model::kMaxIntervals)
@@ -122,10 +122,12 @@ std::vector<double> Loader::interval_values(const YAML::Node& node, const std::s
     error(node, path, "day profiles need a weekday in horizon.start, such as \"Mon 00:00\"");
     return values;
   }
-  const sim::Time day = 86400 * sim::kTicksPerSecond;
-  const sim::Time interval = sim::ticks_from_seconds(horizon.interval_seconds);
-  const sim::Time start = sim::ticks_from_seconds(horizon.start_clock_seconds);
-  if (interval <= 0 || day % interval != 0 || start % interval != 0) {
+  // Durations since the midnight before the horizon's start.
+  const sim::Duration day(86400 * sim::kTicksPerSecond);
+  const sim::Duration interval = sim::ticks_from_seconds(horizon.interval_seconds);
+  const sim::Duration start = sim::ticks_from_seconds(horizon.start_clock_seconds);
+  const sim::Duration zero(0);
+  if (interval <= zero || day % interval != zero || start % interval != zero) {
     error(node, path, "day profiles need an interval that divides the day and a start on the interval grid");
     return values;
   }
@@ -138,7 +140,7 @@ std::vector<double> Loader::interval_values(const YAML::Node& node, const std::s
   static const char* kDayNames[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   const int intervals = horizon.interval_count();
   for (int i = 0; i < intervals; ++i) {
-    const sim::Time clock = start + interval * i;
+    const sim::Duration clock = start + interval * i;
     const int weekday = static_cast<int>((horizon.start_weekday + clock / day) % 7);
     const char* name = kDayNames[weekday];
     auto found = profiles.find(name);

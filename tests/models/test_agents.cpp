@@ -53,7 +53,8 @@ struct Parts {
 
 // Takes a free agent at the one stage (rule 1), as the customer path does.
 template <class Agents>
-AgentId take(Parts& parts, Agents& agents, sim::Time now) {
+AgentId take(Parts& parts, Agents& agents, sim::Ticks at) {
+  const sim::Time now(at);
   std::uint16_t position = 99;
   const AgentId agent = agents.server_for(StageId{}, parts.stage(), position);
   if (agent == model::kNoAgent) return agent;
@@ -97,14 +98,15 @@ TEST_CASE("counted agents: a pool's agents as counts, busy against on duty") {
   CHECK(parts.busy_level() == 3.0);
   CHECK(take(parts, agents, 10) == model::kNoAgent);  // all busy
   // A contact ends: the hands are free at once, and nobody is ever due to leave.
-  CHECK(agents.end_contact(representative, 20) == AfterContact::hands_free);
+  CHECK(agents.end_contact(representative, sim::Time{20}) == AfterContact::hands_free);
   CHECK(agents.may_take_next(representative));
-  agents.hands_free(representative, 20);
+  agents.hands_free(representative, sim::Time{20});
   CHECK(parts.pool().busy == 2);
   CHECK(take(parts, agents, 30) == representative);
   // A handover from a busy agent keeps the busy count (rule 2: the level never dips).
   std::uint16_t position = 0;
-  CHECK_FALSE(agents.take_contact(representative, StageId{}, parts.stage(), position, Handover::from_busy, 40));
+  CHECK_FALSE(
+      agents.take_contact(representative, StageId{}, parts.stage(), position, Handover::from_busy, sim::Time{40}));
   CHECK(parts.pool().busy == 3);
   CHECK(parts.accounts.totals().busy_beyond_available == 0);
 }
@@ -120,16 +122,16 @@ TEST_CASE("individual agents: the longest idle first, each agent a record") {
   CHECK(parts.workforce.at(first).contacts == 1);
   CHECK(parts.pool().busy == 2);
   // The first frees and goes to the back of the idle list: the third agent is next.
-  CHECK(agents.end_contact(first, 20) == AfterContact::hands_free);
+  CHECK(agents.end_contact(first, sim::Time{20}) == AfterContact::hands_free);
   CHECK(agents.may_take_next(first));
-  agents.hands_free(first, 20);
+  agents.hands_free(first, sim::Time{20});
   CHECK(parts.pool().busy == 1);
   CHECK(take(parts, agents, 21) == AgentId{2});
   CHECK(take(parts, agents, 22) == first);
   CHECK(take(parts, agents, 23) == model::kNoAgent);
   // A second contact for a single-contact agent is a start beyond staffing.
   std::uint16_t position = 0;
-  CHECK(agents.take_contact(first, StageId{}, parts.stage(), position, Handover::from_busy, 24));
+  CHECK(agents.take_contact(first, StageId{}, parts.stage(), position, Handover::from_busy, sim::Time{24}));
 }
 
 TEST_CASE("individual agents: an agent due to leave leaves when its hands free") {
@@ -137,9 +139,9 @@ TEST_CASE("individual agents: an agent due to leave leaves when its hands free")
   model::IndividualAgents agents(parts.workforce, parts.compiled);
   const AgentId agent = take(parts, agents, 10);
   parts.workforce.make_due(agent, Workforce::Pending::off);
-  CHECK(agents.end_contact(agent, 20) == AfterContact::hands_free);
+  CHECK(agents.end_contact(agent, sim::Time{20}) == AfterContact::hands_free);
   CHECK_FALSE(agents.may_take_next(agent));
-  agents.hands_free(agent, 20);
+  agents.hands_free(agent, sim::Time{20});
   CHECK(parts.workforce.at(agent).state == Workforce::AgentState::off);
   CHECK(parts.pool().working == 2);
   CHECK(parts.pool().busy == 0);
@@ -159,12 +161,12 @@ TEST_CASE("individual agents: concurrency keeps an agent open until its slots ar
   CHECK(parts.pool().busy == 1);
   CHECK(parts.accounts.pool(PoolId{}).slots.level() == doctest::Approx(1.0));  // two halves
   // One contact ends: the agent's slot opens for its stage's waiting (fill_slots).
-  CHECK(agents.end_contact(agent, 20) == AfterContact::fill_slots);
+  CHECK(agents.end_contact(agent, sim::Time{20}) == AfterContact::fill_slots);
   CHECK(parts.accounts.pool(PoolId{}).slots.level() == doctest::Approx(0.5));
   CHECK(take(parts, agents, 21) == agent);
-  CHECK(agents.end_contact(agent, 30) == AfterContact::fill_slots);
-  CHECK(agents.end_contact(agent, 31) == AfterContact::hands_free);
-  agents.hands_free(agent, 31);
+  CHECK(agents.end_contact(agent, sim::Time{30}) == AfterContact::fill_slots);
+  CHECK(agents.end_contact(agent, sim::Time{31}) == AfterContact::hands_free);
+  agents.hands_free(agent, sim::Time{31});
   CHECK(parts.pool().busy == 0);
 }
 
@@ -180,28 +182,30 @@ stages: {desk: {service: {dist: exponential, mean: 5min}, pools: [team]}}
 )";
   Parts parts(roster, false);
   TestDesk desk;
-  const sim::Time hour = 3600 * sim::kTicksPerSecond;
+  const sim::Duration hour(3600 * sim::kTicksPerSecond);
+  const sim::Time start = sim::kStart;
   CHECK(parts.pool().working == 0);
-  run_workforce(parts, desk, hour - 1);
+  run_workforce(parts, desk, start + hour - sim::Duration(1));
   CHECK(parts.pool().working == 0);
-  run_workforce(parts, desk, hour);  // 09:00: both come, each arrival answers the waiting
+  run_workforce(parts, desk, start + hour);  // 09:00: both come, each arrival answers the waiting
   CHECK(parts.pool().working == 2);
   CHECK(parts.pool().scheduled == 2);
   CHECK(desk.serve_waiting_calls == 2);
   // Breaks staggered over their window: agent 0 at 10:00-10:15, agent 1 at 10:15-10:30.
-  run_workforce(parts, desk, 2 * hour);
+  run_workforce(parts, desk, start + 2 * hour);
   CHECK(parts.pool().working == 1);
   CHECK(parts.pool().away == 1);
   CHECK(parts.workforce.at(AgentId{0}).on_break);
-  run_workforce(parts, desk, 2 * hour + hour / 4);  // the roster step ranks before the break end
+  run_workforce(parts, desk,
+                start + 2 * hour + sim::Duration(hour.ticks() / 4));  // the roster step ranks before the break end
   CHECK(parts.pool().away == 1);
   CHECK(parts.workforce.at(AgentId{1}).on_break);
   CHECK(desk.serve_waiting_calls == 3);  // agent 0 back, answering the waiting
-  run_workforce(parts, desk, 2 * hour + hour / 2);
+  run_workforce(parts, desk, start + 2 * hour + sim::Duration(hour.ticks() / 2));
   CHECK(parts.pool().working == 2);
   CHECK(parts.pool().away == 0);
   CHECK(desk.serve_waiting_calls == 4);
-  run_workforce(parts, desk, 3 * hour);  // 11:00: the shift ends
+  run_workforce(parts, desk, start + 3 * hour);  // 11:00: the shift ends
   CHECK(parts.pool().working == 0);
   CHECK(parts.pool().scheduled == 0);
   CHECK(desk.filled.empty());  // no concurrency: no slot reopened

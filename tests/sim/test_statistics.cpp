@@ -43,9 +43,9 @@ TEST_CASE("a count area is the integral of the count, equal to the time-weighted
   CountArea queue;
   TimeWeighted level;
   std::vector<Time> inside;
-  Time now = 0;
+  Time now{};
   for (int step = 0; step < 20000; ++step) {
-    now += static_cast<Time>(rng() % 1000);
+    now += capsim::sim::Duration(static_cast<capsim::sim::Ticks>(rng() % 1000));
     if (inside.empty() || rng() % 2 == 0) {
       queue.enter(now);
       level.add(now, 1.0);
@@ -56,27 +56,27 @@ TEST_CASE("a count area is the integral of the count, equal to the time-weighted
       inside.pop_back();
     }
     if (step % 997 == 0) {
-      level.advance(now + 5);
-      CHECK(queue.area(now + 5) == level.area());
+      level.advance(now + capsim::sim::Duration(5));
+      CHECK(queue.area(now + capsim::sim::Duration(5)) == level.area());
     }
   }
   CHECK(queue.count() == static_cast<std::int64_t>(inside.size()));
   // By hand: one item from 10 to 30 and one from 20 to 50 cover 20 + 30 item-ticks.
   CountArea two;
-  two.enter(10);
-  two.enter(20);
-  two.leave(30);
-  CHECK(two.area(40) == 20 + 20);
-  two.leave(50);
-  CHECK(two.area(60) == 20 + 30);
+  two.enter(Time{10});
+  two.enter(Time{20});
+  two.leave(Time{30});
+  CHECK(two.area(Time{40}) == 20 + 20);
+  two.leave(Time{50});
+  CHECK(two.area(Time{60}) == 20 + 30);
 }
 
 TEST_CASE("time-weighted level integrates a step function") {
   TimeWeighted level;
-  level.set(0, 2);
-  level.set(10, 5);
-  level.add(20, -1);
-  level.advance(30);
+  level.set(Time{0}, 2);
+  level.set(Time{10}, 5);
+  level.add(Time{20}, -1);
+  level.advance(Time{30});
   CHECK(level.area() == 2 * 10 + 5 * 10 + 4 * 10);
 }
 
@@ -87,9 +87,9 @@ TEST_CASE("histogram is exact below 128 ticks and within 1.6% above") {
   CHECK(h.quantile(1.0) == 99);
   RandomStream rng(5);
   Histogram wide;
-  std::vector<Time> values;
+  std::vector<capsim::sim::Ticks> values;
   for (int i = 0; i < 100000; ++i) {
-    const auto v = static_cast<Time>(std::exp(rng.uniform01() * 30));
+    const auto v = static_cast<capsim::sim::Ticks>(std::exp(rng.uniform01() * 30));
     values.push_back(v);
     wide.add(v);
   }
@@ -100,15 +100,15 @@ TEST_CASE("histogram is exact below 128 ticks and within 1.6% above") {
   }
   for (int b = 0; b < Histogram::kBuckets - 1; ++b)
     REQUIRE(Histogram::bucket_lower(b) + Histogram::bucket_width(b) == Histogram::bucket_lower(b + 1));
-  CHECK(Histogram::bucket_of(static_cast<Time>(Histogram::bucket_lower(500))) == 500);
+  CHECK(Histogram::bucket_of(static_cast<capsim::sim::Ticks>(Histogram::bucket_lower(500))) == 500);
 }
 
 TEST_CASE("histogram quantiles in one pass equal those taken one by one; merging histograms of any extent adds them") {
   RandomStream rng(11);
   Histogram small, large, both;
   for (int i = 0; i < 5000; ++i) {
-    const auto short_wait = static_cast<Time>(rng.uniform01() * 200);                 // linear buckets only
-    const auto long_wait = static_cast<Time>(std::exp(rng.uniform01() * 25) + 1000);  // far up the range
+    const auto short_wait = static_cast<capsim::sim::Ticks>(rng.uniform01() * 200);  // linear buckets only
+    const auto long_wait = static_cast<capsim::sim::Ticks>(std::exp(rng.uniform01() * 25) + 1000);  // far up the range
     small.add(short_wait);
     large.add(long_wait);
     both.add(short_wait);
