@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "experiment/kpi_value.h"
+#include "models/io/diagnostics.h"
 #include "models/io/units.h"
 #include "sim/summary.h"
 
@@ -60,6 +61,19 @@ std::optional<PrecisionTarget> parse_precision(const model::KpiIndex& index, con
   }
   target.half_width = *number;
   return target;
+}
+
+std::vector<PrecisionTarget> parse_precisions(const model::KpiIndex& index, const std::vector<std::string>& texts,
+                                              std::vector<std::string>& problems) {
+  std::vector<PrecisionTarget> targets;
+  for (const auto& text : texts) {
+    std::string problem;
+    if (auto target = parse_precision(index, text, problem))
+      targets.push_back(std::move(*target));
+    else
+      problems.push_back("--precision " + io::printable(text) + ": " + problem);
+  }
+  return targets;
 }
 
 }  // namespace capsim::experiment

@@ -35,5 +35,8 @@ bool precision_met(const model::ExperimentResult& result, const std::vector<Prec
 // KPI_PATH=±x or KPI_PATH=±x% (the ± optional); nullopt with `problem` set otherwise.
 std::optional<PrecisionTarget> parse_precision(const model::KpiIndex& index, const std::string& text,
                                                std::string& problem);
+// Every --precision text; one problem ("--precision TEXT: why") per text that is not a target.
+std::vector<PrecisionTarget> parse_precisions(const model::KpiIndex& index, const std::vector<std::string>& texts,
+                                              std::vector<std::string>& problems);
 
 }  // namespace capsim::experiment

@@ -771,4 +771,24 @@ bool sweep_finished(const Sweep& sweep, const std::string& checkpoint, const std
          (per_replication.empty() || starts_with_file(per_replication, sweep.replication_header()));
 }
 
+SweepFiles sweep_files(const std::string& output, const std::string& checkpoint, const std::string& per_replication,
+                       bool resume) {
+  return {!checkpoint.empty() ? checkpoint
+          : output.empty()    ? std::string()
+                              : output + ".checkpoint",
+          per_replication.empty() ? std::string() : per_replication + ".checkpoint", resume};
+}
+
+std::vector<std::string> sweep_warnings(const SweepOutcome& outcome) {
+  std::vector<std::string> warnings;
+  if (outcome.undrained_points > 0)
+    warnings.push_back("the system did not drain at " + std::to_string(outcome.undrained_points) +
+                       " point(s): customers were still waiting when nothing more could happen (is the last interval "
+                       "unstaffed?); they count as misses for every SLA");
+  if (outcome.failed_points > 0)
+    warnings.push_back(std::to_string(outcome.failed_points) +
+                       " point(s) could not run; their rows (scope point, name failed) say why");
+  return warnings;
+}
+
 }  // namespace capsim::experiment

@@ -159,6 +159,13 @@ class ProgressLine {
   std::size_t resumed_ = 0;
 };
 
+// The files of a sweep's options: rows go through `checkpoint` (given, or OUTPUT.checkpoint;
+// none for standard output), per-replication rows through PER_REPLICATION.checkpoint.
+SweepFiles sweep_files(const std::string& output, const std::string& checkpoint, const std::string& per_replication,
+                       bool resume);
+// What a person is told of a finished sweep: points that did not drain, points that failed.
+std::vector<std::string> sweep_warnings(const SweepOutcome& outcome);
+
 // Whether `output` (and `per_replication`, if named) already hold this whole sweep: no
 // checkpoint is left and each begins with the sweep's header. Resuming it is a no-op success,
 // so that a batch system's retry can tell done from broken.

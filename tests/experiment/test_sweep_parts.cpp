@@ -48,3 +48,25 @@ TEST_CASE("progress: every point on a terminal, else every 10 s and at the end; 
   CHECK(drawn->back() != '\n');  // redrawn in place until the last
   CHECK(terminal({.done = 2, .total = 2, .replications = 10}, t0 + seconds(2))->back() == '\n');
 }
+
+TEST_CASE("a sweep's files: the checkpoint is given or OUTPUT.checkpoint; none for standard output") {
+  const SweepFiles named = sweep_files("out.csv", "", "reps.csv", true);
+  CHECK(named.checkpoint == "out.csv.checkpoint");
+  CHECK(named.replication_checkpoint == "reps.csv.checkpoint");
+  CHECK(named.resume);
+  CHECK(sweep_files("out.csv", "my.ckpt", "", false).checkpoint == "my.ckpt");
+  const SweepFiles to_stdout = sweep_files("", "", "", false);
+  CHECK(to_stdout.checkpoint.empty());
+  CHECK(to_stdout.replication_checkpoint.empty());
+}
+
+TEST_CASE("a finished sweep warns of undrained and failed points, and of nothing else") {
+  CHECK(sweep_warnings(SweepOutcome{}).empty());
+  SweepOutcome outcome;
+  outcome.undrained_points = 2;
+  outcome.failed_points = 1;
+  const auto warnings = sweep_warnings(outcome);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].rfind("the system did not drain at 2 point(s)", 0) == 0);
+  CHECK(warnings[1].rfind("1 point(s) could not run", 0) == 0);
+}

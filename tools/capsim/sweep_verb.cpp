@@ -59,18 +59,11 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   for (const auto& p : problems) std::cerr << p.format() << '\n';
   if (!problems.empty()) return kExitBadInput;
   const io::SweepSpec& spec = points.spec;
-  std::vector<experiment::PrecisionTarget> precision;
-  {
-    const model::KpiLayout layout(model::compile(*base));
-    const model::KpiIndex index(layout);
-    for (const auto& text : options.precision) {
-      std::string problem;
-      if (auto target = experiment::parse_precision(index, text, problem))
-        precision.push_back(std::move(*target));
-      else
-        std::cerr << "capsim: --precision " << io::printable(text) << ": " << problem << '\n', ok = false;
-    }
-  }
+  std::vector<std::string> precision_problems;
+  const model::KpiLayout layout(model::compile(*base));
+  const auto precision = experiment::parse_precisions(model::KpiIndex(layout), options.precision, precision_problems);
+  for (const auto& p : precision_problems) std::cerr << "capsim: " << p << '\n';
+  ok = precision_problems.empty();
   experiment::Shard shard;
   if (!options.shard.empty()) {
     const auto parsed = experiment::parse_shard(options.shard, io::kMaxSweepPoints);
@@ -84,11 +77,10 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
     }
   }
   // An output naming an input (or another output) would destroy it.
-  const std::string checkpoint = !options.checkpoint.empty()     ? options.checkpoint
-                                 : options.common.output.empty() ? ""
-                                                                 : options.common.output + ".checkpoint";
-  const std::string replication_checkpoint =
-      options.per_replication.empty() ? "" : options.per_replication + ".checkpoint";
+  const experiment::SweepFiles files =
+      experiment::sweep_files(options.common.output, options.checkpoint, options.per_replication, options.resume);
+  const std::string& checkpoint = files.checkpoint;
+  const std::string& replication_checkpoint = files.replication_checkpoint;
   ok = ok && output_spares_inputs("-o", options.common.output, {options.file, options.per_replication, checkpoint});
   ok = ok && output_spares_inputs("--per-replication", options.per_replication, {options.file, checkpoint});
   ok = ok && output_spares_inputs("--checkpoint", checkpoint, {options.file});
@@ -132,12 +124,11 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   };
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  const auto outcome =
-      experiment::run_sweep(sweep, executor, {checkpoint, replication_checkpoint, options.resume},
-                            options.common.threads, &g_interrupted, progress, [](const std::string& rows) {
-                              std::cout << rows << std::flush;
-                              return static_cast<bool>(std::cout);
-                            });
+  const auto outcome = experiment::run_sweep(sweep, executor, files, options.common.threads, &g_interrupted, progress,
+                                             [](const std::string& rows) {
+                                               std::cout << rows << std::flush;
+                                               return static_cast<bool>(std::cout);
+                                             });
   using Status = experiment::SweepOutcome::Status;
   if (outcome.status == Status::interrupted) {
     std::cerr << "\ncapsim: interrupted: " << outcome.resumed << " of " << sweep.my_points().size()
@@ -151,13 +142,7 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
     return kExitBadInput;
   }
   if (!executor.is_writer()) return kExitOk;
-  if (outcome.undrained_points > 0)
-    std::cerr << "capsim: warning: the system did not drain at " << outcome.undrained_points
-              << " point(s): customers were still waiting when nothing more could happen (is the last interval "
-                 "unstaffed?); they count as misses for every SLA\n";
-  if (outcome.failed_points > 0)
-    std::cerr << "capsim: warning: " << outcome.failed_points
-              << " point(s) could not run; their rows (scope point, name failed) say why\n";
+  for (const auto& warning : experiment::sweep_warnings(outcome)) std::cerr << "capsim: warning: " << warning << '\n';
   // Done: the checkpoints become the outputs (renamed into place, or streamed).
   if (!checkpoint.empty() && !move_output(checkpoint, options.common.output, !options.checkpoint.empty()))
     return kExitBadInput;
