@@ -138,7 +138,7 @@ CAPSIM_INLINE std::uint64_t ServiceSystem::customer_word(ClassId klass, std::uin
   ClassState& state = classes_[index(klass)];
   HeldBlock& held = state.held[static_cast<std::size_t>(purpose) - 1][visit > 0 ? 1 : 0];
   const std::uint64_t group = block_of(arrival_index);
-  if (held.group != group || held.visit != visit) {
+  if (((held.group ^ group) | (held.visit ^ visit)) != 0) {  // one branch: a new block every 4th arrival
     held.block = sim::philox_block(state.key, group, visit, static_cast<std::uint8_t>(purpose));
     held.group = group;
     held.visit = visit;
