@@ -136,17 +136,25 @@ BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double servic
   return r;
 }
 
+double service_level(int agents, double arrival_rate, double service_rate, double threshold, double abandonment_rate) {
+  if (agents <= 0) return 0.0;
+  if (abandonment_rate == 0.0) {
+    if (agents <= arrival_rate / service_rate) return 0.0;  // unstable: the queue grows without bound
+    return erlang_c_metrics(agents, arrival_rate, service_rate, threshold).service_level;
+  }
+  try {
+    return mmck_abandonment(agents, arrival_rate, service_rate, abandonment_rate, std::nullopt, threshold)
+        .service_level;
+  } catch (const std::domain_error&) {
+    return 0.0;  // so overloaded that the queue is beyond exact solution: nobody is answered in time
+  }
+}
+
 std::optional<int> agents_for_service_level(double arrival_rate, double service_rate, double threshold, double target,
                                             double abandonment_rate, int max_agents) {
   const double load = arrival_rate / service_rate;
   const auto level = [&](int agents) {
-    if (abandonment_rate == 0.0) return erlang_c_metrics(agents, arrival_rate, service_rate, threshold).service_level;
-    try {
-      return mmck_abandonment(agents, arrival_rate, service_rate, abandonment_rate, std::nullopt, threshold)
-          .service_level;
-    } catch (const std::domain_error&) {
-      return 0.0;  // so overloaded that the queue is beyond exact solution: nobody is answered in time
-    }
+    return service_level(agents, arrival_rate, service_rate, threshold, abandonment_rate);
   };
   // The service level rises with agents: bisection over [stable minimum, max_agents] needs
   // at most 17 evaluations, whatever the size of the centre.

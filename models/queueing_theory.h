@@ -36,6 +36,10 @@ struct BirthDeathResult {
 BirthDeathResult mmck_abandonment(int agents, double arrival_rate, double service_rate, double abandonment_rate,
                                   std::optional<int> queue_capacity, double threshold);
 
+// P(answered within threshold) of all arrivals with `agents` agents: Erlang C without
+// abandonment, Erlang A with it; 0 when the queue is unstable or beyond exact solution.
+double service_level(int agents, double arrival_rate, double service_rate, double threshold, double abandonment_rate);
+
 // Smallest number of agents reaching a target, searched upward from the stable minimum;
 // nullopt if none up to max_agents.
 std::optional<int> agents_for_service_level(double arrival_rate, double service_rate, double threshold, double target,

@@ -4,18 +4,13 @@
 #include <cstdio>
 #include <iomanip>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "models/io/report_parts.h"
+
 namespace capsim::io {
-namespace {
 
-using model::ScopeKind;
-using Json = nlohmann::ordered_json;
-
-Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
-
-Json manifest_json(const Manifest& m) {
+detail::Json detail::manifest_json(const Manifest& m) {
   return Json{{"capsim", m.version},
               {"commit", m.commit},
               {"command", m.command},
@@ -27,6 +22,32 @@ Json manifest_json(const Manifest& m) {
               {"threads", m.threads},
               {"ranks", m.ranks}};
 }
+
+std::string detail::format(double x, model::KpiUnit unit) {
+  if (!std::isfinite(x)) return "-";
+  char buffer[64];
+  switch (unit) {
+    case model::KpiUnit::fraction: std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0 * x); break;
+    case model::KpiUnit::seconds: std::snprintf(buffer, sizeof buffer, x < 600 ? "%.1fs" : "%.0fs", x); break;
+    case model::KpiUnit::count: std::snprintf(buffer, sizeof buffer, x < 100 ? "%.1f" : "%.0f", x); break;
+    case model::KpiUnit::money: std::snprintf(buffer, sizeof buffer, "%.0f", x); break;
+    case model::KpiUnit::hours: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
+    default: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
+  }
+  return buffer;
+}
+
+std::string detail::pad(const std::string& text, std::size_t width, bool right) {
+  if (text.size() >= width) return text;
+  return right ? std::string(width - text.size(), ' ') + text : text + std::string(width - text.size(), ' ');
+}
+
+namespace {
+
+using detail::Json;
+using detail::manifest_json;
+using detail::number;
+using model::ScopeKind;
 
 Json summary_json(const sim::Summary& s, bool ratio) {
   Json json{
@@ -57,25 +78,8 @@ Json scope_json(const model::ExperimentResult& result, ScopeKind scope, std::siz
 }
 
 using Unit = model::KpiUnit;
-
-std::string format(double x, Unit unit) {
-  if (!std::isfinite(x)) return "-";
-  char buffer[64];
-  switch (unit) {
-    case Unit::fraction: std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0 * x); break;
-    case Unit::seconds: std::snprintf(buffer, sizeof buffer, x < 600 ? "%.1fs" : "%.0fs", x); break;
-    case Unit::count: std::snprintf(buffer, sizeof buffer, x < 100 ? "%.1f" : "%.0f", x); break;
-    case Unit::money: std::snprintf(buffer, sizeof buffer, "%.0f", x); break;
-    case Unit::hours: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
-    default: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
-  }
-  return buffer;
-}
-
-std::string pad(const std::string& text, std::size_t width, bool right = true) {
-  if (text.size() >= width) return text;
-  return right ? std::string(width - text.size(), ' ') + text : text + std::string(width - text.size(), ' ');
-}
+using detail::format;
+using detail::pad;
 
 }  // namespace
 

@@ -89,14 +89,9 @@ LoadResult load_scenario_text(const std::string& text, const std::string& origin
 
 AssertionsResult load_assertions_file(const std::string& path) {
   AssertionsResult result;
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path)) {
-    result.errors.push_back({path, 0, 0, "", "cannot read the file; expected a readable YAML file of assertions"});
-    return result;
-  }
-  std::string text(kMaxScenarioBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  const auto read = read_yaml_file(path, "YAML file of assertions", result.errors);
+  if (!read) return result;
+  const std::string& text = *read;
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     result.errors.push_back({path, 0, 0, "",
                              "the file is empty; expected an assert: list such as assert: [{kpi: slas.answer_20s, "
@@ -124,19 +119,11 @@ AssertionsResult load_assertions_file(const std::string& path) {
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path)) {
-    LoadResult result;
-    result.errors.push_back({path, 0, 0, "", "cannot read the file; expected a readable scenario YAML file"});
-    return result;
-  }
-  // Read at most one byte past the limit, so /dev/zero or a huge file cannot exhaust memory;
-  // the YAML checks then report the size.
-  std::string text(kMaxScenarioBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  LoadResult unread;
+  const auto text = read_yaml_file(path, "scenario YAML file", unread.errors);
+  if (!text) return unread;
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  return load_scenario_text(text, path, overrides, base_dir.empty() ? "." : base_dir);
+  return load_scenario_text(*text, path, overrides, base_dir.empty() ? "." : base_dir);
 }
 
 }  // namespace capsim::io

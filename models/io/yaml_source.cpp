@@ -3,6 +3,8 @@
 #include <yaml-cpp/depthguard.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string_view>
 #include <utility>
 
@@ -148,6 +150,19 @@ class TreeChecks {
 };
 
 }  // namespace
+
+std::optional<std::string> read_yaml_file(const std::string& path, const std::string& what,
+                                          std::vector<Diagnostic>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path)) {
+    errors.push_back({path, 0, 0, "", "cannot read the file; expected a readable " + what});
+    return std::nullopt;
+  }
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
 
 YamlSource parse_yaml_source(std::string text, const std::string& origin, std::vector<Diagnostic>& errors) {
   YamlSource source;

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,12 @@ struct YamlSource {
 
 // Offset of the first byte of `text` that is not well-formed UTF-8, or npos.
 std::size_t first_invalid_utf8(std::string_view text);
+
+// The bytes of a YAML file, at most one past kMaxScenarioBytes (so /dev/zero or a huge file
+// cannot exhaust memory; parse_yaml_source then reports the size); nullopt, after a
+// diagnostic "cannot read the file; expected a readable `what`", when it cannot be read.
+std::optional<std::string> read_yaml_file(const std::string& path, const std::string& what,
+                                          std::vector<Diagnostic>& errors);
 
 // Parses `text` named `origin`; appends a diagnostic per problem found.
 YamlSource parse_yaml_source(std::string text, const std::string& origin, std::vector<Diagnostic>& errors);

@@ -1,0 +1,40 @@
+// The staffing search of `capsim staff`: the fewest agents per interval and pool such that
+// every targeted SLA is met in every interval (by the customers arriving in it) and over
+// the day, "met" meaning the lower end of the confidence interval of its attainment reaches
+// the target. Three phases (README "staff"): a closed-form seed (models/staffing.h);
+// raising, by simulation with common random numbers, where a target misses; a descent
+// removing agents one at a time while every target holds, so that no single agent of the
+// answer can be removed. Every evaluation runs the scenario's replications with its seed:
+// candidates differ only in their staffing, never in their random numbers.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/experiment_result.h"
+#include "models/scenario.h"
+#include "models/staffing.h"
+
+namespace capsim::experiment {
+
+struct StaffingRequest {
+  model::Scenario scenario;        // as loaded, the command's --set, -r and --seed applied
+  std::vector<std::size_t> pools;  // the pools searched (their shifts give way to staffing)
+  std::vector<std::size_t> slas;   // the SLAs targeted, in every interval and over the day
+  double confidence = 0.95;        // two-sided, of each attainment's interval
+  int max_agents = 1000;           // per pool and interval
+  unsigned threads = 1;
+};
+
+// Progress: a line per phase step, for a terminal.
+using StaffingProgress = std::function<void(const std::string& line)>;
+
+model::StaffingAnswer find_staffing(const StaffingRequest& request, const StaffingProgress& progress = {});
+
+// The request's scenario with the searched pools staffed by `agents` ([searched pool]
+// [interval]): what `capsim run` of the written file runs.
+model::Scenario staffed_scenario(const StaffingRequest& request, const std::vector<std::vector<int>>& agents);
+
+}  // namespace capsim::experiment

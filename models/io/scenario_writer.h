@@ -1,0 +1,28 @@
+// Writing a scenario back as YAML with some pools restaffed (`capsim staff -o`): the file
+// as read, with the command's --set applied, its seed and replications as run, and each
+// named pool's agents/staffing/shifts replaced by a `staffing:` list. A clean re-emission
+// by yaml-cpp: key order is kept, comments and quoting style are not (yaml-cpp 0.7 keeps no
+// comments). Loading the text gives exactly the scenario that was run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/io/diagnostics.h"
+
+namespace capsim::io {
+
+struct PoolStaffing {
+  std::string pool;
+  std::vector<int> agents;  // one per interval of the horizon
+};
+
+// The text, or nullopt with `errors` filled (the file no longer reads, a --set fails).
+std::optional<std::string> restaffed_scenario_text(const std::string& path, const std::vector<std::string>& overrides,
+                                                   const std::vector<PoolStaffing>& staffing, std::uint64_t seed,
+                                                   int replications, std::vector<Diagnostic>& errors);
+
+}  // namespace capsim::io

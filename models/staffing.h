@@ -1,0 +1,88 @@
+// Staffing in the service domain: each interval's offered load per pool and the agents
+// Erlang C and Erlang A say it needs, grossed up for absenteeism and shrinkage (the seed of
+// `capsim staff` and the columns it reports beside the simulated requirement); how a
+// target is judged on replications; and the answer of a search (experiment/staffing.h
+// runs it, models/io/staffing_report.h writes it). No simulation here.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "models/compiled_model.h"
+#include "models/experiment_result.h"
+
+namespace capsim::model {
+
+// One pool in one interval, as the closed forms see it: the contacts that arrive in the
+// interval and are routed (in expectation) to stages whose first-choice pool it is.
+struct IntervalLoad {
+  double arrival_rate = 0.0;      // contacts per second
+  double handling_seconds = 0.0;  // mean agent time per contact: (service x handling factor + wrap-up) / concurrency
+  double abandonment_rate = 0.0;  // 1 / mean patience, weighted by the contacts (0: nobody abandons)
+  double erlangs() const { return arrival_rate * handling_seconds; }
+};
+
+// The wait SLA (threshold, target) the pool must meet in the interval: the strictest of
+// those judging a stage whose first-choice pool it is, or none (a sojourn SLA, or none).
+struct SeedTarget {
+  double threshold_seconds = 0.0;
+  double target = 0.0;
+};
+
+struct IntervalSeed {
+  IntervalLoad load;
+  std::optional<int> erlang_c;  // net agents on duty by Erlang C; nullopt: none up to the cap
+  std::optional<int> erlang_a;  // by Erlang A, when some of the contacts abandon
+  int seed = 0;                 // scheduled agents: the applicable answer grossed up
+};
+
+// Expected visits to each stage per customer entering at `entry` (the routing's visit
+// ratios, rework loops included).
+std::vector<double> visit_ratios(const CompiledModel& model, std::size_t entry);
+
+// [pool][interval] seeds of every pool; at most `max_agents` each. A pool that carries load but meets no wait SLA gets
+// the fewest agents that keep it stable (load + 1, rounded down); one without load gets 0.
+std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model, int max_agents);
+
+// Net agents on duty scaled to scheduled ones: n / ((1 - absenteeism)(1 - shrinkage)),
+// rounded up.
+int gross_up(int net, double absenteeism, double shrinkage);
+
+// One target (an SLA in one interval, or over the day) judged on the replications.
+struct Judgement {
+  double hits = 0.0, trials = 0.0;  // summed over the replications
+  double attained = std::numeric_limits<double>::quiet_NaN();
+  double low = 0.0, high = 1.0;  // the confidence interval of the attainment
+  // Enough trials that the target could be shown met at all (had every one been a hit);
+  // an interval with fewer is reported as not judged, and never counts as met.
+  bool judged = false;
+  bool met = false;  // judged, and low >= target
+};
+
+// The interval of a ratio attainment over replications (hits_r / trials_r pooled): the
+// wider of the ratio estimator's Student-t interval (days vary; customers of one day are
+// not independent) and the exact binomial interval of the pooled counts (which a day with
+// no variance would otherwise shrink to a point). Clipped to [0, 1].
+Judgement judge_attainment(std::span<const double> hits, std::span<const double> trials, double target,
+                           double confidence);
+
+struct StaffingAnswer {
+  std::vector<std::size_t> pools;  // the pools searched (model indices)
+  std::vector<std::size_t> slas;   // the SLAs targeted (model indices)
+  double confidence = 0.95;
+  std::vector<std::vector<IntervalSeed>> seeds;   // [pool][interval], every pool
+  std::vector<std::vector<int>> agents;           // [searched pool][interval]
+  std::vector<std::vector<Judgement>> intervals;  // [interval][targeted SLA], at the answer
+  std::vector<Judgement> day;                     // [targeted SLA], at the answer
+  // Judged targets still missed (no searched pool could rise further, or more agents did
+  // not help): (interval, SLA position), interval == the model's intervals for the day.
+  std::vector<std::pair<std::size_t, std::size_t>> unmet;
+  std::size_t evaluations = 0;  // runs of the scenario's replications, the answer's included
+  ExperimentResult result;      // the answer's run, for the KPIs reported beside it
+};
+
+}  // namespace capsim::model

@@ -1,0 +1,178 @@
+// The staffing search (`capsim staff`): agreement with Erlang C and A where the simulation
+// can tell the boundary, minimality checked by brute force, determinism, and the written
+// scenario reproducing the answer.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../models/run_helpers.h"
+#include "experiment/replication_run.h"
+#include "experiment/staffing.h"
+#include "models/io/scenario_writer.h"
+#include "models/kpi_layout.h"
+#include "models/queueing_theory.h"
+#include "models/service_system.h"
+
+namespace capsim::experiment {
+namespace {
+
+StaffingRequest request_for(model::Scenario scenario, unsigned threads = 2) {
+  StaffingRequest request;
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) request.pools.push_back(p);
+  for (std::size_t k = 0; k < scenario.slas.size(); ++k) request.slas.push_back(k);
+  request.scenario = std::move(scenario);
+  request.threads = threads;
+  return request;
+}
+
+// Every target of a staffing judged by running it afresh (not through the search).
+struct Targets {
+  std::vector<model::Judgement> all;  // intervals x SLAs, then the day's
+};
+Targets judge_independently(const StaffingRequest& request, const std::vector<std::vector<int>>& agents) {
+  const model::CompiledModel model = model::compile(staffed_scenario(request, agents));
+  const model::KpiLayout layout(model);
+  const auto replications = static_cast<std::size_t>(model.replications);
+  const std::size_t intervals = static_cast<std::size_t>(model.intervals), slas = model.slas.size();
+  std::vector<std::vector<double>> hits((intervals + 1) * slas, std::vector<double>(replications, 0.0));
+  auto trials = hits;
+  for (std::size_t r = 0; r < replications; ++r) {
+    const model::ReplicationResult run = model::run_replication(model, layout, r);
+    for (std::size_t i = 0; i <= intervals; ++i)
+      for (std::size_t k = 0; k < slas; ++k) {
+        const std::size_t slot =
+            i < intervals ? layout.of_interval_sla(i, k) : layout.of_sla(k, model::SlaKpi::attained);
+        hits[i * slas + k][r] = std::isfinite(run.numerators[slot]) ? run.numerators[slot] : 0.0;
+        trials[i * slas + k][r] = std::isfinite(run.denominators[slot]) ? run.denominators[slot] : 0.0;
+      }
+  }
+  Targets t;
+  for (std::size_t x = 0; x < hits.size(); ++x)
+    t.all.push_back(model::judge_attainment(hits[x], trials[x], model.slas[x % slas].target, request.confidence));
+  return t;
+}
+
+// The simulation can tell n - 1 from n when both closed-form levels lie well outside the
+// attainment's interval of the target (3 half-widths of a binomial with `trials` trials).
+void require_clear_boundary(double below, double at, double target, double trials) {
+  const double half = 3.0 * std::sqrt(target * (1 - target) / trials);
+  REQUIRE_MESSAGE(below < target - half, "the boundary is within noise: " << below);
+  REQUIRE_MESSAGE(at > target + half, "the boundary is within noise: " << at);
+}
+
+TEST_CASE("on a stationary M/M/c, staff returns Erlang C's answer exactly") {
+  auto request = request_for(test::load_scenario("scenarios/theory/mmc.yaml", {"horizon.length=200h"}));
+  const double lambda = 18.0 / 60, mu = 1.0 / 60;
+  const int erlang = *model::agents_for_service_level(lambda, mu, 20.0, 0.8, 0.0);
+  require_clear_boundary(model::service_level(erlang - 1, lambda, mu, 20.0, 0.0),
+                         model::service_level(erlang, lambda, mu, 20.0, 0.0), 0.8, 10 * 190 * 60 * 18 / 10.0);
+  const model::StaffingAnswer answer = find_staffing(request);
+  REQUIRE(answer.agents.size() == 1);
+  CHECK(answer.agents[0] == std::vector<int>{erlang});
+  CHECK(answer.unmet.empty());
+  CHECK(answer.day[0].met);
+}
+
+TEST_CASE("with exponential patience, staff returns Erlang A's answer exactly") {
+  auto request = request_for(test::load_scenario("scenarios/theory/mmc_patience.yaml", {"horizon.length=200h"}));
+  const double lambda = 18.0 / 60, mu = 1.0 / 60, theta = 1.0 / 120;
+  const int erlang = *model::agents_for_service_level(lambda, mu, 20.0, 0.8, theta);
+  require_clear_boundary(model::service_level(erlang - 1, lambda, mu, 20.0, theta),
+                         model::service_level(erlang, lambda, mu, 20.0, theta), 0.8, 10 * 190 * 60 * 18 / 10.0);
+  const model::StaffingAnswer answer = find_staffing(request);
+  CHECK(answer.agents[0] == std::vector<int>{erlang});
+  CHECK(answer.agents[0][0] < *model::agents_for_service_level(lambda, mu, 20.0, 0.8, 0.0));
+}
+
+constexpr const char* kSmallDay = R"(
+horizon: {start: "08:00", end: "11:00", interval: 30min}
+replications: 12
+seed: 5
+customers:
+  calls: {arrivals: {per_interval: [20, 45, 70, 70, 40, 15]}, patience: {dist: exponential, mean: 3min}, entry: phone}
+pools:
+  team: {agents: 8, absenteeism: 5%}
+stages:
+  phone: {service: {dist: lognormal, mean: 4min, cv: 0.8}, pools: [team]}
+sla:
+  answer_30s: {wait_within: 30s, target: 80%}
+)";
+
+model::Scenario small_day() {
+  auto loaded = io::load_scenario_text(kSmallDay, "small.yaml");
+  for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
+  REQUIRE(loaded.scenario);
+  return *loaded.scenario;
+}
+
+TEST_CASE("the answer meets every judged target, and removing any one agent breaks one (brute force)") {
+  const auto request = request_for(small_day());
+  const model::StaffingAnswer answer = find_staffing(request);
+  REQUIRE(answer.unmet.empty());
+  const Targets at_answer = judge_independently(request, answer.agents);
+  for (const auto& j : at_answer.all) CHECK((!j.judged || j.met));
+  for (std::size_t i = 0; i < answer.agents[0].size(); ++i) {
+    if (answer.agents[0][i] == 0) continue;
+    auto fewer = answer.agents;
+    --fewer[0][i];
+    const Targets without = judge_independently(request, fewer);
+    bool broken = false;
+    for (std::size_t t = 0; t < without.all.size(); ++t)
+      broken = broken || (at_answer.all[t].met && !without.all[t].met);
+    CHECK_MESSAGE(broken, "an agent at interval " << i << " can be removed");
+  }
+  // Time-varying demand: the requirement follows the load.
+  CHECK(answer.agents[0][2] > answer.agents[0][0]);
+  CHECK(answer.agents[0][5] < answer.agents[0][3]);
+}
+
+TEST_CASE("the staffing found is the same for any thread count") {
+  const model::StaffingAnswer one = find_staffing(request_for(small_day(), 1));
+  const model::StaffingAnswer two = find_staffing(request_for(small_day(), 2));
+  CHECK(one.agents == two.agents);
+  CHECK(one.evaluations == two.evaluations);
+  CHECK(one.day[0].low == two.day[0].low);
+}
+
+TEST_CASE("a target that more agents cannot reach is reported unmet, and does not draw agents") {
+  // The phone needs a CRM that is down from 09:00 to 09:30: nobody is answered then.
+  std::string text = kSmallDay;
+  text.replace(text.find("pools: [team]}"), 14, "pools: [team], needs: [crm]}");
+  text += "systems:\n  crm: {down: [{from: \"09:00\", to: \"09:30\"}]}\n";
+  auto loaded = io::load_scenario_text(text, "down.yaml");
+  for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
+  REQUIRE(loaded.scenario);
+  const model::StaffingAnswer answer = find_staffing(request_for(*loaded.scenario));
+  REQUIRE_FALSE(answer.unmet.empty());
+  CHECK(answer.unmet.front() == std::make_pair(std::size_t{2}, std::size_t{0}));
+  // Agents raised in vain at 09:00 went back in the descent: no more than its neighbours.
+  CHECK(answer.agents[0][2] <= std::max(answer.agents[0][1], answer.agents[0][3]) + 2);
+}
+
+TEST_CASE("the written scenario runs exactly the answer's replications") {
+  const std::string path = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/theory/mmc_patience.yaml";
+  const std::vector<std::string> overrides{"horizon.length=50h"};
+  auto request = request_for(test::load_scenario("scenarios/theory/mmc_patience.yaml", overrides));
+  request.scenario.replications = 4;
+  const model::StaffingAnswer answer = find_staffing(request);
+  std::vector<io::Diagnostic> errors;
+  const auto text = io::restaffed_scenario_text(path, overrides, {{"agents", answer.agents[0]}}, request.scenario.seed,
+                                                request.scenario.replications, errors);
+  REQUIRE(text);
+  CHECK(text->find("staffing: [") != std::string::npos);
+  const auto loaded = io::load_scenario_text(*text, "staffed.yaml");
+  REQUIRE(loaded.scenario);
+  const auto rerun = run_experiment(model::compile(*loaded.scenario), 2);
+  REQUIRE(rerun.summaries.size() == answer.result.summaries.size());
+  for (std::size_t s = 0; s < rerun.summaries.size(); ++s) {
+    const double a = rerun.summaries[s].mean, b = answer.result.summaries[s].mean;
+    CHECK(((std::isnan(a) && std::isnan(b)) || a == b));
+  }
+}
+
+}  // namespace
+}  // namespace capsim::experiment
