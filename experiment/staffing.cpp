@@ -25,9 +25,42 @@ model::Scenario staffed_scenario(const StaffingRequest& request, const std::vect
   return scenario;
 }
 
+std::vector<model::StaffTarget> staffing_targets(const model::Scenario& scenario,
+                                                 const std::vector<std::string>& slas) {
+  std::vector<model::StaffTarget> targets;
+  const auto wanted = [&](const std::string& sla) {
+    return slas.empty() || std::find(slas.begin(), slas.end(), sla) != slas.end();
+  };
+  for (const auto& t : scenario.staff.targets)
+    if (!t.kpi.empty() || wanted(t.sla)) targets.push_back(t);
+  for (const auto& sla : scenario.slas) {
+    const bool named = std::any_of(targets.begin(), targets.end(), [&](const auto& t) { return t.sla == sla.name; });
+    // Without a section every SLA; with one only those it names, unless --sla asks.
+    if (!named && (scenario.staff.targets.empty() ? wanted(sla.name) : !slas.empty() && wanted(sla.name))) {
+      model::StaffTarget every_interval;
+      every_interval.sla = sla.name;
+      every_interval.path = "sla." + sla.name;
+      targets.push_back(std::move(every_interval));
+    }
+  }
+  return targets;
+}
+
 namespace {
 
-// The judged targets of one evaluation: [interval][SLA position], then the day's.
+// Where a target's numbers come from in one replication's result.
+enum class Source { attainment, risk, abandon_rate, asa };
+
+// A target as the search judges it: its rule, the SLA it is of, and the searched pools that
+// can help it (natural pick first).
+struct Measure {
+  model::StaffingTarget shown;
+  Source source = Source::attainment;
+  std::size_t sla = 0;  // model index, for attainment and risk
+  std::vector<std::size_t> helpers;
+};
+
+// The judged targets of one evaluation: [interval][target], then the day's.
 struct Evaluation {
   std::vector<std::vector<model::Judgement>> intervals;
   std::vector<model::Judgement> day;
@@ -39,32 +72,7 @@ class Search {
       : request_(request), progress_(progress), model_(model::compile(request.scenario)) {
     intervals_ = static_cast<std::size_t>(model_.intervals);
     seeds_ = model::staffing_seeds(model_, request.max_agents);
-    // The pools that can help each targeted SLA: those serving a stage it judges.
-    for (const std::size_t k : request.slas) {
-      const auto& sla = model_.slas[k];
-      std::vector<bool> judged_stage(model_.stages.size(), false);
-      for (std::size_t c = 0; c < model_.classes.size(); ++c) {
-        if (!sla.applies_to[c]) continue;
-        const std::vector<double> visits = model::visit_ratios(model_, model::index(model_.classes[c].entry));
-        for (std::size_t s = 0; s < visits.size(); ++s) {
-          if (visits[s] == 0.0) continue;
-          const bool judged =
-              sla.measure == model::SlaMeasure::sojourn ||
-              (sla.stage >= 0 ? static_cast<std::size_t>(sla.stage) == s : model::index(model_.classes[c].entry) == s);
-          if (judged) judged_stage[s] = true;
-        }
-      }
-      std::vector<std::size_t> helpers;
-      // In the preference order of the stages judged, so that the first is the natural pick.
-      for (std::size_t s = 0; s < model_.stages.size(); ++s) {
-        if (!judged_stage[s]) continue;
-        for (const model::PoolId pool : model_.stages[s].pools)
-          for (std::size_t q = 0; q < request.pools.size(); ++q)
-            if (request.pools[q] == model::index(pool) && std::find(helpers.begin(), helpers.end(), q) == helpers.end())
-              helpers.push_back(q);
-      }
-      helpers_.push_back(std::move(helpers));
-    }
+    for (const model::StaffTarget& t : request.targets) measures_.push_back(resolve(t));
   }
 
   model::StaffingAnswer run() {
@@ -76,9 +84,11 @@ class Search {
         std::to_string(failing(current_).size()) + " targets missed");
     raise();
     descend();
+    std::vector<model::StaffingTarget> shown;
+    for (const Measure& m : measures_) shown.push_back(m.shown);
     return model::StaffingAnswer{
         .pools = request_.pools,
-        .slas = request_.slas,
+        .targets = std::move(shown),
         .confidence = request_.confidence,
         .seeds = seeds_,
         .agents = agents_,
@@ -96,10 +106,52 @@ class Search {
   model::CompiledModel model_;
   std::size_t intervals_ = 0;
   std::vector<std::vector<model::IntervalSeed>> seeds_;
-  std::vector<std::vector<std::size_t>> helpers_;  // [SLA position]: searched pools, natural pick first
-  std::vector<std::vector<int>> agents_;           // [searched pool][interval]
+  std::vector<Measure> measures_;
+  std::vector<std::vector<int>> agents_;  // [searched pool][interval]
   Evaluation current_;
   std::size_t evaluations_ = 0;
+
+  Measure resolve(const model::StaffTarget& t) const {
+    Measure m;
+    std::vector<bool> stages(model_.stages.size(), false);  // the stages the target judges
+    if (!t.sla.empty()) {
+      for (std::size_t k = 0; k < model_.slas.size(); ++k)
+        if (model_.slas[k].name == t.sla) m.sla = k;
+      const auto& sla = model_.slas[m.sla];
+      m.source = t.risk_at_most ? Source::risk : Source::attainment;
+      m.shown = {.name = t.risk_at_most ? sla.name + ".risk" : sla.name,
+                 .rule = t.risk_at_most ? model::TargetRule{false, *t.risk_at_most, true}
+                                        : model::TargetRule{true, sla.target, true},
+                 .per_interval = t.per_interval && !t.risk_at_most,
+                 .unit = model::KpiUnit::fraction};
+      for (std::size_t c = 0; c < model_.classes.size(); ++c) {
+        if (!sla.applies_to[c]) continue;
+        const std::size_t entry = model::index(model_.classes[c].entry);
+        const std::vector<double> visits = model::visit_ratios(model_, entry);
+        for (std::size_t s = 0; s < visits.size(); ++s)
+          if (visits[s] > 0.0 && (sla.measure == model::SlaMeasure::sojourn ||
+                                  (sla.stage >= 0 ? static_cast<std::size_t>(sla.stage) == s : entry == s)))
+            stages[s] = true;
+      }
+    } else {
+      const bool asa = t.kpi == "asa";
+      m.source = asa ? Source::asa : Source::abandon_rate;
+      m.shown = {.name = t.kpi,
+                 .rule = {false, t.at_most, !asa},
+                 .per_interval = t.per_interval,
+                 .unit = asa ? model::KpiUnit::seconds : model::KpiUnit::fraction};
+      std::fill(stages.begin(), stages.end(), true);  // every customer, wherever they wait
+    }
+    for (std::size_t s = 0; s < model_.stages.size(); ++s) {
+      if (!stages[s]) continue;
+      for (const model::PoolId pool : model_.stages[s].pools)
+        for (std::size_t q = 0; q < request_.pools.size(); ++q)
+          if (request_.pools[q] == model::index(pool) &&
+              std::find(m.helpers.begin(), m.helpers.end(), q) == m.helpers.end())
+            m.helpers.push_back(q);
+    }
+    return m;
+  }
 
   void say(const std::string& line) const {
     if (progress_) progress_(line);
@@ -110,44 +162,87 @@ class Search {
       for (const int a : pool) total += a;
     return total;
   }
-  double target(std::size_t k) const { return model_.slas[request_.slas[k]].target; }
+  const model::TargetRule& rule(std::size_t k) const { return measures_[k].shown.rule; }
+  // How far inside its bound a judged target is (negative: outside).
+  double margin(const model::Judgement& j, std::size_t k) const {
+    return rule(k).at_least ? j.low - rule(k).bound : rule(k).bound - j.high;
+  }
+  // The margin relative to the bound, so that targets of different units compare.
+  double relative_margin(const model::Judgement& j, std::size_t k) const {
+    const double bound = std::abs(rule(k).bound);
+    return bound > 0.0 ? margin(j, k) / bound : margin(j, k);
+  }
+  // A target counts in interval i only when it is judged per interval (the day always).
+  bool counts(std::size_t i, std::size_t k) const { return i == intervals_ || measures_[k].shown.per_interval; }
+
+  // One replication's numerator and trials of target k in interval i (i == intervals_: the
+  // day). Undefined values (no trial) count as none.
+  std::pair<double, double> numbers(const model::ReplicationResult& run, const model::KpiLayout& layout, std::size_t k,
+                                    std::size_t i) const {
+    const Measure& m = measures_[k];
+    const bool day = i == intervals_;
+    const auto ratio = [&](std::size_t slot) { return std::make_pair(run.numerators[slot], run.denominators[slot]); };
+    std::pair<double, double> n;
+    switch (m.source) {
+      case Source::attainment:
+        n = ratio(day ? layout.of_sla(m.sla, model::SlaKpi::attained) : layout.of_interval_sla(i, m.sla));
+        break;
+      case Source::risk:
+        // Over the day: a miss of the SLA's target in this replication, one trial; per
+        // interval, the SLA's attainment (which interval to raise).
+        if (day) {
+          const double met = run.values[layout.of_sla(m.sla, model::SlaKpi::met)];
+          n = std::isfinite(met) ? std::make_pair(1.0 - met, 1.0) : std::make_pair(0.0, 0.0);
+        } else {
+          n = ratio(layout.of_interval_sla(i, m.sla));
+        }
+        break;
+      case Source::abandon_rate:
+        n = day ? ratio(layout.overall(model::ClassKpi::abandon_rate))
+                : std::make_pair(run.values[layout.of_interval(i, model::IntervalKpi::abandoned)],
+                                 run.values[layout.of_interval(i, model::IntervalKpi::offered)]);
+        break;
+      case Source::asa:
+        if (day) {
+          const double answered = run.values[layout.overall(model::ClassKpi::answered)];
+          n = {run.values[layout.overall(model::ClassKpi::wait_mean)] * answered, answered};
+        } else {
+          n = ratio(layout.of_interval(i, model::IntervalKpi::asa));
+        }
+        break;
+    }
+    if (!std::isfinite(n.first) || !std::isfinite(n.second)) return {0.0, 0.0};
+    return n;
+  }
 
   Evaluation evaluate(const std::vector<std::vector<int>>& agents) {
     ++evaluations_;
     const model::CompiledModel model = model::compile(staffed_scenario(request_, agents));
     const model::KpiLayout layout(model);
-    const std::size_t slas = request_.slas.size(), replications = static_cast<std::size_t>(model.replications);
-    // Per target (intervals, then the day), per replication: hits and trials.
-    const std::size_t targets = (intervals_ + 1) * slas;
-    std::vector<std::vector<double>> hits(targets, std::vector<double>(replications));
-    std::vector<std::vector<double>> trials = hits;
-    const auto slot = [&](std::size_t target) {
-      const std::size_t i = target / slas, k = request_.slas[target % slas];
-      return i < intervals_ ? layout.of_interval_sla(i, k) : layout.of_sla(k, model::SlaKpi::attained);
-    };
+    const std::size_t targets = measures_.size(), replications = static_cast<std::size_t>(model.replications);
+    const std::size_t cells = (intervals_ + 1) * targets;  // per (interval or day, target)
+    std::vector<std::vector<double>> numerators(cells, std::vector<double>(replications));
+    std::vector<std::vector<double>> trials = numerators;
     sim::for_each_replication(
         0, replications, request_.threads,
         [&](std::size_t r) {
           const model::ReplicationResult run = model::run_replication(model, layout, r);
-          std::vector<double> counts(2 * targets);
-          for (std::size_t t = 0; t < targets; ++t) {
-            counts[2 * t] = run.numerators[slot(t)];
-            counts[2 * t + 1] = run.denominators[slot(t)];
-          }
-          return counts;
+          std::vector<std::pair<double, double>> kept(cells);
+          for (std::size_t c = 0; c < cells; ++c) kept[c] = numbers(run, layout, c % targets, c / targets);
+          return kept;
         },
-        [&](std::size_t r, std::vector<double> counts) {
-          for (std::size_t t = 0; t < targets; ++t) {
-            hits[t][r] = std::isfinite(counts[2 * t]) ? counts[2 * t] : 0.0;
-            trials[t][r] = std::isfinite(counts[2 * t + 1]) ? counts[2 * t + 1] : 0.0;
+        [&](std::size_t r, std::vector<std::pair<double, double>> kept) {
+          for (std::size_t c = 0; c < cells; ++c) {
+            numerators[c][r] = kept[c].first;
+            trials[c][r] = kept[c].second;
           }
         });
     Evaluation e;
-    e.intervals.assign(intervals_, std::vector<model::Judgement>(slas));
-    e.day.resize(slas);
-    for (std::size_t t = 0; t < targets; ++t) {
-      const std::size_t i = t / slas, k = t % slas;
-      const model::Judgement j = model::judge_attainment(hits[t], trials[t], target(k), request_.confidence);
+    e.intervals.assign(intervals_, std::vector<model::Judgement>(targets));
+    e.day.resize(targets);
+    for (std::size_t c = 0; c < cells; ++c) {
+      const std::size_t i = c / targets, k = c % targets;
+      const model::Judgement j = model::judge_target(numerators[c], trials[c], rule(k), request_.confidence);
       (i < intervals_ ? e.intervals[i][k] : e.day[k]) = j;
     }
     return e;
@@ -157,13 +252,13 @@ class Search {
     return i < intervals_ ? e.intervals[i][k] : e.day[k];
   }
 
-  // Judged targets that miss: (interval, SLA position), interval == intervals_ for the day.
+  // Judged targets that miss: (interval, target), interval == intervals_ for the day.
   std::vector<std::pair<std::size_t, std::size_t>> failing(const Evaluation& e) const {
     std::vector<std::pair<std::size_t, std::size_t>> result;
     for (std::size_t i = 0; i <= intervals_; ++i)
-      for (std::size_t k = 0; k < request_.slas.size(); ++k) {
+      for (std::size_t k = 0; k < measures_.size(); ++k) {
         const model::Judgement& j = judgement(e, i, k);
-        if (j.judged && !j.met) result.emplace_back(i, k);
+        if (counts(i, k) && j.judged && !j.met) result.emplace_back(i, k);
       }
     return result;
   }
@@ -171,22 +266,24 @@ class Search {
   // Every target met in `before` is still met in `after`.
   bool holds(const Evaluation& before, const Evaluation& after) const {
     for (std::size_t i = 0; i <= intervals_; ++i)
-      for (std::size_t k = 0; k < request_.slas.size(); ++k)
-        if (judgement(before, i, k).met && !judgement(after, i, k).met) return false;
+      for (std::size_t k = 0; k < measures_.size(); ++k)
+        if (counts(i, k) && judgement(before, i, k).met && !judgement(after, i, k).met) return false;
     return true;
   }
 
-  // The closed forms' view of pool q at interval i for SLA position k: net agents on duty
-  // for `scheduled` ones, and the service level of n net agents (nullopt where the closed
-  // forms say nothing: no load, or a sojourn SLA).
+  // The closed forms' view of pool q at interval i for target k: net agents on duty for
+  // `scheduled` ones, and the service level of n net agents (nullopt where the closed
+  // forms say nothing: no load, a target other than a wait SLA's attainment).
   int net(std::size_t q, int scheduled) const {
     const model::Pool& pool = request_.scenario.pools[request_.pools[q]];
     return static_cast<int>(std::floor(scheduled * (1.0 - pool.absenteeism) * (1.0 - pool.shrinkage) + 1e-9));
   }
   std::optional<double> level(std::size_t q, std::size_t i, std::size_t k, int n) const {
     const model::IntervalLoad& load = seeds_[request_.pools[q]][i].load;
-    const auto& sla = model_.slas[request_.slas[k]];
-    if (load.arrival_rate <= 0.0 || sla.measure != model::SlaMeasure::wait) return std::nullopt;
+    const Measure& m = measures_[k];
+    if (load.arrival_rate <= 0.0 || m.source != Source::attainment) return std::nullopt;
+    const auto& sla = model_.slas[m.sla];
+    if (sla.measure != model::SlaMeasure::wait) return std::nullopt;
     return model::service_level(n, load.arrival_rate, 1.0 / load.handling_seconds,
                                 sim::seconds_from_ticks(sla.threshold), load.abandonment_rate);
   }
@@ -218,12 +315,12 @@ class Search {
     const int now = net(q, agents_[q][i]);
     int fewest = 0;
     bool known = false;
-    for (std::size_t k = 0; k < request_.slas.size(); ++k) {
+    for (std::size_t k = 0; k < measures_.size(); ++k) {
       const model::Judgement& j = current_.intervals[i][k];
       const auto level_now = level(q, i, k, now);
-      if (!j.met || !level_now) continue;
+      if (!counts(i, k) || !j.met || !level_now) continue;
       known = true;
-      const double want = *level_now - (j.low - target(k));
+      const double want = *level_now - margin(j, k);
       int n = now;
       while (n > 0 && *level(q, i, k, n - 1) >= want) --n;
       fewest = std::max(fewest, n);
@@ -234,31 +331,20 @@ class Search {
   }
 
   // Phase 2: raise where a target misses, until every judged target is met or can rise no
-  // further. A target whose SLA only one searched pool can help raises that pool by the
-  // closed forms' step; one several pools can help raises, per interval, the pool whose
-  // extra agent (measured with common random numbers, one evaluation per pool) gains the
-  // most attainment per unit of cost.
+  // further. A target only one searched pool can help raises that pool by the closed
+  // forms' step; one several pools can help raises, per interval, the pool whose extra
+  // agent (measured with common random numbers, one evaluation per pool) gains the most
+  // margin per unit of cost. A day that misses raises the interval contributing most.
   void raise() {
-    std::vector<std::vector<bool>> capped(intervals_ + 1, std::vector<bool>(request_.slas.size(), false));
-    std::vector<std::vector<int>> stalled(intervals_ + 1, std::vector<int>(request_.slas.size(), 0));
+    std::vector<std::vector<bool>> capped(intervals_ + 1, std::vector<bool>(measures_.size(), false));
+    std::vector<std::vector<int>> stalled(intervals_ + 1, std::vector<int>(measures_.size(), 0));
     for (int round = 1; round <= 200; ++round) {
-      // Per interval: the raise it needs, as the failing targets there and their deficits.
       std::vector<std::vector<std::size_t>> failing_at(intervals_);
       for (const auto& [i, k] : failing(current_)) {
         if (capped[i][k]) continue;
         std::size_t at = i;
         if (i == intervals_) {
-          // The day misses though no interval does (or not only where intervals do): raise
-          // the judged interval with the most misses of that SLA.
-          double most = -1.0;
-          at = intervals_;
-          for (std::size_t j = 0; j < intervals_; ++j) {
-            const model::Judgement& jj = current_.intervals[j][k];
-            if (jj.trials > 0.0 && jj.trials - jj.hits > most && can_raise(k, j)) {
-              most = jj.trials - jj.hits;
-              at = j;
-            }
-          }
+          at = most_contributing(k);
           if (at == intervals_) {
             capped[i][k] = true;
             continue;
@@ -268,7 +354,8 @@ class Search {
           capped[i][k] = true;
           continue;
         }
-        failing_at[at].push_back(k);
+        if (std::find(failing_at[at].begin(), failing_at[at].end(), k) == failing_at[at].end())
+          failing_at[at].push_back(k);
       }
       std::vector<std::vector<int>> plan(request_.pools.size(), std::vector<int>(intervals_, 0));
       std::vector<std::vector<std::size_t>> open(intervals_);  // candidate pools where several can help
@@ -278,14 +365,14 @@ class Search {
         any = true;
         std::vector<std::size_t> candidates;
         for (const std::size_t k : failing_at[i])
-          for (const std::size_t q : helpers_[k])
+          for (const std::size_t q : measures_[k].helpers)
             if (agents_[q][i] < request_.max_agents &&
                 std::find(candidates.begin(), candidates.end(), q) == candidates.end())
               candidates.push_back(q);
         if (candidates.size() == 1) {
           int most = 1;
           for (const std::size_t k : failing_at[i])
-            most = std::max(most, step(candidates[0], i, k, target(k) - judgement(current_, i, k).low));
+            most = std::max(most, step(candidates[0], i, k, -margin(judgement(current_, i, k), k)));
           plan[candidates[0]][i] = most;
         } else {
           open[i] = std::move(candidates);
@@ -300,8 +387,12 @@ class Search {
       current_ = evaluate(agents_);
       // A target that two raises in a row did not bring closer is beyond agents (a system
       // down, a queue too short): it stops drawing agents; the descent returns them.
+      // A day's progress also shows as fewer shortfalls over its intervals (a risk moves
+      // only when a whole day turns).
       for (const auto& [i, k] : failing(current_)) {
-        if (judgement(current_, i, k).low > judgement(before, i, k).low + 1e-3)
+        const bool closer = margin(judgement(current_, i, k), k) > margin(judgement(before, i, k), k) + 1e-3 ||
+                            (i == intervals_ && shortfall(current_, k) < shortfall(before, k) - 0.5);
+        if (closer)
           stalled[i][k] = 0;
         else if (++stalled[i][k] >= 2)
           capped[i][k] = true;
@@ -311,8 +402,36 @@ class Search {
     }
   }
 
+  // Target k's shortfall in interval i: its misses (an attainment, or the attainment
+  // behind a risk), or its events (abandonments, seconds waited) for an at-most target.
+  double shortfall(const model::Judgement& j, std::size_t k) const {
+    const bool misses = measures_[k].source == Source::attainment || measures_[k].source == Source::risk;
+    return misses ? j.trials - j.numerator : j.numerator;
+  }
+  double shortfall(const Evaluation& e, std::size_t k) const {
+    double total = 0.0;
+    for (std::size_t i = 0; i < intervals_; ++i) total += shortfall(e.intervals[i][k], k);
+    return total;
+  }
+
+  // The interval that contributes most to target k's day missing and can still rise;
+  // intervals_ when none can.
+  std::size_t most_contributing(std::size_t k) const {
+    double most = -1.0;
+    std::size_t at = intervals_;
+    for (std::size_t j = 0; j < intervals_; ++j) {
+      const model::Judgement& jj = current_.intervals[j][k];
+      if (jj.trials <= 0.0 || !can_raise(k, j)) continue;
+      if (shortfall(jj, k) > most) {
+        most = shortfall(jj, k);
+        at = j;
+      }
+    }
+    return at;
+  }
+
   bool can_raise(std::size_t k, std::size_t i) const {
-    for (const std::size_t q : helpers_[k])
+    for (const std::size_t q : measures_[k].helpers)
       if (agents_[q][i] < request_.max_agents) return true;
     return false;
   }
@@ -326,8 +445,8 @@ class Search {
         if (std::find(pools.begin(), pools.end(), q) == pools.end()) pools.push_back(q);
     if (pools.empty()) return;
     std::sort(pools.begin(), pools.end());
-    // gain[q][i]: the attainment (lower ends) the interval's failing targets gain with one
-    // more agent of pool q there.
+    // gain[q][i]: the margin the interval's failing targets gain with one more agent of
+    // pool q there.
     std::vector<std::vector<double>> gain(request_.pools.size(), std::vector<double>(intervals_, 0.0));
     for (const std::size_t q : pools) {
       auto trial = agents_;
@@ -336,7 +455,7 @@ class Search {
       const Evaluation measured = evaluate(trial);
       for (std::size_t i = 0; i < intervals_; ++i)
         for (const std::size_t k : failing_at[i])
-          gain[q][i] += judgement(measured, i, k).low - judgement(current_, i, k).low;
+          gain[q][i] += relative_margin(judgement(measured, i, k), k) - relative_margin(judgement(current_, i, k), k);
     }
     for (std::size_t i = 0; i < intervals_; ++i) {
       if (open[i].empty()) continue;
@@ -380,8 +499,8 @@ class Search {
       bool near_any = false;
       std::vector<bool> broken(intervals_ + 1, false);
       for (std::size_t i = 0; i <= intervals_; ++i)
-        for (std::size_t k = 0; k < request_.slas.size(); ++k)
-          broken[i] = broken[i] || (judgement(current_, i, k).met && !judgement(e, i, k).met);
+        for (std::size_t k = 0; k < measures_.size(); ++k)
+          broken[i] = broken[i] || (counts(i, k) && judgement(current_, i, k).met && !judgement(e, i, k).met);
       for (std::size_t i = c; i < intervals_; i += 3) {
         const bool near = broken[i] || (i > 0 && broken[i - 1]) || (i + 1 < intervals_ && broken[i + 1]);
         if (near) {
@@ -407,13 +526,14 @@ class Search {
     for (;;) {
       // The interval with the most room: the smallest margin of its met targets is largest.
       std::optional<std::pair<std::size_t, std::size_t>> next;
-      double best = -2.0;
+      double best = -1e300;
       for (std::size_t q = 0; q < request_.pools.size(); ++q)
         for (std::size_t i = 0; i < intervals_; ++i) {
           if (agents_[q][i] == 0 || needed[q][i]) continue;
-          double room = 1.0;
-          for (std::size_t k = 0; k < request_.slas.size(); ++k)
-            if (current_.intervals[i][k].met) room = std::min(room, current_.intervals[i][k].low - target(k));
+          double room = 1e300;
+          for (std::size_t k = 0; k < measures_.size(); ++k)
+            if (counts(i, k) && current_.intervals[i][k].met)
+              room = std::min(room, relative_margin(current_.intervals[i][k], k));
           if (room > best) {
             best = room;
             next = std::make_pair(q, i);

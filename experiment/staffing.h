@@ -1,11 +1,12 @@
 // The staffing search of `capsim staff`: the fewest agents per interval and pool such that
-// every targeted SLA is met in every interval (by the customers arriving in it) and over
-// the day, "met" meaning the lower end of the confidence interval of its attainment reaches
-// the target. Three phases (README "staff"): a closed-form seed (models/staffing.h);
-// raising, by simulation with common random numbers, where a target misses; a descent
-// removing agents one at a time while every target holds, so that no single agent of the
-// answer can be removed. Every evaluation runs the scenario's replications with its seed:
-// candidates differ only in their staffing, never in their random numbers.
+// every target is met in every interval (by the customers arriving in it) and over the day,
+// "met" meaning the far end of the value's confidence interval is within the bound: an
+// SLA's attainment (its lower end reaches the SLA's target), the share of days missing an
+// SLA (risk), the abandonment or the ASA (their upper end at most the bound). Three phases (README "staff"): a
+// closed-form seed (models/staffing.h); raising, by simulation with common random numbers, where a target misses; a
+// descent removing agents one at a time while every target holds, so that no single agent of the answer can be removed.
+// Every evaluation runs the scenario's replications with its seed: candidates differ only in their staffing, never in
+// their random numbers.
 #pragma once
 
 #include <cstddef>
@@ -20,16 +21,21 @@
 namespace capsim::experiment {
 
 struct StaffingRequest {
-  model::Scenario scenario;        // as loaded, the command's --set, -r and --seed applied
-  std::vector<std::size_t> pools;  // the pools searched (their shifts give way to staffing)
-  std::vector<std::size_t> slas;   // the SLAs targeted, in every interval and over the day
-  double confidence = 0.95;        // two-sided, of each attainment's interval
-  int max_agents = 1000;           // per pool and interval
+  model::Scenario scenario;                 // as loaded, the command's --set, -r and --seed applied
+  std::vector<std::size_t> pools;           // the pools searched (their shifts give way to staffing)
+  std::vector<model::StaffTarget> targets;  // checked against the scenario (names resolve)
+  double confidence = 0.95;                 // two-sided, of each value's interval
+  int max_agents = 1000;                    // per pool and interval
   unsigned threads = 1;
 };
 
 // Progress: a line per phase step, for a terminal.
 using StaffingProgress = std::function<void(const std::string& line)>;
+
+// The targets a scenario asks for: its staff: section's, else every SLA in every interval;
+// `slas`, when not empty, keeps only those SLAs (each as the section has it, or in every
+// interval) and the section's KPI targets.
+std::vector<model::StaffTarget> staffing_targets(const model::Scenario& scenario, const std::vector<std::string>& slas);
 
 model::StaffingAnswer find_staffing(const StaffingRequest& request, const StaffingProgress& progress = {});
 

@@ -152,6 +152,24 @@ struct SweepSection {
   std::vector<SweepKey> zip;   // keys varied together
 };
 
+// A scenario's `staff:` section: where `capsim staff` may go and what it must meet besides
+// (or instead of) every SLA in every interval. A target is an SLA (in every interval and
+// over the day, or over the day only; or as a risk: at most that share of replications may
+// miss its target), or a KPI at most a bound (abandon_rate, a fraction; asa, seconds).
+struct StaffTarget {
+  std::string sla;  // an SLA's name, or empty for a KPI target
+  std::string kpi;  // "abandon_rate" or "asa" when sla is empty
+  bool per_interval = true;
+  std::optional<double> risk_at_most;
+  double at_most = 0.0;  // the KPI's bound
+  std::string path;      // "staff.targets.0", for messages
+};
+struct StaffSection {
+  std::vector<std::string> pools;  // empty: every pool
+  std::optional<int> max_agents;   // per pool and interval
+  std::vector<StaffTarget> targets;
+};
+
 struct Scenario {
   std::string name;
   std::uint64_t seed = 1;
@@ -164,6 +182,7 @@ struct Scenario {
   std::vector<System> systems;
   std::vector<Assertion> assertions;
   SweepSection sweep;
+  StaffSection staff;
 };
 
 inline constexpr const char* kExitStage = "exit";

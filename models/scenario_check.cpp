@@ -368,6 +368,29 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     if (!sla.stage.empty() && !stage_index.count(sla.stage))
       report(base + ".stage", "unknown stage \"" + sla.stage + "\"; expected one of " + known_stages());
   }
+  // staff: names what the scenario has.
+  std::set<std::string> sla_names, pool_names;
+  std::vector<std::string> sla_list, pool_list;
+  for (const auto& sla : scenario.slas) {
+    sla_names.insert(sla.name);
+    sla_list.push_back(sla.name);
+  }
+  for (const auto& pool : scenario.pools) {
+    pool_names.insert(pool.name);
+    pool_list.push_back(pool.name);
+  }
+  const auto one_of = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& n : names) text += (text.empty() ? "\"" : ", \"") + n + "\"";
+    return text.empty() ? std::string("none (the scenario has none)") : "one of " + text;
+  };
+  for (std::size_t i = 0; i < scenario.staff.pools.size(); ++i)
+    if (!pool_names.count(scenario.staff.pools[i]))
+      report("staff.pools." + std::to_string(i),
+             "unknown pool \"" + scenario.staff.pools[i] + "\"; expected " + one_of(pool_list));
+  for (const auto& target : scenario.staff.targets)
+    if (!target.sla.empty() && !sla_names.count(target.sla))
+      report(target.path + ".sla", "unknown SLA \"" + target.sla + "\"; expected " + one_of(sla_list));
   if (!problems.empty()) return finish();  // the graph checks need resolved names
 
   // Wait SLAs judge a customer's first visit to their stage, remembered in a 64-bit set.

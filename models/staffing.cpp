@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "models/queueing_theory.h"
 #include "sim/summary.h"
@@ -125,41 +126,47 @@ std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model
   return seeds;
 }
 
-Judgement judge_attainment(std::span<const double> hits, std::span<const double> trials, double target,
-                           double confidence) {
+Judgement judge_target(std::span<const double> numerators, std::span<const double> trials, const TargetRule& rule,
+                       double confidence) {
   Judgement j;
-  const std::size_t replications = hits.size();
+  const std::size_t replications = numerators.size();
+  std::size_t with_trials = 0;
   for (std::size_t r = 0; r < replications; ++r) {
-    j.hits += hits[r];
+    j.numerator += numerators[r];
     j.trials += trials[r];
+    with_trials += trials[r] > 0.0;
   }
   if (j.trials <= 0.0) return j;
-  j.attained = j.hits / j.trials;
-  const auto events = static_cast<std::size_t>(std::llround(j.hits));
-  const auto count = static_cast<std::size_t>(std::llround(j.trials));
-  const sim::ProportionInterval exact = sim::clopper_pearson(events, count, confidence);
-  j.low = exact.low;
-  j.high = exact.high;
+  j.value = j.numerator / j.trials;
+  j.low = j.high = j.value;
   if (replications >= 2) {
     // The ratio estimator's variance (Cochran, Sampling Techniques, 3rd ed., sec. 6.4):
-    // s^2 = sum (h_r - p t_r)^2 / (R - 1), se = sqrt(s^2 / R) / mean(t).
+    // s^2 = sum (y_r - v t_r)^2 / (R - 1), se = sqrt(s^2 / R) / mean(t).
     double squares = 0.0;
     for (std::size_t r = 0; r < replications; ++r) {
-      const double residual = hits[r] - j.attained * trials[r];
+      const double residual = numerators[r] - j.value * trials[r];
       squares += residual * residual;
     }
     const auto n = static_cast<double>(replications);
     const double se = std::sqrt(squares / (n - 1.0) / n) / (j.trials / n);
     const double half = sim::student_t_critical(confidence, replications - 1) * se;
-    j.low = std::min(j.low, j.attained - half);
-    j.high = std::max(j.high, j.attained + half);
+    j.low = j.value - half;
+    j.high = j.value + half;
   }
-  j.low = std::clamp(j.low, 0.0, 1.0);
-  j.high = std::clamp(j.high, 0.0, 1.0);
-  // Could the target be shown met at all? Only if every trial a hit would reach it, and a
-  // spread over days can be estimated.
-  j.judged = replications >= 2 && sim::clopper_pearson(count, count, confidence).low >= target;
-  j.met = j.judged && j.low >= target;
+  bool possible = true;  // could the target be shown met at all with these trials?
+  if (rule.proportion) {
+    const auto events = static_cast<std::size_t>(std::llround(j.numerator));
+    const auto count = static_cast<std::size_t>(std::llround(j.trials));
+    const sim::ProportionInterval exact = sim::clopper_pearson(events, count, confidence);
+    j.low = std::clamp(std::min(j.low, exact.low), 0.0, 1.0);
+    j.high = std::clamp(std::max(j.high, exact.high), 0.0, 1.0);
+    possible = rule.at_least ? sim::clopper_pearson(count, count, confidence).low >= rule.bound
+                             : sim::clopper_pearson(0, count, confidence).high <= rule.bound;
+  } else {
+    j.low = std::max(j.low, 0.0);
+  }
+  j.judged = replications >= 2 && with_trials >= 2 && possible;
+  j.met = j.judged && (rule.at_least ? j.low >= rule.bound : j.high <= rule.bound);
   return j;
 }
 

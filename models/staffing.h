@@ -9,11 +9,13 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "models/compiled_model.h"
 #include "models/experiment_result.h"
+#include "models/kpi_layout.h"
 
 namespace capsim::model {
 
@@ -52,34 +54,54 @@ std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model
 // rounded up.
 int gross_up(int net, double absenteeism, double shrinkage);
 
-// One target (an SLA in one interval, or over the day) judged on the replications.
-struct Judgement {
-  double hits = 0.0, trials = 0.0;  // summed over the replications
-  double attained = std::numeric_limits<double>::quiet_NaN();
-  double low = 0.0, high = 1.0;  // the confidence interval of the attainment
-  // Enough trials that the target could be shown met at all (had every one been a hit);
-  // an interval with fewer is reported as not judged, and never counts as met.
-  bool judged = false;
-  bool met = false;  // judged, and low >= target
+// A target as it is judged: a value at least or at most a bound. A proportion (an SLA's
+// attainment, the abandonment, the share of days missing an SLA) has an exact binomial
+// interval too; a mean (ASA) has only the ratio estimator's.
+struct TargetRule {
+  bool at_least = true;
+  double bound = 0.0;
+  bool proportion = true;
 };
 
-// The interval of a ratio attainment over replications (hits_r / trials_r pooled): the
-// wider of the ratio estimator's Student-t interval (days vary; customers of one day are
-// not independent) and the exact binomial interval of the pooled counts (which a day with
-// no variance would otherwise shrink to a point). Clipped to [0, 1].
-Judgement judge_attainment(std::span<const double> hits, std::span<const double> trials, double target,
-                           double confidence);
+// One target (in one interval, or over the day) judged on the replications: the value is
+// sum(numerator) / sum(denominator) over them (an attainment: hits / trials).
+struct Judgement {
+  double numerator = 0.0, trials = 0.0;  // summed over the replications
+  double value = std::numeric_limits<double>::quiet_NaN();
+  double low = 0.0, high = 1.0;  // its confidence interval
+  // Enough trials that the target could be shown met at all (had every one gone the right
+  // way); a target with fewer is reported as not judged, and never counts as met.
+  bool judged = false;
+  bool met = false;  // judged, and the interval's far end (low, or high for at most) is within the bound
+};
+
+// The interval of a ratio over replications (numerator_r / trials_r pooled): the ratio
+// estimator's Student-t interval (days vary; one day's customers are not independent),
+// widened for a proportion to the exact Clopper-Pearson interval of the pooled counts
+// (which a spread of zero would otherwise shrink to a point); clipped to [0, 1] for a
+// proportion, at 0 from below for a mean. At least 2 replications with trials are needed.
+Judgement judge_target(std::span<const double> numerators, std::span<const double> trials, const TargetRule& rule,
+                       double confidence);
+
+// A target of the search, named for reports: an SLA's name (its attainment), "NAME.risk"
+// (the share of days missing it), "abandon_rate" or "asa".
+struct StaffingTarget {
+  std::string name;
+  TargetRule rule;
+  bool per_interval = true;  // judged in every interval as well as over the day
+  KpiUnit unit = KpiUnit::fraction;
+};
 
 struct StaffingAnswer {
   std::vector<std::size_t> pools;  // the pools searched (model indices)
-  std::vector<std::size_t> slas;   // the SLAs targeted (model indices)
+  std::vector<StaffingTarget> targets;
   double confidence = 0.95;
   std::vector<std::vector<IntervalSeed>> seeds;   // [pool][interval], every pool
   std::vector<std::vector<int>> agents;           // [searched pool][interval]
-  std::vector<std::vector<Judgement>> intervals;  // [interval][targeted SLA], at the answer
-  std::vector<Judgement> day;                     // [targeted SLA], at the answer
+  std::vector<std::vector<Judgement>> intervals;  // [interval][target], at the answer
+  std::vector<Judgement> day;                     // [target], at the answer
   // Judged targets still missed (no searched pool could rise further, or more agents did
-  // not help): (interval, SLA position), interval == the model's intervals for the day.
+  // not help): (interval, target), interval == the model's intervals for the day.
   std::vector<std::pair<std::size_t, std::size_t>> unmet;
   std::size_t evaluations = 0;  // runs of the scenario's replications, the answer's included
   ExperimentResult result;      // the answer's run, for the KPIs reported beside it

@@ -31,9 +31,12 @@ using Keys = std::vector<std::string>;
 
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
-inline const Keys kTopKeys{"name",  "description", "seed", "replications", "horizon", "customers",
-                           "pools", "stages",      "sla",  "systems",      "assert",  "sweep"};
+inline const Keys kTopKeys{"name",   "description", "seed",    "replications", "horizon", "customers", "pools",
+                           "stages", "sla",         "systems", "assert",       "sweep",   "staff"};
 inline const Keys kSweepKeys{"grid", "zip"};
+inline const Keys kStaffKeys{"pools", "max_agents", "targets"};
+inline const Keys kStaffTargetKeys{"sla", "per_interval", "risk_at_most", "kpi", "at_most"};
+inline const Keys kStaffKpis{"abandon_rate", "asa"};
 inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
@@ -135,6 +138,8 @@ class Loader {
   void read_stage(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_sla(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   void read_sweep(const YAML::Node& node, model::SweepSection& into);
+  void read_staff(const YAML::Node& node, model::StaffSection& into);
+  void read_staff_targets(const YAML::Node& node, const std::string& path, std::vector<model::StaffTarget>& into);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,
                                       const std::string& what,

@@ -222,6 +222,85 @@ void Loader::read_assertions(const YAML::Node& node, const std::string& path, st
   }
 }
 
+// `staff: [targets]`, or `staff: {pools: [...], max_agents: N, targets: [...]}`.
+void Loader::read_staff(const YAML::Node& node, model::StaffSection& into) {
+  if (node.IsSequence()) {
+    read_staff_targets(node, "staff", into.targets);
+    return;
+  }
+  if (!node.IsMap()) {
+    error(node, "staff",
+          "expected a list of targets such as [{sla: answer_20s}], or {pools: [...], max_agents: N, targets: [...]}");
+    return;
+  }
+  std::map<std::string, YAML::Node> given = keyed(node, "staff", &kStaffKeys);
+  if (given.count("pools")) {
+    into.pools = names(given["pools"], "staff.pools");
+    if (into.pools.empty() && given["pools"].IsSequence())
+      error(given["pools"], "staff.pools", "lists no pools; expected at least one (leave the key out for every pool)");
+  }
+  if (given.count("max_agents"))
+    into.max_agents = static_cast<int>(
+        whole(given["max_agents"], "staff.max_agents", 1, kMaxAgents, "a whole number of agents").value_or(1));
+  if (given.count("targets")) read_staff_targets(given["targets"], "staff.targets", into.targets);
+}
+
+void Loader::read_staff_targets(const YAML::Node& node, const std::string& path,
+                                std::vector<model::StaffTarget>& into) {
+  if (!node.IsSequence()) {
+    error(node, path, "expected a list of targets such as [{sla: answer_20s}, {kpi: abandon_rate, at_most: 5%}]");
+    return;
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string at = path + "." + std::to_string(i);
+    const YAML::Node entry = item(node, i, path);
+    std::map<std::string, YAML::Node> given = keyed(entry, at, &kStaffTargetKeys);
+    if (!entry.IsMap()) continue;
+    model::StaffTarget target;
+    target.path = at;
+    if (given.count("sla") == given.count("kpi")) {
+      error(entry, at, "expected exactly one of sla (an SLA's name) or kpi (abandon_rate or asa)");
+      continue;
+    }
+    if (given.count("per_interval"))
+      target.per_interval = boolean(given["per_interval"], at + ".per_interval").value_or(true);
+    if (given.count("sla")) {
+      target.sla = scalar(given["sla"], at + ".sla", "an SLA's name").value_or("");
+      if (given.count("at_most"))
+        error(given["at_most"], at + ".at_most",
+              "an SLA target is its own target; use risk_at_most for the share of days that may miss it");
+      if (given.count("risk_at_most")) {
+        const auto risk = fraction(given["risk_at_most"], at + ".risk_at_most");
+        if (risk && (*risk <= 0.0 || *risk >= 1.0))
+          error(given["risk_at_most"], at + ".risk_at_most",
+                "expected a share of days above 0% and below 100%, such as 10%");
+        target.risk_at_most = risk.value_or(0.5);
+        if (given.count("per_interval"))
+          error(given["per_interval"], at + ".per_interval", "a risk is judged over whole days; remove per_interval");
+        target.per_interval = false;
+      }
+    } else {
+      target.kpi = scalar(given["kpi"], at + ".kpi", "abandon_rate or asa").value_or("");
+      if (given.count("risk_at_most"))
+        error(given["risk_at_most"], at + ".risk_at_most", "a risk is of an SLA; remove it or name an sla");
+      if (!target.kpi.empty() && std::find(kStaffKpis.begin(), kStaffKpis.end(), target.kpi) == kStaffKpis.end()) {
+        const std::string& kpi = target.kpi;
+        const std::string suggestion = closest_match(kpi, kStaffKpis);
+        error(given["kpi"], at + ".kpi",
+              "expected abandon_rate or asa; got " + quoted(kpi) +
+                  (suggestion.empty() ? "" : "; did you mean " + quoted(suggestion) + "?"));
+      } else if (!given.count("at_most")) {
+        error(entry, at, "missing key \"at_most\"; expected the most the KPI may be, such as 5% or 30s");
+      } else if (target.kpi == "asa") {
+        target.at_most = duration(given["at_most"], at + ".at_most", true).value_or(0.0);
+      } else if (!target.kpi.empty()) {
+        target.at_most = fraction(given["at_most"], at + ".at_most").value_or(0.0);
+      }
+    }
+    into.push_back(std::move(target));
+  }
+}
+
 void Loader::read_customer(const std::string& name, const YAML::Node& node, const std::string& path,
                            Scenario& scenario) {
   model::CustomerClass customer;
@@ -426,6 +505,7 @@ Scenario Loader::read(const YAML::Node& root) {
       read_system(name, node, "systems." + name, scenario);
   if (given.count("assert")) read_assertions(given["assert"], "assert", scenario.assertions);
   if (given.count("sweep")) read_sweep(given["sweep"], scenario.sweep);
+  if (given.count("staff")) read_staff(given["staff"], scenario.staff);
   return scenario;
 }
 

@@ -45,9 +45,14 @@ std::string optional_agents(const std::optional<int>& agents) {
 
 const char* verdict(const model::Judgement& j) { return !j.judged ? "not judged" : j.met ? "met" : "MISSED"; }
 
-Json judgement_json(const model::Judgement& j, double target) {
-  return Json{{"target", target},
-              {"attained", number(j.attained)},
+std::string bound_text(const model::StaffingTarget& t) {
+  return std::string(t.rule.at_least ? ">= " : "<= ") + detail::format(t.rule.bound, t.unit);
+}
+
+Json judgement_json(const model::Judgement& j, const model::StaffingTarget& t) {
+  return Json{{"at_least", t.rule.at_least},
+              {"bound", t.rule.bound},
+              {"value", number(j.value)},
               {"ci", Json::array({j.low, j.high})},
               {"trials", j.trials},
               {"judged", j.judged},
@@ -86,34 +91,36 @@ void write_staffing_table(std::ostream& out, const model::CompiledModel& model, 
 
   out << "\nAt the requirement\n"
       << detail::pad("Interval", 9, false) << detail::pad("ASA", 8) << detail::pad("aband.", 8);
-  for (const std::size_t k : answer.slas) out << detail::pad(model.slas[k].name.substr(0, 26), 28);
+  for (const auto& t : answer.targets)
+    if (t.per_interval) out << detail::pad((t.name + " " + bound_text(t)).substr(0, 30), 32);
   out << '\n';
-  const auto judged_cell = [](const model::Judgement& j) {
+  const auto judged_cell = [](const model::Judgement& j, const model::StaffingTarget& t) {
     if (j.trials <= 0.0) return std::string("-");
-    char text[64];
-    std::snprintf(text, sizeof text, "%.1f%% [%.1f, %.1f]%s", 100.0 * j.attained, 100.0 * j.low, 100.0 * j.high,
-                  !j.judged ? " ?"
-                  : j.met   ? ""
-                            : " !");
-    return std::string(text);
+    return detail::format(j.value, t.unit) + " [" + detail::format(j.low, t.unit) + ", " +
+           detail::format(j.high, t.unit) + "]" +
+           (!j.judged ? " ?"
+            : j.met   ? ""
+                      : " !");
   };
   for (std::size_t i = 0; i < static_cast<std::size_t>(model.intervals); ++i) {
     out << detail::pad(model::interval_label(model, i), 9, false)
         << detail::pad(detail::format(mean_of(answer, layout.of_interval(i, model::IntervalKpi::asa)), Unit::seconds),
                        8)
         << detail::pad(detail::format(abandon_rate(answer, i), Unit::fraction), 8);
-    for (std::size_t k = 0; k < answer.slas.size(); ++k) out << detail::pad(judged_cell(answer.intervals[i][k]), 28);
+    for (std::size_t k = 0; k < answer.targets.size(); ++k)
+      if (answer.targets[k].per_interval)
+        out << detail::pad(judged_cell(answer.intervals[i][k], answer.targets[k]), 32);
     out << '\n';
   }
-  out << "(attainment [CI]; ? too few customers to judge, ! missed)\n\nDay" << detail::pad("target", 25)
-      << detail::pad("attained", 10) << detail::pad("CI", 18) << "  verdict\n";
-  for (std::size_t k = 0; k < answer.slas.size(); ++k) {
+  out << "(value [CI]; ? too few customers to judge, ! missed)\n\nDay" << detail::pad("bound", 31)
+      << detail::pad("value", 10) << detail::pad("CI", 20) << "  verdict\n";
+  for (std::size_t k = 0; k < answer.targets.size(); ++k) {
     const model::Judgement& j = answer.day[k];
-    const auto& sla = model.slas[answer.slas[k]];
-    out << detail::pad(sla.name, 20, false) << detail::pad(detail::format(sla.target, Unit::fraction), 8)
-        << detail::pad(detail::format(j.attained, Unit::fraction), 10)
-        << detail::pad(detail::format(j.low, Unit::fraction) + " .. " + detail::format(j.high, Unit::fraction), 18)
-        << "  " << verdict(j) << '\n';
+    const auto& t = answer.targets[k];
+    out << detail::pad(t.name, 22, false) << detail::pad(bound_text(t), 12)
+        << detail::pad(detail::format(j.value, t.unit), 10)
+        << detail::pad(detail::format(j.low, t.unit) + " .. " + detail::format(j.high, t.unit), 20) << "  "
+        << verdict(j) << '\n';
   }
   out << "\nPool" << detail::pad("agent-hours", 19) << detail::pad("cost", 10) << '\n';
   for (std::size_t q = 0; q < answer.pools.size(); ++q) {
@@ -136,11 +143,11 @@ void write_staffing_json(std::ostream& out, const model::CompiledModel& model, c
   root["confidence"] = answer.confidence;
   root["evaluations"] = answer.evaluations;
   root["wall_seconds"] = run.wall_seconds;
-  Json pools = Json::array(), slas = Json::array();
+  Json pools = Json::array(), targets = Json::array();
   for (const std::size_t p : answer.pools) pools.push_back(model.pools[p].name);
-  for (const std::size_t k : answer.slas) slas.push_back(model.slas[k].name);
+  for (const auto& t : answer.targets) targets.push_back(t.name);
   root["pools"] = pools;
-  root["slas"] = slas;
+  root["targets"] = targets;
   Json intervals = Json::array();
   for (std::size_t i = 0; i < static_cast<std::size_t>(model.intervals); ++i) {
     Json interval{{"start", model::interval_label(model, i)},
@@ -157,14 +164,14 @@ void write_staffing_json(std::ostream& out, const model::CompiledModel& model, c
           {"required", answer.agents[q][i]},
           {"occupancy", number(mean_of(answer, layout.of_interval_pool(i, p, model::IntervalPoolKpi::occupancy)))}};
     }
-    for (std::size_t k = 0; k < answer.slas.size(); ++k)
-      interval["slas"][model.slas[answer.slas[k]].name] =
-          judgement_json(answer.intervals[i][k], model.slas[answer.slas[k]].target);
+    for (std::size_t k = 0; k < answer.targets.size(); ++k)
+      if (answer.targets[k].per_interval)
+        interval["targets"][answer.targets[k].name] = judgement_json(answer.intervals[i][k], answer.targets[k]);
     intervals.push_back(std::move(interval));
   }
   root["intervals"] = std::move(intervals);
-  for (std::size_t k = 0; k < answer.slas.size(); ++k)
-    root["day"][model.slas[answer.slas[k]].name] = judgement_json(answer.day[k], model.slas[answer.slas[k]].target);
+  for (std::size_t k = 0; k < answer.targets.size(); ++k)
+    root["day"][answer.targets[k].name] = judgement_json(answer.day[k], answer.targets[k]);
   for (std::size_t q = 0; q < answer.pools.size(); ++q) {
     const PoolTotals t = totals(model, answer, q);
     root["totals"][model.pools[answer.pools[q]].name] = Json{{"agent_hours", t.agent_hours}, {"cost", number(t.cost)}};
@@ -173,7 +180,7 @@ void write_staffing_json(std::ostream& out, const model::CompiledModel& model, c
   for (const auto& [i, k] : answer.unmet)
     unmet.push_back(Json{{"interval", i < static_cast<std::size_t>(model.intervals) ? model::interval_label(model, i)
                                                                                     : std::string("day")},
-                         {"sla", model.slas[answer.slas[k]].name}});
+                         {"target", answer.targets[k].name}});
   root["unmet"] = std::move(unmet);
   out << root.dump(2) << '\n';
 }
@@ -190,12 +197,12 @@ void write_staffing_csv(std::ostream& out, const model::CompiledModel& model, co
     return a ? static_cast<double>(*a) : std::numeric_limits<double>::quiet_NaN();
   };
   const auto judgement_rows = [&](const std::string& interval, const std::string& name, const model::Judgement& j) {
-    row(interval, "sla", name, "attained", j.attained);
-    row(interval, "sla", name, "ci_low", j.low);
-    row(interval, "sla", name, "ci_high", j.high);
-    row(interval, "sla", name, "trials", j.trials);
-    row(interval, "sla", name, "judged", j.judged ? 1.0 : 0.0);
-    row(interval, "sla", name, "met", j.met ? 1.0 : 0.0);
+    row(interval, "target", name, "value", j.value);
+    row(interval, "target", name, "ci_low", j.low);
+    row(interval, "target", name, "ci_high", j.high);
+    row(interval, "target", name, "trials", j.trials);
+    row(interval, "target", name, "judged", j.judged ? 1.0 : 0.0);
+    row(interval, "target", name, "met", j.met ? 1.0 : 0.0);
   };
   for (std::size_t i = 0; i < static_cast<std::size_t>(model.intervals); ++i) {
     const std::string label = model::interval_label(model, i);
@@ -210,11 +217,10 @@ void write_staffing_csv(std::ostream& out, const model::CompiledModel& model, co
       row(label, "pool", name, "occupancy",
           mean_of(answer, layout.of_interval_pool(i, p, model::IntervalPoolKpi::occupancy)));
     }
-    for (std::size_t k = 0; k < answer.slas.size(); ++k)
-      judgement_rows(label, model.slas[answer.slas[k]].name, answer.intervals[i][k]);
+    for (std::size_t k = 0; k < answer.targets.size(); ++k)
+      if (answer.targets[k].per_interval) judgement_rows(label, answer.targets[k].name, answer.intervals[i][k]);
   }
-  for (std::size_t k = 0; k < answer.slas.size(); ++k)
-    judgement_rows("day", model.slas[answer.slas[k]].name, answer.day[k]);
+  for (std::size_t k = 0; k < answer.targets.size(); ++k) judgement_rows("day", answer.targets[k].name, answer.day[k]);
   for (std::size_t q = 0; q < answer.pools.size(); ++q) {
     const PoolTotals t = totals(model, answer, q);
     row("day", "pool", model.pools[answer.pools[q]].name, "agent_hours", t.agent_hours);

@@ -24,7 +24,7 @@ grep -q 'staffing: \[[0-9]*\]' staffed.yaml || fail "no staffing list: $(cat sta
 python3 - one.json run.json <<'PY' || fail "the staffed scenario does not reproduce the answer"
 import json, sys
 staff, run = (json.load(open(p)) for p in sys.argv[1:3])
-day = staff["day"]["answer_20s"]["attained"]
+day = staff["day"]["answer_20s"]["value"]
 pooled = run["slas"]["answer_20s"]["pooled"]
 assert day == pooled, (day, pooled)
 required = staff["intervals"][0]["pools"]["agents"]["required"]

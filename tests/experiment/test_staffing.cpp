@@ -23,7 +23,7 @@ namespace {
 StaffingRequest request_for(model::Scenario scenario, unsigned threads = 2) {
   StaffingRequest request;
   for (std::size_t p = 0; p < scenario.pools.size(); ++p) request.pools.push_back(p);
-  for (std::size_t k = 0; k < scenario.slas.size(); ++k) request.slas.push_back(k);
+  request.targets = staffing_targets(scenario, {});
   request.scenario = std::move(scenario);
   request.threads = threads;
   return request;
@@ -52,7 +52,8 @@ Targets judge_independently(const StaffingRequest& request, const std::vector<st
   }
   Targets t;
   for (std::size_t x = 0; x < hits.size(); ++x)
-    t.all.push_back(model::judge_attainment(hits[x], trials[x], model.slas[x % slas].target, request.confidence));
+    t.all.push_back(
+        model::judge_target(hits[x], trials[x], {true, model.slas[x % slas].target, true}, request.confidence));
   return t;
 }
 
@@ -172,6 +173,75 @@ TEST_CASE("the written scenario runs exactly the answer's replications") {
     const double a = rerun.summaries[s].mean, b = answer.result.summaries[s].mean;
     CHECK(((std::isnan(a) && std::isnan(b)) || a == b));
   }
+}
+
+TEST_CASE("the targets: every SLA without a staff: section, the section's with one, --sla choosing among them") {
+  auto scenario = small_day();
+  scenario.slas.push_back(scenario.slas[0]);
+  scenario.slas.back().name = "answer_60s";
+  REQUIRE(staffing_targets(scenario, {}).size() == 2);
+  CHECK(staffing_targets(scenario, {"answer_60s"}).front().sla == "answer_60s");
+  model::StaffTarget abandon;
+  abandon.kpi = "abandon_rate";
+  abandon.at_most = 0.05;
+  model::StaffTarget risk;
+  risk.sla = "answer_30s";
+  risk.risk_at_most = 0.1;
+  risk.per_interval = false;
+  scenario.staff.targets = {abandon, risk};
+  const auto from_section = staffing_targets(scenario, {});
+  REQUIRE(from_section.size() == 2);  // answer_60s is not asked for
+  CHECK(from_section[0].kpi == "abandon_rate");
+  CHECK(from_section[1].risk_at_most == 0.1);
+  const auto chosen = staffing_targets(scenario, {"answer_60s"});
+  REQUIRE(chosen.size() == 2);  // the KPI target stays; answer_30s's risk is not chosen
+  CHECK(chosen[0].kpi == "abandon_rate");
+  CHECK(chosen[1].sla == "answer_60s");
+  CHECK(chosen[1].per_interval);
+}
+
+TEST_CASE("an abandonment bound alone is met in every interval, with fewer agents than the SLA needs") {
+  auto scenario = small_day();
+  model::StaffTarget abandon;
+  abandon.kpi = "abandon_rate";
+  abandon.at_most = 0.08;
+  scenario.staff.targets = {abandon};
+  const auto request = request_for(scenario);
+  REQUIRE(request.targets.size() == 1);
+  const model::StaffingAnswer answer = find_staffing(request);
+  REQUIRE(answer.unmet.empty());
+  for (std::size_t i = 0; i < answer.intervals.size(); ++i)
+    if (answer.intervals[i][0].judged) CHECK(answer.intervals[i][0].high <= 0.08);
+  CHECK(answer.day[0].met);
+  const model::StaffingAnswer sla = find_staffing(request_for(small_day()));
+  int fewer = 0, total = 0;
+  for (std::size_t i = 0; i < answer.agents[0].size(); ++i) {
+    fewer += answer.agents[0][i];
+    total += sla.agents[0][i];
+  }
+  CHECK(fewer < total);  // 8% may give up: a looser bound than 80% within 30 s
+}
+
+TEST_CASE("a risk target bounds the share of days that miss the SLA, judged by its exact upper end") {
+  auto scenario = small_day();
+  scenario.replications = 30;
+  scenario.slas[0].target = 0.85;
+  model::StaffTarget risk;
+  risk.sla = "answer_30s";
+  risk.risk_at_most = 0.15;
+  risk.per_interval = false;
+  scenario.staff.targets = {risk};
+  const model::StaffingAnswer answer = find_staffing(request_for(scenario));
+  REQUIRE(answer.targets.size() == 1);
+  CHECK(answer.targets[0].name == "answer_30s.risk");
+  CHECK_FALSE(answer.targets[0].per_interval);
+  REQUIRE(answer.unmet.empty());
+  const model::Judgement& day = answer.day[0];
+  CHECK(day.trials == 30.0);
+  CHECK(day.high <= 0.15);
+  // The answer's run agrees: the share of its days that missed 85%.
+  const auto& risks = answer.result.risks[0];
+  CHECK(static_cast<double>(risks.misses) == day.numerator);
 }
 
 }  // namespace

@@ -74,12 +74,12 @@ sla:
   CHECK(seeds[0][1].load.erlangs() == 0.0);
 }
 
-TEST_CASE("a judgement is the wider of the ratio interval and the exact binomial one") {
+TEST_CASE("a proportion's interval is the wider of the ratio estimator's and the exact binomial one") {
   // Days with no spread: the ratio interval is a point; the exact one is not.
   const std::vector<double> hits{9, 9, 9}, trials{10, 10, 10};
-  const Judgement j = judge_attainment(hits, trials, 0.5, 0.95);
+  const Judgement j = judge_target(hits, trials, {true, 0.5, true}, 0.95);
   const sim::ProportionInterval exact = sim::clopper_pearson(27, 30, 0.95);
-  CHECK(j.attained == doctest::Approx(0.9));
+  CHECK(j.value == doctest::Approx(0.9));
   CHECK(j.low == doctest::Approx(exact.low));
   CHECK(j.high == doctest::Approx(exact.high));
   CHECK(j.judged);
@@ -87,24 +87,50 @@ TEST_CASE("a judgement is the wider of the ratio interval and the exact binomial
 
   // Days that differ: the ratio estimator's interval is the wider.
   const std::vector<double> spread_hits{400, 600, 400, 600}, spread_trials{1000, 1000, 1000, 1000};
-  const Judgement s = judge_attainment(spread_hits, spread_trials, 0.4, 0.95);
+  const Judgement s = judge_target(spread_hits, spread_trials, {true, 0.4, true}, 0.95);
   const double half = sim::student_t_critical(0.95, 3) * std::sqrt(4 * 100.0 * 100.0 / 3.0 / 4.0) / 1000.0;
-  CHECK(s.attained == doctest::Approx(0.5));
+  CHECK(s.value == doctest::Approx(0.5));
   CHECK(s.low == doctest::Approx(0.5 - half));
   CHECK_FALSE(s.met);  // 0.5 - 0.18 < 0.4
 }
 
 TEST_CASE("too few trials to show a target met are not judged, never passed") {
   const std::vector<double> hits{2, 2}, trials{2, 2};  // 4 of 4: the exact lower end is 0.40
-  const Judgement j = judge_attainment(hits, trials, 0.8, 0.95);
+  const Judgement j = judge_target(hits, trials, {true, 0.8, true}, 0.95);
   CHECK_FALSE(j.judged);
   CHECK_FALSE(j.met);
   const std::vector<double> one_day_hits{1000}, one_day_trials{1000};  // one replication: no spread known
-  CHECK_FALSE(judge_attainment(one_day_hits, one_day_trials, 0.8, 0.95).judged);
+  CHECK_FALSE(judge_target(one_day_hits, one_day_trials, {true, 0.8, true}, 0.95).judged);
   const std::vector<double> none{0, 0};
-  const Judgement empty = judge_attainment(none, none, 0.8, 0.95);
+  const Judgement empty = judge_target(none, none, {true, 0.8, true}, 0.95);
   CHECK_FALSE(empty.judged);
   CHECK(empty.trials == 0.0);
+}
+
+}  // namespace
+}  // namespace capsim::model
+
+namespace capsim::model {
+namespace {
+
+TEST_CASE("an at-most target is met by the upper end; a mean has no binomial floor") {
+  // Abandonment 30 of 1000 a day, spread over days: at most 5% is shown, at most 3% is not.
+  const std::vector<double> abandoned{25, 35, 28, 32}, offered{1000, 1000, 1000, 1000};
+  const Judgement five = judge_target(abandoned, offered, {false, 0.05, true}, 0.95);
+  CHECK(five.value == doctest::Approx(0.03));
+  CHECK(five.judged);
+  CHECK(five.met);
+  CHECK_FALSE(judge_target(abandoned, offered, {false, 0.03, true}, 0.95).met);
+  // A proportion at most 0.1% cannot be shown with 4000 trials even with no event at all.
+  const std::vector<double> zero{0, 0, 0, 0};
+  CHECK_FALSE(judge_target(zero, offered, {false, 0.0005, true}, 0.95).judged);
+  // ASA: seconds of wait over answered customers; judged by the ratio interval alone.
+  const std::vector<double> waited{20000, 22000, 18000, 20000}, answered{1000, 1000, 1000, 1000};
+  const Judgement asa = judge_target(waited, answered, {false, 30.0, false}, 0.95);
+  CHECK(asa.value == doctest::Approx(20.0));
+  CHECK(asa.high > 20.0);
+  CHECK(asa.high < 30.0);
+  CHECK(asa.met);
 }
 
 }  // namespace

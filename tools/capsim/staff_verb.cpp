@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "experiment/replication_run.h"
 #include "experiment/staffing.h"
@@ -26,7 +27,7 @@ struct StaffOptions {
   std::string file;
   std::vector<std::string> pools, slas;
   std::string confidence = "95%";
-  int max_agents = 1000;
+  std::optional<int> max_agents;
   bool quiet = false;
   CommonOptions common;
 };
@@ -60,17 +61,21 @@ int staff(const StaffOptions& options) {
   auto scenario = load_or_report(options.file, options.common.overrides);
   if (!scenario || !apply_common_options(*scenario, options.common)) return kExitBadInput;
   experiment::StaffingRequest request;
-  bool ok = resolve("--pool", options.pools, scenario->pools, request.pools);
-  ok = resolve("--sla", options.slas, scenario->slas, request.slas) && ok;
+  // Pools and the bound on agents: the command line's, else the staff: section's.
+  const std::vector<std::string>& pools = options.pools.empty() ? scenario->staff.pools : options.pools;
+  bool ok = resolve("--pool", pools, scenario->pools, request.pools);
+  std::vector<std::size_t> named_slas;
+  ok = resolve("--sla", options.slas, scenario->slas, named_slas) && ok;
+  request.targets = experiment::staffing_targets(*scenario, options.slas);
   const auto confidence = io::parse_fraction(options.confidence);
   if (!confidence || *confidence < 0.5 || *confidence >= 1.0) {
     std::cerr << "capsim: --confidence " << io::printable(options.confidence)
               << ": expected a level from 50% to below 100%, such as 95%\n";
     ok = false;
   }
-  if (scenario->slas.empty() && ok) {
+  if (request.targets.empty() && ok) {
     std::cerr << "capsim: " << io::printable(options.file, 200)
-              << ": the scenario has no sla: section; staff needs a target to meet\n";
+              << ": nothing to meet: the scenario has no sla: section and no staff: targets\n";
     ok = false;
   }
   if (scenario->replications < 2) {
@@ -80,7 +85,7 @@ int staff(const StaffOptions& options) {
   }
   if (!ok) return kExitBadInput;
   request.confidence = *confidence;
-  request.max_agents = options.max_agents;
+  request.max_agents = options.max_agents ? *options.max_agents : scenario->staff.max_agents.value_or(1000);
   request.threads = options.common.threads;
   // The bound on values kept applies to the answer's full run.
   if (!storage_fits_or_report(model::compile(*scenario), static_cast<std::size_t>(scenario->replications)))
@@ -125,7 +130,7 @@ int staff(const StaffOptions& options) {
               << " (interval, SLA) targets have too few customers to be shown met at this confidence; they are "
                  "reported as not judged and did not drive the staffing (more replications judge them)\n";
   for (const auto& [i, k] : answer.unmet)
-    std::cerr << "capsim: " << compiled.slas[request.slas[k]].name << " cannot be met "
+    std::cerr << "capsim: " << answer.targets[k].name << " cannot be met "
               << (i < static_cast<std::size_t>(compiled.intervals) ? "at " + model::interval_label(compiled, i)
                                                                    : std::string("over the day"))
               << " with at most " << request.max_agents
@@ -140,11 +145,14 @@ VerbRunner add_staff_verb(CLI::App& app) {
   CLI::App* verb = app.add_subcommand(
       "staff", "Find the fewest agents per interval that meet every SLA in every interval (by simulation)");
   verb->add_option("file", options->file, "Scenario YAML file")->required();
-  verb->add_option("--pool", options->pools, "A pool to staff (repeatable; default: every pool)");
-  verb->add_option("--sla", options->slas, "An SLA to meet (repeatable; default: every SLA)");
+  verb->add_option("--pool", options->pools,
+                   "A pool to staff (repeatable; default: the staff: section's, else every pool)");
+  verb->add_option("--sla", options->slas,
+                   "An SLA to meet (repeatable; default: the staff: section's targets, else every SLA)");
   verb->add_option("--confidence", options->confidence,
                    "Two-sided confidence of each attainment's interval, whose lower end must reach the target");
-  verb->add_option("--max-agents", options->max_agents, "The most agents of a pool in one interval")
+  verb->add_option("--max-agents", options->max_agents,
+                   "The most agents of a pool in one interval (default: the staff: section's, else 1000)")
       ->check(CLI::Range(1, static_cast<int>(model::kMaxAgents)));
   add_common_options(verb, options->common, "Replications per evaluation (overrides the file)");
   add_output_options(verb, options->common, {"table", "json", "csv"},
