@@ -76,7 +76,7 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   customers_.reserve(1024);
 }
 
-ReplicationResult ServiceSystem::run() {
+ReplicationResult ServiceSystem::run(sim::Time stop) {
   workforce_.start();
   systems_.start();
   schedule_boundary(1);
@@ -84,7 +84,7 @@ ReplicationResult ServiceSystem::run() {
   if (model_.warmup_ticks > sim::Duration(0)) calendar_.schedule(EventKind::warmup_end, model_.warmup_end(), 0);
   for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
 
-  const sim::Time horizon = model_.drain ? sim::kTimeMax : model_.end();
+  const sim::Time horizon = std::min(stop, model_.drain ? sim::kTimeMax : model_.end());
   // Events: every record delivered but the stale timers (answered customers' patience).
   std::uint64_t delivered = 0;
   if (lean_) {
@@ -94,7 +94,7 @@ ReplicationResult ServiceSystem::run() {
     Dispatch<kEveryFeature> dispatch{*this};
     delivered = sim::run_until(dispatch, calendar_.events, horizon);
   }
-  if (!accounts_.window_closed()) {  // defensive: the boundary at `length` normally closes it
+  if (!accounts_.window_closed()) {  // a stop, or defensive: the boundary at `length` normally closes it
     calendar_.now = std::max(calendar_.now, model_.end());
     accounts_.close_window(calendar_.now);
   }
@@ -524,9 +524,9 @@ void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
 }
 
 ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
-                                  HandlerCopy copy) {
+                                  HandlerCopy copy, sim::Time stop) {
   ServiceSystem system(model, layout, replication, copy);
-  return system.run();
+  return system.run(stop);
 }
 
 }  // namespace capsim::model

@@ -71,8 +71,11 @@ class ServiceSystem {
   ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
                 HandlerCopy copy = HandlerCopy::leanest);
 
-  // Runs the replication to its end and returns its KPIs.
-  ReplicationResult run();
+  // Runs the replication to its end and returns its KPIs. With `stop` before the end, the
+  // run stops there (everyone inside leaves unfinished): what happened before `stop` is
+  // exactly what the full run has (nothing reads the future), so a KPI decided by then (a
+  // wait SLA's verdicts on customers who arrived a threshold before it) is the full run's.
+  ReplicationResult run(sim::Time stop = sim::kTimeMax);
 
   // Whether this replication runs the copy of the handlers for no feature.
   bool lean() const noexcept { return lean_; }
@@ -199,6 +202,6 @@ class ServiceSystem {
 
 // Runs one replication (convenience over ServiceSystem).
 ReplicationResult run_replication(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
-                                  HandlerCopy copy = HandlerCopy::leanest);
+                                  HandlerCopy copy = HandlerCopy::leanest, sim::Time stop = sim::kTimeMax);
 
 }  // namespace capsim::model

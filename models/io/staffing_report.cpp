@@ -68,7 +68,8 @@ void write_staffing_table(std::ostream& out, const model::CompiledModel& model, 
   std::snprintf(confidence, sizeof confidence, "%g%%", 100.0 * answer.confidence);
   out << model.name << " — staffing: " << answer.result.replications.size() << " replications, seed " << model.seed
       << ", targets met at " << confidence << " confidence\n"
-      << "search: " << answer.evaluations << " evaluations of the replications\n\n";
+      << "search: " << answer.evaluations << " evaluations of the replications, costing "
+      << detail::format(answer.evaluation_cost, Unit::plain) << " full runs\n\n";
   out << detail::pad("Interval", 9, false) << detail::pad("pool", 12, false) << detail::pad("erlangs", 8)
       << detail::pad("Erlang C", 9) << detail::pad("Erlang A", 9) << detail::pad("required", 9)
       << detail::pad("occupancy", 10) << '\n';
@@ -142,6 +143,7 @@ void write_staffing_json(std::ostream& out, const model::CompiledModel& model, c
   root["manifest"] = detail::manifest_json(run.manifest);
   root["confidence"] = answer.confidence;
   root["evaluations"] = answer.evaluations;
+  root["evaluation_cost"] = answer.evaluation_cost;
   root["wall_seconds"] = run.wall_seconds;
   Json pools = Json::array(), targets = Json::array();
   for (const std::size_t p : answer.pools) pools.push_back(model.pools[p].name);

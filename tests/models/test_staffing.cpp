@@ -4,7 +4,9 @@
 #include <cmath>
 #include <vector>
 
+#include "models/kpi_layout.h"
 #include "models/queueing_theory.h"
+#include "models/service_system.h"
 #include "models/staffing.h"
 #include "run_helpers.h"
 #include "sim/summary.h"
@@ -131,6 +133,32 @@ TEST_CASE("an at-most target is met by the upper end; a mean has no binomial flo
   CHECK(asa.high > 20.0);
   CHECK(asa.high < 30.0);
   CHECK(asa.met);
+}
+
+}  // namespace
+}  // namespace capsim::model
+
+namespace capsim::model {
+namespace {
+
+TEST_CASE("a replication stopped early has the full run's verdicts on every customer decided by then") {
+  const auto model = model::compile(test::load_scenario("scenarios/contact_center_day.yaml"));
+  const KpiLayout layout(model);
+  const std::size_t sla = 0;  // answer_20s: 20 s, judged on arrival at the phone, the callers' entry
+  REQUIRE(model.slas[sla].name == "answer_20s");
+  const sim::Time stop = sim::kStart + model.interval_ticks * 6 + model.slas[sla].threshold;
+  for (const std::uint64_t replication : {0u, 7u}) {
+    const ReplicationResult full = run_replication(model, layout, replication);
+    const ReplicationResult stopped = run_replication(model, layout, replication, HandlerCopy::leanest, stop);
+    for (std::size_t i = 0; i < 6; ++i) {
+      const std::size_t slot = layout.of_interval_sla(i, sla);
+      CHECK(stopped.numerators[slot] == full.numerators[slot]);
+      CHECK(stopped.denominators[slot] == full.denominators[slot]);
+    }
+    // Later intervals are not decided: the stopped run has not seen their customers.
+    CHECK(stopped.denominators[layout.of_interval_sla(8, sla)] < full.denominators[layout.of_interval_sla(8, sla)]);
+    CHECK(stopped.events < full.events);
+  }
 }
 
 }  // namespace
