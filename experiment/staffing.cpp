@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -244,21 +245,27 @@ class Search {
     const std::size_t cells = (intervals_ + 1) * targets;  // per (interval or day, target)
     std::vector<std::vector<double>> numerators(cells, std::vector<double>(replications));
     std::vector<std::vector<double>> trials = numerators;
-    sim::for_each_replication(
-        0, replications, request_.threads,
-        [&](std::size_t r) {
-          const model::ReplicationResult run =
-              model::run_replication(model, layout, r, model::HandlerCopy::leanest, stop);
-          std::vector<std::pair<double, double>> kept(cells);
-          for (std::size_t c = 0; c < cells; ++c) kept[c] = numbers(run, layout, c % targets, c / targets);
-          return kept;
-        },
-        [&](std::size_t r, std::vector<std::pair<double, double>> kept) {
-          for (std::size_t c = 0; c < cells; ++c) {
-            numerators[c][r] = kept[c].first;
-            trials[c][r] = kept[c].second;
-          }
-        });
+    try {
+      sim::for_each_replication(
+          0, replications, request_.threads,
+          [&](std::size_t r) {
+            const model::ReplicationResult run =
+                model::run_replication(model, layout, r, model::HandlerCopy::leanest, stop);
+            std::vector<std::pair<double, double>> kept(cells);
+            for (std::size_t c = 0; c < cells; ++c) kept[c] = numbers(run, layout, c % targets, c / targets);
+            return kept;
+          },
+          [&](std::size_t r, std::vector<std::pair<double, double>> kept) {
+            for (std::size_t c = 0; c < cells; ++c) {
+              numerators[c][r] = kept[c].first;
+              trials[c][r] = kept[c].second;
+            }
+          });
+    } catch (const model::PopulationLimitExceeded&) {
+      // A staffing so short that a replication's queue outgrew its bound: every target
+      // missed (the search raises it, or never goes there).
+      return overloaded();
+    }
     Evaluation e;
     e.intervals.assign(intervals_, std::vector<model::Judgement>(targets));
     e.day.resize(targets);
@@ -267,6 +274,16 @@ class Search {
       const model::Judgement j = model::judge_target(numerators[c], trials[c], rule(k), request_.confidence);
       (i < intervals_ ? e.intervals[i][k] : e.day[k]) = j;
     }
+    return e;
+  }
+
+  Evaluation overloaded() const {
+    model::Judgement missed;
+    missed.judged = true;
+    missed.high = std::numeric_limits<double>::infinity();
+    Evaluation e;
+    e.intervals.assign(intervals_, std::vector<model::Judgement>(measures_.size(), missed));
+    e.day.assign(measures_.size(), missed);
     return e;
   }
 

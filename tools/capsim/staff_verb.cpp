@@ -15,6 +15,7 @@
 #include "models/io/staffing_report.h"
 #include "models/io/units.h"
 #include "models/limits.h"
+#include "models/service_system.h"
 #include "tools/capsim/common_options.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
@@ -94,9 +95,17 @@ int staff(const StaffOptions& options) {
 
   const auto start = std::chrono::steady_clock::now();
   const bool show = !options.quiet && ::isatty(STDERR_FILENO) != 0;
-  const model::StaffingAnswer answer = experiment::find_staffing(request, [&](const std::string& line) {
-    if (show) std::cerr << "capsim: " << line << '\n';
-  });
+  std::optional<model::StaffingAnswer> found;
+  try {
+    found = experiment::find_staffing(request, [&](const std::string& line) {
+      if (show) std::cerr << "capsim: " << line << '\n';
+    });
+  } catch (const model::PopulationLimitExceeded& e) {
+    std::cerr << "capsim: " << e.what() << "; the most agents the search may use (--max-agents " << request.max_agents
+              << ") cannot keep up\n";
+    return kExitBadInput;
+  }
+  const model::StaffingAnswer& answer = *found;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const model::Scenario staffed = experiment::staffed_scenario(request, answer.agents);
   const model::CompiledModel compiled = model::compile(staffed);
