@@ -23,6 +23,12 @@ inline constexpr long long kMaxConcurrency = 100;    // customers one agent serv
 inline constexpr double kMaxHandlingFactor = 100.0;  // a pool's handling time multiplier
 inline constexpr int kMaxSkillLevel = 100;
 inline constexpr std::size_t kMaxBreaksPerShift = 16;
+// Shift templates: per pool, and the placements (start x length x break placement x day)
+// all templates give, which are the integer program's columns.
+inline constexpr std::size_t kMaxTemplatesPerPool = 64;
+inline constexpr double kMaxTemplateColumns = 200'000;
+// ... and the (placement, interval) entries they cover, the program's nonzeros: memory.
+inline constexpr double kMaxTemplateCoverEntries = 5'000'000;
 // Roster steps (shift starts and ends, breaks) over the horizon, all pools: each is an event.
 inline constexpr double kMaxRosterSteps = 1e8;
 // The steps stored for all shift lines (each line keeps its days' steps once): memory.

@@ -66,6 +66,28 @@ struct Skill {
   int level = 1;  // 1 = first choice
 };
 
+// A break rule of a shift template: one break of `length`, starting `after_min` to
+// `after_max` after the shift starts, in steps of `every`.
+struct BreakRule {
+  double after_min = 0.0, after_max = 0.0, every = 0.0;
+  double length_seconds = 0.0;
+};
+
+// A shift a planner may roster (`capsim schedule` chooses how many agents work each of its
+// placements): a start every `start_every` from `start_from` to `start_to` (clock
+// seconds), each of the lengths, each placement of its breaks, on each listed weekday.
+struct ShiftTemplate {
+  std::string name;  // as given, else "POOL.N"
+  double start_from = 0.0, start_to = 0.0, start_every = 0.0;
+  std::vector<double> lengths;  // seconds
+  std::vector<BreakRule> breaks;
+  std::optional<double> cost_per_hour;  // absent: the pool's
+  int min = 0;                          // agents on the template each day it works
+  std::optional<int> max;
+  std::vector<int> weekdays;  // empty = every day of the horizon
+  std::size_t position = 0;   // its index in the file's list (messages name it so)
+};
+
 struct Pool {
   std::string name;
   std::vector<int> staffing;  // agents per interval (one value = constant); empty with shifts
@@ -75,6 +97,9 @@ struct Pool {
   double absenteeism = 0.0;                      // probability that a rostered agent is absent for a day
   double shrinkage = 0.0;                        // probability that a present agent is unavailable for an interval
   std::vector<Skill> skills;                     // empty: every stage that lists the pool, level 1
+  std::vector<ShiftTemplate> templates;          // for `capsim schedule`; the roster above runs
+  std::optional<int> max_agents_per_day;         // templates: the most agents rostered on one day
+  bool roster_given = true;                      // false: templates only (no agents until scheduled)
   bool uses_shifts() const { return !shifts.empty(); }
   // The most agents it can have on duty at once (its agent records): its largest staffing,
   // or every shift line at once. The one definition the checks, warnings and compile use.

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "models/limits.h"
+#include "models/shift_templates.h"
 
 namespace capsim::model {
 namespace {
@@ -120,13 +121,6 @@ namespace {
 
 constexpr double kDay = 86400.0;
 
-std::string clock_text(double seconds) {
-  char text[16];
-  const auto minutes = static_cast<long long>(std::llround(seconds / 60.0));
-  std::snprintf(text, sizeof text, "%02lld:%02lld", minutes / 60 % 24, minutes % 60);
-  return text;
-}
-
 // A pool's shift lines: each must touch the horizon on some day, and its breaks must lie
 // inside the shift, fit their windows and not overlap. Counts the roster steps they make.
 template <class Report>
@@ -184,6 +178,80 @@ void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report
   if (agents > static_cast<double>(kMaxAgents))
     report("pools." + pool.name + ".shifts", "rosters " + format_number(agents) + " agents; at most " +
                                                  format_number(static_cast<double>(kMaxAgents)) + " per pool");
+}
+
+// A pool's shift templates: bounds in order, weekdays only on a horizon that names them,
+// at most kMaxTemplateColumns placements in all, and every template with some placement
+// whose breaks fit and that works inside the horizon.
+template <class Report>
+void check_templates(const Scenario& scenario, std::size_t p, const Report& report, double& columns,
+                     double& cover_entries) {
+  const Pool& pool = scenario.pools[p];
+  const std::string at = "pools." + pool.name;
+  if (pool.templates.empty()) {
+    if (pool.max_agents_per_day)
+      report(at + ".max_agents", "bounds the agents rostered from templates, but the pool has no templates");
+    return;
+  }
+  std::vector<bool> judged_alone(pool.templates.size(), true);  // no problem of its own: judge its placements
+  for (std::size_t t = 0; t < pool.templates.size(); ++t) {
+    const ShiftTemplate& shape = pool.templates[t];
+    const std::string where = at + ".templates." + std::to_string(shape.position);
+    if (shape.max && shape.min > *shape.max)
+      report(where + ".min", "is " + std::to_string(shape.min) + ", above max " + std::to_string(*shape.max) +
+                                 "; expected min at most max");
+    if (!shape.weekdays.empty() && scenario.horizon.start_weekday < 0) {
+      report(where + ".days", "names weekdays, but horizon.start does not give one (such as \"Mon 00:00\")");
+      judged_alone[t] = false;
+    }
+    // Rosters are written as clock times to the second.
+    const auto whole_seconds = [&](double value, const std::string& key) {
+      if (value == std::round(value)) return;
+      report(where + "." + key, "is " + format_number(value) + " s; expected a whole number of seconds");
+      judged_alone[t] = false;
+    };
+    whole_seconds(shape.start_every, "start.every");
+    for (std::size_t l = 0; l < shape.lengths.size(); ++l) whole_seconds(shape.lengths[l], "length");
+    for (std::size_t b = 0; b < shape.breaks.size(); ++b) {
+      const std::string rule = "breaks." + std::to_string(b);
+      whole_seconds(shape.breaks[b].after_min, rule + ".after");
+      whole_seconds(shape.breaks[b].after_max, rule + ".after");
+      whole_seconds(shape.breaks[b].every, rule + ".every");
+      whole_seconds(shape.breaks[b].length_seconds, rule + ".length");
+    }
+    const double count = placement_bound(shape) * static_cast<double>(template_days(shape, scenario.horizon).size());
+    columns += count;
+    // A placement's cover: the intervals of its longest shift, on each day of the horizon
+    // it works (every day without weekdays).
+    const double width = scenario.horizon.interval_seconds > 0.0 ? scenario.horizon.interval_seconds : 86400.0;
+    const double longest = shape.lengths.empty() ? 0.0 : *std::max_element(shape.lengths.begin(), shape.lengths.end());
+    const double days = shape.weekdays.empty() ? std::ceil(scenario.horizon.length_seconds / 86400.0) + 1.0
+                                               : std::ceil(scenario.horizon.length_seconds / (7 * 86400.0)) + 1.0;
+    cover_entries += count * days * (std::ceil(longest / width) + 1.0);
+  }
+  if (columns > kMaxTemplateColumns) {
+    report(at + ".templates", "allow " + format_number(columns) +
+                                  " placements (starts x lengths x break placements x days) so far; at most " +
+                                  format_number(kMaxTemplateColumns) + " in all are supported");
+    return;
+  }
+  if (cover_entries > kMaxTemplateCoverEntries) {
+    report(at + ".templates", "cover about " + format_number(cover_entries) +
+                                  " (placement, interval) pairs so far; at most " +
+                                  format_number(kMaxTemplateCoverEntries) +
+                                  " are supported (fewer starts or break placements, or longer intervals)");
+    return;
+  }
+  const std::vector<Placement> all = placements(scenario, p);
+  for (std::size_t t = 0; t < pool.templates.size(); ++t) {
+    if (!judged_alone[t] || std::any_of(all.begin(), all.end(), [&](const Placement& c) { return c.shape == t; }))
+      continue;
+    const ShiftTemplate& shape = pool.templates[t];
+    report(at + ".templates." + std::to_string(shape.position),
+           "has no placement that works inside the horizon with its breaks inside the shift and apart (starts " +
+               clock_text(shape.start_from) + " to " + clock_text(shape.start_to) +
+               "); expected a template whose shifts overlap the horizon and fit their breaks");
+  }
 }
 
 }  // namespace
@@ -290,7 +358,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   }
   std::set<std::string> used_pools;
   for (const auto& stage : scenario.stages) used_pools.insert(stage.pools.begin(), stage.pools.end());
-  double roster_steps = 0.0, line_steps = 0.0, total_agents = 0.0;
+  double roster_steps = 0.0, line_steps = 0.0, total_agents = 0.0, template_columns = 0.0, template_cover = 0.0;
   for (const auto& pool : scenario.pools) {
     if (!used_pools.count(pool.name))
       report_independent("pools." + pool.name,
@@ -302,6 +370,8 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     if (pool.staffing.empty() && pool.shifts.empty())
       report("pools." + pool.name, "expected exactly one of agents, staffing or shifts");
     check_shifts(pool, scenario.horizon, report, roster_steps, line_steps);
+    check_templates(scenario, static_cast<std::size_t>(&pool - scenario.pools.data()), report, template_columns,
+                    template_cover);
     total_agents += pool.most_on_duty();
     for (const auto& skill : pool.skills) {
       const std::string at = "pools." + pool.name + ".skills." + skill.stage;
@@ -450,6 +520,11 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
 
 std::vector<Problem> assess_load(const Scenario& scenario) {
   std::vector<Problem> warnings;
+  for (const Pool& pool : scenario.pools)
+    if (!pool.roster_given)
+      warnings.push_back({"pools." + pool.name + ".templates",
+                          "the pool has shift templates but no roster, so it has no agents when run; `capsim "
+                          "schedule -o` writes one (or give agents, staffing or shifts)"});
   // Only a steady-state horizon runs long enough for overload to grow without bound; a
   // clock window drains whatever queued during its peak.
   if (scenario.horizon.clock_window || scenario.horizon.length_seconds <= 0) return warnings;

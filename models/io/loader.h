@@ -41,8 +41,11 @@ inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
 inline const Keys kArrivalKeys{"rate", "per_interval", "times"};
-inline const Keys kPoolKeys{"agents",        "staffing",    "shifts",    "cost",
-                            "overtime_cost", "absenteeism", "shrinkage", "skills"};
+inline const Keys kPoolKeys{"agents",      "staffing",  "shifts", "cost",      "overtime_cost",
+                            "absenteeism", "shrinkage", "skills", "templates", "max_agents"};
+inline const Keys kTemplateKeys{"name", "start", "length", "breaks", "cost", "min", "max", "days"};
+inline const Keys kTemplateStartKeys{"from", "to", "every"};
+inline const Keys kTemplateBreakKeys{"after", "length", "every"};
 inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
 inline const Keys kBreakKeys{"window", "length"};
 inline const Keys kStageKeys{"service", "pools", "queue", "next", "abandonment", "wrap_up", "concurrency", "needs"};
@@ -89,6 +92,14 @@ class Loader {
     return entries(root, "", &allowed);
   }
   const std::vector<std::string>& data_files() const { return data_files_; }
+  // `message` at a key read (or at the --set that supplied it): for problems found later.
+  Diagnostic located(const std::string& path, std::string message) const {
+    for (const auto& o : overrides_)
+      if (path == o.path || path.rfind(o.path + ".", 0) == 0) return {"--set " + o.text, 0, 0, path, message};
+    const YAML::Mark mark = mark_of(path);
+    return {origin_, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, path,
+            std::move(message)};
+  }
 
  private:
   // Reports at the node's position, or at the --set that supplied the value.
@@ -145,6 +156,11 @@ class Loader {
                                       const std::string& what,
                                       const std::function<double(const YAML::Node&, const std::string&)>& read);
   std::optional<model::Shift> read_shift(const YAML::Node& node, const std::string& path);
+  std::optional<model::ShiftTemplate> read_template(const YAML::Node& node, const std::string& path);
+  // A list of weekdays ([mon, tue]); nullopt after reporting.
+  std::optional<std::vector<int>> weekdays(const YAML::Node& node, const std::string& path);
+  // A clock time ("08:30") as seconds after midnight; nullopt after reporting.
+  std::optional<double> clock(const YAML::Node& node, const std::string& path);
   void read_stage_pools(const YAML::Node& node, const std::string& path, model::Stage& stage);
   std::optional<double> cost_per_hour(const YAML::Node& node, const std::string& path);
   // A probability below 1 (absenteeism, shrinkage): 1 would leave nobody.

@@ -40,8 +40,13 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
     return;
   }
   const int ways = static_cast<int>(given.count("agents") + given.count("staffing") + given.count("shifts"));
-  if (ways != 1) {
-    error(node, path, "expected exactly one of agents (a number), staffing (a list per interval) or shifts (a roster)");
+  if (ways == 0 && given.count("templates")) {
+    pool.roster_given = false;  // no agents until `capsim schedule` rosters the templates
+    pool.staffing.push_back(0);
+  } else if (ways != 1) {
+    error(node, path,
+          "expected exactly one of agents (a number), staffing (a list per interval) or shifts (a roster), or "
+          "templates alone");
   } else if (given.count("agents")) {
     pool.staffing.push_back(static_cast<int>(
         whole(given["agents"], path + ".agents", 0, kMaxAgents, "a whole number of agents").value_or(0)));
@@ -78,7 +83,199 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
       pool.skills.push_back({stage, static_cast<int>(level.value_or(1))});
     }
   }
+  if (given.count("templates")) {
+    const YAML::Node& list = given["templates"];
+    if (!list.IsSequence() || list.size() == 0) {
+      error(list, path + ".templates",
+            "expected a list of shift templates such as {start: {from: \"07:00\", to: \"13:00\", every: 30min}, "
+            "length: 8h}");
+    } else if (list.size() > model::kMaxTemplatesPerPool) {
+      error(list, path + ".templates",
+            "has " + std::to_string(list.size()) + " templates; at most " +
+                std::to_string(model::kMaxTemplatesPerPool) + " per pool");
+    } else {
+      for (std::size_t i = 0; i < list.size(); ++i)
+        if (auto shift = read_template(item(list, i, path + ".templates"), path + ".templates." + std::to_string(i))) {
+          if (shift->name.empty()) shift->name = name + "." + std::to_string(i);
+          shift->position = i;
+          pool.templates.push_back(std::move(*shift));
+        }
+    }
+  }
+  if (given.count("max_agents"))
+    pool.max_agents_per_day = static_cast<int>(
+        whole(given["max_agents"], path + ".max_agents", 0, kMaxAgents, "a whole number of agents").value_or(0));
   scenario.pools.push_back(std::move(pool));
+}
+
+std::optional<double> Loader::clock(const YAML::Node& value, const std::string& at) {
+  const auto text = scalar(value, at, "a clock time such as \"08:30\"");
+  if (!text) return std::nullopt;
+  const auto seconds = parse_clock(*text);
+  if (!seconds) error(value, at, "expected a clock time such as \"08:30\"; got " + quoted(*text));
+  return seconds;
+}
+
+std::optional<std::vector<int>> Loader::weekdays(const YAML::Node& list, const std::string& path) {
+  if (!list.IsSequence() || list.size() == 0) {
+    error(list, path, "expected a list of weekdays such as [mon, tue, wed]");
+    return std::nullopt;
+  }
+  std::vector<int> days;
+  bool ok = true;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = path + "." + std::to_string(i);
+    const YAML::Node day = item(list, i, path);
+    const auto text = scalar(day, at, "a weekday such as mon");
+    const auto weekday = text ? parse_weekday(*text) : std::nullopt;
+    if (text && !weekday) error(day, at, "expected a weekday such as mon or monday; got " + quoted(*text));
+    if (weekday) days.push_back(*weekday);
+    ok = ok && weekday.has_value();
+  }
+  if (!ok) return std::nullopt;
+  return days;
+}
+
+// A shift template: start {from, to, every} (or one clock time), length (one duration or a
+// list), breaks [{after: [earliest, latest], length, every}], cost, min, max, days.
+std::optional<model::ShiftTemplate> Loader::read_template(const YAML::Node& node, const std::string& path) {
+  model::ShiftTemplate shift;
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kTemplateKeys);
+  if (!node.IsMap()) return std::nullopt;
+  bool ok = true;
+  for (const char* required : {"start", "length"}) {
+    if (given.count(required)) continue;
+    error(node, path,
+          std::string("missing key \"") + required +
+              "\"; expected {start: {from: \"07:00\", to: \"13:00\", every: 30min}, length: 8h}");
+    ok = false;
+  }
+  if (given.count("name")) {
+    const auto text = scalar(given["name"], path + ".name", "a name for the template");
+    ok = ok && text.has_value();
+    shift.name = text.value_or("");
+  }
+  if (given.count("start")) {
+    const YAML::Node& start = given["start"];
+    if (start.IsMap()) {
+      std::map<std::string, YAML::Node> range = keyed(start, path + ".start", &kTemplateStartKeys);
+      if (!range.count("from")) {
+        error(start, path + ".start", "missing key \"from\"; expected {from: \"07:00\", to: \"13:00\", every: 30min}");
+        ok = false;
+      } else {
+        const auto from = clock(range["from"], path + ".start.from");
+        const auto to = range.count("to") ? clock(range["to"], path + ".start.to") : from;
+        std::optional<double> every = 1800.0;
+        if (range.count("every")) every = duration(range["every"], path + ".start.every", true);
+        if (range.count("to") && !range.count("every")) {
+          error(start, path + ".start", "has \"to\" without \"every\"; expected the step between start times");
+          ok = false;
+        }
+        ok = ok && from && to && every;
+        shift.start_from = from.value_or(0.0);
+        shift.start_to = to.value_or(0.0);
+        shift.start_every = every.value_or(1800.0);
+        if (from && to && *to < *from) {
+          error(range["to"], path + ".start.to", "is before \"from\"; expected the latest start time, at or after it");
+          ok = false;
+        }
+      }
+    } else {
+      const auto at = clock(start, path + ".start");
+      ok = ok && at.has_value();
+      shift.start_from = shift.start_to = at.value_or(0.0);
+      shift.start_every = 1800.0;
+    }
+  }
+  if (given.count("length")) {
+    const YAML::Node& length = given["length"];
+    const auto one = [&](const YAML::Node& value, const std::string& at) {
+      const auto seconds = duration(value, at, true);
+      if (seconds && *seconds > 86400.0) {
+        error(value, at, "is longer than a day; expected a shift length such as 8h");
+        return false;
+      }
+      if (seconds) shift.lengths.push_back(*seconds);
+      return seconds.has_value();
+    };
+    if (length.IsSequence()) {
+      if (length.size() == 0) {
+        error(length, path + ".length", "lists no lengths; expected one or more such as [6h, 8h]");
+        ok = false;
+      }
+      for (std::size_t i = 0; i < length.size(); ++i)
+        ok = one(item(length, i, path + ".length"), path + ".length." + std::to_string(i)) && ok;
+    } else {
+      ok = one(length, path + ".length") && ok;
+    }
+  }
+  if (given.count("breaks")) {
+    const YAML::Node& list = given["breaks"];
+    if (!list.IsSequence() || list.size() > model::kMaxBreaksPerShift) {
+      error(list, path + ".breaks",
+            "expected a list of at most " + std::to_string(model::kMaxBreaksPerShift) +
+                " breaks such as {after: [2h, 3h], length: 15min}");
+      ok = false;
+    } else {
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string at = path + ".breaks." + std::to_string(i);
+        std::map<std::string, YAML::Node> fields = keyed(item(list, i, path + ".breaks"), at, &kTemplateBreakKeys);
+        if (!list[i].IsMap() || !fields.count("after") || !fields.count("length")) {
+          if (list[i].IsMap()) error(list[i], at, "expected {after: [2h, 3h], length: 15min}");
+          ok = false;
+          continue;
+        }
+        model::BreakRule rule;
+        const YAML::Node& after = fields["after"];
+        std::optional<double> earliest, latest;
+        if (after.IsSequence() && after.size() == 2) {
+          earliest = duration(item(after, 0, at + ".after"), at + ".after.0", false);
+          latest = duration(item(after, 1, at + ".after"), at + ".after.1", false);
+          if (earliest && latest && *latest < *earliest) {
+            error(after, at + ".after", "is [latest, earliest]; expected [earliest, latest] after the shift starts");
+            latest.reset();
+          }
+        } else if (after.IsScalar()) {
+          earliest = latest = duration(after, at + ".after", false);
+        } else {
+          error(after, at + ".after", "expected a time after the shift starts (2h) or a range such as [2h, 3h]");
+        }
+        const auto length = duration(fields["length"], at + ".length", true);
+        std::optional<double> every = shift.start_every > 0.0 ? shift.start_every : 1800.0;
+        if (fields.count("every")) every = duration(fields["every"], at + ".every", true);
+        if (!earliest || !latest || !length || !every) {
+          ok = false;
+          continue;
+        }
+        rule.after_min = *earliest;
+        rule.after_max = *latest;
+        rule.every = *every;
+        rule.length_seconds = *length;
+        shift.breaks.push_back(rule);
+      }
+    }
+  }
+  if (given.count("cost")) {
+    shift.cost_per_hour = cost_per_hour(given["cost"], path + ".cost");
+    ok = ok && shift.cost_per_hour.has_value();
+  }
+  if (given.count("min")) {
+    const auto min = whole(given["min"], path + ".min", 0, kMaxAgents, "a whole number of agents");
+    ok = ok && min.has_value();
+    shift.min = static_cast<int>(min.value_or(0));
+  }
+  if (given.count("max")) {
+    const auto max = whole(given["max"], path + ".max", 0, kMaxAgents, "a whole number of agents");
+    ok = ok && max.has_value();
+    if (max) shift.max = static_cast<int>(*max);
+  }
+  if (given.count("days")) {
+    const auto days = weekdays(given["days"], path + ".days");
+    ok = ok && days.has_value();
+    if (days) shift.weekdays = *days;
+  }
+  if (!ok) return std::nullopt;
+  return shift;
 }
 
 std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std::string& path) {
@@ -92,13 +289,6 @@ std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std
           std::string("missing key \"") + required + "\"; expected {start: \"08:00\", end: \"16:30\", agents: 5}");
     ok = false;
   }
-  const auto clock = [&](const YAML::Node& value, const std::string& at) -> std::optional<double> {
-    const auto text = scalar(value, at, "a clock time such as \"08:30\"");
-    if (!text) return std::nullopt;
-    const auto seconds = parse_clock(*text);
-    if (!seconds) error(value, at, "expected a clock time such as \"08:30\"; got " + quoted(*text));
-    return seconds;
-  };
   if (given.count("start")) {
     const auto start = clock(given["start"], path + ".start");
     ok = ok && start.has_value();
@@ -115,21 +305,9 @@ std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std
     shift.agents = static_cast<int>(agents.value_or(0));
   }
   if (given.count("days")) {
-    const YAML::Node& list = given["days"];
-    if (!list.IsSequence() || list.size() == 0) {
-      error(list, path + ".days", "expected a list of weekdays such as [mon, tue, wed]");
-      ok = false;
-    } else {
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        const std::string at = path + ".days." + std::to_string(i);
-        const YAML::Node day = item(list, i, path + ".days");
-        const auto text = scalar(day, at, "a weekday such as mon");
-        const auto weekday = text ? parse_weekday(*text) : std::nullopt;
-        if (text && !weekday) error(day, at, "expected a weekday such as mon or monday; got " + quoted(*text));
-        if (weekday) shift.weekdays.push_back(*weekday);
-        ok = ok && weekday.has_value();
-      }
-    }
+    const auto days = weekdays(given["days"], path + ".days");
+    ok = ok && days.has_value();
+    if (days) shift.weekdays = *days;
   }
   if (given.count("breaks")) {
     const YAML::Node& list = given["breaks"];

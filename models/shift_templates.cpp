@@ -1,0 +1,165 @@
+#include "models/shift_templates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "models/scenario_check.h"
+
+namespace capsim::model {
+namespace {
+
+constexpr double kDay = 86400.0;
+
+// Steps from `from` to `to` (inclusive, within rounding) every `every`.
+std::vector<double> steps(double from, double to, double every) {
+  std::vector<double> values;
+  for (double v = from; v <= to + 1e-6; v += every) values.push_back(v);
+  return values;
+}
+
+// Every placement of the breaks in a shift of `length`: in the order the rules are given,
+// each inside the shift and after the one before it has ended.
+void break_placements(const ShiftTemplate& shape, double length, std::size_t b, std::vector<double>& chosen,
+                      std::vector<std::vector<double>>& into) {
+  if (b == shape.breaks.size()) {
+    into.push_back(chosen);
+    return;
+  }
+  const BreakRule& rule = shape.breaks[b];
+  const double earliest = b == 0 ? 0.0 : chosen.back() + shape.breaks[b - 1].length_seconds;
+  for (const double after : steps(rule.after_min, rule.after_max, rule.every)) {
+    if (after < earliest - 1e-6 || after + rule.length_seconds > length + 1e-6) continue;
+    chosen.push_back(after);
+    break_placements(shape, length, b + 1, chosen, into);
+    chosen.pop_back();
+  }
+}
+
+// Adds [from, to) (seconds from the horizon's start) to `shares`, per interval, as a share
+// of each interval's width (the last one may be short).
+void add_time(double from, double to, const Horizon& horizon, std::vector<double>& shares) {
+  const double width = horizon.interval_seconds > 0.0 ? horizon.interval_seconds : horizon.length_seconds;
+  from = std::max(from, 0.0);
+  to = std::min(to, horizon.length_seconds);
+  if (!(to > from) || width <= 0.0) return;
+  const auto count = static_cast<int>(shares.size());
+  for (int i = std::max(0, static_cast<int>(std::floor(from / width))); i < count; ++i) {
+    const double begin = i * width, end = std::min((i + 1) * width, horizon.length_seconds);
+    if (begin >= to) break;
+    const double overlap = std::min(end, to) - std::max(begin, from);
+    if (overlap > 0.0 && end > begin) shares[static_cast<std::size_t>(i)] += overlap / (end - begin);
+  }
+}
+
+std::vector<std::pair<int, double>> sparse(const std::vector<double>& shares) {
+  std::vector<std::pair<int, double>> entries;
+  for (std::size_t i = 0; i < shares.size(); ++i)
+    if (shares[i] > 1e-9) entries.emplace_back(static_cast<int>(i), shares[i]);
+  return entries;
+}
+
+}  // namespace
+
+std::string clock_text(double seconds) {
+  const auto whole = static_cast<long long>(std::llround(std::fmod(seconds, kDay)));
+  char text[16];
+  if (whole % 60 == 0)
+    std::snprintf(text, sizeof text, "%02lld:%02lld", whole / 3600 % 24, whole / 60 % 60);
+  else
+    std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld", whole / 3600 % 24, whole / 60 % 60, whole % 60);
+  return text;
+}
+
+double placement_bound(const ShiftTemplate& shape) {
+  // Counted, not listed: a hostile step (1 µs over a day) must not allocate.
+  const auto count_of = [](double from, double to, double every) {
+    return every > 0.0 ? std::floor((to - from + 1e-6) / every) + 1.0 : 1.0;
+  };
+  double count =
+      count_of(shape.start_from, shape.start_to, shape.start_every) * static_cast<double>(shape.lengths.size());
+  for (const BreakRule& rule : shape.breaks) count *= count_of(rule.after_min, rule.after_max, rule.every);
+  return count;
+}
+
+std::vector<int> template_days(const ShiftTemplate& shape, const Horizon& horizon) {
+  if (shape.weekdays.empty() || horizon.start_weekday < 0) return {-1};
+  std::vector<int> days;
+  const auto last_day = static_cast<int>(std::floor((horizon.start_clock_seconds + horizon.length_seconds) / kDay));
+  for (int day = -1; day <= last_day; ++day) {
+    const int weekday = ((horizon.start_weekday + day) % 7 + 7) % 7;
+    if (std::find(shape.weekdays.begin(), shape.weekdays.end(), weekday) != shape.weekdays.end() &&
+        std::find(days.begin(), days.end(), weekday) == days.end())
+      days.push_back(weekday);
+  }
+  std::sort(days.begin(), days.end());
+  return days;
+}
+
+Shift roster_line(const Placement& placement, const ShiftTemplate& shape, int agents) {
+  Shift line;
+  line.start = std::fmod(placement.start, kDay);
+  line.end = std::fmod(placement.start + placement.length, kDay);
+  line.agents = agents;
+  for (std::size_t b = 0; b < placement.break_after.size(); ++b) {
+    const double begin = placement.start + placement.break_after[b];
+    line.breaks.push_back({std::fmod(begin, kDay), std::fmod(begin + shape.breaks[b].length_seconds, kDay),
+                           shape.breaks[b].length_seconds});
+  }
+  if (placement.weekday >= 0) line.weekdays = {placement.weekday};
+  return line;
+}
+
+std::vector<Placement> placements(const Scenario& scenario, std::size_t pool) {
+  const Horizon& horizon = scenario.horizon;
+  const Pool& owner = scenario.pools[pool];
+  const auto intervals = static_cast<std::size_t>(horizon.interval_count());
+  std::vector<Placement> all;
+  for (std::size_t t = 0; t < owner.templates.size(); ++t) {
+    const ShiftTemplate& shape = owner.templates[t];
+    const double rate = shape.cost_per_hour.value_or(owner.cost_per_hour);
+    for (const int weekday : template_days(shape, horizon))
+      for (const double start : steps(shape.start_from, shape.start_to, shape.start_every))
+        for (const double length : shape.lengths) {
+          std::vector<std::vector<double>> layouts;
+          std::vector<double> chosen;
+          break_placements(shape, length, 0, chosen, layouts);
+          for (auto& layout : layouts) {
+            Placement p{.pool = pool,
+                        .shape = t,
+                        .weekday = weekday,
+                        .start = start,
+                        .length = length,
+                        .break_after = std::move(layout),
+                        .paid_hours = 0,
+                        .cost = 0,
+                        .cover = {},
+                        .present = {}};
+            std::vector<double> works(intervals, 0.0), present(intervals, 0.0);
+            const auto days = shift_days(roster_line(p, shape, 1), horizon);
+            for (const ShiftDay& day : days) {
+              add_time(day.begin, day.end, horizon, present);
+              double from = day.begin;
+              for (std::size_t b = 0; b < p.break_after.size(); ++b) {
+                add_time(from, day.begin + p.break_after[b], horizon, works);
+                from = day.begin + p.break_after[b] + shape.breaks[b].length_seconds;
+              }
+              add_time(from, day.end, horizon, works);
+            }
+            p.cover = sparse(works);
+            if (p.cover.empty()) continue;
+            p.present = sparse(present);
+            // Paid for the time inside the horizon, as the simulation's pool cost counts it.
+            double inside = 0.0;
+            for (const ShiftDay& day : days)
+              inside += std::max(0.0, std::min(day.end, horizon.length_seconds) - std::max(day.begin, 0.0));
+            p.paid_hours = inside / 3600.0;
+            p.cost = p.paid_hours * rate;
+            all.push_back(std::move(p));
+          }
+        }
+  }
+  return all;
+}
+
+}  // namespace capsim::model
