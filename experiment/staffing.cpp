@@ -97,11 +97,9 @@ class Search {
         std::to_string(failing(current_).size()) + " targets missed");
     raise();
     descend();
-    std::vector<model::StaffingTarget> shown;
-    for (const Measure& m : measures_) shown.push_back(m.shown);
     return model::StaffingAnswer{
         .pools = request_.pools,
-        .targets = std::move(shown),
+        .targets = shown_targets(),
         .confidence = request_.confidence,
         .seeds = seeds_,
         .agents = agents_,
@@ -237,9 +235,15 @@ class Search {
   // The targets judged with `agents`. With `stop` before the horizon's end, the replications
   // stop there: only targets decided by then (decided()) are the full run's.
   Evaluation evaluate(const std::vector<std::vector<int>>& agents, sim::Time stop = sim::kTimeMax) {
+    return evaluate(model::compile(staffed_scenario(request_, agents)), stop);
+  }
+
+ public:
+  // The targets judged on any candidate of the request's scenario (the same horizon and
+  // replications: `capsim schedule`'s roster).
+  Evaluation evaluate(const model::CompiledModel& model, sim::Time stop = sim::kTimeMax) {
     ++evaluations_;
     cost_ += stop < model_.end() ? sim::seconds_from_ticks(stop) / sim::seconds_from_ticks(model_.end()) : 1.0;
-    const model::CompiledModel model = model::compile(staffed_scenario(request_, agents));
     const model::KpiLayout layout(model);
     const std::size_t targets = measures_.size(), replications = static_cast<std::size_t>(model.replications);
     const std::size_t cells = (intervals_ + 1) * targets;  // per (interval or day, target)
@@ -277,6 +281,28 @@ class Search {
     return e;
   }
 
+  // Judged targets that miss: (interval, target), interval == intervals_ for the day.
+  std::vector<std::pair<std::size_t, std::size_t>> failing(const Evaluation& e) const {
+    std::vector<std::pair<std::size_t, std::size_t>> result;
+    for (std::size_t i = 0; i <= intervals_; ++i)
+      for (std::size_t k = 0; k < measures_.size(); ++k) {
+        const model::Judgement& j = judgement(e, i, k);
+        if (counts(i, k) && j.judged && !j.met) result.emplace_back(i, k);
+      }
+    return result;
+  }
+  std::vector<model::StaffingTarget> shown_targets() const {
+    std::vector<model::StaffingTarget> shown;
+    for (const Measure& m : measures_) shown.push_back(m.shown);
+    return shown;
+  }
+  const std::vector<std::size_t>& helpers(std::size_t k) const { return measures_[k].helpers; }
+  // Target k's shortfall in interval i (see below): which interval a day's miss comes from.
+  double interval_shortfall(const Evaluation& e, std::size_t i, std::size_t k) const {
+    return shortfall(e.intervals[i][k], k);
+  }
+
+ private:
   Evaluation overloaded() const {
     model::Judgement missed;
     missed.judged = true;
@@ -289,17 +315,6 @@ class Search {
 
   const model::Judgement& judgement(const Evaluation& e, std::size_t i, std::size_t k) const {
     return i < intervals_ ? e.intervals[i][k] : e.day[k];
-  }
-
-  // Judged targets that miss: (interval, target), interval == intervals_ for the day.
-  std::vector<std::pair<std::size_t, std::size_t>> failing(const Evaluation& e) const {
-    std::vector<std::pair<std::size_t, std::size_t>> result;
-    for (std::size_t i = 0; i <= intervals_; ++i)
-      for (std::size_t k = 0; k < measures_.size(); ++k) {
-        const model::Judgement& j = judgement(e, i, k);
-        if (counts(i, k) && j.judged && !j.met) result.emplace_back(i, k);
-      }
-    return result;
   }
 
   // Every target met in `before` is still met in `after`.
@@ -635,6 +650,29 @@ class Search {
 
 model::StaffingAnswer find_staffing(const StaffingRequest& request, const StaffingProgress& progress) {
   return Search(request, progress).run();
+}
+
+TargetVerdicts judge_targets(const StaffingRequest& request, const model::Scenario& candidate) {
+  Search search(request, {});
+  const Evaluation e = search.evaluate(model::compile(candidate));
+  TargetVerdicts v{.targets = search.shown_targets(),
+                   .intervals = e.intervals,
+                   .day = e.day,
+                   .unmet = search.failing(e),
+                   .helpers = {},
+                   .worst_interval = {}};
+  for (std::size_t k = 0; k < v.targets.size(); ++k) {
+    v.helpers.push_back(search.helpers(k));
+    std::size_t worst = e.intervals.size();
+    double most = 0.0;
+    for (std::size_t i = 0; i < e.intervals.size(); ++i)
+      if (const double s = search.interval_shortfall(e, i, k); s > most) {
+        most = s;
+        worst = i;
+      }
+    v.worst_interval.push_back(worst);
+  }
+  return v;
 }
 
 }  // namespace capsim::experiment

@@ -39,6 +39,20 @@ std::vector<model::StaffTarget> staffing_targets(const model::Scenario& scenario
 
 model::StaffingAnswer find_staffing(const StaffingRequest& request, const StaffingProgress& progress = {});
 
+// The targets judged on a candidate of the request's scenario (its horizon, replications
+// and seed; other staffing or rosters: `capsim schedule`'s roster), as find_staffing judges.
+struct TargetVerdicts {
+  std::vector<model::StaffingTarget> targets;
+  std::vector<std::vector<model::Judgement>> intervals;    // [interval][target]
+  std::vector<model::Judgement> day;                       // [target]
+  std::vector<std::pair<std::size_t, std::size_t>> unmet;  // (interval or intervals for the day, target)
+  std::vector<std::vector<std::size_t>> helpers;           // [target]: the request's pools (positions) serving it
+  // [target]: the interval with the most shortfall (misses, or events of an at-most
+  // target), where its day's miss comes from; intervals when none has any.
+  std::vector<std::size_t> worst_interval;
+};
+TargetVerdicts judge_targets(const StaffingRequest& request, const model::Scenario& candidate);
+
 // The request's scenario with the searched pools staffed by `agents` ([searched pool]
 // [interval]): what `capsim run` of the written file runs.
 model::Scenario staffed_scenario(const StaffingRequest& request, const std::vector<std::vector<int>>& agents);

@@ -126,4 +126,24 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<std::st
   return load_scenario_text(*text, path, overrides, base_dir.empty() ? "." : base_dir);
 }
 
+Diagnostic diagnostic_at(const std::string& path, const std::vector<std::string>& overrides, const std::string& key,
+                         std::string message) {
+  Diagnostic located{path, 0, 0, key, std::move(message)};
+  std::vector<Diagnostic> errors;
+  const auto text = read_yaml_file(path, "scenario YAML file", errors);
+  if (!text) return located;
+  try {
+    YamlSource source = parse_yaml_source(*text, path, errors);
+    if (!source.ok) return located;
+    YAML::Node root = source.root;
+    detail::Loader loader(path, ".", errors);
+    loader.apply_overrides(root, overrides);
+    loader.read(root);  // records where each key is
+    located = loader.located(key, std::move(located.message));
+  } catch (const YAML::Exception&) {
+    // Unlocated: the file changed under us; the message still names the key.
+  }
+  return located;
+}
+
 }  // namespace capsim::io

@@ -26,6 +26,13 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<std::st
 LoadResult load_scenario_text(const std::string& text, const std::string& origin,
                               const std::vector<std::string>& overrides = {}, const std::string& base_dir = ".");
 
+// `message` about `key` (a key path such as pools.tier1.templates) of the scenario file as
+// loaded with `overrides`, at the key's line and column (or its deepest parent's the file
+// has): for problems found after loading (`capsim schedule`'s templates against the
+// requirement).
+Diagnostic diagnostic_at(const std::string& path, const std::vector<std::string>& overrides, const std::string& key,
+                         std::string message);
+
 // A file of assertions for `capsim check --assertions`: `assert: [...]` as in a scenario.
 struct AssertionsResult {
   std::vector<model::Assertion> assertions;

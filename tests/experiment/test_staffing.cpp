@@ -161,8 +161,8 @@ TEST_CASE("the written scenario runs exactly the answer's replications") {
   request.scenario.replications = 4;
   const model::StaffingAnswer answer = find_staffing(request);
   std::vector<io::Diagnostic> errors;
-  const auto text = io::restaffed_scenario_text(path, overrides, {{"agents", answer.agents[0]}}, request.scenario.seed,
-                                                request.scenario.replications, errors);
+  const auto text = io::restaffed_scenario_text(path, overrides, {{"agents", answer.agents[0], {}}},
+                                                request.scenario.seed, request.scenario.replications, errors);
   REQUIRE(text);
   CHECK(text->find("staffing: [") != std::string::npos);
   const auto loaded = io::load_scenario_text(*text, "staffed.yaml");

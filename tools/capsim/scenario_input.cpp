@@ -16,10 +16,11 @@
 namespace capsim::cli {
 
 std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& overrides,
-                                              std::vector<std::string>* data_files) {
+                                              std::vector<std::string>* data_files, bool rosters) {
   auto loaded = io::load_scenario_file(file, overrides);
   if (data_files) *data_files = loaded.data_files;
-  for (const auto& diagnostic : loaded.warnings) std::cerr << diagnostic.format() << '\n';
+  for (const auto& diagnostic : loaded.warnings)
+    if (!rosters || !diagnostic.path.ends_with(".templates")) std::cerr << diagnostic.format() << '\n';
   for (const auto& diagnostic : loaded.errors) std::cerr << diagnostic.format() << '\n';
   if (!loaded.errors.empty())
     std::cerr << "capsim: " << loaded.errors.size() << (loaded.errors.size() == 1 ? " problem" : " problems") << " in "

@@ -13,8 +13,10 @@
 namespace capsim::cli {
 
 // `data_files`, when given, receives the data files the scenario read (empirical values).
+// `rosters`: the verb gives the pools their agents (staff, schedule), so a pool with
+// templates and no roster is no cause for a warning.
 std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& overrides,
-                                              std::vector<std::string>* data_files = nullptr);
+                                              std::vector<std::string>* data_files = nullptr, bool rosters = false);
 
 // The command line as given (set by main), shell-quoted, for manifests.
 void set_command_line(int argc, char** argv);

@@ -19,79 +19,19 @@
 #include "tools/capsim/common_options.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
+#include "tools/capsim/staffing_options.h"
 #include "tools/capsim/verbs.h"
 
 namespace capsim::cli {
 namespace {
 
-struct StaffOptions {
-  std::string file;
-  std::vector<std::string> pools, slas;
-  std::string confidence = "95%";
-  std::optional<int> max_agents;
-  bool quiet = false;
-  CommonOptions common;
-};
-
-// The positions of `wanted` among `names` (all of them when `wanted` is empty); false after
-// printing each unknown name with the closest known one.
-template <class Entities>
-bool resolve(const std::string& option, const std::vector<std::string>& wanted, const Entities& entities,
-             std::vector<std::size_t>& into) {
-  std::vector<std::string> names;
-  for (const auto& e : entities) names.push_back(e.name);
-  if (wanted.empty())
-    for (std::size_t i = 0; i < names.size(); ++i) into.push_back(i);
-  bool ok = true;
-  for (const auto& name : wanted) {
-    const auto found = std::find(names.begin(), names.end(), name);
-    if (found == names.end()) {
-      const std::string suggestion = io::closest_match(name, names);
-      std::cerr << "capsim: " << option << ' ' << io::printable(name) << ": no such name in the scenario"
-                << (suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?") << '\n';
-      ok = false;
-    } else if (std::find(into.begin(), into.end(), static_cast<std::size_t>(found - names.begin())) == into.end()) {
-      into.push_back(static_cast<std::size_t>(found - names.begin()));
-    }
-  }
-  return ok;
-}
-
-int staff(const StaffOptions& options) {
+int staff(const StaffingOptions& options) {
   if (!output_spares_inputs("-o", options.common.output, {options.file})) return kExitBadInput;
-  auto scenario = load_or_report(options.file, options.common.overrides);
+  auto scenario = load_or_report(options.file, options.common.overrides, nullptr, true);
   if (!scenario || !apply_common_options(*scenario, options.common)) return kExitBadInput;
-  experiment::StaffingRequest request;
-  // Pools and the bound on agents: the command line's, else the staff: section's.
-  const std::vector<std::string>& pools = options.pools.empty() ? scenario->staff.pools : options.pools;
-  bool ok = resolve("--pool", pools, scenario->pools, request.pools);
-  std::vector<std::size_t> named_slas;
-  ok = resolve("--sla", options.slas, scenario->slas, named_slas) && ok;
-  request.targets = experiment::staffing_targets(*scenario, options.slas);
-  const auto confidence = io::parse_fraction(options.confidence);
-  if (!confidence || *confidence < 0.5 || *confidence >= 1.0) {
-    std::cerr << "capsim: --confidence " << io::printable(options.confidence)
-              << ": expected a level from 50% to below 100%, such as 95%\n";
-    ok = false;
-  }
-  if (request.targets.empty() && ok) {
-    std::cerr << "capsim: " << io::printable(options.file, 200)
-              << ": nothing to meet: the scenario has no sla: section and no staff: targets\n";
-    ok = false;
-  }
-  if (scenario->replications < 2) {
-    std::cerr << "capsim: staff needs at least 2 replications to judge a target's confidence interval; got "
-              << scenario->replications << " (use -r)\n";
-    ok = false;
-  }
-  if (!ok) return kExitBadInput;
-  request.confidence = *confidence;
-  request.max_agents = options.max_agents ? *options.max_agents : scenario->staff.max_agents.value_or(1000);
-  request.threads = options.common.threads;
-  // The bound on values kept applies to the answer's full run.
-  if (!storage_fits_or_report(model::compile(*scenario), static_cast<std::size_t>(scenario->replications)))
-    return kExitBadInput;
-  request.scenario = std::move(*scenario);
+  auto made = staffing_request(*scenario, options);
+  if (!made) return kExitBadInput;
+  const experiment::StaffingRequest& request = *made;
 
   const auto start = std::chrono::steady_clock::now();
   const bool show = !options.quiet && ::isatty(STDERR_FILENO) != 0;
@@ -113,7 +53,7 @@ int staff(const StaffOptions& options) {
   if (!options.common.output.empty()) {
     std::vector<io::PoolStaffing> staffing;
     for (std::size_t q = 0; q < request.pools.size(); ++q)
-      staffing.push_back({staffed.pools[request.pools[q]].name, answer.agents[q]});
+      staffing.push_back({staffed.pools[request.pools[q]].name, answer.agents[q], {}});
     std::vector<io::Diagnostic> errors;
     const auto text = io::restaffed_scenario_text(options.file, options.common.overrides, staffing, staffed.seed,
                                                   staffed.replications, errors);
@@ -150,23 +90,13 @@ int staff(const StaffOptions& options) {
 }  // namespace
 
 VerbRunner add_staff_verb(CLI::App& app) {
-  auto options = std::make_shared<StaffOptions>();
+  auto options = std::make_shared<StaffingOptions>();
   CLI::App* verb = app.add_subcommand(
       "staff", "Find the fewest agents per interval that meet every SLA in every interval (by simulation)");
-  verb->add_option("file", options->file, "Scenario YAML file")->required();
-  verb->add_option("--pool", options->pools,
-                   "A pool to staff (repeatable; default: the staff: section's, else every pool)");
-  verb->add_option("--sla", options->slas,
-                   "An SLA to meet (repeatable; default: the staff: section's targets, else every SLA)");
-  verb->add_option("--confidence", options->confidence,
-                   "Two-sided confidence of each attainment's interval, whose lower end must reach the target");
-  verb->add_option("--max-agents", options->max_agents,
-                   "The most agents of a pool in one interval (default: the staff: section's, else 1000)")
-      ->check(CLI::Range(1, static_cast<int>(model::kMaxAgents)));
+  add_staffing_options(verb, *options, "A pool to staff (repeatable; default: the staff: section's, else every pool)");
   add_common_options(verb, options->common, "Replications per evaluation (overrides the file)");
   add_output_options(verb, options->common, {"table", "json", "csv"},
                      "Write the staffed scenario (YAML) to this file; the report goes to stdout");
-  verb->add_flag("--quiet", options->quiet, "No progress on stderr");
   return [options] { return staff(*options); };
 }
 
