@@ -204,6 +204,15 @@ void check_templates(const Scenario& scenario, std::size_t p, const Report& repo
       report(where + ".days", "names weekdays, but horizon.start does not give one (such as \"Mon 00:00\")");
       judged_alone[t] = false;
     }
+    // The requirement is per interval: a shift shorter than one would be counted as
+    // covering it on average while leaving part of it empty.
+    if (!shape.lengths.empty() && scenario.horizon.interval_seconds > 0.0 &&
+        *std::min_element(shape.lengths.begin(), shape.lengths.end()) < scenario.horizon.interval_seconds) {
+      report(where + ".length", "is shorter than the horizon's interval (" +
+                                    format_number(scenario.horizon.interval_seconds / 60.0) +
+                                    " min); expected intervals no longer than a shift, such as interval: 30min");
+      judged_alone[t] = false;
+    }
     // Rosters are written as clock times to the second.
     const auto whole_seconds = [&](double value, const std::string& key) {
       if (value == std::round(value)) return;
@@ -520,11 +529,16 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
 
 std::vector<Problem> assess_load(const Scenario& scenario) {
   std::vector<Problem> warnings;
+  bool unrostered = false;
   for (const Pool& pool : scenario.pools)
-    if (!pool.roster_given)
+    if (!pool.roster_given) {
+      unrostered = true;
       warnings.push_back({"pools." + pool.name + ".templates",
                           "the pool has shift templates but no roster, so it has no agents when run; `capsim "
                           "schedule -o` writes one (or give agents, staffing or shifts)"});
+    }
+  // Its capacity is what schedule will choose: the warning above says the rest.
+  if (unrostered) return warnings;
   // Only a steady-state horizon runs long enough for overload to grow without bound; a
   // clock window drains whatever queued during its peak.
   if (scenario.horizon.clock_window || scenario.horizon.length_seconds <= 0) return warnings;

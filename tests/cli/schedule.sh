@@ -54,6 +54,6 @@ set +e
 code=$?
 set -e
 [ "$code" = 2 ] || fail "short exited $code"
-grep -q "pools.agents.templates: at [0-9:]* the pool needs [0-9]* agents on duty, but .* short by up to" short.err ||
+grep -q "pools.agents.templates: at [0-9:]* the pool needs [0-9]* agents on duty; .* leaves it [0-9]* short" short.err ||
   fail "short message: $(cat short.err)"
 echo ok

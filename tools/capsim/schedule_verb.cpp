@@ -97,11 +97,11 @@ int schedule(const ScheduleOptions& options) {
       std::cerr << io::diagnostic_at(so.file, so.common.overrides, "pools." + name + ".templates",
                                      "at " + interval_name(i) + " the pool needs " +
                                          std::to_string(answer.required[q][i]) +
-                                         " agents on duty, but the templates' max and the pool's max_agents leave "
-                                         "it short by up to " +
+                                         " agents on duty; within the templates' max and the pool's max_agents, a "
+                                         "roster covering as much as they allow still leaves it " +
                                          std::to_string(static_cast<long long>(agents)) +
-                                         " (agents on a break count as away); expected bounds that allow enough "
-                                         "agents there")
+                                         " short (agents on a break count as away); expected bounds that allow "
+                                         "enough agents")
                        .format()
                 << '\n';
     }
