@@ -79,8 +79,7 @@ class BaselineReader final : public nlohmann::json_sax<Json> {
     const std::size_t d = path_.size();
     if (d == 3 && path_[1] == "kpis") return "kpis." + path_[2];
     if (d == 3 && path_[1] == "slas") return "slas." + path_[2] + ".attained";
-    if (d == 5 && path_[3] == "kpis" &&
-        (path_[1] == "classes" || path_[1] == "pools" || path_[1] == "stages" || path_[1] == "systems"))
+    if (d == 5 && path_[3] == "kpis" && model::named_scope_of_section(path_[1]))
       return path_[1] + "." + path_[2] + ".kpis." + path_[4];
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 #include <coin/Cbc_C_Interface.h>
 #include <coin/Clp_C_Interface.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -61,20 +62,24 @@ CoveringSolution solve_covering(const CoveringProgram& program, double time_limi
   Clp_setLogLevel(lp.get(), 0);
   Clp_loadProblem(lp.get(), columns, rows, a.start.data(), a.index.data(), a.value.data(), a.column_lower.data(),
                   a.column_upper.data(), program.cost.data(), a.row_lower.data(), a.row_upper.data());
+  if (time_limit_seconds > 0.0) Clp_setMaximumSeconds(lp.get(), time_limit_seconds);
   Clp_initialSolve(lp.get());
   if (Clp_status(lp.get()) == 1) {  // primal infeasible: no roster, whole or not
     solution.status = CoveringStatus::infeasible;
     solution.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     return solution;
   }
-  solution.lp_bound = Clp_objectiveValue(lp.get());
+  // Stopped by the limit, the relaxation gives no bound (NaN: the gap is unknown).
+  if (Clp_isProvenOptimal(lp.get())) solution.lp_bound = Clp_objectiveValue(lp.get());
+  const double left =
+      time_limit_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 
   const std::unique_ptr<Cbc_Model, decltype(&Cbc_deleteModel)> mip(Cbc_newModel(), Cbc_deleteModel);
   Cbc_setLogLevel(mip.get(), 0);
   Cbc_loadProblem(mip.get(), columns, rows, a.start.data(), a.index.data(), a.value.data(), a.column_lower.data(),
                   a.column_upper.data(), program.cost.data(), a.row_lower.data(), a.row_upper.data());
   for (int j = 0; j < columns; ++j) Cbc_setInteger(mip.get(), j);
-  if (time_limit_seconds > 0.0) Cbc_setMaximumSeconds(mip.get(), time_limit_seconds);
+  if (time_limit_seconds > 0.0) Cbc_setMaximumSeconds(mip.get(), std::max(left, 0.01));
   Cbc_solve(mip.get());
   solution.nodes = Cbc_getNodeCount(mip.get());
   solution.bound = Cbc_getBestPossibleObjValue(mip.get());

@@ -40,11 +40,13 @@ struct CoveringSolution {
   double seconds = 0.0;                                        // wall time of both solves
   long long nodes = 0;                                         // branch-and-bound nodes
   bool feasible() const { return status == CoveringStatus::optimal || status == CoveringStatus::time_limit; }
-  // (cost - lp_bound) / cost: how far the answer can be from the best fractional one.
+  // (cost - lp_bound) / cost: how far the answer can be from the best fractional one (NaN
+  // when the time limit stopped the relaxation).
   double gap() const { return cost > 0.0 ? (cost - lp_bound) / cost : 0.0; }
 };
 
 // Deterministic for a given program unless the time limit stops the search (one thread).
+// The limit covers both solves.
 CoveringSolution solve_covering(const CoveringProgram& program, double time_limit_seconds);
 
 }  // namespace capsim::experiment

@@ -604,6 +604,8 @@ class Search {
   void descend() {
     for (std::size_t q = 0; q < request_.pools.size(); ++q)
       for (std::size_t c = 0; c < 3; ++c) cut_class(q, c);
+    say("cuts: " + std::to_string(agent_total()) + " agent-intervals, " + std::to_string(evaluations_) +
+        " evaluations");
     std::vector<std::vector<bool>> needed(request_.pools.size(), std::vector<bool>(intervals_, false));
     auto removed_before = needed;
     for (;;) {

@@ -5,24 +5,10 @@
 namespace capsim::model {
 namespace {
 
-// The JSON section of a scope ("classes", "pools", ...), or "" for overall and SLAs.
-std::string_view section(ScopeKind scope) {
-  switch (scope) {
-    case ScopeKind::customer_class: return "classes";
-    case ScopeKind::pool: return "pools";
-    case ScopeKind::stage: return "stages";
-    case ScopeKind::system: return "systems";
-    case ScopeKind::interval: return "intervals";
-    case ScopeKind::sla: return "slas";
-    case ScopeKind::overall: return "";
-  }
-  return "";
-}
-
 std::string path_of(const KpiSlot& slot) {
   if (slot.scope == ScopeKind::overall) return "kpis." + slot.kpi;
   if (slot.scope == ScopeKind::sla) return "slas." + slot.scope_name + "." + slot.kpi;
-  return std::string(section(slot.scope)) + "." + slot.scope_name + ".kpis." + slot.kpi;
+  return std::string(json_section(slot.scope)) + "." + slot.scope_name + ".kpis." + slot.kpi;
 }
 
 }  // namespace

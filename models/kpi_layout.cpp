@@ -4,6 +4,42 @@
 
 namespace capsim::model {
 
+std::string_view json_section(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::customer_class: return "classes";
+    case ScopeKind::pool: return "pools";
+    case ScopeKind::stage: return "stages";
+    case ScopeKind::system: return "systems";
+    case ScopeKind::interval: return "intervals";
+    case ScopeKind::sla: return "slas";
+    case ScopeKind::overall: return "";
+  }
+  return "";
+}
+
+std::optional<ScopeKind> named_scope_of_section(std::string_view section) {
+  for (const ScopeKind kind : kNamedScopes)
+    if (json_section(kind) == section) return kind;
+  return std::nullopt;
+}
+
+std::vector<std::string> scope_names(const CompiledModel& model, ScopeKind kind) {
+  std::vector<std::string> names;
+  const auto add = [&](const auto& entities) {
+    for (const auto& e : entities) names.push_back(e.name);
+  };
+  switch (kind) {
+    case ScopeKind::customer_class: add(model.classes); break;
+    case ScopeKind::pool: add(model.pools); break;
+    case ScopeKind::stage: add(model.stages); break;
+    case ScopeKind::system: add(model.systems); break;
+    case ScopeKind::sla: add(model.slas); break;
+    case ScopeKind::overall:
+    case ScopeKind::interval: break;
+  }
+  return names;
+}
+
 std::string_view scope_kind_name(ScopeKind kind) {
   switch (kind) {
     case ScopeKind::overall: return "overall";

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,18 @@ namespace capsim::model {
 
 enum class ScopeKind { overall, customer_class, pool, stage, sla, interval, system };
 std::string_view scope_kind_name(ScopeKind kind);
+// Where a scope's KPIs sit in the JSON result: "classes", "pools", "stages", "systems",
+// "intervals", "slas"; "" for the overall KPIs (top-level "kpis"). The one map the JSON
+// writer, the KPI-path grammar and the baseline reader share.
+std::string_view json_section(ScopeKind kind);
+// The scope whose named entries a top-level section holds, each as NAME.kpis.K (classes,
+// pools, stages, systems); nullopt for any other key.
+std::optional<ScopeKind> named_scope_of_section(std::string_view section);
+// The names of a named scope's entries in the model (its classes, pools, stages, systems).
+std::vector<std::string> scope_names(const CompiledModel& model, ScopeKind kind);
+// The named scopes in the order the JSON result writes them.
+inline constexpr std::array<ScopeKind, 4> kNamedScopes{ScopeKind::customer_class, ScopeKind::pool, ScopeKind::stage,
+                                                       ScopeKind::system};
 
 // What a KPI's number is: its unit (and so its domain: fractions lie in [0, 1], everything
 // else is >= 0) and which direction is better. Writers format, and comparisons judge, by

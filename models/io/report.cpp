@@ -114,18 +114,18 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   root["kpi_info"] = kpi_info;
   const bool values = run.replication_values;
   root["kpis"] = scope_json(result, ScopeKind::overall, 0, values);
-  Json classes = Json::object();
-  for (std::size_t c = 0; c < model.classes.size(); ++c)
-    classes[model.classes[c].name] = Json{{"kpis", scope_json(result, ScopeKind::customer_class, c, values)}};
-  root["classes"] = classes;
-  Json pools = Json::object();
-  for (std::size_t p = 0; p < model.pools.size(); ++p)
-    pools[model.pools[p].name] = Json{{"kpis", scope_json(result, ScopeKind::pool, p, values)}};
-  root["pools"] = pools;
-  Json stages = Json::object();
-  for (std::size_t s = 0; s < model.stages.size(); ++s)
-    stages[model.stages[s].name] = Json{{"kpis", scope_json(result, ScopeKind::stage, s, values)}};
-  root["stages"] = stages;
+  // Each named scope's section: NAME -> {kpis: ...}, where the KPI-path grammar and the
+  // baseline reader look (model::json_section).
+  const auto section = [&](ScopeKind kind) {
+    Json entries = Json::object();
+    const std::vector<std::string> names = model::scope_names(model, kind);
+    for (std::size_t e = 0; e < names.size(); ++e)
+      entries[names[e]] = Json{{"kpis", scope_json(result, kind, e, values)}};
+    root[std::string(model::json_section(kind))] = std::move(entries);
+  };
+  section(ScopeKind::customer_class);
+  section(ScopeKind::pool);
+  section(ScopeKind::stage);
   Json slas = Json::object();
   for (std::size_t k = 0; k < model.slas.size(); ++k) {
     const model::SlaRisk& risk = result.risks[k];
@@ -138,13 +138,8 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
     sla["misses"] = risk.misses;
     slas[model.slas[k].name] = sla;
   }
-  root["slas"] = slas;
-  if (!model.systems.empty()) {
-    Json systems = Json::object();
-    for (std::size_t y = 0; y < model.systems.size(); ++y)
-      systems[model.systems[y].name] = Json{{"kpis", scope_json(result, ScopeKind::system, y, values)}};
-    root["systems"] = systems;
-  }
+  root[std::string(model::json_section(ScopeKind::sla))] = slas;
+  if (!model.systems.empty()) section(ScopeKind::system);
   // Intervals can number 100,000: each is built, written and freed in turn, so memory
   // stays that of one interval whatever the horizon. The layout is exactly dump(2)'s.
   root["intervals"] = Json::array();
