@@ -9,6 +9,7 @@ namespace capsim::experiment {
 namespace {
 
 using io::detail::Json;
+using io::detail::judgement_json;
 using io::detail::number;
 using Unit = model::KpiUnit;
 
@@ -67,16 +68,6 @@ std::string placement_text(const model::CompiledModel& model, const ScheduleRequ
   if (p.weekday >= 0) text += std::string(" ") + kDays[p.weekday];
   (void)model;
   return text;
-}
-
-Json judgement_json(const model::Judgement& j, const model::StaffingTarget& t) {
-  return Json{{"at_least", t.rule.at_least},
-              {"bound", t.rule.bound},
-              {"value", number(j.value)},
-              {"ci", Json::array({j.low, j.high})},
-              {"trials", j.trials},
-              {"judged", j.judged},
-              {"met", j.met}};
 }
 
 std::string where(const model::CompiledModel& model, std::size_t i) {

@@ -9,6 +9,7 @@
 
 #include "models/io/report.h"
 #include "models/kpi_layout.h"
+#include "models/staffing.h"
 
 namespace capsim::io::detail {
 
@@ -19,6 +20,8 @@ inline Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr)
 Json manifest_json(const Manifest& m);
 
 std::string format(double x, model::KpiUnit unit);
+// A staffing target's judgement: {at_least, bound, value, ci, trials, judged, met}.
+Json judgement_json(const model::Judgement& j, const model::StaffingTarget& t);
 std::string pad(const std::string& text, std::size_t width, bool right = true);
 
 }  // namespace capsim::io::detail

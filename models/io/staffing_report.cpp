@@ -9,6 +9,7 @@ namespace capsim::io {
 namespace {
 
 using detail::Json;
+using detail::judgement_json;
 using detail::number;
 using Unit = model::KpiUnit;
 
@@ -49,6 +50,9 @@ std::string bound_text(const model::StaffingTarget& t) {
   return std::string(t.rule.at_least ? ">= " : "<= ") + detail::format(t.rule.bound, t.unit);
 }
 
+}  // namespace
+
+namespace detail {
 Json judgement_json(const model::Judgement& j, const model::StaffingTarget& t) {
   return Json{{"at_least", t.rule.at_least},
               {"bound", t.rule.bound},
@@ -58,8 +62,7 @@ Json judgement_json(const model::Judgement& j, const model::StaffingTarget& t) {
               {"judged", j.judged},
               {"met", j.met}};
 }
-
-}  // namespace
+}  // namespace detail
 
 void write_staffing_table(std::ostream& out, const model::CompiledModel& model, const model::StaffingAnswer& answer,
                           const RunInfo& run) {

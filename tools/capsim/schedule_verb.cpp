@@ -121,11 +121,7 @@ int schedule(const ScheduleOptions& options) {
   if (!so.common.output.empty()) {
     std::vector<io::PoolStaffing> staffing;
     for (const std::size_t p : pools) staffing.push_back({rostered.pools[p].name, {}, rostered.pools[p].shifts});
-    std::vector<io::Diagnostic> errors;
-    const auto text = io::restaffed_scenario_text(so.file, so.common.overrides, staffing, rostered.seed,
-                                                  rostered.replications, errors);
-    for (const auto& e : errors) std::cerr << e.format() << '\n';
-    if (!text || !write_output(so.common.output, *text)) return kExitBadInput;
+    if (!write_restaffed(so, rostered, staffing)) return kExitBadInput;
   }
   const io::RunInfo info{so.common.threads, wall,
                          manifest_for(so.file, so.common.overrides, rostered, so.common.threads)};

@@ -54,11 +54,7 @@ int staff(const StaffingOptions& options) {
     std::vector<io::PoolStaffing> staffing;
     for (std::size_t q = 0; q < request.pools.size(); ++q)
       staffing.push_back({staffed.pools[request.pools[q]].name, answer.agents[q], {}});
-    std::vector<io::Diagnostic> errors;
-    const auto text = io::restaffed_scenario_text(options.file, options.common.overrides, staffing, staffed.seed,
-                                                  staffed.replications, errors);
-    for (const auto& e : errors) std::cerr << e.format() << '\n';
-    if (!text || !write_output(options.common.output, *text)) return kExitBadInput;
+    if (!write_restaffed(options, staffed, staffing)) return kExitBadInput;
   }
   const io::RunInfo info{options.common.threads, wall,
                          manifest_for(options.file, options.common.overrides, staffed, options.common.threads)};

@@ -7,6 +7,7 @@
 #include "models/io/diagnostics.h"
 #include "models/io/units.h"
 #include "models/limits.h"
+#include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 
 namespace capsim::cli {
@@ -87,6 +88,15 @@ std::optional<experiment::StaffingRequest> staffing_request(model::Scenario& sce
     return std::nullopt;
   request.scenario = std::move(scenario);
   return request;
+}
+
+bool write_restaffed(const StaffingOptions& options, const model::Scenario& scenario,
+                     const std::vector<io::PoolStaffing>& pools) {
+  std::vector<io::Diagnostic> errors;
+  const auto text = io::restaffed_scenario_text(options.file, options.common.overrides, pools, scenario.seed,
+                                                scenario.replications, errors);
+  for (const auto& e : errors) std::cerr << e.format() << '\n';
+  return text && write_output(options.common.output, *text);
 }
 
 }  // namespace capsim::cli

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "experiment/staffing.h"
+#include "models/io/scenario_writer.h"
 #include "tools/capsim/common_options.h"
 
 namespace capsim::cli {
@@ -32,5 +33,10 @@ void add_staffing_options(CLI::App* verb, StaffingOptions& options, const std::s
 std::optional<experiment::StaffingRequest> staffing_request(
     model::Scenario& scenario, const StaffingOptions& options,
     const std::function<bool(const model::Pool&)>& by_default = {});
+
+// Writes `-o`: the scenario file as read, with the command's --set, the scenario's seed and
+// replications, and these pools restaffed; false after printing why.
+bool write_restaffed(const StaffingOptions& options, const model::Scenario& scenario,
+                     const std::vector<io::PoolStaffing>& pools);
 
 }  // namespace capsim::cli
