@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages capsim needs, only those that are missing. With --test,
-# also what the test command needs beyond the build: clang and its libFuzzer runtime, and
-# Open MPI for the 2-rank sweep test.
+# also what the test command needs beyond the build: clang and its libFuzzer runtime, Open
+# MPI for the 2-rank sweep test, and gdb (stacks of a hung rank).
 set -euo pipefail
 packages=(build-essential cmake libboost-dev libboost-graph-dev libboost-math-dev libboost-random-dev
           libyaml-cpp-dev librandom123-dev libcli11-dev nlohmann-json3-dev doctest-dev libbenchmark-dev
           pkg-config coinor-libcbc-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang libclang-rt-14-dev libopenmpi-dev openmpi-bin)
+  packages+=(clang libclang-rt-14-dev libopenmpi-dev openmpi-bin gdb)
 fi
 missing=()
 for package in "${packages[@]}"; do

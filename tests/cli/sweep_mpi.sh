@@ -22,7 +22,28 @@ grid=(--grid pools.tier2.agents=2..9 --grid pools.tier1.staffing.0=8..13 -r 4 -j
 for transport in default "btl tcp,self" "btl_vader_single_copy_mechanism none"; do
   mca=()
   [ "$transport" = default ] || mca=(--mca $transport)
-  run() { timeout 300 mpirun --oversubscribe "${mca[@]}" -n 2 "$@"; }
+  # mpirun, at most 300 s; a hang prints every rank's stacks (gdb) before it is killed, so
+  # that a rare wait shows where it waits.
+  run() {
+    mpirun --oversubscribe "${mca[@]}" -n 2 "$@" &
+    local pid=$! ticks=0
+    while kill -0 "$pid" 2>/dev/null; do
+      if [ "$ticks" -ge 1500 ]; then
+        echo "mpirun $* hung for 300 s ($transport); the stacks of its processes:" >&2
+        for child in $(pgrep -P "$pid"); do
+          echo "--- process $child: $(tr '\0' ' ' < /proc/"$child"/cmdline 2>/dev/null)" >&2
+          gdb -p "$child" -batch -ex "thread apply all bt" 2>&1 | grep -E '^(Thread|#)' | head -80 >&2 || true
+        done
+        pkill -KILL -P "$pid" 2>/dev/null || true
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        return 124
+      fi
+      sleep 0.2
+      ticks=$((ticks + 1))
+    done
+    wait "$pid"
+  }
   if [ -n "$executor_check" ]; then run "$executor_check" || fail "executor checks"; fi
   rm -f two.csv two_reps.csv
   run "$capsim" sweep "$scenario" "${grid[@]}" -o two.csv --per-replication two_reps.csv || fail "sweep exited $?"
