@@ -30,9 +30,14 @@ class Scheduler {
   Scheduler(const ScheduleRequest& request, const StaffingProgress& progress) : request_(request), progress_(progress) {
     const model::Scenario& scenario = request.staffing.scenario;
     intervals_ = static_cast<std::size_t>(scenario.horizon.interval_count());
+    slots_ = static_cast<std::size_t>(model::cover_slots(scenario));
     for (std::size_t q = 0; q < request.staffing.pools.size(); ++q)
-      for (model::Placement& p : model::placements(scenario, request.staffing.pools[q]))
+      for (model::Placement& p : model::placements(scenario, request.staffing.pools[q], static_cast<int>(slots_)))
         columns_.push_back({q, std::move(p)});
+    // Slots wholly past the horizon's end (a short last interval) need nobody.
+    const double slot_seconds = scenario.horizon.interval_seconds / static_cast<double>(slots_);
+    for (std::size_t k = 0; k < intervals_ * slots_; ++k)
+      inside_.push_back(static_cast<double>(k) * slot_seconds < scenario.horizon.length_seconds - 1e-9);
   }
 
   ScheduleAnswer run() {
@@ -121,7 +126,8 @@ class Scheduler {
  private:
   const ScheduleRequest& request_;
   const StaffingProgress& progress_;
-  std::size_t intervals_ = 0;
+  std::size_t intervals_ = 0, slots_ = 1;  // slots per interval (model::cover_slots)
+  std::vector<bool> inside_;               // per slot: it starts inside the horizon
   std::vector<Column> columns_;
 
   void say(const std::string& line) const {
@@ -135,31 +141,40 @@ class Scheduler {
     return rule.at_least ? j.low - rule.bound : rule.bound - j.high;
   }
 
+  // (pool, interval) with a requirement and a moment no placement works.
   std::vector<std::pair<std::size_t, std::size_t>> uncovered(const std::vector<std::vector<int>>& required) const {
-    std::vector<std::vector<bool>> reachable(required.size(), std::vector<bool>(intervals_, false));
+    std::vector<std::vector<bool>> reachable(required.size(), std::vector<bool>(intervals_ * slots_, false));
     for (const Column& c : columns_)
-      for (const auto& [i, share] : c.placement.cover) reachable[c.pool][static_cast<std::size_t>(i)] = true;
+      for (const auto& [k, share] : c.placement.cover) reachable[c.pool][static_cast<std::size_t>(k)] = true;
     std::vector<std::pair<std::size_t, std::size_t>> gaps;
     for (std::size_t q = 0; q < required.size(); ++q)
-      for (std::size_t i = 0; i < intervals_; ++i)
-        if (required[q][i] > 0 && !reachable[q][i]) gaps.emplace_back(q, i);
+      for (std::size_t i = 0; i < intervals_; ++i) {
+        bool covered = true;
+        for (std::size_t k = i * slots_; k < (i + 1) * slots_; ++k)
+          covered = covered && (!inside_[k] || reachable[q][k]);
+        if (required[q][i] > 0 && !covered) gaps.emplace_back(q, i);
+      }
     return gaps;
   }
 
-  // Rows: each (pool, interval) requirement; each (template, day) between its min and max;
-  // each pool's agents on one day at most its max_agents.
-  CoveringProgram build(const std::vector<std::vector<int>>& required) const {
+  // Rows: each (pool, slot) of an interval with a requirement, the interval's requirement
+  // (so that it holds through the interval, breaks and shift changes included); each
+  // (template, day) between its min and max; each pool's agents on one day at most its
+  // max_agents. `cover_of`, when given, receives each cover row's (pool, interval).
+  CoveringProgram build(const std::vector<std::vector<int>>& required,
+                        std::vector<std::pair<std::size_t, std::size_t>>* cover_of = nullptr) const {
     CoveringProgram program;
     const model::Scenario& scenario = request_.staffing.scenario;
-    std::vector<CoveringRow> cover(required.size() * intervals_);
+    const std::size_t slot_count = intervals_ * slots_;
+    std::vector<CoveringRow> cover(required.size() * slot_count);
     std::map<std::tuple<std::size_t, std::size_t, int>, CoveringRow> by_template;  // (pool, template, weekday)
     std::map<std::pair<std::size_t, int>, CoveringRow> by_day;                     // (pool, weekday)
     for (std::size_t j = 0; j < columns_.size(); ++j) {
       const Column& c = columns_[j];
       program.cost.push_back(c.placement.cost);
       program.upper.push_back(std::numeric_limits<double>::infinity());
-      for (const auto& [i, share] : c.placement.cover)
-        cover[c.pool * intervals_ + static_cast<std::size_t>(i)].terms.emplace_back(j, share);
+      for (const auto& [k, share] : c.placement.cover)
+        cover[c.pool * slot_count + static_cast<std::size_t>(k)].terms.emplace_back(j, share);
       const model::Pool& pool = scenario.pools[c.placement.pool];
       const model::ShiftTemplate& shape = pool.templates[c.placement.shape];
       if (shape.min > 0 || shape.max) {
@@ -188,11 +203,12 @@ class Scheduler {
       }
     }
     for (std::size_t q = 0; q < required.size(); ++q)
-      for (std::size_t i = 0; i < intervals_; ++i)
-        if (required[q][i] > 0) {
-          CoveringRow& row = cover[q * intervals_ + i];
+      for (std::size_t k = 0; k < slot_count; ++k)
+        if (const std::size_t i = k / slots_; required[q][i] > 0 && inside_[k]) {
+          CoveringRow& row = cover[q * slot_count + k];
           row.lower = required[q][i];
           program.rows.push_back(std::move(row));
+          if (cover_of) cover_of->emplace_back(q, i);
         }
     for (auto& [key, row] : by_template) program.rows.push_back(std::move(row));
     for (auto& [key, row] : by_day) program.rows.push_back(std::move(row));
@@ -204,13 +220,10 @@ class Scheduler {
   // bounds forbid. (pool, interval, agents short).
   std::vector<std::tuple<std::size_t, std::size_t, double>> shortfalls(
       const std::vector<std::vector<int>>& required) const {
-    CoveringProgram program = build(required);
+    std::vector<std::pair<std::size_t, std::size_t>> where;  // the cover rows' (pool, interval), first
+    CoveringProgram program = build(required, &where);
     double most = 1.0;
     for (const double c : program.cost) most += c;
-    std::vector<std::pair<std::size_t, std::size_t>> where;
-    for (std::size_t q = 0; q < required.size(); ++q)
-      for (std::size_t i = 0; i < intervals_; ++i)
-        if (required[q][i] > 0) where.emplace_back(q, i);  // the cover rows, in build()'s order
     for (std::size_t r = 0; r < where.size(); ++r) {
       program.rows[r].terms.emplace_back(program.cost.size(), 1.0);
       program.cost.push_back(most);
@@ -219,28 +232,45 @@ class Scheduler {
     std::vector<std::tuple<std::size_t, std::size_t, double>> result;
     const CoveringSolution relaxed = solve_covering(program, request_.time_limit);
     if (!relaxed.feasible()) return result;  // the bounds alone conflict (a min above a max day)
+    // Per interval, its most short slot.
     for (std::size_t r = 0; r < where.size(); ++r)
-      if (const auto slack = relaxed.x[columns_.size() + r]; slack > 0)
-        result.emplace_back(where[r].first, where[r].second, static_cast<double>(slack));
+      if (const auto slack = static_cast<double>(relaxed.x[columns_.size() + r]); slack > 0) {
+        const auto same = [&](const auto& t) {
+          return std::get<0>(t) == where[r].first && std::get<1>(t) == where[r].second;
+        };
+        if (const auto it = std::find_if(result.begin(), result.end(), same); it != result.end())
+          std::get<2>(*it) = std::max(std::get<2>(*it), slack);
+        else
+          result.emplace_back(where[r].first, where[r].second, slack);
+      }
     return result;
   }
 
-  // The solution as roster lines and what they cover per interval.
+  // The solution as roster lines and what they cover per interval: on duty, the fewest of
+  // its slots (what holds through it); present, the time-average.
   void take(ScheduleAnswer& answer) const {
     const std::size_t pools = request_.staffing.pools.size();
     answer.roster.assign(pools, {});
-    answer.covered.assign(pools, std::vector<double>(intervals_, 0.0));
-    answer.present = answer.covered;
+    std::vector<std::vector<double>> slot_cover(pools, std::vector<double>(intervals_ * slots_, 0.0));
+    answer.present.assign(pools, std::vector<double>(intervals_, 0.0));
     for (std::size_t j = 0; j < columns_.size(); ++j) {
       const long long agents = answer.program.x[j];
       if (agents <= 0) continue;
       const Column& c = columns_[j];
       answer.roster[c.pool].push_back({c.placement, agents});
-      for (const auto& [i, share] : c.placement.cover)
-        answer.covered[c.pool][static_cast<std::size_t>(i)] += share * static_cast<double>(agents);
+      for (const auto& [k, share] : c.placement.cover)
+        slot_cover[c.pool][static_cast<std::size_t>(k)] += share * static_cast<double>(agents);
       for (const auto& [i, share] : c.placement.present)
         answer.present[c.pool][static_cast<std::size_t>(i)] += share * static_cast<double>(agents);
     }
+    answer.covered.assign(pools, std::vector<double>(intervals_, 0.0));
+    for (std::size_t q = 0; q < pools; ++q)
+      for (std::size_t i = 0; i < intervals_; ++i) {
+        double fewest = std::numeric_limits<double>::infinity();
+        for (std::size_t k = i * slots_; k < (i + 1) * slots_; ++k)
+          if (inside_[k]) fewest = std::min(fewest, slot_cover[q][k]);
+        answer.covered[q][i] = std::isfinite(fewest) ? fewest : 0.0;
+      }
   }
 
   // Each missed target raises the requirement where it misses (a day's miss: the interval

@@ -33,7 +33,7 @@ struct ScheduleRequest {
 enum class ScheduleStatus {
   met,          // every judged target holds on the roster
   unmet,        // some still miss: no raise was left, or the rounds ran out
-  uncovered,    // the requirement has intervals no template can cover (`uncovered` says which)
+  uncovered,    // an interval with a requirement has moments no placement works (`uncovered`)
   infeasible,   // the templates' and pools' bounds leave no roster covering the requirement
   no_solution,  // the time limit stopped the integer program before any roster
 };
@@ -46,10 +46,11 @@ struct RosterLine {
 struct ScheduleAnswer {
   explicit ScheduleAnswer(model::StaffingAnswer requirement) : staffing(std::move(requirement)) {}
   ScheduleStatus status = ScheduleStatus::no_solution;
-  model::StaffingAnswer staffing;               // step 1 (the requirement it started from)
-  std::vector<std::vector<int>> required;       // [rostered pool][interval], as last solved
-  std::vector<std::vector<double>> covered;     // [rostered pool][interval]: agents on duty, not on break
-  std::vector<std::vector<double>> present;     // the same, breaks included
+  model::StaffingAnswer staffing;          // step 1 (the requirement it started from)
+  std::vector<std::vector<int>> required;  // [rostered pool][interval], as last solved
+  // [rostered pool][interval]: agents on duty, not on a break, through the whole interval
+  // (the fewest of its slots: model::cover_slots); and present, breaks included, on average.
+  std::vector<std::vector<double>> covered, present;
   std::vector<std::vector<RosterLine>> roster;  // [rostered pool]: placements with agents, column order
   CoveringSolution program;                     // the last integer program's
   std::size_t columns = 0, rows = 0;            // of the last program

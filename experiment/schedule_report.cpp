@@ -135,7 +135,8 @@ void write_schedule_table(std::ostream& out, const model::CompiledModel& model, 
       out << '\n';
     }
   if (judged) {
-    out << "(rostered: present; on duty: present and not on a break; available: in the simulation, after "
+    out << "(rostered: present, on average; on duty: present and not on a break through the whole interval; "
+           "available: in the simulation, after "
            "absenteeism, shrinkage and breaks as they fell; value [CI]; ? too few to judge, ! missed)\n\nDay"
         << pad("value", 39) << pad("CI", 20) << "  verdict\n";
     for (std::size_t k = 0; k < answer.verdicts.targets.size(); ++k) {

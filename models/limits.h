@@ -27,7 +27,9 @@ inline constexpr std::size_t kMaxBreaksPerShift = 16;
 // all templates give, which are the integer program's columns.
 inline constexpr std::size_t kMaxTemplatesPerPool = 64;
 inline constexpr double kMaxTemplateColumns = 200'000;
-// ... and the (placement, interval) entries they cover, the program's nonzeros: memory.
+// The slots an interval is cut into for the cover (breaks shorter than an interval).
+inline constexpr long long kMaxCoverSlotsPerInterval = 12;
+// ... and the (placement, slot) entries they cover, the program's nonzeros: memory.
 inline constexpr double kMaxTemplateCoverEntries = 5'000'000;
 // Roster steps (shift starts and ends, breaks) over the horizon, all pools: each is an event.
 inline constexpr double kMaxRosterSteps = 1e8;

@@ -184,7 +184,7 @@ void check_shifts(const Pool& pool, const Horizon& horizon, const Report& report
 // at most kMaxTemplateColumns placements in all, and every template with some placement
 // whose breaks fit and that works inside the horizon.
 template <class Report>
-void check_templates(const Scenario& scenario, std::size_t p, const Report& report, double& columns,
+void check_templates(const Scenario& scenario, std::size_t p, int slots, const Report& report, double& columns,
                      double& cover_entries) {
   const Pool& pool = scenario.pools[p];
   const std::string at = "pools." + pool.name;
@@ -236,7 +236,7 @@ void check_templates(const Scenario& scenario, std::size_t p, const Report& repo
     const double longest = shape.lengths.empty() ? 0.0 : *std::max_element(shape.lengths.begin(), shape.lengths.end());
     const double days = shape.weekdays.empty() ? std::ceil(scenario.horizon.length_seconds / 86400.0) + 1.0
                                                : std::ceil(scenario.horizon.length_seconds / (7 * 86400.0)) + 1.0;
-    cover_entries += count * days * (std::ceil(longest / width) + 1.0);
+    cover_entries += count * days * (std::ceil(longest / width) + 1.0) * static_cast<double>(slots);
   }
   if (columns > kMaxTemplateColumns) {
     report(at + ".templates", "allow " + format_number(columns) +
@@ -251,7 +251,7 @@ void check_templates(const Scenario& scenario, std::size_t p, const Report& repo
                                   " are supported (fewer starts or break placements, or longer intervals)");
     return;
   }
-  const std::vector<Placement> all = placements(scenario, p);
+  const std::vector<Placement> all = placements(scenario, p, slots);
   for (std::size_t t = 0; t < pool.templates.size(); ++t) {
     if (!judged_alone[t] || std::any_of(all.begin(), all.end(), [&](const Placement& c) { return c.shape == t; }))
       continue;
@@ -368,6 +368,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   std::set<std::string> used_pools;
   for (const auto& stage : scenario.stages) used_pools.insert(stage.pools.begin(), stage.pools.end());
   double roster_steps = 0.0, line_steps = 0.0, total_agents = 0.0, template_columns = 0.0, template_cover = 0.0;
+  const int slots = cover_slots(scenario);
   for (const auto& pool : scenario.pools) {
     if (!used_pools.count(pool.name))
       report_independent("pools." + pool.name,
@@ -379,7 +380,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     if (pool.staffing.empty() && pool.shifts.empty())
       report("pools." + pool.name, "expected exactly one of agents, staffing or shifts");
     check_shifts(pool, scenario.horizon, report, roster_steps, line_steps);
-    check_templates(scenario, static_cast<std::size_t>(&pool - scenario.pools.data()), report, template_columns,
+    check_templates(scenario, static_cast<std::size_t>(&pool - scenario.pools.data()), slots, report, template_columns,
                     template_cover);
     total_agents += pool.most_on_duty();
     for (const auto& skill : pool.skills) {

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <numeric>
 
+#include "models/limits.h"
 #include "models/scenario_check.h"
 
 namespace capsim::model {
@@ -36,10 +39,10 @@ void break_placements(const ShiftTemplate& shape, double length, std::size_t b, 
   }
 }
 
-// Adds [from, to) (seconds from the horizon's start) to `shares`, per interval, as a share
-// of each interval's width (the last one may be short).
-void add_time(double from, double to, const Horizon& horizon, std::vector<double>& shares) {
-  const double width = horizon.interval_seconds > 0.0 ? horizon.interval_seconds : horizon.length_seconds;
+// Adds [from, to) (seconds from the horizon's start) to `shares`, per step of `width`
+// (intervals, or the slots they are cut into), as a share of each step (the last one may be
+// short).
+void add_time(double from, double to, double width, const Horizon& horizon, std::vector<double>& shares) {
   from = std::max(from, 0.0);
   to = std::min(to, horizon.length_seconds);
   if (!(to > from) || width <= 0.0) return;
@@ -69,6 +72,36 @@ std::string clock_text(double seconds) {
   else
     std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld", whole / 3600 % 24, whole / 60 % 60, whole % 60);
   return text;
+}
+
+int cover_slots(const Scenario& scenario) {
+  const double interval = scenario.horizon.interval_seconds;
+  if (!(interval > 0.0) || interval != std::round(interval) || interval > 1e9) return 1;
+  const auto whole = [](double seconds) { return std::llabs(std::llround(seconds)); };
+  // Every time a roster step can fall on, from the horizon's start: the slots' width must
+  // divide them all for each slot to be worked wholly or not at all.
+  long long step = whole(interval);
+  const auto add = [&](double seconds) {
+    if (const long long t = whole(std::fmod(seconds, kDay)); t > 0) step = std::gcd(step, t);
+  };
+  for (const Pool& pool : scenario.pools)
+    for (const ShiftTemplate& shape : pool.templates) {
+      add(shape.start_from - scenario.horizon.start_clock_seconds + kDay);
+      add(shape.start_every);
+      for (const double length : shape.lengths) add(length);
+      for (const BreakRule& rule : shape.breaks) {
+        add(rule.after_min);
+        add(rule.every);
+        add(rule.length_seconds);
+      }
+    }
+  const long long exact = whole(interval) / step;
+  if (exact <= kMaxCoverSlotsPerInterval) return static_cast<int>(exact);
+  // Too fine: the most slots of whole seconds that divide the interval; a slot then counts
+  // the share of it worked.
+  for (long long s = kMaxCoverSlotsPerInterval; s > 1; --s)
+    if (whole(interval) % s == 0) return static_cast<int>(s);
+  return 1;
 }
 
 double placement_bound(const ShiftTemplate& shape) {
@@ -110,10 +143,12 @@ Shift roster_line(const Placement& placement, const ShiftTemplate& shape, int ag
   return line;
 }
 
-std::vector<Placement> placements(const Scenario& scenario, std::size_t pool) {
+std::vector<Placement> placements(const Scenario& scenario, std::size_t pool, int slots_per_interval) {
   const Horizon& horizon = scenario.horizon;
   const Pool& owner = scenario.pools[pool];
   const auto intervals = static_cast<std::size_t>(horizon.interval_count());
+  const double width = horizon.interval_seconds > 0.0 ? horizon.interval_seconds : horizon.length_seconds;
+  const auto slots = static_cast<std::size_t>(slots_per_interval);
   std::vector<Placement> all;
   for (std::size_t t = 0; t < owner.templates.size(); ++t) {
     const ShiftTemplate& shape = owner.templates[t];
@@ -135,16 +170,16 @@ std::vector<Placement> placements(const Scenario& scenario, std::size_t pool) {
                         .cost = 0,
                         .cover = {},
                         .present = {}};
-            std::vector<double> works(intervals, 0.0), present(intervals, 0.0);
+            std::vector<double> works(intervals * slots, 0.0), present(intervals, 0.0);
             const auto days = shift_days(roster_line(p, shape, 1), horizon);
             for (const ShiftDay& day : days) {
-              add_time(day.begin, day.end, horizon, present);
+              add_time(day.begin, day.end, width, horizon, present);
               double from = day.begin;
               for (std::size_t b = 0; b < p.break_after.size(); ++b) {
-                add_time(from, day.begin + p.break_after[b], horizon, works);
+                add_time(from, day.begin + p.break_after[b], width / slots, horizon, works);
                 from = day.begin + p.break_after[b] + shape.breaks[b].length_seconds;
               }
-              add_time(from, day.end, horizon, works);
+              add_time(from, day.end, width / slots, horizon, works);
             }
             p.cover = sparse(works);
             if (p.cover.empty()) continue;

@@ -44,7 +44,7 @@ set +e
 code=$?
 set -e
 [ "$code" = 2 ] || fail "uncovered exited $code"
-grep -q 'help_desk_templates.yaml:[0-9]*:[0-9]*: pools.agents.templates: no template works at 16:00' uncovered.err ||
+grep -q 'help_desk_templates.yaml:[0-9]*:[0-9]*: pools.agents.templates: no template has an agent on duty (outside its breaks) at every moment of 16:00' uncovered.err ||
   fail "uncovered message: $(cat uncovered.err)"
 [ ! -e nothing.yaml ] || fail "an uncovered schedule wrote a roster"
 

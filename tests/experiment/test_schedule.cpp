@@ -109,7 +109,7 @@ pools:
         cost: 20/h
 stages: {desk: {service: {dist: exponential, mean: 5min}, pools: [team]}}
 )");
-  const auto all = model::placements(scenario, 0);
+  const auto all = model::placements(scenario, 0, 1);
   // 2 starts x 2 lengths x 2 break placements.
   REQUIRE(all.size() == 8);
   const model::Placement& first = all[0];  // 08:00, 3h, break at 09:00
@@ -138,6 +138,27 @@ stages: {desk: {service: {dist: exponential, mean: 5min}, pools: [team]}}
   CHECK(line.breaks[0].length_seconds == 900.0);
 }
 
+TEST_CASE("the cover is counted in slots that every template time falls on: a break empties its slot") {
+  const model::Scenario scenario = load(R"(
+horizon: {start: "08:00", end: "12:00", interval: 1h}
+customers: {calls: {arrivals: {rate: 10/h}, entry: desk}}
+pools:
+  team:
+    templates: [{start: "08:00", length: 4h, breaks: [{after: 90min, length: 15min}]}]
+stages: {desk: {service: {dist: exponential, mean: 5min}, pools: [team]}}
+)");
+  // 1h, 4h, 90 min and 15 min: quarter hours.
+  REQUIRE(model::cover_slots(scenario) == 4);
+  const auto all = model::placements(scenario, 0, 4);
+  REQUIRE(all.size() == 1);
+  // 16 quarter hours, the 7th (09:30-09:45) on the break.
+  std::vector<std::pair<int, double>> expected;
+  for (int k = 0; k < 16; ++k)
+    if (k != 6) expected.emplace_back(k, 1.0);
+  CHECK(all[0].cover == expected);
+  CHECK(all[0].present == std::vector<std::pair<int, double>>{{0, 1.0}, {1, 1.0}, {2, 1.0}, {3, 1.0}});
+}
+
 TEST_CASE("templates with days roster each weekday of the horizon; one without, every day") {
   const model::Scenario scenario = load(R"(
 horizon: {start: "Fri 00:00", days: 3, interval: 1h}
@@ -149,7 +170,7 @@ pools:
       - {start: "22:00", length: 8h}
 stages: {desk: {service: {dist: exponential, mean: 5min}, pools: [team]}}
 )");
-  const auto all = model::placements(scenario, 0);
+  const auto all = model::placements(scenario, 0, 1);
   REQUIRE(all.size() == 3);
   CHECK(all[0].weekday == 4);  // Friday
   CHECK(all[1].weekday == 6);  // Sunday (Monday is outside the horizon)

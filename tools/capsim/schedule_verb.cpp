@@ -82,10 +82,11 @@ int schedule(const ScheduleOptions& options) {
     for (const auto& [q, i] : answer.uncovered) {
       const std::string& name = rostered.pools[pools[q]].name;
       std::cerr << io::diagnostic_at(so.file, so.common.overrides, "pools." + name + ".templates",
-                                     "no template works at " + interval_name(i) + ", where the pool needs " +
+                                     "no template has an agent on duty (outside its breaks) at every moment of " +
+                                         interval_name(i) + ", where the pool needs " +
                                          std::to_string(answer.required[q][i]) +
-                                         " agents; expected templates whose shifts (outside their breaks) cover "
-                                         "every interval with demand")
+                                         " agents; expected templates whose shifts and break placements keep "
+                                         "someone working through every interval with demand")
                        .format()
                 << '\n';
     }
