@@ -96,6 +96,59 @@ model::Scenario load(const std::string& text) {
   return *loaded.scenario;
 }
 
+TEST_CASE("templates read every key, with their defaults") {
+  const model::Scenario scenario = load(R"(
+horizon: {start: "Mon 07:00", days: 1, interval: 30min}
+customers: {calls: {arrivals: {rate: 10/h}, entry: desk}}
+pools:
+  team:
+    agents: 3
+    templates:
+      - name: early
+        start: {from: "07:00", to: "09:00", every: 1h}
+        length: [6h, 8.5h]
+        breaks: [{after: [2h, 3h], length: 15min}, {after: 4h, length: 30min, every: 15min}]
+        cost: 25/h
+        min: 2
+        max: 9
+        days: [mon, fri]
+      - {start: "12:00", length: 4h}
+    max_agents: 20
+    cost: 30/h
+stages: {desk: {service: {dist: exponential, mean: 5min}, pools: [team]}}
+)");
+  const model::Pool& pool = scenario.pools[0];
+  CHECK(pool.roster_given);
+  CHECK(pool.staffing == std::vector<int>{3});
+  CHECK(pool.max_agents_per_day == 20);
+  REQUIRE(pool.templates.size() == 2);
+  const model::ShiftTemplate& early = pool.templates[0];
+  CHECK(early.name == "early");
+  CHECK(early.start_from == 7 * 3600.0);
+  CHECK(early.start_to == 9 * 3600.0);
+  CHECK(early.start_every == 3600.0);
+  CHECK(early.lengths == std::vector<double>{6 * 3600.0, 8.5 * 3600.0});
+  REQUIRE(early.breaks.size() == 2);
+  CHECK(early.breaks[0].after_min == 2 * 3600.0);
+  CHECK(early.breaks[0].after_max == 3 * 3600.0);
+  CHECK(early.breaks[0].every == 3600.0);  // the start step
+  CHECK(early.breaks[0].length_seconds == 900.0);
+  CHECK(early.breaks[1].after_min == early.breaks[1].after_max);
+  CHECK(early.breaks[1].every == 900.0);
+  CHECK(early.cost_per_hour == 25.0);
+  CHECK(early.min == 2);
+  CHECK(early.max == 9);
+  CHECK(early.weekdays == std::vector<int>{0, 4});
+  const model::ShiftTemplate& plain = pool.templates[1];
+  CHECK(plain.name == "team.1");
+  CHECK(plain.start_from == plain.start_to);
+  CHECK_FALSE(plain.cost_per_hour.has_value());
+  CHECK(plain.min == 0);
+  CHECK_FALSE(plain.max.has_value());
+  CHECK(plain.weekdays.empty());
+  CHECK(plain.position == 1);
+}
+
 TEST_CASE("a template's placements: each start, length and break placement, covering what is worked") {
   const model::Scenario scenario = load(R"(
 horizon: {start: "08:00", end: "12:00", interval: 1h}
