@@ -53,9 +53,9 @@ int schedule(const ScheduleOptions& options) {
   experiment::ScheduleRequest request{.staffing = std::move(*made), .time_limit = *limit, .max_rounds = 20};
   for (const std::size_t p : request.staffing.pools)
     if (!has_templates(request.staffing.scenario.pools[p])) {
-      std::cerr << "capsim: --pool " << request.staffing.scenario.pools[p].name
-                << ": the pool has no shift templates to roster (pools." << request.staffing.scenario.pools[p].name
-                << ".templates)\n";
+      std::cerr << "capsim: " << (so.pools.empty() ? "staff.pools: pool " : "--pool ")
+                << request.staffing.scenario.pools[p].name << ": the pool has no shift templates to roster (pools."
+                << request.staffing.scenario.pools[p].name << ".templates)\n";
       return kExitBadInput;
     }
 
