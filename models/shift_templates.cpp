@@ -39,28 +39,51 @@ void break_placements(const ShiftTemplate& shape, double length, std::size_t b, 
   }
 }
 
-// Adds [from, to) (seconds from the horizon's start) to `shares`, per step of `width`
-// (intervals, or the slots they are cut into), as a share of each step (the last one may be
-// short).
-void add_time(double from, double to, double width, const Horizon& horizon, std::vector<double>& shares) {
-  from = std::max(from, 0.0);
-  to = std::min(to, horizon.length_seconds);
-  if (!(to > from) || width <= 0.0) return;
-  const auto count = static_cast<int>(shares.size());
-  for (int i = std::max(0, static_cast<int>(std::floor(from / width))); i < count; ++i) {
-    const double begin = i * width, end = std::min((i + 1) * width, horizon.length_seconds);
-    if (begin >= to) break;
-    const double overlap = std::min(end, to) - std::max(begin, from);
-    if (overlap > 0.0 && end > begin) shares[static_cast<std::size_t>(i)] += overlap / (end - begin);
+// Time worked per step of `width` (intervals, or the slots they are cut into), as a share
+// of each step (the last one may be short). One buffer serves every placement: only the
+// steps a placement touched are read and cleared, so a placement costs what it covers,
+// not the horizon's length.
+class Shares {
+ public:
+  Shares(std::size_t steps, double width, const Horizon& horizon)
+      : shares_(steps, 0.0), width_(width), horizon_(horizon) {}
+  // Adds [from, to), seconds from the horizon's start.
+  void add(double from, double to) {
+    from = std::max(from, 0.0);
+    to = std::min(to, horizon_.length_seconds);
+    if (!(to > from) || width_ <= 0.0) return;
+    const auto count = static_cast<long long>(shares_.size());
+    for (auto i = std::max(0LL, static_cast<long long>(std::floor(from / width_))); i < count; ++i) {
+      const double begin = static_cast<double>(i) * width_,
+                   end = std::min(static_cast<double>(i + 1) * width_, horizon_.length_seconds);
+      if (begin >= to) break;
+      const double overlap = std::min(end, to) - std::max(begin, from);
+      if (overlap > 0.0 && end > begin) {
+        double& share = shares_[static_cast<std::size_t>(i)];
+        if (share == 0.0) touched_.push_back(static_cast<int>(i));
+        share += overlap / (end - begin);
+      }
+    }
   }
-}
+  // The steps worked, in order, with their shares; the buffer is left clear.
+  std::vector<std::pair<int, double>> take() {
+    std::sort(touched_.begin(), touched_.end());
+    std::vector<std::pair<int, double>> entries;
+    for (const int i : touched_) {
+      double& share = shares_[static_cast<std::size_t>(i)];
+      if (share > 1e-9) entries.emplace_back(i, share);
+      share = 0.0;
+    }
+    touched_.clear();
+    return entries;
+  }
 
-std::vector<std::pair<int, double>> sparse(const std::vector<double>& shares) {
-  std::vector<std::pair<int, double>> entries;
-  for (std::size_t i = 0; i < shares.size(); ++i)
-    if (shares[i] > 1e-9) entries.emplace_back(static_cast<int>(i), shares[i]);
-  return entries;
-}
+ private:
+  std::vector<double> shares_;
+  std::vector<int> touched_;
+  double width_;
+  const Horizon& horizon_;
+};
 
 }  // namespace
 
@@ -149,6 +172,7 @@ std::vector<Placement> placements(const Scenario& scenario, std::size_t pool, in
   const auto intervals = static_cast<std::size_t>(horizon.interval_count());
   const double width = horizon.interval_seconds > 0.0 ? horizon.interval_seconds : horizon.length_seconds;
   const auto slots = static_cast<std::size_t>(slots_per_interval);
+  Shares works(intervals * slots, width / static_cast<double>(slots), horizon), present(intervals, width, horizon);
   std::vector<Placement> all;
   for (std::size_t t = 0; t < owner.templates.size(); ++t) {
     const ShiftTemplate& shape = owner.templates[t];
@@ -170,20 +194,19 @@ std::vector<Placement> placements(const Scenario& scenario, std::size_t pool, in
                         .cost = 0,
                         .cover = {},
                         .present = {}};
-            std::vector<double> works(intervals * slots, 0.0), present(intervals, 0.0);
             const auto days = shift_days(roster_line(p, shape, 1), horizon);
             for (const ShiftDay& day : days) {
-              add_time(day.begin, day.end, width, horizon, present);
+              present.add(day.begin, day.end);
               double from = day.begin;
               for (std::size_t b = 0; b < p.break_after.size(); ++b) {
-                add_time(from, day.begin + p.break_after[b], width / slots, horizon, works);
+                works.add(from, day.begin + p.break_after[b]);
                 from = day.begin + p.break_after[b] + shape.breaks[b].length_seconds;
               }
-              add_time(from, day.end, width / slots, horizon, works);
+              works.add(from, day.end);
             }
-            p.cover = sparse(works);
+            p.cover = works.take();
+            p.present = present.take();
             if (p.cover.empty()) continue;
-            p.present = sparse(present);
             // Paid for the time inside the horizon, as the simulation's pool cost counts it.
             double inside = 0.0;
             for (const ShiftDay& day : days)
