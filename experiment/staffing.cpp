@@ -1,8 +1,11 @@
 #include "experiment/staffing.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -65,6 +68,7 @@ struct Measure {
 struct Evaluation {
   std::vector<std::vector<model::Judgement>> intervals;
   std::vector<model::Judgement> day;
+  bool complete = true;  // false: stopped early, a target decided by then broken (see evaluate)
 };
 
 class Search {
@@ -77,22 +81,25 @@ class Search {
     for (const Measure& m : measures_) {
       std::optional<sim::Duration> after;
       if (m.source == Source::attainment && m.shown.per_interval) {
+        // A sojourn's clock starts on arrival, and so does a wait's at each class's entry:
+        // a customer still inside then is a miss whatever comes later.
         const auto& sla = model_.slas[m.sla];
-        bool at_entry = sla.measure == model::SlaMeasure::wait;
-        for (std::size_t c = 0; c < model_.classes.size() && at_entry; ++c)
-          at_entry = !sla.applies_to[c] || sla.stage < 0 ||
-                     static_cast<std::size_t>(sla.stage) == model::index(model_.classes[c].entry);
-        if (at_entry) after = sla.threshold;
+        bool from_arrival = true;
+        for (std::size_t c = 0; c < model_.classes.size() && sla.measure == model::SlaMeasure::wait; ++c)
+          from_arrival = from_arrival && (!sla.applies_to[c] || sla.stage < 0 ||
+                                          static_cast<std::size_t>(sla.stage) == model::index(model_.classes[c].entry));
+        if (from_arrival) after = sla.threshold;
       }
       decided_after_.push_back(after);
     }
   }
 
   model::StaffingAnswer run() {
-    agents_.assign(request_.pools.size(), std::vector<int>(intervals_, 0));
+    std::vector<std::vector<int>> seeded(request_.pools.size(), std::vector<int>(intervals_, 0));
     for (std::size_t q = 0; q < request_.pools.size(); ++q)
-      for (std::size_t i = 0; i < intervals_; ++i) agents_[q][i] = seeds_[request_.pools[q]][i].seed;
-    current_ = evaluate(agents_);
+      for (std::size_t i = 0; i < intervals_; ++i) seeded[q][i] = seeds_[request_.pools[q]][i].seed;
+    Evaluation e = evaluate(seeded);
+    adopt(std::move(seeded), std::move(e));
     say("seed (closed forms): " + std::to_string(agent_total()) + " agent-intervals, " +
         std::to_string(failing(current_).size()) + " targets missed");
     raise();
@@ -121,11 +128,28 @@ class Search {
   std::vector<Measure> measures_;
   std::vector<std::vector<int>> agents_;  // [searched pool][interval]
   Evaluation current_;
+  // The replications of the current staffing paused at each interval's start
+  // ([interval][replication]; none at 0, where a run starts): a candidate that differs from
+  // it only from some interval on resumes there instead of replaying the day before it
+  // (ServiceSystem's resuming constructor gives bit for bit the fresh run). The last full
+  // evaluation keeps its own, which become the current ones when its staffing is adopted.
+  struct Paused {
+    std::shared_ptr<const model::CompiledModel> model;  // what they ran under (they point to it)
+    std::vector<std::unique_ptr<model::ServiceSystem>> replications;
+  };
+  std::vector<Paused> paused_;
+  std::shared_ptr<const model::CompiledModel> paused_model_;  // the current staffing's, which they agree with
+  struct LastRun {
+    std::vector<std::vector<int>> agents;
+    std::size_t resumed_at = 0;  // its pauses after this interval are its own
+    std::vector<Paused> paused;
+    std::shared_ptr<const model::CompiledModel> model;
+  } last_;
   std::size_t evaluations_ = 0;
   double cost_ = 0.0;  // evaluations in full runs: a stopped one counts its share of the horizon
-  // Per target: the threshold after which its verdict on a customer is known, for a wait
-  // SLA's attainment judged at each class's entry (the visit starts on arrival); nullopt
-  // for targets a stopped run cannot judge.
+  // Per target: the time after a customer's arrival by which its verdict on them is known,
+  // for an SLA's attainment per interval whose clock starts on arrival (a sojourn; a wait
+  // at each class's entry); nullopt for targets a stopped run cannot judge.
   std::vector<std::optional<sim::Duration>> decided_after_;
 
   Measure resolve(const model::StaffTarget& t) const {
@@ -178,6 +202,11 @@ class Search {
     for (const auto& pool : agents_)
       for (const int a : pool) total += a;
     return total;
+  }
+  std::string runs_text() const {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", cost_);
+    return text;
   }
   const model::TargetRule& rule(std::size_t k) const { return measures_[k].shown.rule; }
   // How far inside its bound a judged target is (negative: outside).
@@ -232,29 +261,100 @@ class Search {
     return n;
   }
 
-  // The targets judged with `agents`. With `stop` before the horizon's end, the replications
-  // stop there: only targets decided by then (decided()) are the full run's.
-  Evaluation evaluate(const std::vector<std::vector<int>>& agents, sim::Time stop = sim::kTimeMax) {
-    return evaluate(model::compile(staffed_scenario(request_, agents)), stop);
+  // The targets judged with `agents`. A candidate that agrees with the current staffing
+  // before some interval resumes its replications paused there (at the last pause at or
+  // before it); a run keeps its own pauses, which adopt() makes the current ones. At each
+  // of `windows` (ascending) before the end, the targets decided by then are judged and,
+  // when one met now breaks, the run stops there: `complete` is false, and only targets
+  // decided by then are judged. Otherwise the same replications go on to the end.
+  Evaluation evaluate(const std::vector<std::vector<int>>& agents, const std::vector<sim::Time>& windows = {}) {
+    const auto model = std::make_shared<const model::CompiledModel>(model::compile(staffed_scenario(request_, agents)));
+    std::size_t from = 0;  // the first interval whose staffing differs from the current one
+    if (!paused_.empty() && agents_.size() == agents.size() &&
+        model::ServiceSystem::resumable(*paused_model_, *model)) {
+      from = intervals_;
+      for (std::size_t q = 0; q < agents.size(); ++q)
+        for (std::size_t i = 0; i < from; ++i)
+          if (agents[q][i] != agents_[q][i]) from = i;
+    }
+    from = std::min(from, intervals_ - 1) / pause_every_ * pause_every_;
+    last_ = LastRun{.agents = agents, .resumed_at = from, .paused = {}, .model = model};
+    last_bytes_ = 0;
+    last_overflowed_ = false;
+    last_.paused.resize(intervals_);
+    for (std::size_t i = from + pause_every_; i < intervals_; i += pause_every_) {
+      last_.paused[i].model = model;
+      last_.paused[i].replications.resize(static_cast<std::size_t>(model->replications));
+    }
+    return evaluate_from(*model, from, windows);
+  }
+
+  // Runs keep their replications paused every pause_every_ interval starts: a copy of a
+  // replication costs about as much as simulating a few minutes of it, and a resumed
+  // candidate replays at most pause_every_ - 1 intervals it need not (measured on the
+  // default day: every 4th rather than every interval costs 8% more simulation and saves
+  // 72% of the copies' memory). The current staffing's pauses and the last run's together
+  // stay within the request's pause_memory_bytes: a run whose pauses would not fit keeps
+  // none, and the pauses thin out (every 8th, 16th, ...).
+  std::size_t pause_every_ = 4;
+  std::size_t paused_bytes_ = 0;              // of paused_
+  std::atomic<std::size_t> last_bytes_{0};    // of last_.paused
+  std::atomic<bool> last_overflowed_{false};  // last_ had no room for all its pauses
+
+  sim::Time interval_start(std::size_t i) const {
+    return sim::kStart + model_.interval_ticks * static_cast<sim::Ticks>(i);
   }
 
  public:
   // The targets judged on any candidate of the request's scenario (the same horizon and
   // replications: `capsim schedule`'s roster).
-  Evaluation evaluate(const model::CompiledModel& model, sim::Time stop = sim::kTimeMax) {
+  Evaluation evaluate(const model::CompiledModel& model) {
+    last_ = {};
+    return evaluate_from(model, 0, {});
+  }
+
+ private:
+  // Runs `model`'s replications, from the current staffing's pauses at interval `from`
+  // (> 0) or from the start, keeping pauses where last_ has room for them; see evaluate().
+  Evaluation evaluate_from(const model::CompiledModel& model, std::size_t from, const std::vector<sim::Time>& windows) {
     ++evaluations_;
-    cost_ += stop < model_.end() ? sim::seconds_from_ticks(stop) / sim::seconds_from_ticks(model_.end()) : 1.0;
+    const double length = sim::seconds_from_ticks(model_.end());
+    double reached = from > 0 ? sim::seconds_from_ticks(interval_start(from)) : 0.0;
     const model::KpiLayout layout(model);
-    const std::size_t targets = measures_.size(), replications = static_cast<std::size_t>(model.replications);
-    const std::size_t cells = (intervals_ + 1) * targets;  // per (interval or day, target)
-    std::vector<std::vector<double>> numerators(cells, std::vector<double>(replications));
-    std::vector<std::vector<double>> trials = numerators;
-    try {
+    const std::size_t replications = static_cast<std::size_t>(model.replications);
+    std::vector<std::unique_ptr<model::ServiceSystem>> systems(replications);
+    std::vector<std::size_t> next_pause(replications, from + pause_every_);
+    // Every replication to `stop` (inclusive; kTimeMax: to the end), judged there.
+    const auto judge_at = [&](sim::Time stop) {
+      const std::size_t targets = measures_.size();
+      const std::size_t cells = (intervals_ + 1) * targets;  // per (interval or day, target)
+      std::vector<std::vector<double>> numerators(cells, std::vector<double>(replications));
+      std::vector<std::vector<double>> trials = numerators;
       sim::for_each_replication(
           0, replications, request_.threads,
           [&](std::size_t r) {
-            const model::ReplicationResult run =
-                model::run_replication(model, layout, r, model::HandlerCopy::leanest, stop);
+            auto& system = systems[r];
+            if (!system)
+              system = from > 0 ? std::make_unique<model::ServiceSystem>(*paused_[from].replications[r], model, layout)
+                                : std::make_unique<model::ServiceSystem>(model, layout, r);
+            for (std::size_t& i = next_pause[r]; i < last_.paused.size() && interval_start(i) <= stop;
+                 i += pause_every_) {
+              system->run_before(interval_start(i));
+              const std::size_t bytes = system->memory_bytes();
+              if (last_overflowed_ || paused_bytes_ + (last_bytes_ += bytes) > request_.pause_memory_bytes) {
+                last_overflowed_ = true;
+                continue;
+              }
+              last_.paused[i].replications[r] = std::make_unique<model::ServiceSystem>(*system, model, layout);
+            }
+            model::ReplicationResult run;
+            if (stop < model_.end()) {  // judged on a copy that stops there; the replication goes on later
+              system->run_before(stop + sim::Duration(1));
+              run = model::ServiceSystem(*system, model, layout).run(stop);
+            } else {
+              run = system->run();
+              system.reset();
+            }
             std::vector<std::pair<double, double>> kept(cells);
             for (std::size_t c = 0; c < cells; ++c) kept[c] = numbers(run, layout, c % targets, c / targets);
             return kept;
@@ -265,22 +365,49 @@ class Search {
               trials[c][r] = kept[c].second;
             }
           });
+      const double to = stop < model_.end() ? sim::seconds_from_ticks(stop) : length;
+      cost_ += (to - reached) / length;  // evaluations in full runs: what was simulated
+      reached = to;
+      Evaluation e;
+      e.intervals.assign(intervals_, std::vector<model::Judgement>(targets));
+      e.day.resize(targets);
+      for (std::size_t c = 0; c < cells; ++c) {
+        const std::size_t i = c / targets, k = c % targets;
+        const model::Judgement j = model::judge_target(numerators[c], trials[c], rule(k), request_.confidence);
+        (i < intervals_ ? e.intervals[i][k] : e.day[k]) = j;
+      }
+      return e;
+    };
+    try {
+      for (const sim::Time window : windows) {
+        if (window >= model_.end()) break;
+        Evaluation early = judge_at(window);
+        if (broken_by(early, window)) {
+          early.complete = false;
+          last_.paused.clear();
+          return early;
+        }
+      }
+      return judge_at(sim::kTimeMax);
     } catch (const model::PopulationLimitExceeded&) {
       // A staffing so short that a replication's queue outgrew its bound: every target
       // missed (the search raises it, or never goes there).
+      last_.paused.clear();
       return overloaded();
     }
-    Evaluation e;
-    e.intervals.assign(intervals_, std::vector<model::Judgement>(targets));
-    e.day.resize(targets);
-    for (std::size_t c = 0; c < cells; ++c) {
-      const std::size_t i = c / targets, k = c % targets;
-      const model::Judgement j = model::judge_target(numerators[c], trials[c], rule(k), request_.confidence);
-      (i < intervals_ ? e.intervals[i][k] : e.day[k]) = j;
-    }
-    return e;
   }
 
+  // Whether a target met now and decided by `stop` (its verdicts the full run's) misses in `e`.
+  bool broken_by(const Evaluation& e, sim::Time stop) const {
+    for (std::size_t j = 0; j < intervals_; ++j)
+      for (std::size_t k = 0; k < measures_.size(); ++k) {
+        if (!decided_after_[k] || interval_start(j + 1) + *decided_after_[k] > stop) continue;
+        if (current_.intervals[j][k].met && !e.intervals[j][k].met) return true;
+      }
+    return false;
+  }
+
+ public:
   // Judged targets that miss: (interval, target), interval == intervals_ for the day.
   std::vector<std::pair<std::size_t, std::size_t>> failing(const Evaluation& e) const {
     std::vector<std::pair<std::size_t, std::size_t>> result;
@@ -315,6 +442,32 @@ class Search {
 
   const model::Judgement& judgement(const Evaluation& e, std::size_t i, std::size_t k) const {
     return i < intervals_ ? e.intervals[i][k] : e.day[k];
+  }
+
+  // The staffing evaluated last becomes the current one, and its pauses with it: those it
+  // kept itself, after the interval it resumed at, and the current ones up to there (the
+  // two staffings agree before it).
+  void adopt(std::vector<std::vector<int>> agents, Evaluation evaluation) {
+    if (!last_.paused.empty() && last_.agents == agents && evaluation.complete && !last_overflowed_) {
+      paused_.resize(intervals_);
+      for (std::size_t i = last_.resumed_at + 1; i < intervals_; ++i) paused_[i] = std::move(last_.paused[i]);
+      paused_model_ = std::move(last_.model);
+    } else {
+      paused_.clear();  // none of its own: the next candidate runs from the start
+      paused_model_.reset();
+    }
+    if (last_overflowed_ && pause_every_ < intervals_) {
+      pause_every_ *= 2;
+      for (std::size_t i = 0; i < paused_.size(); ++i)
+        if (i % pause_every_ != 0) paused_[i] = {};
+    }
+    last_overflowed_ = false;
+    paused_bytes_ = 0;
+    for (const Paused& at : paused_)
+      for (const auto& replication : at.replications) paused_bytes_ += replication ? replication->memory_bytes() : 0;
+    last_ = {};
+    agents_ = std::move(agents);
+    current_ = std::move(evaluation);
   }
 
   // Every target met in `before` is still met in `after`.
@@ -434,11 +587,13 @@ class Search {
       }
       if (!any) break;
       choose_by_measurement(open, failing_at, plan);
+      auto raised = agents_;
       for (std::size_t q = 0; q < request_.pools.size(); ++q)
         for (std::size_t i = 0; i < intervals_; ++i)
-          agents_[q][i] = std::min(request_.max_agents, agents_[q][i] + plan[q][i]);
-      const Evaluation before = std::move(current_);
-      current_ = evaluate(agents_);
+          raised[q][i] = std::min(request_.max_agents, agents_[q][i] + plan[q][i]);
+      const Evaluation before = current_;
+      Evaluation e = evaluate(raised);
+      adopt(std::move(raised), std::move(e));
       // A target that two raises in a row did not bring closer is beyond agents (a system
       // down, a queue too short): it stops drawing agents; the descent returns them.
       // A day's progress also shows as fewer shortfalls over its intervals (a risk moves
@@ -545,8 +700,7 @@ class Search {
       if (cuts == 0) return;
       Evaluation e = evaluate(trial);
       if (holds(current_, e)) {
-        agents_ = std::move(trial);
-        current_ = std::move(e);
+        adopt(std::move(trial), std::move(e));
         // It held: half the closed forms' new estimate (larger cuts fail more often than
         // they save: measured on the default and the sinusoidal day); the rest is for
         // the single steps.
@@ -570,29 +724,20 @@ class Search {
     }
   }
 
-  // A removal at interval i changes nothing before i starts, and the targets it breaks
-  // are mostly those of i and its neighbours: a run stopped once interval i + 1's
-  // customers are decided (its end plus the longest threshold) shows such a break at a
-  // fraction of a full run's cost. True when it does (the removal is proven to break a
-  // target); false when it cannot tell, and a full evaluation must.
-  bool proven_by_a_stopped_run(const std::vector<std::vector<int>>& trial, std::size_t i) {
-    std::optional<sim::Duration> longest;
-    for (const auto& after : decided_after_)
-      if (after) longest = std::max(longest.value_or(sim::Duration(0)), *after);
-    if (!longest) return false;
-    const auto interval_end = [&](std::size_t j) {
-      return sim::kStart + model_.interval_ticks * static_cast<sim::Ticks>(j + 1);
-    };
-    const sim::Time stop = interval_end(std::min(i + 1, intervals_ - 1)) + *longest;
-    // Worth it only well before the end.
-    if (sim::seconds_from_ticks(stop) > 0.75 * sim::seconds_from_ticks(model_.end())) return false;
-    const Evaluation e = evaluate(trial, stop);
-    for (std::size_t j = 0; j < intervals_; ++j)
-      for (std::size_t k = 0; k < measures_.size(); ++k) {
-        if (!decided_after_[k] || interval_end(j) + *decided_after_[k] > stop) continue;
-        if (current_.intervals[j][k].met && !e.intervals[j][k].met) return true;
-      }
-    return false;
+  // A removal of pool q's at interval i changes nothing before i starts, and the targets it
+  // breaks are mostly those q serves, of i and its neighbours: the times by which interval
+  // i + 1's customers are decided for them (its end plus each one's threshold), where an
+  // evaluation of it looks first (evaluate's `windows`).
+  std::vector<sim::Time> windows_after(std::size_t q, std::size_t i) const {
+    std::vector<sim::Time> windows;
+    for (std::size_t k = 0; k < measures_.size(); ++k) {
+      const auto& helpers = measures_[k].helpers;
+      if (decided_after_[k] && std::find(helpers.begin(), helpers.end(), q) != helpers.end())
+        windows.push_back(interval_start(std::min(i + 2, intervals_)) + *decided_after_[k]);
+    }
+    std::sort(windows.begin(), windows.end());
+    windows.erase(std::unique(windows.begin(), windows.end()), windows.end());
+    return windows;
   }
 
   // Phase 3: remove agents while every met target still holds. First the closed forms'
@@ -605,9 +750,8 @@ class Search {
     for (std::size_t q = 0; q < request_.pools.size(); ++q)
       for (std::size_t c = 0; c < 3; ++c) cut_class(q, c);
     say("cuts: " + std::to_string(agent_total()) + " agent-intervals, " + std::to_string(evaluations_) +
-        " evaluations");
+        " evaluations costing " + runs_text() + " full runs");
     std::vector<std::vector<bool>> needed(request_.pools.size(), std::vector<bool>(intervals_, false));
-    auto removed_before = needed;
     for (;;) {
       // The interval with the most room: the smallest margin of its met targets is largest.
       std::optional<std::pair<std::size_t, std::size_t>> next;
@@ -627,24 +771,17 @@ class Search {
       if (!next) break;
       auto trial = agents_;
       --trial[next->first][next->second];
-      // A removal likely to fail (none went here before, and the closed forms see no spare
-      // agent) is first tried by a stopped run: most breaks show at once, cheaply.
+      // Most removals that fail break a target near them: the evaluation looks there first.
       const auto [q, i] = *next;
-      if (!removed_before[q][i] && spare(q, i) <= 1 && proven_by_a_stopped_run(trial, i)) {
-        needed[q][i] = true;
-        continue;
-      }
-      Evaluation e = evaluate(trial);
-      if (holds(current_, e)) {
-        agents_ = std::move(trial);
-        current_ = std::move(e);
-        removed_before[q][i] = true;
+      Evaluation e = evaluate(trial, windows_after(q, i));
+      if (e.complete && holds(current_, e)) {
+        adopt(std::move(trial), std::move(e));
       } else {
         needed[next->first][next->second] = true;
       }
     }
     say("descent: " + std::to_string(agent_total()) + " agent-intervals, " + std::to_string(evaluations_) +
-        " evaluations");
+        " evaluations costing " + runs_text() + " full runs");
   }
 };
 

@@ -27,6 +27,10 @@ struct StaffingRequest {
   double confidence = 0.95;                 // two-sided, of each value's interval
   int max_agents = 1000;                    // per pool and interval
   unsigned threads = 1;
+  // The memory the search may hold replications paused in, so that a candidate differing
+  // from the current staffing only from some interval on resumes there (0: none; the
+  // answer is the same either way, only its cost differs).
+  std::size_t pause_memory_bytes = std::size_t{256} << 20;
 };
 
 // Progress: a line per phase step, for a terminal.

@@ -6,6 +6,17 @@
 #include <limits>
 
 namespace capsim::model {
+
+std::size_t KpiAccounts::memory_bytes() const noexcept {
+  std::size_t bytes =
+      sizeof(*this) + stages_.capacity() * sizeof(StageAccount) + pools_.capacity() * sizeof(PoolLevels) +
+      systems_.capacity() * sizeof(SystemLevels) + intervals_.capacity() * sizeof(IntervalAccount) +
+      (interval_agents_.capacity() + interval_marks_.capacity()) * sizeof(IntervalAgents) +
+      sla_counts_.capacity() * sizeof(SlaCounts) + (window_start_.capacity() + window_end_.capacity()) * sizeof(double);
+  for (const ClassAccount& klass : classes_)
+    bytes += sizeof(ClassAccount) - sizeof(sim::Histogram) + klass.wait_ticks.memory_bytes();
+  return bytes;
+}
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -15,8 +26,8 @@ double ratio(double numerator, double denominator) { return denominator > 0.0 ? 
 }  // namespace
 
 KpiAccounts::KpiAccounts(const CompiledModel& model, const KpiLayout& layout)
-    : model_(model),
-      layout_(layout),
+    : model_(&model),
+      layout_(&layout),
       sla_count_(model.slas.size()),
       classes_(model.classes.size()),
       stages_(model.stages.size()),
@@ -80,9 +91,9 @@ void KpiAccounts::snapshot_window(std::vector<double>& into, sim::Time now) {
 
 ReplicationResult KpiAccounts::collect() const {
   ReplicationResult result;
-  result.values.assign(layout_.size(), kNaN);
-  result.numerators.assign(layout_.size(), kNaN);
-  result.denominators.assign(layout_.size(), kNaN);
+  result.values.assign(layout_->size(), kNaN);
+  result.numerators.assign(layout_->size(), kNaN);
+  result.denominators.assign(layout_->size(), kNaN);
   auto& v = result.values;
   // A KPI that is a ratio keeps its parts, for the pooled ratio across replications.
   const auto set_ratio = [&](std::size_t slot, double numerator, double denominator) {
@@ -91,7 +102,7 @@ ReplicationResult KpiAccounts::collect() const {
     result.denominators[slot] = denominator;
   };
   const std::size_t classes = classes_.size(), stages = stages_.size(), pools = pools_.size();
-  const double window_ticks = static_cast<double>((model_.length_ticks - model_.warmup_ticks).ticks());
+  const double window_ticks = static_cast<double>((model_->length_ticks - model_->warmup_ticks).ticks());
   const auto window_area = [&](std::size_t i) { return window_end_[i] - window_start_[i]; };
   const auto seconds = [](double ticks) { return ticks / static_cast<double>(sim::kTicksPerSecond); };
 
@@ -122,7 +133,7 @@ ReplicationResult KpiAccounts::collect() const {
   };
   for (std::size_t c = 0; c < classes; ++c) {
     const ClassAccount& s = classes_[c];
-    fill_class(s, window_area(c), [&](ClassKpi k) { return layout_.of_class(c, k); });
+    fill_class(s, window_area(c), [&](ClassKpi k) { return layout_->of_class(c, k); });
     overall.offered += s.offered;
     overall.answered += s.answered;
     overall.served += s.served;
@@ -135,64 +146,64 @@ ReplicationResult KpiAccounts::collect() const {
     overall.wait_ticks.merge(s.wait_ticks);
     overall_queue_area += window_area(c);
   }
-  fill_class(overall, overall_queue_area, [&](ClassKpi k) { return layout_.overall(k); });
+  fill_class(overall, overall_queue_area, [&](ClassKpi k) { return layout_->overall(k); });
 
   for (std::size_t s = 0; s < stages; ++s) {
     const StageAccount& state = stages_[s];
-    v[layout_.of_stage(s, StageKpi::offered)] = static_cast<double>(state.offered);
-    v[layout_.of_stage(s, StageKpi::served)] = static_cast<double>(state.served);
-    v[layout_.of_stage(s, StageKpi::abandoned)] = static_cast<double>(state.abandoned);
-    v[layout_.of_stage(s, StageKpi::blocked)] = static_cast<double>(state.blocked);
-    v[layout_.of_stage(s, StageKpi::wait_mean)] = seconds(state.wait.mean());
-    v[layout_.of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
-    v[layout_.of_stage(s, StageKpi::aht_mean)] =
+    v[layout_->of_stage(s, StageKpi::offered)] = static_cast<double>(state.offered);
+    v[layout_->of_stage(s, StageKpi::served)] = static_cast<double>(state.served);
+    v[layout_->of_stage(s, StageKpi::abandoned)] = static_cast<double>(state.abandoned);
+    v[layout_->of_stage(s, StageKpi::blocked)] = static_cast<double>(state.blocked);
+    v[layout_->of_stage(s, StageKpi::wait_mean)] = seconds(state.wait.mean());
+    v[layout_->of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
+    v[layout_->of_stage(s, StageKpi::aht_mean)] =
         ratio(state.handled_ticks / static_cast<double>(sim::kTicksPerSecond), static_cast<double>(state.served));
   }
   const double ticks_per_hour = 3600.0 * static_cast<double>(sim::kTicksPerSecond);
   const std::size_t agent_areas = classes + stages;  // then busy, present, available, scheduled, slots
   for (std::size_t p = 0; p < pools; ++p) {
-    const CompiledPool& pool = model_.pools[p];
+    const CompiledPool& pool = model_->pools[p];
     const double busy = window_area(agent_areas + p);
     const double present = window_area(agent_areas + pools + p);
     const double available = window_area(agent_areas + 2 * pools + p);
     const double scheduled = window_area(agent_areas + 3 * pools + p);
     const double slots = pool.concurrent ? window_area(agent_areas + 4 * pools + p) : busy;
     const double overtime = std::max(present - scheduled, 0.0);
-    v[layout_.of_pool(p, PoolKpi::staffed_mean)] = ratio(present, window_ticks);
-    set_ratio(layout_.of_pool(p, PoolKpi::utilization), busy, present);
-    v[layout_.of_pool(p, PoolKpi::scheduled)] = ratio(scheduled, window_ticks);
-    v[layout_.of_pool(p, PoolKpi::available)] = ratio(available, window_ticks);
-    set_ratio(layout_.of_pool(p, PoolKpi::occupancy), busy, available);
-    set_ratio(layout_.of_pool(p, PoolKpi::slot_utilization), slots, available);
-    v[layout_.of_pool(p, PoolKpi::overtime_hours)] = overtime / ticks_per_hour;
-    v[layout_.of_pool(p, PoolKpi::cost)] =
+    v[layout_->of_pool(p, PoolKpi::staffed_mean)] = ratio(present, window_ticks);
+    set_ratio(layout_->of_pool(p, PoolKpi::utilization), busy, present);
+    v[layout_->of_pool(p, PoolKpi::scheduled)] = ratio(scheduled, window_ticks);
+    v[layout_->of_pool(p, PoolKpi::available)] = ratio(available, window_ticks);
+    set_ratio(layout_->of_pool(p, PoolKpi::occupancy), busy, available);
+    set_ratio(layout_->of_pool(p, PoolKpi::slot_utilization), slots, available);
+    v[layout_->of_pool(p, PoolKpi::overtime_hours)] = overtime / ticks_per_hour;
+    v[layout_->of_pool(p, PoolKpi::cost)] =
         (scheduled * pool.cost_per_hour + overtime * pool.overtime_cost_per_hour) / ticks_per_hour;
-    v[layout_.of_pool(p, PoolKpi::break_delay_mean)] = pools_[p].break_delay_seconds.mean();
+    v[layout_->of_pool(p, PoolKpi::break_delay_mean)] = pools_[p].break_delay_seconds.mean();
   }
   for (std::size_t y = 0; y < systems_.size(); ++y) {
-    v[layout_.of_system(y, SystemKpi::downtime_hours)] = window_area(agent_areas + 5 * pools + y) / ticks_per_hour;
-    v[layout_.of_system(y, SystemKpi::outages)] = static_cast<double>(systems_[y].outages);
+    v[layout_->of_system(y, SystemKpi::downtime_hours)] = window_area(agent_areas + 5 * pools + y) / ticks_per_hour;
+    v[layout_->of_system(y, SystemKpi::outages)] = static_cast<double>(systems_[y].outages);
   }
-  for (std::size_t k = 0; k < model_.slas.size(); ++k) {
+  for (std::size_t k = 0; k < model_->slas.size(); ++k) {
     SlaCounts total;
     for (std::size_t i = 0; i < intervals_.size(); ++i) {
-      total.hits += sla_counts_[i * model_.slas.size() + k].hits;
-      total.trials += sla_counts_[i * model_.slas.size() + k].trials;
+      total.hits += sla_counts_[i * model_->slas.size() + k].hits;
+      total.trials += sla_counts_[i * model_->slas.size() + k].trials;
     }
-    set_ratio(layout_.of_sla(k, SlaKpi::attained), static_cast<double>(total.hits), static_cast<double>(total.trials));
-    const double attained = v[layout_.of_sla(k, SlaKpi::attained)];
-    v[layout_.of_sla(k, SlaKpi::met)] = std::isnan(attained) ? kNaN : (attained >= model_.slas[k].target ? 1.0 : 0.0);
+    set_ratio(layout_->of_sla(k, SlaKpi::attained), static_cast<double>(total.hits), static_cast<double>(total.trials));
+    const double attained = v[layout_->of_sla(k, SlaKpi::attained)];
+    v[layout_->of_sla(k, SlaKpi::met)] = std::isnan(attained) ? kNaN : (attained >= model_->slas[k].target ? 1.0 : 0.0);
   }
   for (std::size_t i = 0; i < intervals_.size(); ++i) {
     const IntervalAccount& s = intervals_[i];
-    const sim::Time begin = sim::kStart + model_.interval_ticks * static_cast<sim::Ticks>(i);
-    const sim::Time end = std::min(begin + model_.interval_ticks, model_.end());
-    v[layout_.of_interval(i, IntervalKpi::offered)] = static_cast<double>(s.offered);
-    v[layout_.of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
-    v[layout_.of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
-    set_ratio(layout_.of_interval(i, IntervalKpi::asa), seconds(s.wait_ticks_sum), static_cast<double>(s.answered));
+    const sim::Time begin = sim::kStart + model_->interval_ticks * static_cast<sim::Ticks>(i);
+    const sim::Time end = std::min(begin + model_->interval_ticks, model_->end());
+    v[layout_->of_interval(i, IntervalKpi::offered)] = static_cast<double>(s.offered);
+    v[layout_->of_interval(i, IntervalKpi::served)] = static_cast<double>(s.served);
+    v[layout_->of_interval(i, IntervalKpi::abandoned)] = static_cast<double>(s.abandoned);
+    set_ratio(layout_->of_interval(i, IntervalKpi::asa), seconds(s.wait_ticks_sum), static_cast<double>(s.answered));
     // Agent statistics cover the part of the interval inside the statistics window.
-    const sim::Time covered_begin = std::max(begin, model_.warmup_end());
+    const sim::Time covered_begin = std::max(begin, model_->warmup_end());
     if (end > covered_begin) {
       const auto covered = static_cast<double>((end - covered_begin).ticks());
       IntervalAgents all;
@@ -202,19 +213,19 @@ ReplicationResult KpiAccounts::collect() const {
         all.present += a.present;
         all.available += a.available;
         all.scheduled += a.scheduled;
-        v[layout_.of_interval_pool(i, p, IntervalPoolKpi::scheduled)] = ratio(a.scheduled, covered);
-        v[layout_.of_interval_pool(i, p, IntervalPoolKpi::available)] = ratio(a.available, covered);
-        set_ratio(layout_.of_interval_pool(i, p, IntervalPoolKpi::occupancy), a.busy, a.available);
+        v[layout_->of_interval_pool(i, p, IntervalPoolKpi::scheduled)] = ratio(a.scheduled, covered);
+        v[layout_->of_interval_pool(i, p, IntervalPoolKpi::available)] = ratio(a.available, covered);
+        set_ratio(layout_->of_interval_pool(i, p, IntervalPoolKpi::occupancy), a.busy, a.available);
       }
-      v[layout_.of_interval(i, IntervalKpi::staffed)] = ratio(all.present, covered);
-      set_ratio(layout_.of_interval(i, IntervalKpi::utilization), all.busy, all.present);
-      v[layout_.of_interval(i, IntervalKpi::scheduled)] = ratio(all.scheduled, covered);
-      v[layout_.of_interval(i, IntervalKpi::available)] = ratio(all.available, covered);
-      set_ratio(layout_.of_interval(i, IntervalKpi::occupancy), all.busy, all.available);
+      v[layout_->of_interval(i, IntervalKpi::staffed)] = ratio(all.present, covered);
+      set_ratio(layout_->of_interval(i, IntervalKpi::utilization), all.busy, all.present);
+      v[layout_->of_interval(i, IntervalKpi::scheduled)] = ratio(all.scheduled, covered);
+      v[layout_->of_interval(i, IntervalKpi::available)] = ratio(all.available, covered);
+      set_ratio(layout_->of_interval(i, IntervalKpi::occupancy), all.busy, all.available);
     }
-    for (std::size_t k = 0; k < model_.slas.size(); ++k) {
-      const SlaCounts& counts = sla_counts_[i * model_.slas.size() + k];
-      set_ratio(layout_.of_interval_sla(i, k), static_cast<double>(counts.hits), static_cast<double>(counts.trials));
+    for (std::size_t k = 0; k < model_->slas.size(); ++k) {
+      const SlaCounts& counts = sla_counts_[i * model_->slas.size() + k];
+      set_ratio(layout_->of_interval_sla(i, k), static_cast<double>(counts.hits), static_cast<double>(counts.trials));
     }
   }
 

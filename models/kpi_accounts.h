@@ -43,6 +43,12 @@ struct ReplicationResult {
 class KpiAccounts {
  public:
   KpiAccounts(const CompiledModel& model, const KpiLayout& layout);
+  std::size_t memory_bytes() const noexcept;  // about: what a copy holds
+  // After a copy (a paused replication resumed): the model and layout it reads from now on.
+  void rebind(const CompiledModel& model, const KpiLayout& layout) {
+    model_ = &model;
+    layout_ = &layout;
+  }
 
   struct PoolLevels {  // time-weighted agent counts of a pool (the workforce keeps them)
     sim::TimeWeighted busy, present, available, scheduled, slots;
@@ -156,9 +162,9 @@ class KpiAccounts {
   IntervalAgents pool_areas(std::size_t pool) const;
   void snapshot_window(std::vector<double>& into, sim::Time now);
 
-  const CompiledModel& model_;
-  const KpiLayout& layout_;
-  std::size_t sla_count_ = 0;  // model_.slas.size(), without a divide per use
+  const CompiledModel* model_;
+  const KpiLayout* layout_;
+  std::size_t sla_count_ = 0;  // model_->slas.size(), without a divide per use
   std::vector<ClassAccount> classes_;
   std::vector<StageAccount> stages_;
   std::vector<PoolLevels> pools_;
@@ -197,7 +203,7 @@ CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, bool an
 // is a miss whatever its wait; a visit still waiting at the end is a miss once past the
 // threshold and not judged before.
 CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end, sim::Duration wait) {
-  const CompiledStage& stage = model_.stages[index(customer.stage)];
+  const CompiledStage& stage = model_->stages[index(customer.stage)];
   if (stage.sla_bit < 0) return;
   const auto& slas = stage.wait_slas[index(customer.klass)];
   if (slas.empty()) return;
@@ -217,7 +223,7 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
   switch (outcome) {
     case Outcome::served:
       CAPSIM_ASSERT(customer.waited_ticks + customer.served_ticks == sojourn,
-                    "wait + service != sojourn for a customer of class " + model_.classes[index(customer.klass)].name +
+                    "wait + service != sojourn for a customer of class " + model_->classes[index(customer.klass)].name +
                         " at t=" + std::to_string(sim::seconds_from_ticks(now)) + "s");
       ++totals_.served;
       break;
@@ -228,7 +234,7 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
       // A visit still waiting is judged once it has waited past a wait SLA's threshold; after
       // a clock window's drain nothing more can happen, so it would wait forever: a miss.
       if (customer.waiting && customer.counted)
-        judge_wait_slas(customer, model_.drain ? VisitEnd::lost : VisitEnd::still_waiting, now - customer.stage_entry);
+        judge_wait_slas(customer, model_->drain ? VisitEnd::lost : VisitEnd::still_waiting, now - customer.stage_entry);
       break;
   }
   if (!customer.counted) return;
@@ -250,8 +256,8 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
   // Sojourn SLAs: served within the threshold is a hit; abandoned and blocked customers
   // are misses; an unfinished one is a miss once past the threshold (at once after a
   // drain, which it can never leave), else not judged.
-  const bool censored = outcome == Outcome::unfinished && !model_.drain;
-  const auto& slas = model_.sojourn_slas[index(customer.klass)];
+  const bool censored = outcome == Outcome::unfinished && !model_->drain;
+  const auto& slas = model_->sojourn_slas[index(customer.klass)];
   if (slas.empty()) return;
   SlaCounts* const counts = sla_counts_of(customer.interval);
   for (const SlaRef& ref : slas) {

@@ -46,7 +46,7 @@ struct ServiceSystem::Dispatch {
 
 ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout, std::uint64_t replication,
                              HandlerCopy copy)
-    : model_(model),
+    : model_(&model),
       replication_(replication),
       lean_(copy == HandlerCopy::leanest && features_of(model) == kNoFeature),
       accounts_(model, layout),
@@ -76,34 +76,78 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
   customers_.reserve(1024);
 }
 
-ReplicationResult ServiceSystem::run(sim::Time stop) {
+ServiceSystem::ServiceSystem(const ServiceSystem& paused, const CompiledModel& model, const KpiLayout& layout)
+    : ServiceSystem(paused) {
+  CAPSIM_ASSERT(resumable(*paused.model_, model), "a replication resumed under a model laid out otherwise");
+  model_ = &model;
+  accounts_.rebind(model, layout);
+  workforce_.rebind(model, calendar_, accounts_);
+  systems_.rebind(model, calendar_, accounts_);
+  for (std::size_t c = 0; c < model.classes.size(); ++c) {
+    const CompiledClass& compiled = model.classes[c];
+    classes_[c].rate_per_tick = compiled.rate_per_tick.data();
+    classes_[c].mean_gap_ticks = compiled.mean_gap_ticks.data();
+    classes_[c].patience = compiled.patience ? &*compiled.patience : nullptr;
+  }
+}
+
+std::size_t ServiceSystem::memory_bytes() const noexcept {
+  std::size_t bytes = sizeof(*this) + calendar_.events.memory_bytes() - sizeof(calendar_.events) +
+                      accounts_.memory_bytes() - sizeof(accounts_) + workforce_.memory_bytes() - sizeof(workforce_) +
+                      interval_end_.capacity() * sizeof(double) + customers_.capacity() * sizeof(Customer) +
+                      classes_.capacity() * sizeof(ClassState);
+  for (const StageState& stage : stages_) bytes += sizeof(StageState) + stage.levels.capacity() * sizeof(Queue);
+  return bytes;
+}
+
+bool ServiceSystem::resumable(const CompiledModel& from, const CompiledModel& to) {
+  if (from.agents != to.agents || from.first_agent != to.first_agent || from.pools.size() != to.pools.size() ||
+      from.classes.size() != to.classes.size() || features_of(from) != features_of(to))
+    return false;
+  for (std::size_t p = 0; p < from.pools.size(); ++p)
+    if (from.pools[p].agents != to.pools[p].agents || from.pools[p].rostered() != to.pools[p].rostered()) return false;
+  return true;
+}
+
+void ServiceSystem::start() {
+  if (started_) return;
+  started_ = true;
   workforce_.start();
   systems_.start();
   schedule_boundary(1);
   accounts_.open_window(calendar_.now);  // opens at 0; the end of warm-up moves it
-  if (model_.warmup_ticks > sim::Duration(0)) calendar_.schedule(EventKind::warmup_end, model_.warmup_end(), 0);
-  for (std::size_t c = 0; c < model_.classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
+  if (model_->warmup_ticks > sim::Duration(0)) calendar_.schedule(EventKind::warmup_end, model_->warmup_end(), 0);
+  for (std::size_t c = 0; c < model_->classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
+}
 
-  const sim::Time horizon = std::min(stop, model_.drain ? sim::kTimeMax : model_.end());
-  // Events: every record delivered but the stale timers (answered customers' patience).
-  std::uint64_t delivered = 0;
+void ServiceSystem::deliver(sim::Time horizon) {
   if (lean_) {
     Dispatch<kNoFeature> dispatch{*this};
-    delivered = sim::run_until(dispatch, calendar_.events, horizon);
+    delivered_ += sim::run_until(dispatch, calendar_.events, horizon);
   } else {
     Dispatch<kEveryFeature> dispatch{*this};
-    delivered = sim::run_until(dispatch, calendar_.events, horizon);
+    delivered_ += sim::run_until(dispatch, calendar_.events, horizon);
   }
+}
+
+void ServiceSystem::run_before(sim::Time until) {
+  start();
+  if (until > sim::kStart) deliver(until - sim::Duration(1));
+}
+
+ReplicationResult ServiceSystem::run(sim::Time stop) {
+  start();
+  deliver(std::min(stop, model_->drain ? sim::kTimeMax : model_->end()));
   if (!accounts_.window_closed()) {  // a stop, or defensive: the boundary at `length` normally closes it
-    calendar_.now = std::max(calendar_.now, model_.end());
+    calendar_.now = std::max(calendar_.now, model_->end());
     accounts_.close_window(calendar_.now);
   }
   // Whoever is still inside leaves as unfinished: judged by the SLAs they already missed.
-  const std::uint64_t undrained = model_.drain ? in_system_ : 0;
+  const std::uint64_t undrained = model_->drain ? in_system_ : 0;
   for (std::size_t slot = 0; slot < customers_.size(); ++slot)
     if (customers_[slot].in_system) leave_system(id_at<CustomerId>(slot), Outcome::unfinished);
   ReplicationResult result = accounts_.collect();
-  result.events = delivered - calendar_.stale_timers;
+  result.events = delivered_ - calendar_.stale_timers;
   result.stale_timers = calendar_.stale_timers;
   result.end_time = calendar_.now;
   result.undrained = undrained;
@@ -154,7 +198,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   ClassState& state = classes_[c];
   const std::uint64_t k = state.next_arrival_index++;
   if (state.replays) [[unlikely]] {  // replayed arrivals: no randomness
-    const auto& times = model_.classes[c].arrival_times;
+    const auto& times = model_->classes[c].arrival_times;
     if (k < times.size()) calendar_.schedule_source(EventKind::arrival, times[k], static_cast<std::uint32_t>(c));
     return;
   }
@@ -170,7 +214,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
       const double candidate = t + budget * mean_gaps[interval];
       if (candidate < end) {
         const sim::Time at(static_cast<sim::Ticks>(candidate + 0.5));  // candidate >= 0: rounds
-        if (at >= model_.end()) return;
+        if (at >= model_->end()) return;
         calendar_.schedule_source(EventKind::arrival, at, static_cast<std::uint32_t>(c));
         return;
       }
@@ -229,11 +273,11 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
 #ifdef CAPSIM_CHECKS
   customer.waited_ticks = customer.served_ticks = sim::Duration(0);
 #endif
-  customer.counted = calendar_.now >= model_.warmup_end();
+  customer.counted = calendar_.now >= model_->warmup_end();
   // Boundaries rank before arrivals at the same tick, so the calendar's interval is this
   // arrival's interval (no division per arrival).
   CAPSIM_ASSERT(calendar_.interval ==
-                    std::min<sim::Ticks>(calendar_.now.since_start() / model_.interval_ticks, model_.intervals - 1),
+                    std::min<sim::Ticks>(calendar_.now.since_start() / model_->interval_ticks, model_->intervals - 1),
                 "interval bookkeeping out of step with the clock");
   customer.interval = static_cast<std::uint32_t>(calendar_.interval);
   accounts_.arrived(customer);
@@ -243,7 +287,7 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
 template <Features F>
 CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   Customer& customer = at(id);
-  const auto& stage = model_.stages[index(stage_id)];
+  const auto& stage = model_->stages[index(stage_id)];
   StageState& state = at(stage_id);
   customer.stage = stage_id;
   customer.stage_entry = calendar_.now;
@@ -293,7 +337,7 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
 template <Features F>
 CAPSIM_INLINE AgentId ServiceSystem::server_for(StageId stage, std::uint16_t& position) {
   if (F.systems && systems_.blocks(stage)) return kNoAgent;
-  return agents<F>().server_for(stage, model_.stages[index(stage)], position);
+  return agents<F>().server_for(stage, model_->stages[index(stage)], position);
 }
 
 CAPSIM_INLINE void ServiceSystem::enqueue(CustomerId id) {
@@ -325,7 +369,7 @@ template <Features F>
 CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent, std::uint16_t position,
                                                 Handover handover) {
   Customer& customer = at(id);
-  const CompiledStage& stage = model_.stages[index(customer.stage)];
+  const CompiledStage& stage = model_->stages[index(customer.stage)];
   ++customer.generation;  // cancels the patience timer, if any
   customer.agent = agent;
   const double factor = F.handling_factors ? stage.handling_factors[position] : 1.0;
@@ -356,7 +400,7 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   else
     release_slot<F>(agent);
 
-  const auto& stage = model_.stages[index(stage_id)];
+  const auto& stage = model_->stages[index(stage_id)];
   std::int32_t target = stage.targets.front();
   if (F.routing && stage.targets.size() > 1) {
     const double u = static_cast<double>(customer.routing_word >> 11) * 0x1.0p-53;
@@ -405,10 +449,10 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
     if (head == kNoCustomer) return false;
     unlink(head);
     start_service<F>(head, agent_id, served.position, Handover::from_busy);
-    if (F.concurrency && model_.stages[index(served.stage)].concurrency > 1) fill_slots(agent_id);
+    if (F.concurrency && model_->stages[index(served.stage)].concurrency > 1) fill_slots(agent_id);
     return true;
   }
-  const CompiledPool& pool = model_.pools[index(workforce_.at(agent_id).pool)];
+  const CompiledPool& pool = model_->pools[index(workforce_.at(agent_id).pool)];
   for (const auto& level : pool.by_level) {
     CustomerId best = kNoCustomer;
     std::uint16_t best_position = 0;
@@ -423,7 +467,7 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
     if (best != kNoCustomer) {
       unlink(best);
       start_service<F>(best, agent_id, best_position, Handover::from_busy);
-      if (F.concurrency && model_.stages[index(workforce_.at(agent_id).stage)].concurrency > 1) fill_slots(agent_id);
+      if (F.concurrency && model_->stages[index(workforce_.at(agent_id).stage)].concurrency > 1) fill_slots(agent_id);
       return true;
     }
   }
@@ -434,7 +478,7 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
 void ServiceSystem::fill_slots(AgentId agent_id) {
   CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached fill_slots");
   const Workforce::Agent& agent = workforce_.at(agent_id);
-  const std::uint16_t concurrency = model_.stages[index(agent.stage)].concurrency;
+  const std::uint16_t concurrency = model_->stages[index(agent.stage)].concurrency;
   while (agent.contacts < concurrency && agent.pending == Workforce::Pending::none && !systems_.blocks(agent.stage)) {
     const CustomerId head = first_in_line(agent.stage);
     if (head == kNoCustomer) return;
@@ -506,14 +550,14 @@ void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
 // intervals of a long horizon do not deepen the event heap; the order is unchanged, as
 // boundaries rank first and never share a tick.
 void ServiceSystem::schedule_boundary(std::uint32_t boundary) {
-  const sim::Time at = sim::kStart + std::min(model_.interval_ticks * boundary, model_.length_ticks);
+  const sim::Time at = sim::kStart + std::min(model_->interval_ticks * boundary, model_->length_ticks);
   calendar_.schedule(EventKind::interval_boundary, at, boundary);
 }
 
 void ServiceSystem::on_interval_boundary(std::uint32_t boundary) {
   accounts_.close_interval(boundary - 1, calendar_.now);
-  if (static_cast<int>(boundary) < model_.intervals) schedule_boundary(boundary + 1);
-  if (static_cast<int>(boundary) >= model_.intervals) {
+  if (static_cast<int>(boundary) < model_->intervals) schedule_boundary(boundary + 1);
+  if (static_cast<int>(boundary) >= model_->intervals) {
     accounts_.close_window(calendar_.now);
     return;  // after close, staffing stays as in the last interval while the system drains
   }

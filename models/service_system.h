@@ -77,6 +77,23 @@ class ServiceSystem {
   // wait SLA's verdicts on customers who arrived a threshold before it) is the full run's.
   ReplicationResult run(sim::Time stop = sim::kTimeMax);
 
+  // Pauses the replication (starting it if need be): delivers every event before `until`,
+  // none at it. A paused replication goes on by run(), or in a copy (below).
+  void run_before(sim::Time until);
+
+  // A copy of the paused replication `paused` that goes on under `model`. `model` must be
+  // resumable from `paused`'s model (resumable()) and equal to it in all that `paused` has
+  // read so far: a shorthand pool's staffing of an interval not yet begun may differ. The
+  // copy then gives, bit for bit, what a fresh replication of `model` gives (tested), at
+  // the cost of the part after the pause: the staffing search tries one change at an
+  // interval without replaying the day before it.
+  ServiceSystem(const ServiceSystem& paused, const CompiledModel& model, const KpiLayout& layout);
+  // About the memory a copy of this replication holds.
+  std::size_t memory_bytes() const noexcept;
+  // Whether a replication of `from` can go on under `to`: the same agents per pool and the
+  // same copy of the handlers (what a replication lays out when it is made).
+  static bool resumable(const CompiledModel& from, const CompiledModel& to);
+
   // Whether this replication runs the copy of the handlers for no feature.
   bool lean() const noexcept { return lean_; }
 
@@ -104,11 +121,14 @@ class ServiceSystem {
     if constexpr (counted_agents<F>)
       return CountedAgents(workforce_);
     else
-      return IndividualAgents(workforce_, model_);
+      return IndividualAgents(workforce_, *model_);
   }
 
   template <Features F>
   void handle(const sim::Event& event);
+  ServiceSystem(const ServiceSystem&) = default;  // with pointers to the original: see the resuming one
+  void start();                                   // the first events (once)
+  void deliver(sim::Time horizon);                // every event up to `horizon`, inclusive
 
   struct Queue {  // one FIFO list per priority level
     CustomerId head = kNoCustomer, tail = kNoCustomer;
@@ -161,9 +181,11 @@ class ServiceSystem {
   Customer& at(CustomerId customer) { return customers_[index(customer)]; }
   StageState& at(StageId stage) { return stages_[index(stage)]; }
 
-  const CompiledModel& model_;
+  const CompiledModel* model_;
   std::uint64_t replication_;
   bool lean_ = false;
+  bool started_ = false;
+  std::uint64_t delivered_ = 0;  // events delivered, the stale timers (answered customers' patience) included
   Calendar calendar_;
   KpiAccounts accounts_;
   Workforce workforce_;

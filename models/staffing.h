@@ -103,9 +103,10 @@ struct StaffingAnswer {
   // Judged targets still missed (no searched pool could rise further, or more agents did
   // not help): (interval, target), interval == the model's intervals for the day.
   std::vector<std::pair<std::size_t, std::size_t>> unmet;
-  std::size_t evaluations = 0;   // runs of the scenario's replications, the answer's included
-  double evaluation_cost = 0.0;  // the same in full runs: a run stopped early counts its share
-  ExperimentResult result;       // the answer's run, for the KPIs reported beside it
+  std::size_t evaluations = 0;  // runs of the scenario's replications, the answer's included
+  double evaluation_cost =
+      0.0;  // the same in full runs: each counts the share of the horizon it simulated (from a pause, to a stop)
+  ExperimentResult result;  // the answer's run, for the KPIs reported beside it
 };
 
 }  // namespace capsim::model

@@ -25,6 +25,12 @@ class SupportSystems {
   enum class Change : std::uint32_t { planned_start, planned_end, failure, repair };
 
   SupportSystems(const CompiledModel& model, std::uint64_t replication, Calendar& calendar, KpiAccounts& accounts);
+  // After a copy (a paused replication resumed): what it reads and writes from now on.
+  void rebind(const CompiledModel& model, Calendar& calendar, KpiAccounts& accounts) {
+    model_ = &model;
+    calendar_ = &calendar;
+    accounts_ = &accounts;
+  }
 
   // The replication starts: planned outages inside the horizon and every first failure.
   void start();
@@ -44,9 +50,9 @@ class SupportSystems {
   // Whether the change left a stage with every system it needs up.
   bool set_down(SystemId system, bool down);
 
-  const CompiledModel& model_;
-  Calendar& calendar_;
-  KpiAccounts& accounts_;
+  const CompiledModel* model_;
+  Calendar* calendar_;
+  KpiAccounts* accounts_;
   std::vector<SystemState> systems_;
   std::vector<std::uint32_t> stage_down_;  // per stage: systems it needs that are down
 };
@@ -61,9 +67,9 @@ void SupportSystems::on_change(SystemId system_id, Change change, Desk& desk) {
     case Change::failure: {
       system.failed = true;
       sim::CounterStream random(system.key, system.failures, 0, static_cast<std::uint8_t>(StreamPurpose::repair));
-      const sim::Duration repair = sim::ticks_from_seconds(model_.systems[index(system_id)].repair->sample(random));
-      calendar_.schedule(EventKind::system, calendar_.now + repair, static_cast<std::uint32_t>(index(system_id)),
-                         static_cast<std::uint32_t>(Change::repair));
+      const sim::Duration repair = sim::ticks_from_seconds(model_->systems[index(system_id)].repair->sample(random));
+      calendar_->schedule(EventKind::system, calendar_->now + repair, static_cast<std::uint32_t>(index(system_id)),
+                          static_cast<std::uint32_t>(Change::repair));
       break;
     }
     case Change::repair:

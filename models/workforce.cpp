@@ -7,7 +7,7 @@ namespace capsim::model {
 
 Workforce::Workforce(const CompiledModel& model, std::uint64_t replication, bool counted, Calendar& calendar,
                      KpiAccounts& accounts)
-    : model_(model), calendar_(calendar), accounts_(accounts), counted_(counted) {
+    : model_(&model), calendar_(&calendar), accounts_(&accounts), counted_(counted) {
   static_assert(std::has_single_bit(sizeof(Agent)) && std::has_single_bit(sizeof(PoolState)),
                 "the agent and pool records are indexed by a shift");
   const std::size_t pools = model.pools.size();
@@ -36,10 +36,17 @@ Workforce::Workforce(const CompiledModel& model, std::uint64_t replication, bool
   }
 }
 
+void Workforce::rebind(const CompiledModel& model, Calendar& calendar, KpiAccounts& accounts) {
+  model_ = &model;
+  calendar_ = &calendar;
+  accounts_ = &accounts;
+  for (std::size_t p = 0; p < pools_.size(); ++p) pools_[p].levels = &accounts.pool(id_at<PoolId>(p));
+}
+
 void Workforce::start() {
   for (std::size_t p = 0; p < pools_.size(); ++p) {
-    if (model_.pools[p].rostered()) {
-      for (std::uint32_t l = 0; l < model_.pools[p].lines.size(); ++l) {
+    if (model_->pools[p].rostered()) {
+      for (std::uint32_t l = 0; l < model_->pools[p].lines.size(); ++l) {
         line_refs_.push_back({id_at<PoolId>(p), l});
         line_cursors_.emplace_back();
         schedule_line_step(static_cast<std::uint32_t>(line_refs_.size() - 1));
@@ -54,21 +61,21 @@ void Workforce::start() {
 void Workforce::add_working(PoolId pool, int delta) {
   PoolState& state = at(pool);
   state.working += delta;
-  at(pool).levels->available.add(calendar_.now, delta);
-  at(pool).levels->present.add(calendar_.now, delta);
+  at(pool).levels->available.add(calendar_->now, delta);
+  at(pool).levels->present.add(calendar_->now, delta);
 }
 
 void Workforce::add_away(PoolId pool, int delta) {
   CAPSIM_ASSERT(!counted_, "a lean model (counted agents) reached add_away");
   PoolState& state = at(pool);
   state.away += delta;
-  at(pool).levels->present.add(calendar_.now, delta);
+  at(pool).levels->present.add(calendar_->now, delta);
 }
 
 void Workforce::set_scheduled(PoolId pool, int scheduled) {
   PoolState& state = at(pool);
   state.scheduled = scheduled;
-  at(pool).levels->scheduled.set(calendar_.now, scheduled);
+  at(pool).levels->scheduled.set(calendar_->now, scheduled);
 }
 
 // Off or away -> working, in its pool's idle list (callers then apply rule 3).
@@ -99,7 +106,7 @@ void Workforce::go_away(AgentId agent_id, AgentState state) {
       ++agent.generation;
     }
   }
-  if (!model_.pools[index(agent.pool)].rostered())
+  if (!model_->pools[index(agent.pool)].rostered())
     (state == AgentState::off ? at(agent.pool).off_agents : at(agent.pool).away_agents).push_back(agent_id);
 }
 
@@ -133,10 +140,10 @@ void Workforce::start_break(AgentId agent_id) {
   agent.state = AgentState::away;
   agent.on_break = true;
   agent.pending = Pending::none;
-  if (agent.due_since >= model_.warmup_end() && agent.due_since < model_.end())
-    at(agent.pool).levels->break_delay_seconds.add(sim::seconds_from_ticks(calendar_.now - agent.due_since));
-  calendar_.schedule(EventKind::break_end, calendar_.now + agent.break_length, static_cast<std::uint32_t>(agent_id),
-                     ++agent.generation);
+  if (agent.due_since >= model_->warmup_end() && agent.due_since < model_->end())
+    at(agent.pool).levels->break_delay_seconds.add(sim::seconds_from_ticks(calendar_->now - agent.due_since));
+  calendar_->schedule(EventKind::break_end, calendar_->now + agent.break_length, static_cast<std::uint32_t>(agent_id),
+                      ++agent.generation);
 }
 
 // A shift line's steps in time order, one pending event per line: the cursor walks the
@@ -163,16 +170,16 @@ void Workforce::advance(const ShiftLine& line, LineCursor& cursor) {
 
 void Workforce::schedule_line_step(std::uint32_t line_index) {
   const LineRef& ref = line_refs_[line_index];
-  const ShiftLine& line = model_.pools[index(ref.pool)].lines[ref.line];
+  const ShiftLine& line = model_->pools[index(ref.pool)].lines[ref.line];
   LineCursor& cursor = line_cursors_[line_index];
   while (cursor.step < line.steps.size()) {
     const sim::Time at = line_step_time(line, cursor);
-    if (at >= model_.end()) return;
-    if (at < calendar_.now || line.agents == 0) {  // a break before the horizon's start; an empty line
+    if (at >= model_->end()) return;
+    if (at < calendar_->now || line.agents == 0) {  // a break before the horizon's start; an empty line
       advance(line, cursor);
       continue;
     }
-    calendar_.schedule(EventKind::roster, at, line_index);
+    calendar_->schedule(EventKind::roster, at, line_index);
     return;
   }
 }
@@ -181,19 +188,19 @@ void Workforce::schedule_line_step(std::uint32_t line_index) {
 // from the pool's own stream, so that staffing what-ifs keep every customer's numbers and a
 // change to one shift line keeps every other line's.
 bool Workforce::absent(PoolId pool, AgentIdentity agent, std::uint32_t day) const {
-  return agent_draw(pool, agent, day, StreamPurpose::absence) < model_.pools[index(pool)].absenteeism;
+  return agent_draw(pool, agent, day, StreamPurpose::absence) < model_->pools[index(pool)].absenteeism;
 }
 
 bool Workforce::shrunk(PoolId pool, AgentIdentity agent, std::size_t interval) const {
   return agent_draw(pool, agent, static_cast<std::uint32_t>(interval), StreamPurpose::shrinkage) <
-         model_.pools[index(pool)].shrinkage;
+         model_->pools[index(pool)].shrinkage;
 }
 
 // Agent j of line l's uniform for (day or interval, purpose): word j % 4 of block
 // (l << 32 | j / 4, period, purpose) of the pool's key; 1 when the pool has no such
 // probability (nothing drawn).
 double Workforce::agent_draw(PoolId pool, AgentIdentity agent, std::uint32_t period, StreamPurpose purpose) const {
-  const CompiledPool& compiled = model_.pools[index(pool)];
+  const CompiledPool& compiled = model_->pools[index(pool)];
   const double p = purpose == StreamPurpose::absence ? compiled.absenteeism : compiled.shrinkage;
   if (p <= 0.0) return 1.0;
   const auto block =
@@ -203,14 +210,14 @@ double Workforce::agent_draw(PoolId pool, AgentIdentity agent, std::uint32_t per
 
 std::uint32_t Workforce::day_of_interval(std::size_t interval) const {
   const sim::Duration clock =  // since the midnight before the horizon's start
-      sim::ticks_from_seconds(model_.start_clock_seconds) + model_.interval_ticks * static_cast<sim::Ticks>(interval);
+      sim::ticks_from_seconds(model_->start_clock_seconds) + model_->interval_ticks * static_cast<sim::Ticks>(interval);
   return static_cast<std::uint32_t>(clock / sim::Duration(86400 * sim::kTicksPerSecond));
 }
 
 // Shorthand pools: the interval's staffing less the absent (scheduled), less the shrunk
 // (available). Agents leave and return as a counter: idle ones first, busy ones as they free.
 void Workforce::apply_shorthand(PoolId pool_id, std::size_t interval) {
-  const CompiledPool& pool = model_.pools[index(pool_id)];
+  const CompiledPool& pool = model_->pools[index(pool_id)];
   const int staffing = pool.staffing[interval];
   if (counted_) {  // counted agents: nobody absent or shrunk, and the staffing never drops
     PoolState& state = at(pool_id);

@@ -79,6 +79,15 @@ class Workforce {
   // assert so in checks builds.
   Workforce(const CompiledModel& model, std::uint64_t replication, bool counted, Calendar& calendar,
             KpiAccounts& accounts);
+  std::size_t memory_bytes() const noexcept {  // about: what a copy holds
+    std::size_t bytes = sizeof(*this) + agents_.capacity() * sizeof(Agent) + lists_.capacity() * sizeof(AgentList) +
+                        pools_.capacity() * sizeof(PoolState) + line_cursors_.capacity() * sizeof(LineCursor);
+    for (const PoolState& pool : pools_)
+      bytes += (pool.off_agents.capacity() + pool.away_agents.capacity()) * sizeof(AgentId);
+    return bytes;
+  }
+  // After a copy (a paused replication resumed): what it reads and writes from now on.
+  void rebind(const CompiledModel& model, Calendar& calendar, KpiAccounts& accounts);
 
   // The replication starts: every shift line's first step is scheduled, every shorthand
   // pool staffed for the first interval.
@@ -140,9 +149,9 @@ class Workforce {
   void add_away(PoolId pool, int delta);
   void set_scheduled(PoolId pool, int scheduled);
 
-  const CompiledModel& model_;
-  Calendar& calendar_;
-  KpiAccounts& accounts_;
+  const CompiledModel* model_;
+  Calendar* calendar_;
+  KpiAccounts* accounts_;
   bool counted_ = false;
   std::vector<Agent> agents_;
   std::vector<AgentList> lists_;  // per pool its idle list, then per stage one per preferred pool
@@ -175,16 +184,16 @@ CAPSIM_INLINE void Workforce::add_busy(PoolId pool, int delta, sim::Time now) {
   state.busy += delta;
   state.levels->busy.add(now, delta);
   if (state.busy > state.working) [[unlikely]]
-    ++accounts_.totals().busy_beyond_available;
+    ++accounts_->totals().busy_beyond_available;
 }
 
 template <CustomerDesk Desk>
 void Workforce::begin_interval(std::size_t interval, Desk& desk) {
   for (std::size_t p = 0; p < pools_.size(); ++p) {
     const PoolId pool = id_at<PoolId>(p);
-    if (!model_.pools[p].rostered())
+    if (!model_->pools[p].rostered())
       apply_shorthand(pool, interval);
-    else if (model_.pools[p].shrinkage > 0.0)
+    else if (model_->pools[p].shrinkage > 0.0)
       draw_shrinkage(pool, interval, desk);
   }
 }
@@ -194,8 +203,8 @@ template <CustomerDesk Desk>
 void Workforce::reopen(AgentId agent_id, Desk& desk) {
   CAPSIM_ASSERT(!counted_, "a lean model (counted agents) reached reopen");
   Agent& agent = at(agent_id);
-  if (agent.contacts == 0 || model_.stages[index(agent.stage)].concurrency <= 1) return;
-  if (agent.contacts < model_.stages[index(agent.stage)].concurrency)
+  if (agent.contacts == 0 || model_->stages[index(agent.stage)].concurrency <= 1) return;
+  if (agent.contacts < model_->stages[index(agent.stage)].concurrency)
     list_push(stages_[index(agent.stage)].open_lists + agent.position, agent_id);
   desk.fill_slots(agent_id);
 }
@@ -205,7 +214,7 @@ void Workforce::on_break_end(AgentId agent_id, std::uint32_t generation, Desk& d
   CAPSIM_ASSERT(!counted_, "a lean model (counted agents) reached on_break_end");
   Agent& agent = at(agent_id);
   if (generation != agent.generation || !agent.on_break) {
-    ++calendar_.stale_timers;
+    ++calendar_->stale_timers;
     return;
   }
   agent.on_break = false;
@@ -225,10 +234,10 @@ template <CustomerDesk Desk>
 void Workforce::on_roster(std::uint32_t line_index, Desk& desk) {
   CAPSIM_ASSERT(!counted_, "a lean model (counted agents) reached on_roster");
   const LineRef& ref = line_refs_[line_index];
-  const ShiftLine& line = model_.pools[index(ref.pool)].lines[ref.line];
+  const ShiftLine& line = model_->pools[index(ref.pool)].lines[ref.line];
   LineCursor& cursor = line_cursors_[line_index];
   const RosterStep& step = line.steps[cursor.step];
-  const std::uint32_t first = model_.first_agent[index(ref.pool)] + line.first;
+  const std::uint32_t first = model_->first_agent[index(ref.pool)] + line.first;
   if (step.action == RosterAction::break_due) {
     roster_step(id_at<AgentId>(first + cursor.rank), step, desk);
   } else {  // the whole line comes or goes
@@ -243,15 +252,15 @@ void Workforce::roster_step(AgentId agent_id, const RosterStep& step, Desk& desk
   CAPSIM_ASSERT(!counted_, "a lean model (counted agents) reached roster_step");
   Agent& agent = at(agent_id);
   const PoolId pool_id = agent.pool;
-  const AgentIdentity identity = model_.agent_identity[index(agent_id)];
-  const sim::Time now = calendar_.now;
+  const AgentIdentity identity = model_->agent_identity[index(agent_id)];
+  const sim::Time now = calendar_->now;
   switch (step.action) {
     case RosterAction::on: {
       agent.rostered = true;
       agent.absent = absent(pool_id, identity, step.day);
       if (agent.absent) return;
       set_scheduled(pool_id, at(pool_id).scheduled + 1);
-      agent.shrunk = shrunk(pool_id, identity, static_cast<std::size_t>(calendar_.interval));
+      agent.shrunk = shrunk(pool_id, identity, static_cast<std::size_t>(calendar_->interval));
       if (agent.state == AgentState::working) {  // still finishing overtime: stays on
         if (agent.pending == Pending::off) {
           agent.pending = Pending::none;
@@ -330,13 +339,13 @@ void Workforce::roster_step(AgentId agent_id, const RosterStep& step, Desk& desk
 template <CustomerDesk Desk>
 void Workforce::draw_shrinkage(PoolId pool_id, std::size_t interval, Desk& desk) {
   CAPSIM_ASSERT(!counted_, "a lean model (counted agents) reached draw_shrinkage");
-  const CompiledPool& pool = model_.pools[index(pool_id)];
-  const std::uint32_t first = model_.first_agent[index(pool_id)];
+  const CompiledPool& pool = model_->pools[index(pool_id)];
+  const std::uint32_t first = model_->first_agent[index(pool_id)];
   for (std::uint32_t rank = 0; rank < pool.agents; ++rank) {
     const AgentId agent_id = id_at<AgentId>(first + rank);
     Agent& agent = at(agent_id);
     if (!agent.rostered || agent.absent) continue;
-    agent.shrunk = shrunk(pool_id, model_.agent_identity[first + rank], interval);
+    agent.shrunk = shrunk(pool_id, model_->agent_identity[first + rank], interval);
     if (agent.shrunk) {
       if (agent.state == AgentState::working && agent.contacts == 0)
         go_away(agent_id, AgentState::away);

@@ -66,6 +66,9 @@ class EventQueue {
 
   bool empty() const noexcept { return internal_.size == 0 && source_.size == 0; }
   std::size_t size() const noexcept { return internal_.size + source_.size; }
+  std::size_t memory_bytes() const noexcept {
+    return sizeof(*this) + (internal_.slots.capacity() + source_.slots.capacity()) * sizeof(Event);
+  }
   // The earliest pending event; the queue must not be empty.
   const Event& top() const noexcept { return from_source() ? source_.top() : internal_.top(); }
 

@@ -111,6 +111,7 @@ class Histogram {
   }
   void merge(const Histogram& other);
   std::uint64_t count() const noexcept { return total_; }
+  std::size_t memory_bytes() const noexcept { return sizeof(*this) + counts_.capacity() * sizeof(std::uint64_t); }
   // Value at quantile q in [0, 1] (nearest rank, interpolated inside its bucket), in ticks.
   // NaN when empty.
   double quantile(double q) const noexcept;

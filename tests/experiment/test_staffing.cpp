@@ -139,6 +139,30 @@ TEST_CASE("the staffing found is the same for any thread count") {
   CHECK(one.day[0].low == two.day[0].low);
 }
 
+TEST_CASE("resuming paused replications changes the search's cost, never its answer") {
+  // Two targets with different thresholds (the look-ahead windows) on a multi-pool day.
+  auto request = request_for(test::load_scenario("scenarios/theory/sinusoidal_day.yaml", {"replications=8"}));
+  auto without = request;
+  without.pause_memory_bytes = 0;
+  auto thin = request;
+  thin.pause_memory_bytes = 600'000;  // room for a few pauses only: they thin out
+  const model::StaffingAnswer paused = find_staffing(request);
+  for (const auto* other : {&without, &thin}) {
+    const model::StaffingAnswer a = find_staffing(*other);
+    CHECK(a.agents == paused.agents);
+    CHECK(a.evaluations == paused.evaluations);
+    REQUIRE(a.intervals.size() == paused.intervals.size());
+    for (std::size_t i = 0; i < a.intervals.size(); ++i) {
+      CHECK(a.intervals[i][0].low == paused.intervals[i][0].low);
+      CHECK(a.intervals[i][0].high == paused.intervals[i][0].high);
+    }
+    CHECK(a.evaluation_cost > paused.evaluation_cost);
+  }
+  // A candidate differing from some interval on costs the part after it: the search costs
+  // far fewer full runs than it makes evaluations.
+  CHECK(paused.evaluation_cost < 0.7 * static_cast<double>(paused.evaluations));
+}
+
 TEST_CASE("a target that more agents cannot reach is reported unmet, and does not draw agents") {
   // The phone needs a CRM that is down from 09:00 to 09:30: nobody is answered then.
   std::string text = kSmallDay;
