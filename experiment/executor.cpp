@@ -19,8 +19,4 @@ class ThreadExecutor final : public Executor {
 
 std::unique_ptr<Executor> make_thread_executor() { return std::make_unique<ThreadExecutor>(); }
 
-#ifndef CAPSIM_MPI
-std::unique_ptr<Executor> make_executor(int*, char***) { return make_thread_executor(); }
-#endif
-
 }  // namespace capsim::experiment

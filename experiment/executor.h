@@ -42,8 +42,9 @@ class Executor {
 
 // Threads of this process only.
 std::unique_ptr<Executor> make_thread_executor();
-// Under mpirun with a capsim built with CAPSIM_MPI: every rank (MPI is started here and
-// finished when the executor goes); otherwise the thread executor.
+// In capsim-mpi (built with -DCAPSIM_MPI=ON, run under mpirun): every rank (MPI is started
+// here and finished when the executor goes); in capsim, the thread executor. Defined by the
+// library a program links: capsim_executor_threads or capsim_executor_mpi.
 std::unique_ptr<Executor> make_executor(int* argc, char*** argv);
 
 }  // namespace capsim::experiment

@@ -138,7 +138,11 @@ class MpiExecutor final : public Executor {
     for (;;) {
       int arrived = 0;
       MPI_Status status;
-      MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
+      // Once every rank has been told that nothing is left, what it sends next belongs to
+      // the next run: left for that run's serve. (Answering a next run's ask from this one
+      // told the rank its next run was empty, and this one waited forever for a rank too
+      // many: the once-seen hang of mpi_executor_check when rank 0's own last unit was slow.)
+      if (ranks_asking > 0) MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
       if (arrived && status.MPI_TAG == kTagAsk) {
         MPI_Recv(nullptr, 0, MPI_CHAR, status.MPI_SOURCE, kTagAsk, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         const std::uint64_t unit = take();

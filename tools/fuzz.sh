@@ -10,9 +10,15 @@ if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz: clang++ not found; skipped" >&2
   exit 0
 fi
+# The test command builds the doctest suites in the same tree (CAPSIM_FUZZ_TESTS=ON) and runs
+# them under the same sanitizers: one clang build serves both.
 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCAPSIM_FUZZ=ON \
-      -DCAPSIM_WERROR=ON -DCAPSIM_BUILD_TESTS=OFF -DCAPSIM_BUILD_BENCH=OFF >/dev/null
-cmake --build build/fuzz -j"$(nproc)" --target fuzz_scenario fuzz_override fuzz_lean_copies
+      -DCAPSIM_WERROR=ON -DCAPSIM_BUILD_TESTS="${CAPSIM_FUZZ_TESTS:-OFF}" -DCAPSIM_BUILD_BENCH=OFF >/dev/null
+if [ "${CAPSIM_FUZZ_TESTS:-OFF}" = ON ]; then
+  cmake --build build/fuzz -j"$(nproc)"
+else
+  cmake --build build/fuzz -j"$(nproc)" --target fuzz_scenario fuzz_override fuzz_lean_copies
+fi
 mkdir -p build/fuzz/artifacts
 run() {
   local target="$1"; shift

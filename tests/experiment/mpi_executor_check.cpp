@@ -1,11 +1,14 @@
 // The MPI executor under mpirun (tests/cli/sweep_mpi.sh runs it over TCP): units come back
 // in order whatever rank ran them; a unit that throws on any rank ends the run on rank 0
 // with its message while every rank returns (no rank left waiting); an interrupted job
-// reaches rank 0 as Interrupted; all_ok is a logical and over the ranks. Prints one line and
+// reaches rank 0 as Interrupted; a run right after one whose last unit was slow on rank 0
+// does its own work; all_ok is a logical and over the ranks. Prints one line and
 // exits 0 on rank 0 when every check holds.
+#include <chrono>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "experiment/executor.h"
 
@@ -56,7 +59,22 @@ int main(int argc, char** argv) {
     interrupted = true;
   }
   if (executor->is_writer()) check(interrupted, "an interrupted unit reaches rank 0 as Interrupted");
-  // 4. all_ok: and over ranks.
+  // 4. Back-to-back runs while rank 0's own last unit is slow: the other ranks, told that
+  // nothing is left, start the next run first; their asks belong to it (once answered by the
+  // run before, which then waited forever).
+  const bool writer = executor->is_writer();
+  executor->run(
+      4, 1,
+      [writer](std::size_t u) {
+        if (writer) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        return std::to_string(u);
+      },
+      [](std::size_t, std::string) {});
+  std::size_t consumed = 0;
+  executor->run(
+      10, 1, [](std::size_t u) { return std::to_string(u); }, [&](std::size_t, std::string) { ++consumed; });
+  if (executor->is_writer()) check(consumed == 10, "a run right after one whose last unit was slow on rank 0");
+  // 5. all_ok: and over ranks.
   check(executor->all_ok(true), "all_ok(true) on every rank");
   check(!executor->all_ok(executor->is_writer()), "all_ok false when one rank is not ok");
   if (executor->is_writer() && failures == 0)
