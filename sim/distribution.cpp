@@ -85,6 +85,12 @@ std::optional<Family> family_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string> family_name_list() {
+  std::vector<std::string> names;
+  for (const auto& [f, name] : kFamilyNames) names.emplace_back(name);
+  return names;
+}
+
 std::string family_names() {
   std::string names;
   for (const auto& [f, name] : kFamilyNames) {

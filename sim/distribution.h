@@ -41,6 +41,7 @@ std::string_view family_name(Family family);
 std::optional<Family> family_from_name(std::string_view name);
 // The names accepted by family_from_name, for error messages.
 std::string family_names();
+std::vector<std::string> family_name_list();  // the same, one name each
 
 // Bounds of the (mean, cv) forms that cannot reach every cv.
 inline constexpr double kMaxNormalCv = 0.9;  // a normal truncated at 0 never reaches cv 1

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages capsim needs, only those that are missing. With --test,
 # also what the test command needs beyond the build: clang and its libFuzzer runtime, Open
-# MPI for the 2-rank sweep test, and gdb (stacks of a hung rank).
+# MPI for the 2-rank sweep test, gdb (stacks of a hung rank), and pytest with jsonschema (the
+# scenario schema checked by an independent validator).
 set -euo pipefail
 packages=(build-essential cmake libboost-dev libboost-graph-dev libboost-math-dev libboost-random-dev
           libyaml-cpp-dev librandom123-dev libcli11-dev nlohmann-json3-dev doctest-dev libbenchmark-dev
           pkg-config coinor-libcbc-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang libclang-rt-14-dev libopenmpi-dev openmpi-bin gdb)
+  packages+=(clang libclang-rt-14-dev libopenmpi-dev openmpi-bin gdb python3-pytest python3-jsonschema python3-yaml)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -55,6 +55,12 @@ inline const Keys kOutageKeys{"from", "to"};
 inline const Keys kFailureKeys{"between", "repair"};
 inline const Keys kQueueKeys{"capacity", "discipline"};
 inline const Keys kSlaKeys{"customers", "stage", "wait_within", "sojourn_within", "target"};
+// Per-interval values may also be given per day of the week (interval_values).
+inline const Keys kDayKeys{"weekdays", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+// The keys a map must have.
+inline const Keys kRequiredTopKeys{"horizon", "customers", "pools", "stages"};
+inline const Keys kRequiredShiftKeys{"start", "end", "agents"};
+inline const Keys kRequiredTemplateKeys{"start", "length"};
 inline const Keys kDistributionKeys{"dist", "mean",  "cv",     "sd",   "min", "mode", "max",
                                     "k",    "value", "values", "file", "p",   "means"};
 

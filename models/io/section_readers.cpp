@@ -106,7 +106,6 @@ std::vector<double> Loader::interval_values(const YAML::Node& node, const std::s
     error(node, path, what + ", one per interval, or {weekdays: [...], saturday: [...], sunday: [...]}");
     return values;
   }
-  static const Keys kDayKeys{"weekdays", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   std::map<std::string, std::vector<double>> profiles;
   for (auto& [key, list] : entries(node, path, &kDayKeys)) {
     if (!list.IsSequence() || list.size() == 0) {
@@ -483,9 +482,9 @@ Scenario Loader::read(const YAML::Node& root) {
     scenario.replications = static_cast<int>(
         whole(given["replications"], "replications", 1, kMaxReplications, "a whole number of replications")
             .value_or(1));
-  for (const char* required : {"horizon", "customers", "pools", "stages"}) {
+  for (const std::string& required : kRequiredTopKeys) {
     if (given.count(required)) continue;
-    error(root, "", std::string("missing key \"") + required + "\"");
+    error(root, "", "missing key \"" + required + "\"");
     missing_sections_.insert(required);
   }
   if (given.count("horizon")) read_horizon(given["horizon"], scenario.horizon);

@@ -143,10 +143,10 @@ std::optional<model::ShiftTemplate> Loader::read_template(const YAML::Node& node
   std::map<std::string, YAML::Node> given = keyed(node, path, &kTemplateKeys);
   if (!node.IsMap()) return std::nullopt;
   bool ok = true;
-  for (const char* required : {"start", "length"}) {
+  for (const std::string& required : kRequiredTemplateKeys) {
     if (given.count(required)) continue;
     error(node, path,
-          std::string("missing key \"") + required +
+          "missing key \"" + required +
               "\"; expected {start: {from: \"07:00\", to: \"13:00\", every: 30min}, length: 8h}");
     ok = false;
   }
@@ -283,10 +283,9 @@ std::optional<model::Shift> Loader::read_shift(const YAML::Node& node, const std
   std::map<std::string, YAML::Node> given = keyed(node, path, &kShiftKeys);
   if (!node.IsMap()) return std::nullopt;
   bool ok = true;
-  for (const char* required : {"start", "end", "agents"}) {
+  for (const std::string& required : kRequiredShiftKeys) {
     if (given.count(required)) continue;
-    error(node, path,
-          std::string("missing key \"") + required + "\"; expected {start: \"08:00\", end: \"16:30\", agents: 5}");
+    error(node, path, "missing key \"" + required + "\"; expected {start: \"08:00\", end: \"16:30\", agents: 5}");
     ok = false;
   }
   if (given.count("start")) {
