@@ -181,7 +181,9 @@ sla: {quick: {wait_within: 20s, target: 80%}, closed: {sojourn_within: 30min, ta
   const model::KpiIndex index(result.layout);
   // Each stored KPI is a path of the grammar, naming the slot whose numbers it holds.
   std::size_t checked = 0;
-  for (const auto& [kpi_path, kpi] : stored->kpis) {
+  for (const auto& entry : stored->kpis) {
+    const std::string& kpi_path = entry.first;  // a plain reference: clang 14 captures no structured binding
+    const auto& kpi = entry.second;
     const auto target = index.resolve(kpi_path, problem);
     REQUIRE_MESSAGE(target, kpi_path << ": " << problem);
     REQUIRE_FALSE(target->risk);

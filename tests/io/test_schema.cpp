@@ -26,9 +26,10 @@ TEST_CASE("every map of the schema lists exactly the keys the reader accepts the
     CHECK(object["type"] == "object");
     CHECK(object["additionalProperties"] == false);
     std::set<std::string> in_schema;
-    for (const auto& [key, value] : object["properties"].items()) {
+    for (const auto& item : object["properties"].items()) {
+      const std::string key = item.key();
       in_schema.insert(key);
-      const bool explained = value.contains("description") || value.contains("$ref");
+      const bool explained = item.value().contains("description") || item.value().contains("$ref");
       CHECK_MESSAGE(explained, "no description for " << key);
     }
     CHECK(in_schema == std::set<std::string>(map.reader_keys.begin(), map.reader_keys.end()));

@@ -57,10 +57,11 @@ TEST_CASE("common random numbers: a staffing change's paired interval is far nar
   const auto paired = model::compare(base, variant, true);
   const auto welch = model::compare(base, independent, false);
   using Case = std::tuple<ScopeKind, std::string, std::string>;
-  for (const auto& [scope, name, kpi] : std::vector<Case>{{ScopeKind::sla, "answer_20s", "attained"},
-                                                          {ScopeKind::overall, "overall", "abandon_rate"},
-                                                          {ScopeKind::customer_class, "service", "wait_mean"}}) {
-    INFO(name << "." << kpi);
+  for (const Case& c : std::vector<Case>{{ScopeKind::sla, "answer_20s", "attained"},
+                                         {ScopeKind::overall, "overall", "abandon_rate"},
+                                         {ScopeKind::customer_class, "service", "wait_mean"}}) {
+    const auto& [scope, name, kpi] = c;
+    INFO(std::get<1>(c) << "." << std::get<2>(c));  // clang 14 captures no structured binding
     const auto& p = find(base, paired, scope, name, kpi);
     const auto& w = find(base, welch, scope, name, kpi);
     const double paired_half = (p.ci_high - p.ci_low) / 2, welch_half = (w.ci_high - w.ci_low) / 2;

@@ -98,7 +98,8 @@ TEST_CASE("Erlang A's service level tends to Erlang C's as patience grows, and i
 
 TEST_CASE("the staffing search returns the fewest agents that reach the target") {
   for (const double patience : {0.0, 1.0 / 120}) {
-    for (const auto& [rate, target] : {std::pair{0.3, 0.8}, {5.0, 0.9}, {83.3, 0.8}}) {
+    for (const auto& point : {std::pair{0.3, 0.8}, {5.0, 0.9}, {83.3, 0.8}}) {
+      const double rate = point.first, target = point.second;  // clang 14 captures no structured binding
       INFO("rate " << rate << " target " << target << " theta " << patience);
       const auto level = [&](int n) {
         return patience > 0 ? mmck_abandonment(n, rate, 1.0 / 60, patience, std::nullopt, 20).service_level

@@ -25,5 +25,6 @@ VerbRunner add_merge_verb(CLI::App& app);
 VerbRunner add_staff_verb(CLI::App& app);
 VerbRunner add_schedule_verb(CLI::App& app);
 VerbRunner add_schema_verb(CLI::App& app);
+VerbRunner add_completion_verb(CLI::App& app);
 
 }  // namespace capsim::cli
