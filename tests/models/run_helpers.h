@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,24 @@
 #include "sim/summary.h"
 
 namespace capsim::test {
+
+// Equal bit for bit, NaN included.
+inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+// Two replications' results are the same to the bit: every KPI, count and clock.
+inline void check_bit_identical(const model::ReplicationResult& a, const model::ReplicationResult& b) {
+  CHECK(same_bits(a.values, b.values));
+  CHECK(same_bits(a.numerators, b.numerators));
+  CHECK(same_bits(a.denominators, b.denominators));
+  CHECK(a.events == b.events);
+  CHECK(a.stale_timers == b.stale_timers);
+  CHECK(a.end_time == b.end_time);
+  CHECK(a.served_total == b.served_total);
+  CHECK(a.abandoned_total == b.abandoned_total);
+  CHECK(a.in_system_at_end == b.in_system_at_end);
+}
 
 inline model::Scenario load_scenario(const std::string& relative, const std::vector<std::string>& overrides = {}) {
   auto loaded = io::load_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/" + relative, overrides);

@@ -4,7 +4,6 @@
 // removed and its agents kept as counts (interchangeable), and nothing else.
 #include <doctest/doctest.h>
 
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -25,11 +24,6 @@ model::CompiledModel load(const std::string& relative) {
   return model::compile(test::load_scenario(relative, window ? std::vector<std::string>{} : shorter));
 }
 
-// Equal bit for bit, NaN included.
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
 void check_copies_agree(const model::CompiledModel& compiled, const std::string& what) {
   const model::KpiLayout layout(compiled);
   for (std::uint64_t replication = 0; replication < 2; ++replication) {
@@ -40,15 +34,7 @@ void check_copies_agree(const model::CompiledModel& compiled, const std::string&
     const model::ReplicationResult a = leanest.run();
     const model::ReplicationResult b =
         model::run_replication(compiled, layout, replication, HandlerCopy::every_feature);
-    CHECK(same_bits(a.values, b.values));
-    CHECK(same_bits(a.numerators, b.numerators));
-    CHECK(same_bits(a.denominators, b.denominators));
-    CHECK(a.events == b.events);
-    CHECK(a.stale_timers == b.stale_timers);
-    CHECK(a.end_time == b.end_time);
-    CHECK(a.served_total == b.served_total);
-    CHECK(a.abandoned_total == b.abandoned_total);
-    CHECK(a.in_system_at_end == b.in_system_at_end);
+    test::check_bit_identical(a, b);
     CHECK(a.starts_beyond_staffing == 0);
     CHECK(b.starts_beyond_staffing == 0);
     CHECK(a.busy_beyond_available == 0);

@@ -4,7 +4,6 @@
 // before it.
 #include <doctest/doctest.h>
 
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -15,21 +14,6 @@
 using namespace capsim;
 
 namespace {
-
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-void check_same(const model::ReplicationResult& a, const model::ReplicationResult& b) {
-  CHECK(same_bits(a.values, b.values));
-  CHECK(same_bits(a.numerators, b.numerators));
-  CHECK(same_bits(a.denominators, b.denominators));
-  CHECK(a.events == b.events);
-  CHECK(a.stale_timers == b.stale_timers);
-  CHECK(a.end_time == b.end_time);
-  CHECK(a.served_total == b.served_total);
-  CHECK(a.abandoned_total == b.abandoned_total);
-}
 
 sim::Time interval_start(const model::CompiledModel& model, int interval) {
   return sim::kStart + model.interval_ticks * interval;
@@ -70,11 +54,11 @@ TEST_CASE("a replication paused at an interval and resumed under another staffin
       paused.run_before(interval_start(base, interval));
       model::ServiceSystem resumed(paused, candidate, layout);
       const model::ReplicationResult fresh = model::run_replication(candidate, layout, replication);
-      check_same(resumed.run(), fresh);
+      test::check_bit_identical(resumed.run(), fresh);
       // The paused one is untouched by its copy: it goes on as the base.
-      check_same(paused.run(), model::run_replication(base, layout, replication));
+      test::check_bit_identical(paused.run(), model::run_replication(base, layout, replication));
       // The change shows: tier1 short at one interval moves the day's KPIs.
-      CHECK_FALSE(same_bits(fresh.values, model::run_replication(base, layout, replication).values));
+      CHECK_FALSE(test::same_bits(fresh.values, model::run_replication(base, layout, replication).values));
     }
   }
 }
@@ -94,7 +78,7 @@ TEST_CASE("a resumed copy can be paused and resumed again, and a stopped run of 
   on_a.run_before(interval_start(a, 12));
   model::ServiceSystem on_b(on_a, b, layout);
   const sim::Time stop = interval_start(b, 14);
-  check_same(on_b.run(stop), model::run_replication(b, layout, 4, model::HandlerCopy::leanest, stop));
+  test::check_bit_identical(on_b.run(stop), model::run_replication(b, layout, 4, model::HandlerCopy::leanest, stop));
 }
 
 TEST_CASE("a lean model resumes in its lean copy") {
@@ -124,7 +108,7 @@ sla:
   paused.run_before(interval_start(base, 2));
   model::ServiceSystem resumed(paused, candidate, layout);
   CHECK(resumed.lean());
-  check_same(resumed.run(), model::run_replication(candidate, layout, 1));
+  test::check_bit_identical(resumed.run(), model::run_replication(candidate, layout, 1));
 }
 
 TEST_CASE("a staffing that changes a pool's agent records or the copy of the handlers is not resumable") {
