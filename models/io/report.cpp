@@ -97,6 +97,19 @@ std::string csv_quoted(const std::string& text) {
   return quoted + "\"";
 }
 
+namespace {
+// What each KPI's numbers are (the same name has the same unit in every scope).
+Json kpi_info_json(const model::KpiLayout& layout) {
+  Json kpi_info = Json::object();
+  for (const auto& slot : layout.slots()) {
+    const std::string name = slot.kpi.substr(0, slot.kpi.find('.'));
+    if (!kpi_info.contains(name))
+      kpi_info[name] = Json{{"unit", model::unit_name(slot.unit)}, {"better", model::better_name(slot.better)}};
+  }
+  return kpi_info;
+}
+}  // namespace
+
 void write_json(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                 const RunInfo& run) {
   Json root;
@@ -104,14 +117,7 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
   root["replications"] = result.replications.size();
   root["seed"] = model.seed;
   root["manifest"] = manifest_json(run.manifest);
-  // What each KPI's numbers are (the same name has the same unit in every scope).
-  Json kpi_info = Json::object();
-  for (const auto& slot : result.layout.slots()) {
-    const std::string name = slot.kpi.substr(0, slot.kpi.find('.'));
-    if (!kpi_info.contains(name))
-      kpi_info[name] = Json{{"unit", model::unit_name(slot.unit)}, {"better", model::better_name(slot.better)}};
-  }
-  root["kpi_info"] = kpi_info;
+  root["kpi_info"] = kpi_info_json(result.layout);
   const bool values = run.replication_values;
   root["kpis"] = scope_json(result, ScopeKind::overall, 0, values);
   // Each named scope's section: NAME -> {kpis: ...}, where the KPI-path grammar and the
@@ -339,6 +345,7 @@ void write_comparison_json(std::ostream& out, const Comparison& comparison, cons
   root["replications"] = comparison.replications;
   root["seed"] = comparison.seed;
   root["paired"] = comparison.paired;
+  root["kpi_info"] = kpi_info_json(comparison.base->layout);
   Json variants = Json::array();
   for (const auto& variant : comparison.variants) {
     Json kpis = Json::array();

@@ -13,7 +13,7 @@ prefix=$work/prefix
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$prefix" >/dev/null
 [ -x "$prefix/bin/capsim" ] || fail "no bin/capsim"
-for verb in run compare check sweep merge staff schedule validate erlang schema completion; do
+for verb in run compare check sweep merge staff schedule report validate erlang schema completion; do
   page="$prefix/share/man/man1/capsim-$verb.1"
   [ -s "$page" ] || fail "no man page for $verb"
   grep -q "^\.SH OPTIONS" "$page" || fail "the man page of $verb has no options"

@@ -16,6 +16,7 @@
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
 #include "tools/capsim/common_options.h"
+#include "tools/capsim/html_output.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
@@ -124,12 +125,17 @@ int compare(const CompareOptions& options) {
   if (!file.open()) return kExitBadInput;
   std::ostream& out = file.stream();
   const io::RunInfo info{threads, wall, manifest_for(base_file, options.common.overrides, *base, threads)};
-  if (options.common.format == "json")
+  if (options.common.format == "json") {
     io::write_comparison_json(out, comparison, info);
-  else if (options.common.format == "csv")
+  } else if (options.common.format == "html") {
+    if (!write_html(
+            out, {{[&](std::ostream& json) { io::write_comparison_json(json, comparison, info); }, "capsim compare"}}))
+      return kExitInternalError;
+  } else if (options.common.format == "csv") {
     io::write_comparison_csv(out, comparison);
-  else
+  } else {
     io::write_comparison_table(out, comparison, info);
+  }
   return file.commit() ? kExitOk : kExitBadInput;
 }
 
@@ -143,7 +149,7 @@ VerbRunner add_compare_verb(CLI::App& app) {
   verb->add_option("--variant", options->variants,
                    "A variant of the base: NAME:key.path=value[,key.path=value...] (repeatable)");
   add_common_options(verb, options->common, "Number of replications, at least 2 (overrides the base file)");
-  add_output_options(verb, options->common, {"table", "json", "csv"});
+  add_output_options(verb, options->common, {"table", "json", "csv", "html"});
   verb->add_flag("--independent", options->independent,
                  "Give each variant its own random streams (Welch intervals), to see what pairing buys");
   return [options] { return compare(*options); };

@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
 
   // The verb table: name is given by each verb's own subcommand.
   const std::vector<VerbRunner (*)(CLI::App&)> verbs{
-      add_run_verb,      add_compare_verb,  add_check_verb,  add_sweep_verb,  add_merge_verb,     add_staff_verb,
-      add_schedule_verb, add_validate_verb, add_erlang_verb, add_schema_verb, add_completion_verb};
+      add_run_verb,      add_compare_verb, add_check_verb,    add_sweep_verb,  add_merge_verb,  add_staff_verb,
+      add_schedule_verb, add_report_verb,  add_validate_verb, add_erlang_verb, add_schema_verb, add_completion_verb};
   std::vector<std::pair<CLI::App*, VerbRunner>> runners;
   for (const auto add : verbs) {
     const std::size_t before = app.get_subcommands({}).size();

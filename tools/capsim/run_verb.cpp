@@ -12,6 +12,7 @@
 #include "models/io/units.h"
 #include "models/limits.h"
 #include "tools/capsim/common_options.h"
+#include "tools/capsim/html_output.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
@@ -44,12 +45,20 @@ int run(const RunOptions& options) {
   std::ostream& out = file.stream();
   const io::RunInfo info{threads, wall, manifest_for(options.file, options.common.overrides, *scenario, threads),
                          options.replication_values};
-  if (options.common.format == "json")
+  if (options.common.format == "json") {
     io::write_json(out, compiled, result, info);
-  else if (options.common.format == "csv")
+  } else if (options.common.format == "html") {
+    // The page's distributions need each replication's values.
+    io::RunInfo with_values = info;
+    with_values.replication_values = true;
+    if (!write_html(out,
+                    {{[&](std::ostream& json) { io::write_json(json, compiled, result, with_values); }, options.file}}))
+      return kExitInternalError;
+  } else if (options.common.format == "csv") {
     io::write_csv(out, compiled, result);
-  else
+  } else {
     io::write_table(out, compiled, result, info);
+  }
   if (!file.commit()) return kExitBadInput;
 
   if (const auto warning = experiment::undrained_warning(result)) std::cerr << "capsim: " << *warning << '\n';
@@ -87,7 +96,7 @@ VerbRunner add_run_verb(CLI::App& app) {
   CLI::App* verb = app.add_subcommand("run", "Simulate a scenario and report KPI distributions");
   verb->add_option("file", options->file, "Scenario YAML file")->required();
   add_common_options(verb, options->common, "Number of replications (overrides the file)");
-  add_output_options(verb, options->common, {"table", "json", "csv"});
+  add_output_options(verb, options->common, {"table", "json", "csv", "html"});
   verb->add_flag("--replication-values", options->replication_values,
                  "JSON: list each KPI's per-replication values (a baseline that capsim check can pair with)");
   verb->add_flag("--check", options->check,

@@ -17,6 +17,7 @@
 #include "models/io/units.h"
 #include "models/service_system.h"
 #include "tools/capsim/common_options.h"
+#include "tools/capsim/html_output.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/staffing_options.h"
@@ -126,12 +127,25 @@ int schedule(const ScheduleOptions& options) {
   }
   const io::RunInfo info{so.common.threads, wall,
                          manifest_for(so.file, so.common.overrides, rostered, so.common.threads)};
-  if (so.common.format == "json")
+  if (so.common.format == "json") {
     experiment::write_schedule_json(std::cout, compiled, request, answer, info);
-  else if (so.common.format == "csv")
+  } else if (so.common.format == "html") {
+    // The roster's own run (when it was simulated), then the roster against the requirement.
+    std::vector<JsonResult> results;
+    io::RunInfo run_info = info;
+    run_info.replication_values = true;
+    if (answer.result)
+      results.push_back({[&](std::ostream& json) { io::write_json(json, compiled, *answer.result, run_info); },
+                         so.file + " as rostered"});
+    results.push_back(
+        {[&](std::ostream& json) { experiment::write_schedule_json(json, compiled, request, answer, info); },
+         "capsim schedule"});
+    if (!write_html(std::cout, results)) return kExitInternalError;
+  } else if (so.common.format == "csv") {
     experiment::write_schedule_csv(std::cout, compiled, request, answer);
-  else
+  } else {
     experiment::write_schedule_table(std::cout, compiled, request, answer, info);
+  }
   if (!flush_standard_output()) return kExitBadInput;
 
   if (answer.result)
@@ -165,7 +179,7 @@ VerbRunner add_schedule_verb(CLI::App& app) {
   verb->add_option("--time-limit", options->time_limit,
                    "Time limit of each integer program, such as 60s (the best roster found by then is used)");
   add_common_options(verb, options->staffing.common, "Replications per evaluation (overrides the file)");
-  add_output_options(verb, options->staffing.common, {"table", "json", "csv"},
+  add_output_options(verb, options->staffing.common, {"table", "json", "csv", "html"},
                      "Write the rostered scenario (YAML, shifts: lines) to this file; the report goes to stdout");
   return [options] { return schedule(*options); };
 }

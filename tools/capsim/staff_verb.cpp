@@ -17,6 +17,7 @@
 #include "models/limits.h"
 #include "models/service_system.h"
 #include "tools/capsim/common_options.h"
+#include "tools/capsim/html_output.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/staffing_options.h"
@@ -58,12 +59,23 @@ int staff(const StaffingOptions& options) {
   }
   const io::RunInfo info{options.common.threads, wall,
                          manifest_for(options.file, options.common.overrides, staffed, options.common.threads)};
-  if (options.common.format == "json")
+  if (options.common.format == "json") {
     io::write_staffing_json(std::cout, compiled, answer, info);
-  else if (options.common.format == "csv")
+  } else if (options.common.format == "html") {
+    // The staffed day's own run (its replications' values for the distributions), then the
+    // requirement drawn over its agents.
+    io::RunInfo run_info = info;
+    run_info.replication_values = true;
+    if (!write_html(std::cout, {{[&](std::ostream& json) { io::write_json(json, compiled, answer.result, run_info); },
+                                 options.file + " as staffed"},
+                                {[&](std::ostream& json) { io::write_staffing_json(json, compiled, answer, info); },
+                                 "capsim staff"}}))
+      return kExitInternalError;
+  } else if (options.common.format == "csv") {
     io::write_staffing_csv(std::cout, compiled, answer);
-  else
+  } else {
     io::write_staffing_table(std::cout, compiled, answer, info);
+  }
   if (!flush_standard_output()) return kExitBadInput;
 
   if (const auto warning = experiment::undrained_warning(answer.result)) std::cerr << "capsim: " << *warning << '\n';
@@ -91,7 +103,7 @@ VerbRunner add_staff_verb(CLI::App& app) {
       "staff", "Find the fewest agents per interval that meet every SLA in every interval (by simulation)");
   add_staffing_options(verb, *options, "A pool to staff (repeatable; default: the staff: section's, else every pool)");
   add_common_options(verb, options->common, "Replications per evaluation (overrides the file)");
-  add_output_options(verb, options->common, {"table", "json", "csv"},
+  add_output_options(verb, options->common, {"table", "json", "csv", "html"},
                      "Write the staffed scenario (YAML) to this file; the report goes to stdout");
   return [options] { return staff(*options); };
 }

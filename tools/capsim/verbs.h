@@ -24,6 +24,7 @@ VerbRunner add_sweep_verb(CLI::App& app);
 VerbRunner add_merge_verb(CLI::App& app);
 VerbRunner add_staff_verb(CLI::App& app);
 VerbRunner add_schedule_verb(CLI::App& app);
+VerbRunner add_report_verb(CLI::App& app);
 VerbRunner add_schema_verb(CLI::App& app);
 VerbRunner add_completion_verb(CLI::App& app);
 
