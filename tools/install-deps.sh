@@ -7,9 +7,11 @@
 set -euo pipefail
 packages=(build-essential cmake libboost-dev libboost-graph-dev libboost-math-dev libboost-random-dev
           libyaml-cpp-dev librandom123-dev libcli11-dev nlohmann-json3-dev doctest-dev libbenchmark-dev
-          pkg-config coinor-libcbc-dev help2man libjs-chart.js)
+          pkg-config coinor-libcbc-dev help2man libjs-chart.js
+          libxlsxwriter-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang libclang-rt-14-dev libopenmpi-dev openmpi-bin gdb python3-pytest python3-jsonschema python3-yaml chromium)
+  packages+=(clang libclang-rt-14-dev libopenmpi-dev openmpi-bin gdb python3-pytest python3-jsonschema python3-yaml chromium
+            python3-openpyxl)
 fi
 missing=()
 for package in "${packages[@]}"; do

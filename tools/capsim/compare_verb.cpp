@@ -16,7 +16,7 @@
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
 #include "tools/capsim/common_options.h"
-#include "tools/capsim/html_output.h"
+#include "tools/capsim/rich_output.h"
 #include "tools/capsim/output_file.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"

@@ -12,8 +12,8 @@
 #include "models/io/units.h"
 #include "models/limits.h"
 #include "tools/capsim/common_options.h"
-#include "tools/capsim/html_output.h"
 #include "tools/capsim/output_file.h"
+#include "tools/capsim/rich_output.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
 
@@ -29,6 +29,7 @@ struct RunOptions {
 
 int run(const RunOptions& options) {
   if (!output_spares_inputs("-o", options.common.output, {options.file})) return kExitBadInput;
+  if (options.common.format == "xlsx" && !binary_output_allowed(options.common.output)) return kExitBadInput;
   auto scenario = load_or_report(options.file, options.common.overrides);
   if (!scenario || !apply_common_options(*scenario, options.common)) return kExitBadInput;
   const model::CompiledModel compiled = model::compile(*scenario);
@@ -54,6 +55,12 @@ int run(const RunOptions& options) {
     if (!write_html(out,
                     {{[&](std::ostream& json) { io::write_json(json, compiled, result, with_values); }, options.file}}))
       return kExitInternalError;
+  } else if (options.common.format == "xlsx") {
+    io::RunInfo with_values = info;
+    with_values.replication_values = true;
+    if (!write_xlsx(out,
+                    {[&](std::ostream& json) { io::write_json(json, compiled, result, with_values); }, options.file}))
+      return kExitBadInput;
   } else if (options.common.format == "csv") {
     io::write_csv(out, compiled, result);
   } else {
@@ -96,7 +103,7 @@ VerbRunner add_run_verb(CLI::App& app) {
   CLI::App* verb = app.add_subcommand("run", "Simulate a scenario and report KPI distributions");
   verb->add_option("file", options->file, "Scenario YAML file")->required();
   add_common_options(verb, options->common, "Number of replications (overrides the file)");
-  add_output_options(verb, options->common, {"table", "json", "csv", "html"});
+  add_output_options(verb, options->common, {"table", "json", "csv", "html", "xlsx"});
   verb->add_flag("--replication-values", options->replication_values,
                  "JSON: list each KPI's per-replication values (a baseline that capsim check can pair with)");
   verb->add_flag("--check", options->check,

@@ -17,8 +17,8 @@
 #include "models/io/units.h"
 #include "models/service_system.h"
 #include "tools/capsim/common_options.h"
-#include "tools/capsim/html_output.h"
 #include "tools/capsim/output_file.h"
+#include "tools/capsim/rich_output.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/staffing_options.h"
 #include "tools/capsim/verbs.h"
@@ -40,6 +40,8 @@ int schedule(const ScheduleOptions& options) {
               << ": expected a duration above 0 and at most a day, such as 60s or 5min\n";
     return kExitBadInput;
   }
+  // The workbook goes to standard output: refused on a terminal before the search runs.
+  if (so.common.format == "xlsx" && !binary_output_allowed("")) return kExitBadInput;
   auto scenario = load_or_report(so.file, so.common.overrides, nullptr, true);
   if (!scenario || !apply_common_options(*scenario, so.common)) return kExitBadInput;
   const auto has_templates = [](const model::Pool& pool) { return !pool.templates.empty(); };
@@ -141,6 +143,20 @@ int schedule(const ScheduleOptions& options) {
         {[&](std::ostream& json) { experiment::write_schedule_json(json, compiled, request, answer, info); },
          "capsim schedule"});
     if (!write_html(std::cout, results)) return kExitInternalError;
+  } else if (so.common.format == "xlsx") {
+    if (!answer.result) {
+      std::cerr << "capsim: the roster was not simulated, so there is no run to lay out; use --format json\n";
+      return kExitBadInput;
+    }
+    io::RunInfo run_info = info;
+    run_info.replication_values = true;
+    const JsonResult plan{
+        [&](std::ostream& json) { experiment::write_schedule_json(json, compiled, request, answer, info); },
+        "capsim schedule"};
+    if (!write_xlsx(std::cout,
+                    {[&](std::ostream& json) { io::write_json(json, compiled, *answer.result, run_info); }, so.file},
+                    &plan))
+      return kExitBadInput;
   } else if (so.common.format == "csv") {
     experiment::write_schedule_csv(std::cout, compiled, request, answer);
   } else {
@@ -179,7 +195,7 @@ VerbRunner add_schedule_verb(CLI::App& app) {
   verb->add_option("--time-limit", options->time_limit,
                    "Time limit of each integer program, such as 60s (the best roster found by then is used)");
   add_common_options(verb, options->staffing.common, "Replications per evaluation (overrides the file)");
-  add_output_options(verb, options->staffing.common, {"table", "json", "csv", "html"},
+  add_output_options(verb, options->staffing.common, {"table", "json", "csv", "html", "xlsx"},
                      "Write the rostered scenario (YAML, shifts: lines) to this file; the report goes to stdout");
   return [options] { return schedule(*options); };
 }

@@ -17,8 +17,8 @@
 #include "models/limits.h"
 #include "models/service_system.h"
 #include "tools/capsim/common_options.h"
-#include "tools/capsim/html_output.h"
 #include "tools/capsim/output_file.h"
+#include "tools/capsim/rich_output.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/staffing_options.h"
 #include "tools/capsim/verbs.h"
@@ -28,6 +28,8 @@ namespace {
 
 int staff(const StaffingOptions& options) {
   if (!output_spares_inputs("-o", options.common.output, {options.file})) return kExitBadInput;
+  // The workbook goes to standard output: refused on a terminal before the search runs.
+  if (options.common.format == "xlsx" && !binary_output_allowed("")) return kExitBadInput;
   auto scenario = load_or_report(options.file, options.common.overrides, nullptr, true);
   if (!scenario || !apply_common_options(*scenario, options.common)) return kExitBadInput;
   auto made = staffing_request(*scenario, options);
@@ -71,6 +73,16 @@ int staff(const StaffingOptions& options) {
                                 {[&](std::ostream& json) { io::write_staffing_json(json, compiled, answer, info); },
                                  "capsim staff"}}))
       return kExitInternalError;
+  } else if (options.common.format == "xlsx") {
+    io::RunInfo run_info = info;
+    run_info.replication_values = true;
+    const JsonResult plan{[&](std::ostream& json) { io::write_staffing_json(json, compiled, answer, info); },
+                          "capsim staff"};
+    if (!write_xlsx(
+            std::cout,
+            {[&](std::ostream& json) { io::write_json(json, compiled, answer.result, run_info); }, options.file},
+            &plan))
+      return kExitBadInput;
   } else if (options.common.format == "csv") {
     io::write_staffing_csv(std::cout, compiled, answer);
   } else {
@@ -103,7 +115,7 @@ VerbRunner add_staff_verb(CLI::App& app) {
       "staff", "Find the fewest agents per interval that meet every SLA in every interval (by simulation)");
   add_staffing_options(verb, *options, "A pool to staff (repeatable; default: the staff: section's, else every pool)");
   add_common_options(verb, options->common, "Replications per evaluation (overrides the file)");
-  add_output_options(verb, options->common, {"table", "json", "csv", "html"},
+  add_output_options(verb, options->common, {"table", "json", "csv", "html", "xlsx"},
                      "Write the staffed scenario (YAML) to this file; the report goes to stdout");
   return [options] { return staff(*options); };
 }

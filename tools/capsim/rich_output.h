@@ -1,0 +1,30 @@
+// --format html and --format xlsx for the verbs with a JSON result (run, compare, staff,
+// schedule): the JSON their writers produce, drawn as the HTML report
+// (models/io/html_report.h) or laid out as a workbook (models/io/xlsx_report.h), so that
+// neither can disagree with the JSON.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace capsim::cli {
+
+struct JsonResult {
+  std::function<void(std::ostream&)> write;  // the verb's JSON writer
+  std::string origin;                        // what made it, shown in the report
+};
+
+// False after printing why (a writer's JSON the report does not take: a bug).
+bool write_html(std::ostream& out, const std::vector<JsonResult>& results);
+
+// A run's workbook (and a staff or schedule result's sheets, when `plan` is given) written
+// to `out` through a unique temporary file; false after printing why.
+bool write_xlsx(std::ostream& out, const JsonResult& run, const JsonResult* plan = nullptr);
+
+// False (after printing why) when `output` ("" or "-": standard output) is a terminal: a
+// workbook is not for reading there.
+bool binary_output_allowed(const std::string& output);
+
+}  // namespace capsim::cli
