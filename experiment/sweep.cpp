@@ -226,7 +226,7 @@ std::string Sweep::replication_header() const {
     line += " shard " + std::to_string(shard.index + 1) + "/" + std::to_string(shard.count);
   line += "\npoint";
   for (const auto& key : keys_) line += "," + io::csv_quoted(key);
-  return line + ",replication,scope,name,kpi,value\n";
+  return line + "," + std::string(io::kReplicationColumns) + "\n";
 }
 
 std::size_t Sweep::rows_of(std::size_t point) const {
@@ -344,14 +344,8 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
   }
   out.rows = rows.str();
   if (definition_.per_replication) {
-    const std::string prefix = prefix_of(point);
-    const auto& slots = result.layout.slots();
     std::ostringstream rep;
-    for (std::size_t r = 0; r < result.replications.size(); ++r)
-      for (std::size_t i = 0; i < slots.size(); ++i)
-        rep << prefix << result.first_replication + r << ',' << model::scope_kind_name(slots[i].scope) << ','
-            << io::csv_quoted(slots[i].scope_name) << ',' << slots[i].kpi << ','
-            << io::csv_number(result.replications[r][i]) << '\n';
+    io::write_replication_rows(rep, result, prefix_of(point));
     out.replication_rows = rep.str();
   }
   return out;

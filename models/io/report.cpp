@@ -210,6 +210,15 @@ void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const
   }
 }
 
+void write_replication_rows(std::ostream& out, const model::ExperimentResult& result, std::string_view prefix) {
+  const auto& slots = result.layout.slots();
+  for (std::size_t r = 0; r < result.replications.size(); ++r)
+    for (std::size_t i = 0; i < slots.size(); ++i)
+      out << prefix << result.first_replication + r << ',' << model::scope_kind_name(slots[i].scope) << ','
+          << csv_quoted(slots[i].scope_name) << ',' << slots[i].kpi << ',' << csv_number(result.replications[r][i])
+          << '\n';
+}
+
 std::size_t tidy_row_count(const model::CompiledModel& model) {
   return model::KpiLayout(model).size() + model.slas.size();
 }

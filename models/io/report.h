@@ -53,6 +53,10 @@ inline constexpr std::string_view kTidyColumns =
     "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled";
 void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                      std::string_view prefix, std::string_view suffix);
+// One row per (replication, slot): `prefix` + "replication,scope,name,kpi,value" fields,
+// the replication by its absolute index.
+inline constexpr std::string_view kReplicationColumns = "replication,scope,name,kpi,value";
+void write_replication_rows(std::ostream& out, const model::ExperimentResult& result, std::string_view prefix);
 // Rows the same function writes for a result: layout slots plus SLAs.
 std::size_t tidy_row_count(const model::CompiledModel& model);
 

@@ -1,0 +1,2 @@
+def pytest_addoption(parser):
+    parser.addoption("--capsim", required=True, help="the capsim program under test")
