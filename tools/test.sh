@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, then build and run every test twice, and fuzz:
-#  1. Release with -Werror and invariant checks on, with Open MPI (also builds the benchmarks
-#     and capsim-mpi): every test, then 2-rank sweeps over three transports
+#  1. Release with -Werror and invariant checks on, with Open MPI and the Python module (also
+#     builds the benchmarks and capsim-mpi): every test, then 2-rank sweeps over three transports
 #     (tests/cli/sweep_mpi.sh);
 #  2. clang with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror, one tree for the
 #     libFuzzer targets (30 s each, tools/fuzz.sh) and every test (ctest's summary closes the
@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh --test
 jobs="$(nproc)"
 
-cmake -S . -B build/ci -DCMAKE_BUILD_TYPE=Release -DCAPSIM_WERROR=ON -DCAPSIM_CHECKS=ON -DCAPSIM_MPI=ON >/dev/null
+cmake -S . -B build/ci -DCMAKE_BUILD_TYPE=Release -DCAPSIM_WERROR=ON -DCAPSIM_CHECKS=ON -DCAPSIM_MPI=ON \
+      -DCAPSIM_PYTHON=ON >/dev/null
 cmake --build build/ci -j"$jobs"
 ctest --test-dir build/ci --output-on-failure -j"$jobs"
 

@@ -41,4 +41,14 @@ want=$("$prefix/bin/capsim" run "$scenario" --format csv -j2 | awk -F, '$2 == "o
 [ -n "$want" ] || fail "capsim run gave no overall wait_mean"
 awk -v a="${got#* }" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-9 * (b < 0 ? -b : b) + 1e-12) }' ||
   fail "the consumer's wait_mean ${got#* } differs from capsim run's $want"
-echo "install: program, $(ls "$prefix/share/man/man1" | wc -l) man pages, completions, scenarios and a consumer of find_package(capsim) work"
+# The Python module, from the prefix alone (when it was built).
+if [ -d "$build/python/capsim" ]; then
+  py=$(PYTHONPATH="$prefix/lib/python3/dist-packages" /usr/bin/python3 -c "
+import capsim
+kpis = capsim.run('$scenario', threads=2).kpis()
+print(repr(float(kpis.query(\"scope == 'overall' and kpi == 'wait_mean'\")['mean'].iloc[0])))") ||
+    fail "import capsim from the prefix failed"
+  [ "$(/usr/bin/python3 -c "print(repr(float('$want')))")" = "$py" ] ||
+    fail "the installed module's wait_mean $py differs from capsim run's $want"
+fi
+echo "install: program, $(ls "$prefix/share/man/man1" | wc -l) man pages, completions, scenarios, a consumer of find_package(capsim)${py:+ and the Python module} work"
