@@ -98,7 +98,8 @@ std::vector<CheckCase> judge_all(const model::ExperimentResult& result, const st
 }  // namespace
 
 CheckReport run_check(const model::CompiledModel& model, unsigned threads, const SequentialPlan& plan,
-                      const std::vector<CheckAssertion>& assertions, const BaselinePlan& baseline) {
+                      const std::vector<CheckAssertion>& assertions, const BaselinePlan& baseline,
+                      const ReplicationDone& done) {
   CheckReport report;
   // Only assertions extend the run; without any, the first look is the only one.
   const std::size_t looks_planned = assertions.empty() ? 1 : plan.looks().size();
@@ -110,14 +111,16 @@ CheckReport run_check(const model::CompiledModel& model, unsigned threads, const
   // looks too, and over the KPIs compared.
   report.baseline_confidence = check_confidence(looks_planned, baseline.kpis.size());
   report.paired = baseline.paired;
-  const auto outcome =
-      extend_until_decided(model, threads, used, [&](const model::ExperimentResult& result, std::size_t) {
+  const auto outcome = extend_until_decided(
+      model, threads, used,
+      [&](const model::ExperimentResult& result, std::size_t) {
         for (const auto& a : assertions)
           if (judge(result, a.target, a.bound, a.source.at_least, report.assertion_confidence).verdict ==
               Verdict::inconclusive)
             return false;
         return true;
-      });
+      },
+      nullptr, done);
   report.looks = outcome.looks;
   report.replications = outcome.result.replications.size();
   report.warning = undrained_warning(outcome.result);

@@ -46,9 +46,11 @@ struct CheckReport {
 };
 
 // Runs the plan: looks at its counts while any assertion is inconclusive. The plan's most
-// replications must have passed storage_problem.
+// replications must have passed storage_problem. `done` after each replication (a progress
+// bar).
 CheckReport run_check(const model::CompiledModel& model, unsigned threads, const SequentialPlan& plan,
-                      const std::vector<CheckAssertion>& assertions, const BaselinePlan& baseline);
+                      const std::vector<CheckAssertion>& assertions, const BaselinePlan& baseline,
+                      const ReplicationDone& done = {});
 
 // The verdicts as JUnit XML: one test case each, a failure for FAIL, and for INCONCLUSIVE a
 // failure too unless `allow_inconclusive` (then skipped); `seconds` is the suite's time.

@@ -30,8 +30,12 @@ std::optional<std::string> undrained_warning(const model::ExperimentResult& resu
          "count as misses for every SLA";
 }
 
-model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads) {
-  return run_experiment(model, threads, 0, static_cast<std::size_t>(model.replications));
+model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads,
+                                       const ReplicationDone& done) {
+  const auto replications = static_cast<std::size_t>(model.replications);
+  model::ExperimentFold fold(model, 0, replications);
+  extend(fold, model, threads, 0, replications, nullptr, done);
+  return std::move(fold).finish();
 }
 
 // Results ahead of the consumer: about 64 MB of them (three doubles per KPI each), at
@@ -44,7 +48,7 @@ std::size_t result_window(const model::ExperimentFold& fold, unsigned threads) {
 }
 
 void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsigned threads, std::size_t first,
-            std::size_t last, const std::atomic<bool>* stop) {
+            std::size_t last, const std::atomic<bool>* stop, const ReplicationDone& done) {
   // Each replication is folded in as soon as it and all before it are done, then freed.
   sim::for_each_replication(
       first, last, threads,
@@ -52,7 +56,11 @@ void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsi
         if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted{};
         return model::run_replication(model, fold.layout(), replication);
       },
-      [&](std::size_t, model::ReplicationResult run) { fold.add(std::move(run)); }, result_window(fold, threads));
+      [&](std::size_t, model::ReplicationResult run) {
+        fold.add(std::move(run));
+        if (done) done();
+      },
+      result_window(fold, threads));
 }
 
 model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads, std::size_t first,

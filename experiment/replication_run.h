@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "experiment/progress.h"
 #include "models/compiled_model.h"
 #include "models/experiment_result.h"
 
@@ -22,8 +23,9 @@ std::optional<std::string> storage_problem(const model::CompiledModel& model, st
 // could serve (they count as misses for every SLA), or nullopt.
 std::optional<std::string> undrained_warning(const model::ExperimentResult& result);
 
-// All the model's replications.
-model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads);
+// All the model's replications; `done` after each is folded in (a progress bar).
+model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads,
+                                       const ReplicationDone& done = {});
 // Replications [first, last) only: each is exactly the same replication as in a full run
 // (its random numbers are keyed by its absolute index), for shards and sequential stopping.
 model::ExperimentResult run_experiment(const model::CompiledModel& model, unsigned threads, std::size_t first,
@@ -32,6 +34,6 @@ model::ExperimentResult run_experiment(const model::CompiledModel& model, unsign
 // When `stop` becomes true, no further replication starts and Interrupted is thrown
 // (experiment/executor.h): a long run stops within about one replication.
 void extend(model::ExperimentFold& fold, const model::CompiledModel& model, unsigned threads, std::size_t first,
-            std::size_t last, const std::atomic<bool>* stop = nullptr);
+            std::size_t last, const std::atomic<bool>* stop = nullptr, const ReplicationDone& done = {});
 
 }  // namespace capsim::experiment

@@ -99,15 +99,12 @@ void write_schedule_table(std::ostream& out, const model::CompiledModel& model, 
   if (answer.status != ScheduleStatus::uncovered)
     out << "integer program: " << answer.columns << " columns, " << answer.rows << " rows, "
         << program_status(answer.program.status) << ", cost " << fixed(answer.program.cost, 2) << ", LP bound "
-        << fixed(answer.program.lp_bound, 2) << ", gap " << fixed(100.0 * answer.program.gap(), 2) << "%, "
+        << fixed(answer.program.lp_bound, 2) << ", gap " << fixed(100.0 * answer.program.gap(), 2) << "%,\n  "
         << answer.program.nodes << " nodes, " << fixed(answer.solver_seconds, 2) << " s\n";
   out << '\n'
       << pad("Interval", 9, false) << pad("pool", 12, false) << pad("required", 9) << pad("rostered", 9)
       << pad("on duty", 8) << pad("available", 10);
   const bool judged = rostered(answer);
-  if (judged)
-    for (const auto& t : answer.verdicts.targets)
-      if (t.per_interval) out << pad(t.name.substr(0, 28), 30);
   out << '\n';
   for (std::size_t i = 0; i < static_cast<std::size_t>(model.intervals); ++i)
     for (std::size_t q = 0; q < pools.size(); ++q) {
@@ -118,27 +115,15 @@ void write_schedule_table(std::ostream& out, const model::CompiledModel& model, 
             mean_of(answer, answer.result->layout.of_interval_pool(i, pools[q], model::IntervalPoolKpi::available));
         out << pad(fixed(answer.present[q][i], 1), 9) << pad(fixed(answer.covered[q][i], 1), 8)
             << pad(fixed(available, 1), 10);
-        if (q == 0)
-          for (std::size_t k = 0; k < answer.verdicts.targets.size(); ++k) {
-            const auto& t = answer.verdicts.targets[k];
-            const model::Judgement& j = answer.verdicts.intervals[i][k];
-            if (!t.per_interval) continue;
-            out << pad(j.trials <= 0.0 ? std::string("-")
-                                       : format(j.value, t.unit) + " [" + format(j.low, t.unit) + ", " +
-                                             format(j.high, t.unit) + "]" +
-                                             (!j.judged ? " ?"
-                                              : j.met   ? ""
-                                                        : " !"),
-                       30);
-          }
       }
       out << '\n';
     }
   if (judged) {
-    out << "(rostered: present, on average; on duty: present and not on a break through the whole interval; "
-           "available: in the simulation, after "
-           "absenteeism, shrinkage and breaks as they fell; value [CI]; ? too few to judge, ! missed)\n\nDay"
-        << pad("value", 39) << pad("CI", 20) << "  verdict\n";
+    out << "(rostered: present, on average; on duty: present and not on a break through the whole\n"
+           " interval; available: in the simulation, after absenteeism, shrinkage and breaks as they fell)\n"
+           "\nThe roster's targets\n";
+    io::detail::write_judgement_table(out, model, answer.verdicts.targets, answer.verdicts.intervals, {}, run.colour);
+    out << "\nDay" << pad("value", 39) << pad("CI", 20) << "  verdict\n";
     for (std::size_t k = 0; k < answer.verdicts.targets.size(); ++k) {
       const auto& t = answer.verdicts.targets[k];
       const model::Judgement& j = answer.verdicts.day[k];

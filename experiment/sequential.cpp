@@ -17,13 +17,13 @@ std::vector<std::size_t> SequentialPlan::looks() const {
 
 SequentialOutcome extend_until_decided(const model::CompiledModel& model, unsigned threads, const SequentialPlan& plan,
                                        const std::function<bool(const model::ExperimentResult&, std::size_t)>& decided,
-                                       const std::atomic<bool>* stop) {
+                                       const std::atomic<bool>* stop, const ReplicationDone& done) {
   model::ExperimentFold fold(model, 0, plan.initial);
   std::optional<model::ExperimentResult> seen;
   bool stopped = false;
   const auto looks = plan.looks();
   const std::size_t taken = run_looks(
-      looks, [&](std::size_t first, std::size_t last) { extend(fold, model, threads, first, last, stop); },
+      looks, [&](std::size_t first, std::size_t last) { extend(fold, model, threads, first, last, stop, done); },
       [&](std::size_t look) {
         if (look + 1 == looks.size()) return false;  // the last look: finish() below, no copy
         seen = fold.snapshot();

@@ -12,6 +12,7 @@
 #include <functional>
 #include <vector>
 
+#include "experiment/progress.h"
 #include "models/compiled_model.h"
 #include "models/experiment_result.h"
 
@@ -46,6 +47,6 @@ struct SequentialOutcome {
 // The model's replications under the plan: `decided(result so far, look)` after each look.
 SequentialOutcome extend_until_decided(const model::CompiledModel& model, unsigned threads, const SequentialPlan& plan,
                                        const std::function<bool(const model::ExperimentResult&, std::size_t)>& decided,
-                                       const std::atomic<bool>* stop = nullptr);
+                                       const std::atomic<bool>* stop = nullptr, const ReplicationDone& done = {});
 
 }  // namespace capsim::experiment

@@ -1,5 +1,6 @@
 #include "models/io/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -23,18 +24,39 @@ detail::Json detail::manifest_json(const Manifest& m) {
               {"ranks", m.ranks}};
 }
 
-std::string detail::format(double x, model::KpiUnit unit) {
+std::string detail::format(double x, model::KpiUnit unit, bool with_unit) {
   if (!std::isfinite(x)) return "-";
   char buffer[64];
   switch (unit) {
-    case model::KpiUnit::fraction: std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0 * x); break;
-    case model::KpiUnit::seconds: std::snprintf(buffer, sizeof buffer, x < 600 ? "%.1fs" : "%.0fs", x); break;
+    case model::KpiUnit::fraction:
+      std::snprintf(buffer, sizeof buffer, "%.1f%s", 100.0 * x, with_unit ? "%" : "");
+      break;
+    case model::KpiUnit::seconds:
+      std::snprintf(buffer, sizeof buffer, x < 600 ? "%.1f%s" : "%.0f%s", x, with_unit ? "s" : "");
+      break;
     case model::KpiUnit::count: std::snprintf(buffer, sizeof buffer, x < 100 ? "%.1f" : "%.0f", x); break;
     case model::KpiUnit::money: std::snprintf(buffer, sizeof buffer, "%.0f", x); break;
     case model::KpiUnit::hours: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
     default: std::snprintf(buffer, sizeof buffer, "%.2f", x); break;
   }
   return buffer;
+}
+
+void detail::write_wrapped(std::ostream& out, const std::vector<std::string>& words, std::size_t width) {
+  std::size_t column = 0;
+  for (const auto& word : words) {
+    if (column > 0 && column + 1 + word.size() > width) {
+      out << "\n ";
+      column = 1;
+    }
+    out << (column > 0 ? " " : "") << word;
+    column += (column > 0 ? 1 : 0) + word.size();
+  }
+  out << '\n';
+}
+
+std::string detail::paint_missed(const std::string& text, bool missed, bool colour) {
+  return missed && colour ? "\033[31m" + text + "\033[0m" : text;
 }
 
 std::string detail::pad(const std::string& text, std::size_t width, bool right) {
@@ -223,6 +245,59 @@ std::size_t tidy_row_count(const model::CompiledModel& model) {
   return model::KpiLayout(model).size() + model.slas.size();
 }
 
+namespace {
+
+// Per interval, within 100 columns: units in the headers (numbers bare), as many SLA columns
+// as fit (each named by a short label, S1, S2, ... when a name is longer, with a legend), a
+// service level below its target in red when colour is on.
+void write_interval_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
+                          bool colour) {
+  constexpr std::size_t kWidth = 100, kSlaColumn = 8;
+  const auto& layout = result.layout;
+  const auto bare = [&](std::size_t slot) {
+    return format(result.summaries[slot].mean, layout.slots()[slot].unit, false);
+  };
+  std::size_t label_width = 8;
+  for (int i = 0; i < model.intervals; ++i)
+    label_width = std::max(label_width, model::interval_label(model, static_cast<std::size_t>(i)).size() + 1);
+  const std::size_t fixed = label_width + 9 + 8 + 8 + 8 + 9 + 8;
+  const std::size_t fit = fixed < kWidth ? (kWidth - fixed) / kSlaColumn : 0;
+  const std::size_t shown = std::min(model.slas.size(), fit);
+  bool short_names = true;
+  for (std::size_t k = 0; k < shown; ++k) short_names = short_names && model.slas[k].name.size() < kSlaColumn;
+  const auto heading = [&](std::size_t k) { return short_names ? model.slas[k].name : "S" + std::to_string(k + 1); };
+  out << '\n';
+  if (shown > 0) {  // the legend, wrapped at the table's width
+    std::vector<std::string> words{"Service level per SLA in %" + std::string(short_names ? "" : ":")};
+    if (!short_names)
+      for (std::size_t k = 0; k < shown; ++k)
+        words.push_back(heading(k) + ' ' + model.slas[k].name + (k + 1 < shown ? "," : ""));
+    if (shown < model.slas.size())
+      words.push_back("(" + std::to_string(model.slas.size() - shown) + " more SLAs in --format csv or json)");
+    detail::write_wrapped(out, words, kWidth);
+  }
+  out << pad("Interval", label_width, false) << pad("offered", 9) << pad("served", 8) << pad("aband.", 8)
+      << pad("ASA s", 8);
+  for (std::size_t k = 0; k < shown; ++k) out << pad(heading(k), kSlaColumn);
+  out << pad("staffed", 9) << pad("util %", 8) << '\n';
+  for (int i = 0; i < model.intervals; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    using K = model::IntervalKpi;
+    out << pad(model::interval_label(model, index), label_width, false)
+        << pad(bare(layout.of_interval(index, K::offered)), 9) << pad(bare(layout.of_interval(index, K::served)), 8)
+        << pad(bare(layout.of_interval(index, K::abandoned)), 8) << pad(bare(layout.of_interval(index, K::asa)), 8);
+    for (std::size_t k = 0; k < shown; ++k) {
+      const std::size_t slot = layout.of_interval_sla(index, k);
+      const bool missed = result.summaries[slot].mean < model.slas[k].target;
+      out << detail::paint_missed(pad(bare(slot), kSlaColumn), missed, colour);
+    }
+    out << pad(bare(layout.of_interval(index, K::staffed)), 9)
+        << pad(bare(layout.of_interval(index, K::utilization)), 8) << '\n';
+  }
+}
+
+}  // namespace
+
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                  const RunInfo& run) {
   const auto& layout = result.layout;
@@ -281,8 +356,10 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
     for (std::size_t k = 0; k < model.slas.size(); ++k) {
       const auto attained = layout.of_sla(k, model::SlaKpi::attained);
       const model::SlaRisk& risk = result.risks[k];
+      const bool missed = result.summaries[attained].mean < model.slas[k].target;
       out << pad(model.slas[k].name, 14, false) << pad(format(model.slas[k].target, Unit::fraction), 8)
-          << pad(cell(attained), 10) << pad(ci(attained), 18) << pad(format(risk.risk, Unit::fraction), 8)
+          << detail::paint_missed(pad(cell(attained), 10), missed, run.colour) << pad(ci(attained), 18)
+          << pad(format(risk.risk, Unit::fraction), 8)
           << pad(std::isfinite(risk.risk)
                      ? format(risk.ci_low, Unit::fraction) + " .. " + format(risk.ci_high, Unit::fraction)
                      : std::string("-"),
@@ -291,21 +368,7 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
     }
   }
 
-  if (model.intervals > 1) {
-    out << "\nInterval" << pad("offered", 9) << pad("served", 8) << pad("aband.", 8) << pad("ASA", 8);
-    for (const auto& sla : model.slas) out << pad(sla.name.substr(0, 11), 12);
-    out << pad("staffed", 9) << pad("util.", 8) << '\n';
-    for (int i = 0; i < model.intervals; ++i) {
-      const auto index = static_cast<std::size_t>(i);
-      using K = model::IntervalKpi;
-      out << pad(model::interval_label(model, index), 8, false) << pad(cell(layout.of_interval(index, K::offered)), 9)
-          << pad(cell(layout.of_interval(index, K::served)), 8) << pad(cell(layout.of_interval(index, K::abandoned)), 8)
-          << pad(cell(layout.of_interval(index, K::asa)), 8);
-      for (std::size_t k = 0; k < model.slas.size(); ++k) out << pad(cell(layout.of_interval_sla(index, k)), 12);
-      out << pad(cell(layout.of_interval(index, K::staffed)), 9)
-          << pad(cell(layout.of_interval(index, K::utilization)), 8) << '\n';
-    }
-  }
+  if (model.intervals > 1) write_interval_table(out, model, result, run.colour);
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2f", run.wall_seconds > 0 ? result.events / run.wall_seconds / 1e6 : 0.0);
   out << "\n"
@@ -394,7 +457,7 @@ void write_comparison_csv(std::ostream& out, const Comparison& comparison) {
 void write_comparison_table(std::ostream& out, const Comparison& comparison, const RunInfo& run) {
   out << comparison.base_name << " — base and " << comparison.variants.size()
       << (comparison.variants.size() == 1 ? " variant, " : " variants, ") << comparison.replications
-      << " replications, seed " << comparison.seed << ", "
+      << " replications, seed " << comparison.seed << ",\n"
       << (comparison.paired ? "paired (common random numbers)" : "independent streams (Welch)") << "\n";
   for (const auto& variant : comparison.variants) {
     out << "\nvariant " << variant.name;
@@ -405,8 +468,8 @@ void write_comparison_table(std::ostream& out, const Comparison& comparison, con
     }
     if (variant.file != comparison.base_file) out << " from " << variant.file;
     out << "\n"
-        << pad("KPI", 36, false) << pad("base", 11) << pad("variant", 11) << pad("difference", 12)
-        << pad("95% CI of difference", 26) << pad("change", 9) << '\n';
+        << pad("KPI", 28, false) << pad("base", 11) << pad("variant", 11) << pad("difference", 12)
+        << pad("95% CI of difference", 22) << pad("change", 9) << '\n';
     for (const auto& k : variant.kpis) {
       const auto& slot = comparison.base->layout.slots()[k.base_slot];
       if (!in_table(slot)) continue;
@@ -419,9 +482,10 @@ void write_comparison_table(std::ostream& out, const Comparison& comparison, con
           std::isfinite(d.ci_low) ? format(d.ci_low, unit) + " .. " + format(d.ci_high, unit) : std::string("-");
       char change[32] = "-";
       if (std::isfinite(d.relative)) std::snprintf(change, sizeof change, "%+.1f%%", 100.0 * d.relative);
-      out << pad(label.substr(0, 35), 36, false) << pad(format(comparison.base->summaries[k.base_slot].mean, unit), 11)
+      // Within 100 columns: a label longer than its column is cut.
+      out << pad(label.substr(0, 27), 28, false) << pad(format(comparison.base->summaries[k.base_slot].mean, unit), 11)
           << pad(format(variant.result->summaries[k.variant_slot].mean, unit), 11) << pad(format(d.mean, unit), 12)
-          << pad(ci, 26) << pad(change, 9) << (d.significant ? "  *" : "") << '\n';
+          << pad(ci, 22) << pad(change, 9) << (d.significant ? "  *" : "") << '\n';
     }
   }
   out << "\n* the 95% CI of the difference excludes 0\n";

@@ -39,6 +39,8 @@ struct RunInfo {
   // JSON: each KPI outside the intervals also lists its per-replication "values", so that
   // `capsim check --baseline` can pair replications with a later run of the same seed.
   bool replication_values = false;
+  // Table: a missed SLA in red (standard output is a terminal and NO_COLOR is not set).
+  bool colour = false;
 };
 
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,

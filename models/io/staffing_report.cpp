@@ -53,6 +53,60 @@ std::string bound_text(const model::StaffingTarget& t) {
 }  // namespace
 
 namespace detail {
+
+void write_judgement_table(std::ostream& out, const model::CompiledModel& model,
+                           const std::vector<model::StaffingTarget>& targets,
+                           const std::vector<std::vector<model::Judgement>>& intervals,
+                           const std::vector<LeadingColumn>& leading, bool colour) {
+  constexpr std::size_t kWidth = 100, kLabel = 9, kLeading = 8, kTarget = 14;
+  std::vector<std::size_t> shown;  // the per-interval targets
+  for (std::size_t k = 0; k < targets.size(); ++k)
+    if (targets[k].per_interval) shown.push_back(k);
+  if (shown.empty()) return;
+  // The legend, wrapped at the table's width.
+  std::vector<std::string> words{"Targets:"};
+  for (std::size_t n = 0; n < shown.size(); ++n) {
+    const auto& t = targets[shown[n]];
+    words.push_back("T" + std::to_string(n + 1) + " " + t.name + " " + bound_text(t) +
+                    (n + 1 < shown.size() ? "," : ""));
+  }
+  for (const char* word :
+       {"(each: value and the CI end that decides, in % or s;", "!", "missed,", "?", "too", "few", "to", "judge)"})
+    words.emplace_back(word);
+  write_wrapped(out, words, kWidth);
+  const std::size_t fixed = kLabel + kLeading * leading.size();
+  const std::size_t per_block = std::max<std::size_t>(1, (kWidth - std::min(fixed, kWidth - kTarget)) / kTarget);
+  for (std::size_t first = 0; first < shown.size(); first += per_block) {
+    const std::size_t last = std::min(shown.size(), first + per_block);
+    if (first > 0) out << '\n';
+    out << pad("Interval", kLabel, false);
+    for (const auto& c : leading) out << pad(c.header, kLeading);
+    for (std::size_t n = first; n < last; ++n)
+      out << pad("T" + std::to_string(n + 1), 7) << pad(targets[shown[n]].rule.at_least ? "low" : "high", 6) << ' ';
+    out << '\n';
+    for (std::size_t i = 0; i < static_cast<std::size_t>(model.intervals); ++i) {
+      out << pad(model::interval_label(model, i), kLabel, false);
+      for (const auto& c : leading) out << pad(c.cell(i), kLeading);
+      for (std::size_t n = first; n < last; ++n) {
+        const auto& t = targets[shown[n]];
+        const model::Judgement& j = intervals[i][shown[n]];
+        if (j.trials <= 0.0) {
+          out << pad("-", 7) << pad("", 7);
+          continue;
+        }
+        const double end = t.rule.at_least ? j.low : j.high;
+        const bool missed = j.judged && !j.met;
+        const std::string cell = pad(format(j.value, t.unit, false), 7) + pad(format(end, t.unit, false), 6) +
+                                 (!j.judged ? "?"
+                                  : missed  ? "!"
+                                            : " ");
+        out << paint_missed(cell, missed, colour);
+      }
+      out << '\n';
+    }
+  }
+}
+
 Json judgement_json(const model::Judgement& j, const model::StaffingTarget& t) {
   return Json{{"at_least", t.rule.at_least},
               {"bound", t.rule.bound},
@@ -93,31 +147,16 @@ void write_staffing_table(std::ostream& out, const model::CompiledModel& model, 
           << '\n';
     }
 
-  out << "\nAt the requirement\n"
-      << detail::pad("Interval", 9, false) << detail::pad("ASA", 8) << detail::pad("aband.", 8);
-  for (const auto& t : answer.targets)
-    if (t.per_interval) out << detail::pad((t.name + " " + bound_text(t)).substr(0, 30), 32);
-  out << '\n';
-  const auto judged_cell = [](const model::Judgement& j, const model::StaffingTarget& t) {
-    if (j.trials <= 0.0) return std::string("-");
-    return detail::format(j.value, t.unit) + " [" + detail::format(j.low, t.unit) + ", " +
-           detail::format(j.high, t.unit) + "]" +
-           (!j.judged ? " ?"
-            : j.met   ? ""
-                      : " !");
-  };
-  for (std::size_t i = 0; i < static_cast<std::size_t>(model.intervals); ++i) {
-    out << detail::pad(model::interval_label(model, i), 9, false)
-        << detail::pad(detail::format(mean_of(answer, layout.of_interval(i, model::IntervalKpi::asa)), Unit::seconds),
-                       8)
-        << detail::pad(detail::format(abandon_rate(answer, i), Unit::fraction), 8);
-    for (std::size_t k = 0; k < answer.targets.size(); ++k)
-      if (answer.targets[k].per_interval)
-        out << detail::pad(judged_cell(answer.intervals[i][k], answer.targets[k]), 32);
-    out << '\n';
-  }
-  out << "(value [CI]; ? too few customers to judge, ! missed)\n\nDay" << detail::pad("bound", 31)
-      << detail::pad("value", 10) << detail::pad("CI", 20) << "  verdict\n";
+  out << "\nAt the requirement\n";
+  detail::write_judgement_table(
+      out, model, answer.targets, answer.intervals,
+      {{"ASA s",
+        [&](std::size_t i) {
+          return detail::format(mean_of(answer, layout.of_interval(i, model::IntervalKpi::asa)), Unit::seconds, false);
+        }},
+       {"aband %", [&](std::size_t i) { return detail::format(abandon_rate(answer, i), Unit::fraction, false); }}},
+      run.colour);
+  out << "\nDay" << detail::pad("bound", 31) << detail::pad("value", 10) << detail::pad("CI", 20) << "  verdict\n";
   for (std::size_t k = 0; k < answer.targets.size(); ++k) {
     const model::Judgement& j = answer.day[k];
     const auto& t = answer.targets[k];

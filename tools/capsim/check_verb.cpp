@@ -27,6 +27,7 @@ struct CheckOptions {
   int max_replications = 1000;
   bool allow_inconclusive = false;
   std::string junit;
+  bool quiet = false;
 };
 
 int check(const CheckOptions& options) {
@@ -95,8 +96,23 @@ int check(const CheckOptions& options) {
 
   const auto start = std::chrono::steady_clock::now();
   experiment::CheckReport report;
+  // The bar's end is the next look's count: the run extends only while undecided.
+  experiment::ProgressBar bar(std::cerr, "replications", plan.initial, progress_is_live(options.quiet));
+  const std::vector<std::size_t> looks = plan.looks();
+  experiment::ReplicationDone step;
+  if (bar.live())
+    step = [&] {
+      if (bar.done() >= bar.total())
+        for (const std::size_t count : looks)
+          if (count > bar.done()) {
+            bar.grow(count);
+            break;
+          }
+      bar.step();
+    };
   try {
-    report = experiment::run_check(model, options.common.threads, plan, resolved, baseline);
+    report = experiment::run_check(model, options.common.threads, plan, resolved, baseline, step);
+    bar.finish();
   } catch (const model::PopulationLimitExceeded& e) {
     std::cerr << "capsim: " << e.what() << '\n';
     return kExitBadInput;
@@ -143,6 +159,7 @@ VerbRunner add_check_verb(CLI::App& app) {
   verb->add_option("--max-replications", options->max_replications,
                    "Double the replications up to this many while an assertion is inconclusive")
       ->check(CLI::Range(2, 10'000'000));
+  verb->add_flag("--quiet", options->quiet, "No progress bar on stderr (shown only on a terminal)");
   verb->add_flag("--allow-inconclusive", options->allow_inconclusive,
                  "Exit 0 when nothing failed but some assertions stayed inconclusive");
   verb->add_option("--junit", options->junit, "Also write the verdicts as JUnit XML to this file");

@@ -1,8 +1,10 @@
 #include "tools/capsim/common_options.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -64,6 +66,11 @@ bool output_spares_inputs(const std::string& option, const std::string& output,
     }
   }
   return true;
+}
+
+bool colour_for(const std::string& output) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return (output.empty() || output == "-") && ::isatty(STDOUT_FILENO) != 0 && (!no_colour || !*no_colour);
 }
 
 }  // namespace capsim::cli

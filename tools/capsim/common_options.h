@@ -30,6 +30,10 @@ void add_common_options(CLI::App* verb, CommonOptions& options, const std::strin
 void add_output_options(CLI::App* verb, CommonOptions& options, const std::vector<std::string>& formats,
                         const std::string& output_help = "Write to this file instead of stdout");
 
+// Whether a table written to `output` ("" or "-": standard output) shows a missed SLA in
+// colour: standard output is a terminal and NO_COLOR (https://no-color.org) is unset or empty.
+bool colour_for(const std::string& output);
+
 // -r and --seed over the file's values; false after printing what is wrong.
 bool apply_common_options(model::Scenario& scenario, const CommonOptions& options);
 

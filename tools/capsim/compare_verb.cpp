@@ -16,8 +16,8 @@
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
 #include "tools/capsim/common_options.h"
-#include "tools/capsim/rich_output.h"
 #include "tools/capsim/output_file.h"
+#include "tools/capsim/rich_output.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
 
@@ -29,6 +29,7 @@ struct CompareOptions {
   std::vector<std::string> variants;
   CommonOptions common;
   bool independent = false;
+  bool quiet = false;
 };
 
 using experiment::VariantSpec;
@@ -94,19 +95,24 @@ int compare(const CompareOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const unsigned threads = options.common.threads;
   const model::CompiledModel base_model = model::compile(*base);
-  const auto base_result = run_or_report(base_model, threads);
+  // One bar over every variant's replications.
+  experiment::ProgressBar bar(std::cerr, "replications",
+                              static_cast<std::size_t>(base->replications) * (scenarios.size() + 1),
+                              progress_is_live(options.quiet));
+  const auto base_result = run_or_report(base_model, threads, bar.stepper());
   if (!base_result) return kExitBadInput;
   if (const auto warning = experiment::undrained_warning(*base_result))
     std::cerr << "capsim: base: " << *warning << '\n';
   std::vector<model::ExperimentResult> results;
   results.reserve(scenarios.size());
   for (const auto& scenario : scenarios) {
-    auto result = run_or_report(model::compile(scenario), threads);
+    auto result = run_or_report(model::compile(scenario), threads, bar.stepper());
     if (!result) return kExitBadInput;
     if (const auto warning = experiment::undrained_warning(*result))
       std::cerr << "capsim: variant " << specs[results.size()].name << ": " << *warning << '\n';
     results.push_back(std::move(*result));
   }
+  bar.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   io::Comparison comparison;
@@ -150,6 +156,7 @@ VerbRunner add_compare_verb(CLI::App& app) {
                    "A variant of the base: NAME:key.path=value[,key.path=value...] (repeatable)");
   add_common_options(verb, options->common, "Number of replications, at least 2 (overrides the base file)");
   add_output_options(verb, options->common, {"table", "json", "csv", "html"});
+  verb->add_flag("--quiet", options->quiet, "No progress bar on stderr (shown only on a terminal)");
   verb->add_flag("--independent", options->independent,
                  "Give each variant its own random streams (Welch intervals), to see what pairing buys");
   return [options] { return compare(*options); };

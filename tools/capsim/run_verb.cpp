@@ -25,6 +25,7 @@ struct RunOptions {
   CommonOptions common;
   bool check = false;
   bool replication_values = false;
+  bool quiet = false;
 };
 
 int run(const RunOptions& options) {
@@ -35,7 +36,10 @@ int run(const RunOptions& options) {
   const model::CompiledModel compiled = model::compile(*scenario);
   const auto start = std::chrono::steady_clock::now();
   const unsigned threads = options.common.threads;
-  const std::optional<model::ExperimentResult> experiment = run_or_report(compiled, threads);
+  experiment::ProgressBar bar(std::cerr, "replications", static_cast<std::size_t>(compiled.replications),
+                              progress_is_live(options.quiet));
+  const std::optional<model::ExperimentResult> experiment = run_or_report(compiled, threads, bar.stepper());
+  bar.finish();
   if (!experiment) return kExitBadInput;
   const model::ExperimentResult& result = *experiment;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -64,7 +68,9 @@ int run(const RunOptions& options) {
   } else if (options.common.format == "csv") {
     io::write_csv(out, compiled, result);
   } else {
-    io::write_table(out, compiled, result, info);
+    io::RunInfo shown = info;
+    shown.colour = colour_for(options.common.output);
+    io::write_table(out, compiled, result, shown);
   }
   if (!file.commit()) return kExitBadInput;
 
@@ -106,6 +112,7 @@ VerbRunner add_run_verb(CLI::App& app) {
   add_output_options(verb, options->common, {"table", "json", "csv", "html", "xlsx"});
   verb->add_flag("--replication-values", options->replication_values,
                  "JSON: list each KPI's per-replication values (a baseline that capsim check can pair with)");
+  verb->add_flag("--quiet", options->quiet, "No progress bar on stderr (shown only on a terminal)");
   verb->add_flag("--check", options->check,
                  "Exit 1 unless every SLA's 95% CI of attainment lies at or above its target");
   return [options] { return run(*options); };

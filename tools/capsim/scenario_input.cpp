@@ -1,5 +1,7 @@
 #include "tools/capsim/scenario_input.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -74,10 +76,13 @@ bool storage_fits_or_report(const model::CompiledModel& model, std::size_t repli
   return true;
 }
 
-std::optional<model::ExperimentResult> run_or_report(const model::CompiledModel& model, unsigned threads) {
+bool progress_is_live(bool quiet) { return !quiet && ::isatty(STDERR_FILENO) != 0; }
+
+std::optional<model::ExperimentResult> run_or_report(const model::CompiledModel& model, unsigned threads,
+                                                     const experiment::ReplicationDone& done) {
   if (!storage_fits_or_report(model, static_cast<std::size_t>(model.replications))) return std::nullopt;
   try {
-    return experiment::run_experiment(model, threads);
+    return experiment::run_experiment(model, threads, done);
   } catch (const model::PopulationLimitExceeded& e) {
     std::cerr << "capsim: " << e.what() << '\n';
     return std::nullopt;

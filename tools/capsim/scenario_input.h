@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "experiment/progress.h"
 #include "models/compiled_model.h"
 #include "models/experiment_result.h"
 #include "models/io/report.h"
@@ -28,8 +29,11 @@ io::Manifest manifest_for(const std::string& file, const std::vector<std::string
 
 // The model's replications, first checking that the values kept for the summaries stay
 // bounded (experiment::storage_problem); nullopt after printing the problem (an overloaded
-// model, too many values).
-std::optional<model::ExperimentResult> run_or_report(const model::CompiledModel& model, unsigned threads);
+// model, too many values). `done` after each replication (a progress bar).
+std::optional<model::ExperimentResult> run_or_report(const model::CompiledModel& model, unsigned threads,
+                                                     const experiment::ReplicationDone& done = {});
+// Whether a verb shows a progress bar: on a terminal, unless --quiet.
+bool progress_is_live(bool quiet);
 // The bound alone, for `replications` of the model: false after printing the problem.
 bool storage_fits_or_report(const model::CompiledModel& model, std::size_t replications);
 

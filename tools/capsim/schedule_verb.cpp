@@ -160,7 +160,9 @@ int schedule(const ScheduleOptions& options) {
   } else if (so.common.format == "csv") {
     experiment::write_schedule_csv(std::cout, compiled, request, answer);
   } else {
-    experiment::write_schedule_table(std::cout, compiled, request, answer, info);
+    io::RunInfo shown = info;
+    shown.colour = colour_for("");
+    experiment::write_schedule_table(std::cout, compiled, request, answer, shown);
   }
   if (!flush_standard_output()) return kExitBadInput;
 

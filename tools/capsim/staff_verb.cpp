@@ -86,7 +86,9 @@ int staff(const StaffingOptions& options) {
   } else if (options.common.format == "csv") {
     io::write_staffing_csv(std::cout, compiled, answer);
   } else {
-    io::write_staffing_table(std::cout, compiled, answer, info);
+    io::RunInfo shown = info;
+    shown.colour = colour_for("");
+    io::write_staffing_table(std::cout, compiled, answer, shown);
   }
   if (!flush_standard_output()) return kExitBadInput;
 

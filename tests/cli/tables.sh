@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The terminal tables: every line of run, compare, staff, schedule and check fits 100
+# columns; a missed SLA is red on a terminal (util-linux `script` gives one), never with
+# NO_COLOR set, and never when the output is not a terminal.
+# usage: tables.sh CAPSIM SOURCE_DIR
+set -euo pipefail
+capsim=$1
+cd "$2"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+widest() { /usr/bin/python3 -c "import sys; print(max(len(l.rstrip('\n')) for l in open(sys.argv[1], encoding='utf-8')))" "$1"; }
+day=scenarios/contact_center_day.yaml
+"$capsim" run $day -r 4 > "$work/run"
+"$capsim" compare $day -r 4 --variant "a-long-variant-name:pools.tier1.shifts.3.agents=18" --quiet > "$work/compare"
+"$capsim" staff scenarios/retail_support.yaml -r 6 --quiet > "$work/staff" 2>/dev/null || true  # exit 1: unmet
+"$capsim" schedule $day -r 4 --quiet > "$work/schedule" 2>/dev/null || true
+"$capsim" check $day -r 4 > "$work/check" 2>/dev/null || true
+for table in run compare staff schedule check; do
+  [ -s "$work/$table" ] || fail "$table printed nothing"
+  width=$(widest "$work/$table")
+  [ "$width" -le 100 ] || fail "$table: a line of $width columns: $(awk 'length($0) > 100' "$work/$table" | head -1)"
+  if grep -q $'\033' "$work/$table"; then fail "$table: colour codes in output that is not a terminal"; fi
+done
+grep -q "^Service level per SLA in %: S1 answer_20s" "$work/run" || fail "run: no legend of the SLA columns"
+grep -q "^Interval  offered  served  aband.   ASA s      S1" "$work/run" || fail "run: no units in the interval header"
+script -qc "$capsim run $day -r 4" "$work/tty" > /dev/null
+grep -aq $'\033\[31m' "$work/tty" || fail "run on a terminal: a missed SLA is not red"
+NO_COLOR=1 script -qc "$capsim run $day -r 4" "$work/no_color" > /dev/null
+if grep -aq $'\033\[31m' "$work/no_color"; then fail "colour despite NO_COLOR"; fi
+echo "tables: within 100 columns; colour only on a terminal without NO_COLOR"
