@@ -16,7 +16,8 @@ using detail::Json;
 // A sweep larger than this is refused: its page would be too heavy to draw or read (a
 // shard, or a merge of a slice of the grid, still makes a report).
 constexpr std::size_t kMaxReportPoints = 20'000;
-constexpr std::size_t kMaxReportCells = 4'000'000;
+// Each value is kept as three JSON numbers in arrays by point: about 50 bytes.
+constexpr std::size_t kMaxReportCells = 2'000'000;
 constexpr std::string_view kNotJson = "not valid JSON";
 
 std::string kind_of(const Json& doc) {
@@ -169,16 +170,16 @@ std::optional<std::string> HtmlReport::add_sweep_csv(std::istream& in, const std
                             {"name", name},
                             {"kpi", kpi},
                             {"unit", unit_of(scope, kpi)},
-                            {"mean", Json::object()},
-                            {"low", Json::object()},
-                            {"high", Json::object()}});
+                            {"mean", Json::array()},
+                            {"low", Json::array()},
+                            {"high", Json::array()}});
     if (++cells > kMaxReportCells)
       return "more than " + std::to_string(kMaxReportCells) + " values outside the intervals: too many to draw";
     Json& entry = series[s->second];
-    const std::string key = std::to_string(p);
-    entry["mean"][key] = csv_number_or_null(fields[column["mean"]]);
-    entry["low"][key] = csv_number_or_null(fields[column["ci95_low"]]);
-    entry["high"][key] = csv_number_or_null(fields[column["ci95_high"]]);
+    // By the point's position (an array grows with nulls to it: a point without the row).
+    entry["mean"][p] = csv_number_or_null(fields[column["mean"]]);
+    entry["low"][p] = csv_number_or_null(fields[column["ci95_low"]]);
+    entry["high"][p] = csv_number_or_null(fields[column["ci95_high"]]);
   }
   if (points.empty()) return "no rows";
   Json data{{"identity", identity}, {"keys", keys}, {"points", points}, {"series", series}};

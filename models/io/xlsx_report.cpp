@@ -115,6 +115,13 @@ std::string unit_of(const Json& run, const std::string& kpi) {
   return info.contains(base) ? info[base]["unit"].get<std::string>() : std::string("number");
 }
 
+// A tidy field of a JSON summary: its CI's ends by name; null when it has none (pooled).
+Json summary_field(const Json& summary, const std::string& field) {
+  if (field == "ci95_low") return summary["ci95"][0];
+  if (field == "ci95_high") return summary["ci95"][1];
+  return summary.contains(field) ? summary[field] : Json(nullptr);
+}
+
 // Summary rows (scope, name, KPI, unit, then the tidy fields) of one scope's KPIs.
 void tidy_rows(Book& book, lxw_worksheet* ws, std::size_t& row, const Json& run, const std::string& scope,
                const std::string& name, const Json& kpis) {
@@ -126,11 +133,7 @@ void tidy_rows(Book& book, lxw_worksheet* ws, std::size_t& row, const Json& run,
     book.text(ws, row, 3, unit);
     for (std::size_t f = 0; f < kSummaryFields.size(); ++f) {
       const std::string field = kSummaryFields[f];
-      const Json value = field == "ci95_low"       ? summary["ci95"][0]
-                         : field == "ci95_high"    ? summary["ci95"][1]
-                         : summary.contains(field) ? summary[field]
-                                                   : Json(nullptr);
-      book.number(ws, row, 4 + f, value, field == "n" ? "whole" : unit);
+      book.number(ws, row, 4 + f, summary_field(summary, field), field == "n" ? "whole" : unit);
     }
     ++row;
   }
@@ -175,11 +178,7 @@ void slas_sheet(Book& book, const Json& run) {
     book.number(ws, row, 1, sla["target"], "fraction");
     for (std::size_t f = 0; f < kSummaryFields.size(); ++f) {
       const std::string field = kSummaryFields[f];
-      const Json value = field == "ci95_low"    ? sla["ci95"][0]
-                         : field == "ci95_high" ? sla["ci95"][1]
-                         : sla.contains(field)  ? sla[field]
-                                                : Json(nullptr);
-      book.number(ws, row, 2 + f, value, field == "n" ? "whole" : "fraction");
+      book.number(ws, row, 2 + f, summary_field(sla, field), field == "n" ? "whole" : "fraction");
     }
     const std::size_t c = 2 + kSummaryFields.size();
     book.number(ws, row, c, sla["risk"], "fraction");

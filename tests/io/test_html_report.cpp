@@ -129,10 +129,11 @@ TEST_CASE("a sweep's CSV becomes one series per KPI along the points, intervals 
   const auto& wait = sweep["series"][0];
   CHECK(wait["kpi"] == "wait_mean");
   CHECK(wait["unit"] == "seconds");  // from the layout's own table
-  CHECK(wait["mean"]["0"] == 12.5);
-  CHECK(wait["mean"]["1"] == 8.0);
-  CHECK(wait["high"]["1"].is_null());  // an empty field
+  CHECK(wait["mean"][0] == 12.5);
+  CHECK(wait["mean"][1] == 8.0);
+  CHECK(wait["high"][1].is_null());  // an empty field
   CHECK(sweep["series"][1]["unit"] == "fraction");
+  CHECK(sweep["series"][1]["mean"].size() == 1);  // point 0 only: the rows of points 1 and 2 have no SLA
 }
 
 TEST_CASE("a file that is not a sweep's CSV is refused with what was expected") {

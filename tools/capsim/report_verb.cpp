@@ -1,5 +1,7 @@
 // capsim report: one self-contained HTML page (charts and their data tables) from results
 // capsim wrote before: the JSON of run, compare, staff and schedule, and a sweep's CSV.
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -29,14 +31,20 @@ int report(const ReportOptions& options) {
   for (const auto& file : options.files) {
     const std::string name = io::printable(file, 200);
     std::ifstream in(file, std::ios::binary);
-    std::error_code size_error;
-    const auto size = std::filesystem::file_size(file, size_error);
     if (!in) {
       std::cerr << "capsim: " << name << ": cannot read the file\n";
       ok = false;
       continue;
     }
-    if (!size_error && size > kMaxResultBytes) {
+    // A device or a pipe could be endless: only a regular file, of bounded size.
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) {
+      std::cerr << "capsim: " << name << ": expected a regular file written by capsim\n";
+      ok = false;
+      continue;
+    }
+    const auto size = std::filesystem::file_size(file, error);
+    if (!error && size > kMaxResultBytes) {
       std::cerr << "capsim: " << name << ": " << size << " bytes; a report takes results of at most " << kMaxResultBytes
                 << " bytes\n";
       ok = false;

@@ -397,7 +397,7 @@
       holder.textContent = '';
       const x = d.series[Number(select.value)];
       if (!x) return;
-      const at = (p, field) => (x[field][String(p)] === undefined ? null : x[field][String(p)]);
+      const at = (p, field) => (x[field][p] === undefined ? null : x[field][p]);
       const figs = d.keys.map((key, k) => {
         // One line per combination of the other keys (at most 8; the rest are in the table).
         const others = new Map();
