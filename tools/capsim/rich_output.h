@@ -16,7 +16,8 @@ struct JsonResult {
   std::string origin;                        // what made it, shown in the report
 };
 
-// False after printing why (a writer's JSON the report does not take: a bug).
+// False after printing why only when a writer's JSON is not taken by the report (a bug: exit
+// 70); whether `out` took the page is for its owner to check, as for every format.
 bool write_html(std::ostream& out, const std::vector<JsonResult>& results);
 
 // A run's workbook (and a staff or schedule result's sheets, when `plan` is given) written
