@@ -154,6 +154,47 @@ std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const 
   return problems;
 }
 
+SweepDefinitionResult define_sweep(const SweepRequest& request, const model::Scenario& base) {
+  SweepDefinitionResult result;
+  std::vector<std::string> option_problems;  // of the options' texts, as "capsim: --option TEXT: why"
+  const auto flush = [&] {
+    for (auto& p : option_problems) result.problems.push_back("capsim: " + std::move(p));
+    option_problems.clear();
+    return result.problems.empty();
+  };
+  SweepPoints points = points_from_options(request.grids, request.zips, option_problems);
+  if (!flush()) return result;
+  if (points.spec.dimensions.empty()) points = points_from_section(base.sweep, request.file);
+  std::vector<io::Diagnostic> warnings;
+  for (const auto& p : check_sweep_points(points, request.file, request.overrides, &warnings))
+    result.problems.push_back(p.format());
+  for (const auto& w : warnings) result.warnings.push_back(w.format());
+  if (!result.problems.empty()) return result;
+  SweepDefinition definition;
+  const model::KpiLayout layout(model::compile(base));
+  definition.precision = parse_precisions(model::KpiIndex(layout), request.precision, option_problems);
+  if (!request.shard.empty()) {
+    if (const auto shard = parse_shard(request.shard, io::kMaxSweepPoints))
+      definition.shard = *shard;
+    else
+      option_problems.push_back("--shard " + io::printable(request.shard) +
+                                ": expected i/N with whole numbers 1 <= i <= N <= " +
+                                std::to_string(io::kMaxSweepPoints) + ", such as 3/8 (the 3rd of 8 shards)");
+  }
+  if (!flush()) return result;
+  definition.file = request.file;
+  definition.overrides = request.overrides;
+  definition.spec = std::move(points.spec);
+  definition.max_replications = request.max_replications;
+  definition.seed = base.seed;
+  definition.replications = static_cast<std::size_t>(std::max(1, base.replications));
+  definition.jsonl = request.jsonl;
+  definition.per_replication = request.per_replication;
+  definition.version = request.version;
+  result.definition = std::move(definition);
+  return result;
+}
+
 Sweep::Sweep(SweepDefinition definition, const model::Scenario& base, const std::vector<std::string>& data_files)
     : definition_(std::move(definition)), keys_(definition_.spec.keys()) {
   if (!layout_may_vary(keys_)) rows_per_point_ = io::tidy_row_count(model::compile(base));
@@ -758,10 +799,16 @@ bool starts_with_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 bool sweep_finished(const Sweep& sweep, const std::string& checkpoint, const std::string& output,
-                    const std::string& per_replication) {
+                    const std::string& per_replication, bool page) {
   struct stat info {};
+  const auto drawn = [&] {
+    std::string problem;
+    const auto content = read_regular_file(output, problem);
+    const std::string identity = sweep.header().substr(0, sweep.header().find('\n'));
+    return content && content->find("\"identity\":\"" + identity + "\"") != std::string::npos;
+  };
   return ::stat(checkpoint.c_str(), &info) != 0 && errno == ENOENT && !output.empty() &&
-         starts_with_file(output, sweep.header()) &&
+         (page ? drawn() : starts_with_file(output, sweep.header())) &&
          (per_replication.empty() || starts_with_file(per_replication, sweep.replication_header()));
 }
 

@@ -70,6 +70,26 @@ std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const 
                                                const std::vector<std::string>& overrides,
                                                std::vector<io::Diagnostic>* warnings = nullptr);
 
+// A sweep command's request as given; define_sweep checks it.
+struct SweepRequest {
+  std::string file;
+  std::vector<std::string> overrides;     // --set
+  std::vector<std::string> grids, zips;   // --grid, --zip (else the file's sweep: section)
+  std::vector<std::string> precision;     // --precision texts
+  std::size_t max_replications = 1000;
+  bool jsonl = false, per_replication = false;
+  std::string shard;    // "i/N", or "" for the whole sweep
+  std::string version;  // capsim's
+};
+struct SweepDefinitionResult {
+  std::optional<SweepDefinition> definition;  // nullopt when there are problems
+  std::vector<std::string> problems, warnings;
+};
+// The definition of `request` over `base` (the scenario with the run options applied): its
+// points checked before anything runs (check_sweep_points), its precision targets against the
+// base's KPIs, its shard; every problem found, not just the first.
+SweepDefinitionResult define_sweep(const SweepRequest& request, const model::Scenario& base);
+
 // One point's output.
 struct PointOutput {
   std::string rows, replication_rows;
@@ -169,8 +189,9 @@ std::vector<std::string> sweep_warnings(const SweepOutcome& outcome);
 // Whether `output` (and `per_replication`, if named) already hold this whole sweep: no
 // checkpoint is left and each begins with the sweep's header. Resuming it is a no-op success,
 // so that a batch system's retry can tell done from broken.
+// With `page`, the output is the sweep's HTML page, which names the sweep by its first line.
 bool sweep_finished(const Sweep& sweep, const std::string& checkpoint, const std::string& output,
-                    const std::string& per_replication);
+                    const std::string& per_replication, bool page = false);
 
 // Runs this shard's points not yet in the checkpoint. Rows go to `write_rows` when there
 // is no checkpoint (standard output), else to the checkpoint, one write per point; the

@@ -13,9 +13,6 @@ namespace {
 
 using detail::Json;
 
-// A sweep larger than this is refused: its page would be too heavy to draw or read (a
-// shard, or a merge of a slice of the grid, still makes a report).
-constexpr std::size_t kMaxReportPoints = 20'000;
 // Each value is kept as three JSON numbers in arrays by point: about 50 bytes.
 constexpr std::size_t kMaxReportCells = 2'000'000;
 constexpr std::string_view kNotJson = "not valid JSON";

@@ -6,6 +6,7 @@
 // is defined a second time. What it shows: README "capsim report".
 #pragma once
 
+#include <cstddef>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -14,6 +15,10 @@
 #include <string_view>
 
 namespace capsim::io {
+
+// A sweep larger than this is refused: its page would be too heavy to draw or read (a
+// shard, or a merge of a slice of the grid, still makes a report).
+inline constexpr std::size_t kMaxReportPoints = 20'000;
 
 class HtmlReport {
  public:

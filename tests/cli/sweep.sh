@@ -151,6 +151,23 @@ cp over.csv over2.csv.checkpoint
 cmp over.csv over2.csv || fail "resume of a sweep with a failed point differs"
 grep -q "resuming: 2 of 2 points already done" err.txt || fail "a failed point was not kept on resume: $(cat err.txt)"
 
+# --format html: the page capsim report draws from the same sweep's CSV (kept through a
+# CSV checkpoint, so an interrupted page resumes); a finished page resumes as a no-op.
+"$capsim" sweep "$scenario" "${grid[@]}" -j1 --format html -o page.html
+"$capsim" report one.csv -o from_csv.html
+sed 's/"origin":"capsim sweep"/"origin":"one.csv"/' page.html | cmp - from_csv.html || fail "sweep's page differs from report's"
+[ ! -e page.html.checkpoint ] || fail "html: checkpoint left behind"
+"$capsim" sweep "$scenario" "${grid[@]}" -j1 --format html | cmp - page.html || fail "html to stdout differs"
+cp one.csv torn.html.checkpoint
+truncate -s $(( $(stat -c %s one.csv) / 2 )) torn.html.checkpoint
+"$capsim" sweep "$scenario" "${grid[@]}" -j1 --format html -o torn.html --resume
+cmp page.html torn.html || fail "html resumed from a checkpoint differs"
+"$capsim" sweep "$scenario" "${grid[@]/--quiet/-j1}" --format html -o torn.html --resume 2>err.txt ||
+  fail "html resume of a finished page"
+grep -q "already finished" err.txt || fail "html finished message: $(cat err.txt)"
+if "$capsim" sweep "$scenario" "${grid[@]}" --format html --shard 1/2 -o bad.html 2>err.txt; then fail "html shard passed"; fi
+grep -q "write shards as CSV" err.txt || fail "html shard message: $(cat err.txt)"
+
 # A closed pipe is a failed write (exit 2 with a reason), not SIGPIPE.
 set +e
 "$capsim" run "$scenario" -r 2 --format csv 2>err.txt | true; code=${PIPESTATUS[0]}

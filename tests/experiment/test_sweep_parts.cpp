@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "experiment/sweep.h"
+#include "models/io/scenario_loader.h"
 
 using namespace capsim::experiment;
 using std::chrono::seconds;
@@ -69,4 +70,40 @@ TEST_CASE("a finished sweep warns of undrained and failed points, and of nothing
   REQUIRE(warnings.size() == 2);
   CHECK(warnings[0].rfind("the system did not drain at 2 point(s)", 0) == 0);
   CHECK(warnings[1].rfind("1 point(s) could not run", 0) == 0);
+}
+
+TEST_CASE("a sweep request: every problem of its options at once, else a definition over the base") {
+  const std::string path = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/theory/mm1.yaml";
+  const auto loaded = capsim::io::load_scenario_file(path, {});
+  REQUIRE(loaded.scenario);
+  SweepRequest request;
+  request.file = path;
+  request.grids = {"pools.clerk.agents=1,2"};
+  request.precision = {"kpis.no_such_kpi=±1%"};
+  request.shard = "3/2";
+  auto defined = define_sweep(request, *loaded.scenario);
+  CHECK_FALSE(defined.definition);
+  REQUIRE(defined.problems.size() == 2);  // the precision and the shard, both told
+  CHECK(defined.problems[0].rfind("capsim: --precision kpis.no_such_kpi", 0) == 0);
+  CHECK(defined.problems[1].rfind("capsim: --shard 3/2: expected i/N", 0) == 0);
+
+  request.grids = {"pools.clerk.agnets=1,2"};  // a key that does not load: located
+  defined = define_sweep(request, *loaded.scenario);
+  REQUIRE(defined.problems.size() == 1);
+  CHECK(defined.problems[0].find("agnets") != std::string::npos);
+
+  request.grids = {"pools.clerk.agents=1,2", "customers.caller.arrivals.rate=40/h,50/h,55/h"};
+  request.precision = {"kpis.wait_mean=±2s"};
+  request.shard = "2/3";
+  request.jsonl = true;
+  defined = define_sweep(request, *loaded.scenario);
+  REQUIRE(defined.problems.empty());
+  REQUIRE(defined.definition);
+  CHECK(defined.definition->spec.points() == 6);
+  CHECK(defined.definition->precision.size() == 1);
+  CHECK(defined.definition->shard.index == 1);
+  CHECK(defined.definition->shard.count == 3);
+  CHECK(defined.definition->seed == loaded.scenario->seed);
+  CHECK(defined.definition->replications == static_cast<std::size_t>(loaded.scenario->replications));
+  CHECK(defined.definition->jsonl);
 }

@@ -10,6 +10,7 @@
 
 #include "models/io/html_report.h"
 #include "models/io/xlsx_report.h"
+#include "tools/capsim/output_file.h"
 
 namespace capsim::cli {
 namespace {
@@ -56,6 +57,25 @@ bool write_xlsx(std::ostream& out, const JsonResult& run, const JsonResult* plan
   }
   std::filesystem::remove(path, error);
   return ok;
+}
+
+// The HTML page of a finished sweep's CSV (`source`: the rows themselves, or the file that
+// holds them).
+bool write_sweep_page(const std::string& source, bool is_file, const std::string& output) {
+  io::HtmlReport report;
+  std::ifstream file;
+  std::istringstream text;
+  if (is_file) file.open(source, std::ios::binary);
+  else text.str(source);
+  std::istream& in = is_file ? static_cast<std::istream&>(file) : text;
+  if (const auto problem = report.add_sweep_csv(in, "capsim sweep")) {
+    std::cerr << "capsim: the sweep's page cannot be drawn: " << *problem << '\n';
+    return false;
+  }
+  OutputFile out(output);
+  if (!out.open()) return false;
+  report.write(out.stream());
+  return out.commit();
 }
 
 bool binary_output_allowed(const std::string& output) {

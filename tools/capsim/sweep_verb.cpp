@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -16,10 +17,12 @@
 #include "experiment/sweep.h"
 #include "experiment/variant.h"
 #include "models/io/diagnostics.h"
+#include "models/io/html_report.h"
 #include "models/io/scenario_loader.h"
 #include "models/io/sweep_spec.h"
 #include "tools/capsim/common_options.h"
 #include "tools/capsim/output_file.h"
+#include "tools/capsim/rich_output.h"
 #include "tools/capsim/scenario_input.h"
 #include "tools/capsim/verbs.h"
 
@@ -46,60 +49,26 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   std::vector<std::string> data_files;
   auto base = load_or_report(options.file, options.common.overrides, &data_files);
   if (!base || !apply_common_options(*base, options.common)) return kExitBadInput;
-  // The points: the command line's dimensions, else the file's sweep: section.
-  std::vector<std::string> option_problems;
-  experiment::SweepPoints points = experiment::points_from_options(options.grids, options.zips, option_problems);
-  for (const auto& p : option_problems) std::cerr << "capsim: " << p << '\n';
-  bool ok = option_problems.empty();
-  if (!ok) return kExitBadInput;
-  if (points.spec.dimensions.empty()) points = experiment::points_from_section(base->sweep, options.file);
-  std::vector<io::Diagnostic> warnings;
-  const auto problems = experiment::check_sweep_points(points, options.file, options.common.overrides, &warnings);
-  for (const auto& w : warnings) std::cerr << w.format() << '\n';
-  for (const auto& p : problems) std::cerr << p.format() << '\n';
-  if (!problems.empty()) return kExitBadInput;
-  const io::SweepSpec& spec = points.spec;
-  std::vector<std::string> precision_problems;
-  const model::KpiLayout layout(model::compile(*base));
-  const auto precision = experiment::parse_precisions(model::KpiIndex(layout), options.precision, precision_problems);
-  for (const auto& p : precision_problems) std::cerr << "capsim: " << p << '\n';
-  ok = precision_problems.empty();
-  experiment::Shard shard;
-  if (!options.shard.empty()) {
-    const auto parsed = experiment::parse_shard(options.shard, io::kMaxSweepPoints);
-    if (!parsed) {
-      std::cerr << "capsim: --shard " << io::printable(options.shard)
-                << ": expected i/N with whole numbers 1 <= i <= N <= " << io::kMaxSweepPoints
-                << ", such as 3/8 (the 3rd of 8 shards)\n";
-      ok = false;
-    } else {
-      shard = *parsed;
-    }
-  }
+  const bool html = options.common.format == "html";  // a page drawn from the CSV at the end
+  const auto defined = experiment::define_sweep(
+      {options.file, options.common.overrides, options.grids, options.zips, options.precision,
+       static_cast<std::size_t>(options.max_replications), options.common.format == "jsonl",
+       !options.per_replication.empty(), options.shard, std::string(CAPSIM_VERSION) + " " + CAPSIM_GIT_COMMIT},
+      *base);
+  for (const auto& w : defined.warnings) std::cerr << w << '\n';
+  for (const auto& p : defined.problems) std::cerr << p << '\n';
   // An output naming an input (or another output) would destroy it.
   const experiment::SweepFiles files =
       experiment::sweep_files(options.common.output, options.checkpoint, options.per_replication, options.resume);
   const std::string& checkpoint = files.checkpoint;
   const std::string& replication_checkpoint = files.replication_checkpoint;
+  bool ok = defined.problems.empty();
   ok = ok && output_spares_inputs("-o", options.common.output, {options.file, options.per_replication, checkpoint});
   ok = ok && output_spares_inputs("--per-replication", options.per_replication, {options.file, checkpoint});
   ok = ok && output_spares_inputs("--checkpoint", checkpoint, {options.file});
   ok = ok && output_spares_inputs("--per-replication", replication_checkpoint, {checkpoint});
   if (!ok) return kExitBadInput;
-
-  experiment::SweepDefinition definition;
-  definition.file = options.file;
-  definition.overrides = options.common.overrides;
-  definition.spec = spec;
-  definition.precision = precision;
-  definition.max_replications = static_cast<std::size_t>(options.max_replications);
-  definition.seed = base->seed;
-  definition.replications = static_cast<std::size_t>(std::max(1, base->replications));
-  definition.jsonl = options.common.format == "jsonl";
-  definition.per_replication = !options.per_replication.empty();
-  definition.version = std::string(CAPSIM_VERSION) + " " + CAPSIM_GIT_COMMIT;
-  definition.shard = shard;
-  const experiment::Sweep sweep(definition, *base, data_files);
+  const experiment::Sweep sweep(*defined.definition, *base, data_files);
   // The bound on values kept, up front for the base scenario (and again per point, whose
   // layout may differ): -r or --max-replications too large is refused before anything runs.
   if (!storage_fits_or_report(model::compile(*base), sweep.plan().most)) return kExitBadInput;
@@ -108,8 +77,14 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
     std::cerr << "capsim: --resume needs -o FILE or --checkpoint FILE (where the finished points are)\n";
     return kExitBadInput;
   }
+  if (html && (!options.shard.empty() || sweep.points() > io::kMaxReportPoints)) {
+    std::cerr << "capsim: --format html draws a whole sweep of at most " << io::kMaxReportPoints
+              << " points; write shards as CSV, merge them, then capsim report\n";
+    return kExitBadInput;
+  }
   // A finished sweep resumed again (a batch system's retry): nothing to do.
-  if (options.resume && experiment::sweep_finished(sweep, checkpoint, options.common.output, options.per_replication)) {
+  if (options.resume &&
+      experiment::sweep_finished(sweep, checkpoint, options.common.output, options.per_replication, html)) {
     if (!options.quiet)
       std::cerr << "capsim: the sweep is already finished in " << io::printable(options.common.output, 200) << '\n';
     return kExitOk;
@@ -124,8 +99,10 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   };
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  std::string page_rows;  // --format html to standard output: the CSV, drawn at the end
   const auto outcome = experiment::run_sweep(sweep, executor, files, options.common.threads, &g_interrupted, progress,
-                                             [](const std::string& rows) {
+                                             [&](const std::string& rows) {
+                                               if (html) return page_rows.append(rows), true;
                                                std::cout << rows << std::flush;
                                                return static_cast<bool>(std::cout);
                                              });
@@ -143,9 +120,17 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   }
   if (!executor.is_writer()) return kExitOk;
   for (const auto& warning : experiment::sweep_warnings(outcome)) std::cerr << "capsim: warning: " << warning << '\n';
-  // Done: the checkpoints become the outputs (renamed into place, or streamed).
-  if (!checkpoint.empty() && !move_output(checkpoint, options.common.output, !options.checkpoint.empty()))
+  // Done: the checkpoints become the outputs (renamed into place, or streamed; or drawn).
+  const bool keep_checkpoint = !options.checkpoint.empty();
+  if (html) {
+    if (!write_sweep_page(checkpoint.empty() ? page_rows : checkpoint, !checkpoint.empty(), options.common.output)) {
+      if (!checkpoint.empty()) std::cerr << "capsim: the rows are kept in " << io::printable(checkpoint, 200) << '\n';
+      return kExitBadInput;
+    }
+    if (!checkpoint.empty() && !keep_checkpoint) std::remove(checkpoint.c_str());
+  } else if (!checkpoint.empty() && !move_output(checkpoint, options.common.output, keep_checkpoint)) {
     return kExitBadInput;
+  }
   if (!replication_checkpoint.empty() && !move_output(replication_checkpoint, options.per_replication, false))
     return kExitBadInput;
   return kExitOk;
@@ -179,8 +164,8 @@ VerbRunner add_sweep_verb(CLI::App& app) {
                    "key.path=v1,v2,... or key.path=a..b[:step]: one dimension of the grid (repeatable)");
   verb->add_option("--zip", options->zips, "key.path=values,key.path=values: keys varied together (repeatable)");
   add_common_options(verb, options->common, "Replications per point (overrides the file)");
-  add_output_options(verb, options->common, {"csv", "jsonl"},
-                     "Write to this file (through FILE.checkpoint) instead of stdout");
+  add_output_options(verb, options->common, {"csv", "jsonl", "html"},
+                     "Write to this file (through FILE.checkpoint, CSV) instead of stdout");
   verb->add_option("--per-replication", options->per_replication,
                    "Also write one row per (point, replication, KPI) to this CSV file");
   verb->add_option("--precision", options->precision,
