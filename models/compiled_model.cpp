@@ -83,6 +83,8 @@ CompiledModel compile(const Scenario& scenario) {
                              : model.length_ticks;
   model.warmup_ticks = sim::ticks_from_seconds(scenario.horizon.warmup_seconds);
   model.drain = scenario.horizon.drain;
+  model.busyness_cv = scenario.busyness_cv;
+  if (scenario.trunks) model.trunk_lines = static_cast<std::uint64_t>(scenario.trunks->lines);
 
   std::map<std::string, std::size_t> stage_index, pool_index, class_index;
   for (std::size_t s = 0; s < scenario.stages.size(); ++s) stage_index[scenario.stages[s].name] = s;
@@ -101,6 +103,11 @@ CompiledModel compile(const Scenario& scenario) {
     CompiledClass compiled;
     compiled.name = customer.name;
     compiled.patience = customer.patience;
+    compiled.busyness_cv = customer.arrivals.busyness_cv;
+    compiled.holds_line = scenario.trunks && (scenario.trunks->customers.empty() ||
+                                              std::find(scenario.trunks->customers.begin(),
+                                                        scenario.trunks->customers.end(),
+                                                        customer.name) != scenario.trunks->customers.end());
     compiled.priority = customer.priority;
     compiled.level = static_cast<std::uint8_t>(std::find(priorities.begin(), priorities.end(), customer.priority) -
                                                priorities.begin());
@@ -183,6 +190,8 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.capacity = stage.queue_capacity ? static_cast<std::uint32_t>(*stage.queue_capacity) : 0;
     compiled.discipline = stage.discipline;
     compiled.abandonment = stage.abandonment;
+    for (const long long length : stage.balk_queue_length) compiled.balk_at.push_back(static_cast<std::uint32_t>(length));
+    compiled.balk_probability = stage.balk_probability;
     double cumulative = 0.0;
     for (const auto& route : stage.next) {
       if (route.probability <= 0.0) continue;

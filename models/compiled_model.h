@@ -24,6 +24,8 @@ struct CompiledClass {
   std::vector<double> rate_per_tick;     // one per interval
   std::vector<double> mean_gap_ticks;    // 1 / rate_per_tick, 0 where it is 0: a multiply per arrival, not a divide
   std::vector<sim::Time> arrival_times;  // given times, when the class replays them
+  double busyness_cv = 0.0;              // its own day factor's (Arrivals::busyness_cv)
+  bool holds_line = false;               // its calls hold a trunk line (Trunks)
   std::optional<sim::Distribution> patience;
   int priority = 0;
   std::uint8_t level = 0;  // 0 is the most urgent priority level
@@ -50,6 +52,9 @@ struct CompiledStage {
   std::vector<double> cumulative;     // routing: cumulative probabilities
   std::vector<std::int32_t> targets;  // stage index or kExitIndex, aligned with `cumulative`
   bool abandonment = true;
+  // Balking (Stage::balk_queue_length, balk_probability); empty: nobody balks here.
+  std::vector<std::uint32_t> balk_at;
+  std::vector<double> balk_probability;
   // Bit of Customer::sla_stages_seen when a wait SLA judges this stage, else -1: a wait SLA
   // judges a customer's first visit to its stage only.
   std::int8_t sla_bit = -1;
@@ -135,6 +140,8 @@ struct CompiledModel {
   sim::Time warmup_end() const { return sim::kStart + warmup_ticks; }
   bool drain = false;
   int priority_levels = 1;
+  double busyness_cv = 0.0;  // the day factor every class with random arrivals shares
+  std::uint64_t trunk_lines = 0;  // telephone lines (Trunks); 0: none
   std::vector<CompiledClass> classes;
   std::vector<CompiledStage> stages;
   std::vector<CompiledPool> pools;

@@ -13,7 +13,7 @@ namespace capsim::model {
 
 // The ways out of the system. Every customer leaves through ServiceSystem::leave_system with
 // one of them; `unfinished` is a customer still inside when the replication ends.
-enum class Outcome : std::uint8_t { served, abandoned, blocked, unfinished };
+enum class Outcome : std::uint8_t { served, abandoned, blocked, balked, unfinished };
 
 struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
   sim::Time arrival{};
@@ -40,6 +40,7 @@ struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
   bool counted = false;     // arrived inside the statistics window
   bool in_system = false;   // the slot holds a customer
   bool waiting = false;     // in a stage's queue
+  bool holds_line = false;  // holds a trunk line until it leaves
   // In its entry stage, not yet answered: the visit ASA judges. Only a customer served
   // moves on, so that is its first visit, and a later visit is never one.
   bool entry_visit() const noexcept { return visit == 0; }

@@ -116,9 +116,12 @@ ReplicationResult KpiAccounts::collect() const {
     v[index_of(ClassKpi::served)] = static_cast<double>(s.served);
     v[index_of(ClassKpi::abandoned)] = static_cast<double>(s.abandoned);
     v[index_of(ClassKpi::blocked)] = static_cast<double>(s.blocked);
-    v[index_of(ClassKpi::unfinished)] = static_cast<double>(s.offered - s.served - s.abandoned - s.blocked);
+    v[index_of(ClassKpi::balked)] = static_cast<double>(s.balked);
+    v[index_of(ClassKpi::unfinished)] =
+        static_cast<double>(s.offered - s.served - s.abandoned - s.blocked - s.balked);
     set_ratio(index_of(ClassKpi::abandon_rate), static_cast<double>(s.abandoned), offered);
     set_ratio(index_of(ClassKpi::block_rate), static_cast<double>(s.blocked), offered);
+    set_ratio(index_of(ClassKpi::balk_rate), static_cast<double>(s.balked), offered);
     set_ratio(index_of(ClassKpi::p_wait), static_cast<double>(s.waited_at_entry), admitted);
     v[index_of(ClassKpi::wait_mean)] = seconds(s.wait.mean());
     static constexpr std::array<double, 4> kLevels{0.50, 0.90, 0.95, 0.99};
@@ -139,6 +142,7 @@ ReplicationResult KpiAccounts::collect() const {
     overall.served += s.served;
     overall.abandoned += s.abandoned;
     overall.blocked += s.blocked;
+    overall.balked += s.balked;
     overall.blocked_at_entry += s.blocked_at_entry;
     overall.waited_at_entry += s.waited_at_entry;
     overall.wait.merge(s.wait);
@@ -154,6 +158,7 @@ ReplicationResult KpiAccounts::collect() const {
     v[layout_->of_stage(s, StageKpi::served)] = static_cast<double>(state.served);
     v[layout_->of_stage(s, StageKpi::abandoned)] = static_cast<double>(state.abandoned);
     v[layout_->of_stage(s, StageKpi::blocked)] = static_cast<double>(state.blocked);
+    v[layout_->of_stage(s, StageKpi::balked)] = static_cast<double>(state.balked);
     v[layout_->of_stage(s, StageKpi::wait_mean)] = seconds(state.wait.mean());
     v[layout_->of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
     v[layout_->of_stage(s, StageKpi::aht_mean)] =
@@ -233,6 +238,7 @@ ReplicationResult KpiAccounts::collect() const {
   result.served_total = totals_.served;
   result.abandoned_total = totals_.abandoned;
   result.blocked_total = totals_.blocked;
+  result.balked_total = totals_.balked;
   result.in_system_at_end = totals_.unfinished;
   result.starts_beyond_staffing = totals_.starts_beyond_staffing;
   result.busy_beyond_available = totals_.busy_beyond_available;

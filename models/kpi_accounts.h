@@ -31,7 +31,8 @@ struct ReplicationResult {
   std::uint64_t stale_timers = 0;
   sim::Time end_time = sim::kStart;
   // Invariant counters over all customers (including warm-up), for tests.
-  std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0, in_system_at_end = 0;
+  std::uint64_t arrived_total = 0, served_total = 0, abandoned_total = 0, blocked_total = 0, balked_total = 0,
+                in_system_at_end = 0;
   // Service starts by an agent not free to take it: must be 0. (The lean copy has no agent
   // records to check; a start beyond those on duty shows in busy_beyond_available.)
   std::uint64_t starts_beyond_staffing = 0;
@@ -60,7 +61,7 @@ class KpiAccounts {
   };
   // Counts over every customer and agent, warm-up included: invariants the tests check.
   struct Totals {
-    std::uint64_t arrived = 0, served = 0, abandoned = 0, blocked = 0, unfinished = 0;
+    std::uint64_t arrived = 0, served = 0, abandoned = 0, blocked = 0, balked = 0, unfinished = 0;
     std::uint64_t starts_beyond_staffing = 0, busy_beyond_available = 0;
   };
 
@@ -97,6 +98,21 @@ class KpiAccounts {
     if (customer.entry_visit()) ++classes_[index(customer.klass)].blocked_at_entry;
     record_queue_outcome(customer, false, sim::Duration(0));
   }
+  // Refused on arrival, before entering its entry stage (customer.stage): every trunk line
+  // busy. A miss for the entry stage's wait SLAs, as a full line's block is.
+  CAPSIM_INLINE void blocked_at_arrival(Customer& customer) {
+    if (!customer.counted) return;
+    ++classes_[index(customer.klass)].blocked_at_entry;
+    record_queue_outcome(customer, false, sim::Duration(0));
+  }
+  // Balked: would have waited, and left at once at the length of the line (a miss for the
+  // wait SLAs, as a block is).
+  CAPSIM_INLINE void balked(Customer& customer) {
+    if (!customer.counted) return;
+    ++stages_[index(customer.stage)].balked;
+    if (customer.entry_visit()) ++classes_[index(customer.klass)].blocked_at_entry;
+    record_queue_outcome(customer, false, sim::Duration(0));
+  }
   CAPSIM_INLINE void abandoned(Customer& customer, sim::Duration wait) {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].abandoned;
@@ -124,7 +140,8 @@ class KpiAccounts {
 
  private:
   struct ClassAccount {
-    std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0;
+    std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0, balked = 0;
+    // Refused at the entry stage (blocked, or balked), so never admitted to wait there.
     std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
     sim::Mean wait, sojourn;  // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
@@ -132,7 +149,7 @@ class KpiAccounts {
   };
   struct StageAccount {
     sim::CountArea queue_length;
-    std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0;
+    std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0, balked = 0;
     sim::Mean wait;  // in ticks, as doubles: seconds only when reported (no divide per visit)
     // Service + wrap-up of the services counted in `served`, in ticks: a double, since an
     // int64 of microseconds overflows within the documented limits (10^9 customers of
@@ -229,6 +246,7 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
       break;
     case Outcome::abandoned: ++totals_.abandoned; break;
     case Outcome::blocked: ++totals_.blocked; break;
+    case Outcome::balked: ++totals_.balked; break;
     case Outcome::unfinished:
       ++totals_.unfinished;
       // A visit still waiting is judged once it has waited past a wait SLA's threshold; after
@@ -251,9 +269,10 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
       ++interval.abandoned;
       break;
     case Outcome::blocked: ++klass.blocked; break;
+    case Outcome::balked: ++klass.balked; break;
     case Outcome::unfinished: break;
   }
-  // Sojourn SLAs: served within the threshold is a hit; abandoned and blocked customers
+  // Sojourn SLAs: served within the threshold is a hit; abandoned, blocked and balked customers
   // are misses; an unfinished one is a miss once past the threshold (at once after a
   // drain, which it can never leave), else not judged.
   const bool censored = outcome == Outcome::unfinished && !model_->drain;

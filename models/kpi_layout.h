@@ -51,9 +51,11 @@ enum class ClassKpi {
   served,
   abandoned,
   blocked,
+  balked,
   unfinished,
   abandon_rate,
   block_rate,
+  balk_rate,
   p_wait,
   wait_mean,
   wait_p50,
@@ -70,9 +72,11 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)>
     {"served", KpiUnit::count, Better::higher},
     {"abandoned", KpiUnit::count, Better::lower},
     {"blocked", KpiUnit::count, Better::lower},
+    {"balked", KpiUnit::count, Better::lower},
     {"unfinished", KpiUnit::count, Better::lower},
     {"abandon_rate", KpiUnit::fraction, Better::lower},
     {"block_rate", KpiUnit::fraction, Better::lower},
+    {"balk_rate", KpiUnit::fraction, Better::lower},
     {"p_wait", KpiUnit::fraction, Better::lower},
     {"wait_mean", KpiUnit::seconds, Better::lower},
     {"wait_p50", KpiUnit::seconds, Better::lower},
@@ -107,12 +111,13 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(PoolKpi::count_)> 
     {"break_delay_mean", KpiUnit::seconds, Better::lower},
 }};
 
-enum class StageKpi { offered, served, abandoned, blocked, wait_mean, queue_len_mean, aht_mean, count_ };
+enum class StageKpi { offered, served, abandoned, blocked, balked, wait_mean, queue_len_mean, aht_mean, count_ };
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(StageKpi::count_)> kStageKpis{{
     {"offered", KpiUnit::count, Better::neither},
     {"served", KpiUnit::count, Better::higher},
     {"abandoned", KpiUnit::count, Better::lower},
     {"blocked", KpiUnit::count, Better::lower},
+    {"balked", KpiUnit::count, Better::lower},
     {"wait_mean", KpiUnit::seconds, Better::lower},
     {"queue_len_mean", KpiUnit::plain, Better::lower},
     {"aht_mean", KpiUnit::seconds, Better::neither},

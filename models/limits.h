@@ -46,6 +46,11 @@ inline constexpr double kMaxDurationSeconds = 10.0 * 365.0 * 86400.0;
 inline constexpr double kMinMeanSeconds = 1e-3;
 // Expected arrivals of one class over the horizon (the clock and memory stay bounded).
 inline constexpr double kMaxExpectedArrivals = 1e9;
+// A day factor's coefficient of variation (busyness_cv): 100% is already a day as likely to
+// bring a third of the forecast as twice it.
+inline constexpr double kMaxBusynessCv = 1.0;
+// Steps of a stage's balking table.
+inline constexpr std::size_t kMaxBalkingSteps = 100;
 // Expected stage visits per customer (rework loops left with too small a probability).
 inline constexpr double kMaxExpectedVisits = 1000.0;
 // Customers inside the system at once in one replication: beyond it the replication stops

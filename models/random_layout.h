@@ -32,13 +32,16 @@ enum class StreamPurpose : std::uint8_t {
   patience = 3,
   routing = 4,
   wrap_up = 5,
+  balking = 6,           // drawn only when the line found reaches the stage's first threshold
+  busyness = 10,         // a class's day factor: block (0, 0) of its key
+  shared_busyness = 11,  // the factor all classes share: block (0, 0) of the key named "busyness_cv"
   absence = 16,
   shrinkage = 17,
   failure = 18,
   repair = 19,
 };
 
-inline constexpr std::size_t kCustomerPurposes = 5;
+inline constexpr std::size_t kCustomerPurposes = 6;
 
 // Four quantities share a block: quantity k takes word k % 4 of block k / 4.
 inline constexpr std::uint64_t kWordsPerBlock = 4;

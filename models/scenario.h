@@ -35,6 +35,9 @@ struct Arrivals {
   double rate_per_second = 0.0;
   std::vector<double> per_interval;
   std::vector<double> times;  // seconds from the horizon's start, non-decreasing
+  // Day-level volume uncertainty: each replication multiplies the rates by a gamma factor of
+  // mean 1 and this cv (0: none). Not with given times.
+  double busyness_cv = 0.0;
   bool uses_per_interval() const { return !per_interval.empty(); }
   bool uses_times() const { return !times.empty(); }
 };
@@ -141,6 +144,10 @@ struct Stage {
   QueueDiscipline discipline = QueueDiscipline::fifo;
   std::vector<Route> next;  // empty = exit with probability 1
   bool abandonment = true;  // waiting customers may run out of patience here
+  // Balking: a customer who would wait and finds queue_length[i] or more waiting leaves at
+  // once with probability[i] (the largest threshold reached). Thresholds increase.
+  std::vector<long long> balk_queue_length;
+  std::vector<double> balk_probability;
 };
 
 enum class SlaMeasure { wait, sojourn };
@@ -195,12 +202,21 @@ struct StaffSection {
   std::vector<StaffTarget> targets;
 };
 
+// Telephone lines: a customer of the listed classes holds one from its arrival until it
+// leaves the system; an arrival finding every line busy is blocked (a busy signal).
+struct Trunks {
+  long long lines = 0;
+  std::vector<std::string> customers;  // empty = every class
+};
+
 struct Scenario {
   std::string name;
   std::uint64_t seed = 1;
   int replications = 10;
   Horizon horizon;
   std::vector<CustomerClass> customers;
+  double busyness_cv = 0.0;  // one factor shared by every class with random arrivals (see Arrivals)
+  std::optional<Trunks> trunks;
   std::vector<Pool> pools;
   std::vector<Stage> stages;
   std::vector<Sla> slas;

@@ -441,6 +441,9 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       report(base + ".next", "probabilities sum to " + format_sum(total) + "; expected 1");
   }
 
+  if (scenario.trunks)
+    for (const auto& customer : scenario.trunks->customers)
+      if (!class_index.count(customer)) report("trunks.customers", "unknown customer class \"" + customer + "\"");
   for (const auto& sla : scenario.slas) {
     const std::string base = "sla." + sla.name;
     for (const auto& customer : sla.customers)
@@ -579,6 +582,14 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
       serving += pool.most_on_duty() * stage.concurrency;
       serving_available += available(pool) * per_agent;
     }
+    // Its line cannot grow without bound when it has a capacity, a balking step of 100%, or
+    // every call holds one of a limited number of trunk lines.
+    const bool all_on_lines = scenario.trunks && scenario.trunks->customers.empty();
+    const bool bounded = stage.queue_capacity || all_on_lines ||
+                         (!stage.balk_probability.empty() && stage.balk_probability.back() >= 1.0);
+    const std::string consequence = bounded           ? "customers are turned away (blocked or balking)"
+                                     : nobody_abandons ? "its queue grows without bound"
+                                                       : "its queue grows until customers abandon";
     if (erlangs[s] >= serving_available)
       warnings.push_back(
           {"stages." + stage.name,
@@ -587,7 +598,7 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
                (serving_available != serving
                     ? " (" + format_number(serving_available) + " after absenteeism, shrinkage and handling factors)"
                     : std::string()) +
-               ": " + (nobody_abandons ? "its queue grows without bound" : "its queue grows until customers abandon")});
+               ": " + consequence});
   }
   for (const auto& pool : scenario.pools) agents += pool.most_on_duty(), agents_available += available(pool);
   if (warnings.empty() && offered >= agents_available)

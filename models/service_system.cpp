@@ -15,11 +15,13 @@ namespace capsim::model {
 Features features_of(const CompiledModel& model) {
   Features used = kNoFeature;
   used.systems = !model.systems.empty();
+  used.trunks = model.trunk_lines > 0;
   for (const CompiledStage& stage : model.stages) {
     used.wrap_up |= stage.wrap_up.has_value();
     used.routing |= stage.targets.size() > 1;
     used.capacity |= !stage.unlimited;
     used.concurrency |= stage.concurrency > 1;
+    used.balking |= !stage.balk_at.empty();
     used.systems |= !stage.needs.empty();
     used.shared_pools |= stage.pools.size() != 1;
     for (const double factor : stage.handling_factors) used.handling_factors |= factor != 1.0;
@@ -31,6 +33,19 @@ Features features_of(const CompiledModel& model) {
   }
   return used;
 }
+
+namespace {
+
+// A replication's day factor (busyness): gamma of mean 1 and coefficient of variation `cv`,
+// drawn from block (0, 0) of `key` for `purpose`; exactly 1 when cv is 0. A day with the
+// factor f brings f times the forecast's arrivals on average (Poisson-gamma).
+double day_factor(const sim::StreamKey& key, StreamPurpose purpose, double cv) {
+  if (cv <= 0.0) return 1.0;
+  sim::LeadWordStream random(sim::philox_block(key, 0, 0, static_cast<std::uint8_t>(purpose)).v[0]);
+  return std::max(sim::Distribution::gamma(1.0, cv).sample(random), 1e-12);
+}
+
+}  // namespace
 
 template <Features F>
 struct ServiceSystem::Dispatch {
@@ -60,14 +75,19 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
     stages_[s].levels.resize(
         model.stages[s].discipline == QueueDiscipline::priority ? static_cast<std::size_t>(model.priority_levels) : 1);
   classes_.resize(model.classes.size());
+  const double shared_factor =
+      day_factor(sim::stream_key(model.seed, replication, "busyness_cv"), StreamPurpose::shared_busyness,
+                 model.busyness_cv);
   for (std::size_t c = 0; c < model.classes.size(); ++c) {
     const CompiledClass& compiled = model.classes[c];
     ClassState& state = classes_[c];
     state.key = sim::stream_key(model.seed, replication, compiled.name);
+    state.gap_scale = 1.0 / (shared_factor * day_factor(state.key, StreamPurpose::busyness, compiled.busyness_cv));
     state.rate_per_tick = compiled.rate_per_tick.data();
     state.mean_gap_ticks = compiled.mean_gap_ticks.data();
     state.patience = compiled.patience ? &*compiled.patience : nullptr;
     state.replays = !compiled.arrival_times.empty();
+    state.holds_line = compiled.holds_line;
     state.level = compiled.level;
     state.entry = compiled.entry;
   }
@@ -205,7 +225,7 @@ CAPSIM_INLINE void ServiceSystem::schedule_next_arrival(ClassId klass) {
   const double* const rates = state.rate_per_tick;
   const double* const mean_gaps = state.mean_gap_ticks;
   sim::LeadWordStream random(customer_word(klass, k, 0, StreamPurpose::interarrivals));
-  double budget = sim::unit_exponential(random);
+  double budget = sim::unit_exponential(random) * state.gap_scale;
   double t = static_cast<double>(calendar_.now.ticks());
   for (auto interval = static_cast<std::size_t>(calendar_.interval); interval < interval_end_.size(); ++interval) {
     const double end = interval_end_[interval];
@@ -280,7 +300,18 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
                     std::min<sim::Ticks>(calendar_.now.since_start() / model_->interval_ticks, model_->intervals - 1),
                 "interval bookkeeping out of step with the clock");
   customer.interval = static_cast<std::uint32_t>(calendar_.interval);
+  customer.holds_line = false;
   accounts_.arrived(customer);
+  if (F.trunks && state.holds_line) {
+    if (lines_busy_ >= model_->trunk_lines) {  // a busy signal: refused before any stage
+      customer.stage = state.entry;
+      accounts_.blocked_at_arrival(customer);
+      leave_system(id, Outcome::blocked);
+      return;
+    }
+    ++lines_busy_;
+    customer.holds_line = true;
+  }
   enter_stage<F>(id, state.entry);
 }
 
@@ -319,6 +350,11 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
     leave_system(id, Outcome::blocked);
     return;
   }
+  if (F.balking && !stage.balk_at.empty() && balks(customer, stage, state.waiting)) {
+    accounts_.balked(customer);
+    leave_system(id, Outcome::balked);
+    return;
+  }
   enqueue(id);
   const sim::Distribution* const patience = classes_[index(customer.klass)].patience;
   if (stage.abandonment && patience != nullptr) {
@@ -328,6 +364,16 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
     calendar_.schedule(EventKind::abandon, calendar_.now + patience_ticks, static_cast<std::uint32_t>(id),
                        customer.generation);
   }
+}
+
+// Balking: the largest threshold the line found reaches sets the probability of leaving; the
+// customer's word for the visit decides (drawn only when a threshold is reached).
+bool ServiceSystem::balks(const Customer& customer, const CompiledStage& stage, std::uint64_t waiting) {
+  std::size_t step = stage.balk_at.size();
+  while (step > 0 && waiting < stage.balk_at[step - 1]) --step;
+  if (step == 0) return false;
+  const std::uint64_t word = customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::balking);
+  return static_cast<double>(word >> 11) * 0x1.0p-53 < stage.balk_probability[step - 1];
 }
 
 // Rule 1 (README "Who serves whom"): the first pool in the stage's preference with an agent
@@ -532,6 +578,7 @@ bool ServiceSystem::taken_before(CustomerId a, CustomerId b) const {
 // The one way out: every customer leaves here, accounted once (KpiAccounts::left).
 CAPSIM_INLINE void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
   accounts_.left(at(id), outcome, calendar_.now);
+  lines_busy_ -= at(id).holds_line;
   release_customer(id);
 }
 

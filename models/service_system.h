@@ -53,11 +53,13 @@ struct Features {
   // An agent may be due to leave as its hands free: rosters (shift ends, breaks), shrinkage,
   // absence, or a shorthand pool's staffing that drops.
   bool leaving_agents = true;
+  bool trunks = true;   // calls hold telephone lines from arrival to departure
+  bool balking = true;  // a stage where arrivals may balk at the line they find
 
   bool operator==(const Features&) const = default;
 };
 inline constexpr Features kEveryFeature{};
-inline constexpr Features kNoFeature{false, false, false, false, false, false, false, false};
+inline constexpr Features kNoFeature{false, false, false, false, false, false, false, false, false, false};
 
 // The features `model` uses.
 Features features_of(const CompiledModel& model);
@@ -161,6 +163,7 @@ class ServiceSystem {
   CustomerId first_in_line(StageId stage) const;
   bool taken_before(CustomerId a, CustomerId b) const;
   void enqueue(CustomerId customer);
+  bool balks(const Customer& customer, const CompiledStage& stage, std::uint64_t waiting);
   void unlink(CustomerId customer);
 
   // The customer's side of the agents' rules (README "Who serves whom").
@@ -197,6 +200,7 @@ class ServiceSystem {
   std::vector<Customer> customers_;
   CustomerId free_slot_ = kNoCustomer;  // the last slot freed: free slots are chained by `next`
   std::uint64_t in_system_ = 0;
+  std::uint64_t lines_busy_ = 0;  // trunk lines held (Trunks)
   std::vector<StageState> stages_;
 
   // A class's arrival process and random numbers, with what its customers' path reads of
@@ -211,8 +215,12 @@ class ServiceSystem {
     std::uint64_t next_arrival_index = 0;   // of the next arrival drawn
     const double* rate_per_tick = nullptr;  // per interval
     const double* mean_gap_ticks = nullptr;
+    // 1 / the replication's day factor (busyness): each gap's unit exponential is stretched
+    // by it, which is the process at the rates times the factor.
+    double gap_scale = 1.0;
     const sim::Distribution* patience = nullptr;  // none: its customers never give up
     bool replays = false;                         // given arrival times, no randomness
+    bool holds_line = false;                      // its calls hold a trunk line
     std::uint16_t level = 0;
     StageId entry{};
     // The last block drawn per customer purpose and visit kind (the entry visit, or a later

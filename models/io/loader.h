@@ -32,7 +32,9 @@ using Keys = std::vector<std::string>;
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
 inline const Keys kTopKeys{"name",   "description", "seed",    "replications", "horizon", "customers", "pools",
-                           "stages", "sla",         "systems", "assert",       "sweep",   "staff"};
+                           "stages", "sla",         "systems", "assert",       "sweep",   "staff",
+                           "busyness_cv", "trunks"};
+inline const Keys kTrunkKeys{"lines", "customers"};
 inline const Keys kSweepKeys{"grid", "zip"};
 inline const Keys kStaffKeys{"pools", "max_agents", "targets"};
 inline const Keys kStaffTargetKeys{"sla", "per_interval", "risk_at_most", "kpi", "at_most"};
@@ -40,7 +42,7 @@ inline const Keys kStaffKpis{"abandon_rate", "asa"};
 inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry"};
-inline const Keys kArrivalKeys{"rate", "per_interval", "times"};
+inline const Keys kArrivalKeys{"rate", "per_interval", "times", "busyness_cv"};
 inline const Keys kPoolKeys{"agents",      "staffing",  "shifts", "cost",      "overtime_cost",
                             "absenteeism", "shrinkage", "skills", "templates", "max_agents"};
 inline const Keys kTemplateKeys{"name", "start", "length", "breaks", "cost", "min", "max", "days"};
@@ -48,7 +50,9 @@ inline const Keys kTemplateStartKeys{"from", "to", "every"};
 inline const Keys kTemplateBreakKeys{"after", "length", "every"};
 inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
 inline const Keys kBreakKeys{"window", "length"};
-inline const Keys kStageKeys{"service", "pools", "queue", "next", "abandonment", "wrap_up", "concurrency", "needs"};
+inline const Keys kStageKeys{"service", "pools",       "queue", "next",   "abandonment",
+                             "wrap_up", "concurrency", "needs", "balking"};
+inline const Keys kBalkingKeys{"queue_length", "probability"};
 inline const Keys kPoolChoiceKeys{"pool", "handling_factor"};
 inline const Keys kSystemKeys{"down", "failures"};
 inline const Keys kOutageKeys{"from", "to"};
@@ -142,6 +146,8 @@ class Loader {
   std::optional<long long> whole(const YAML::Node& node, const std::string& path, long long min, long long max,
                                  const std::string& what);
   std::optional<double> fraction(const YAML::Node& node, const std::string& path);
+  // A day factor's cv, 0 to kMaxBusynessCv (0 after reporting a bad one).
+  double busyness_cv(const YAML::Node& node, const std::string& path);
   std::optional<bool> boolean(const YAML::Node& node, const std::string& path);
   // A distribution with a mean of at least kMinMeanSeconds (or exactly 0, deterministic).
   std::optional<sim::Distribution> distribution(const YAML::Node& node, const std::string& path);
@@ -157,6 +163,8 @@ class Loader {
   void read_sweep(const YAML::Node& node, model::SweepSection& into);
   void read_staff(const YAML::Node& node, model::StaffSection& into);
   void read_staff_targets(const YAML::Node& node, const std::string& path, std::vector<model::StaffTarget>& into);
+  void read_trunks(const YAML::Node& node, Scenario& scenario);
+  void read_balking(const YAML::Node& node, const std::string& path, model::Stage& stage);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,
                                       const std::string& what,

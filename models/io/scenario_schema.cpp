@@ -86,6 +86,10 @@ Json definitions(Builder& b) {
   defs["rate"] = {{"type", "string"},
                   {"description", "a rate such as 120/h or 18/min (per ms, s, min, h or d)"},
                   {"pattern", pattern(number + "\\s*/\\s*" + unit)}};
+  defs["busyness_cv"] = {
+      {"description", "a coefficient of variation from 0 to 100% such as 8% or 0.08"},
+      {"anyOf", Json::array({{{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxBusynessCv}},
+                             {{"type", "string"}, {"pattern", pattern(number + "\\s*%?")}}})}};
   defs["fraction"] = {{"description", "a fraction from 0 to 1 such as 80% or 0.8"},
                       {"anyOf", Json::array({{{"type", "number"}, {"minimum", 0}, {"maximum", 1}},
                                              {{"type", "string"}, {"pattern", pattern(number + "\\s*%?")}}})}};
@@ -145,8 +149,15 @@ Json definitions(Builder& b) {
                {{"rate", described(ref("rate"), "a constant Poisson rate")},
                 {"per_interval", described(ref("arrival_counts"), "expected arrivals per interval (Poisson)")},
                 {"times", list_of({{"anyOf", Json::array({ref("clock"), ref("duration")})}},
-                                  "replayed arrival times: clock times, or durations from the start")}},
-               "how customers arrive: exactly one of rate, per_interval or times");
+                                  "replayed arrival times: clock times, or durations from the start")},
+                {"busyness_cv", described(ref("busyness_cv"),
+                                          "day-level volume uncertainty: a gamma factor of mean 1 per replication")}},
+               "how customers arrive: exactly one of rate, per_interval or times (and busyness_cv)");
+  defs["trunks"] = b.map_of(
+      "/$defs/trunks", kTrunkKeys,
+      {{"lines", whole(1, model::kMaxQueueCapacity, "lines; an arrival finding all busy is blocked")},
+       {"customers", described(ref("names"), "the classes whose calls hold a line (default: every class)")}},
+      "telephone lines held from arrival until the customer leaves", {"lines"});
   defs["customer"] = b.map_of(
       "/$defs/customer", kCustomerKeys,
       {{"arrivals", ref("arrivals")},
@@ -231,6 +242,12 @@ Json definitions(Builder& b) {
                {{"capacity", whole(0, model::kMaxQueueCapacity, "waiting places (arrivals beyond are blocked)")},
                 {"discipline", {{"enum", {"fifo", "priority"}}, {"description", "fifo or priority"}}}},
                "the stage's line");
+  defs["balking"] = b.map_of(
+      "/$defs/balking", kBalkingKeys,
+      {{"queue_length", list_of(whole(0, model::kMaxQueueCapacity, "customers waiting"),
+                                "increasing queue lengths at which an arrival may balk")},
+       {"probability", list_of(ref("fraction"), "the probability of balking at each length (the largest reached)")}},
+      "arrivals who would wait leave at once with a probability set by the line they find", kBalkingKeys);
   defs["stage"] =
       b.map_of("/$defs/stage", kStageKeys,
                {{"service", described(ref("distribution"), "the handling time")},
@@ -244,7 +261,8 @@ Json definitions(Builder& b) {
                 {"abandonment", described(ref("boolean"), "whether patience runs here (default true)")},
                 {"wrap_up", described(ref("distribution"), "after-contact work that holds the agent")},
                 {"concurrency", whole(1, model::kMaxConcurrency, "customers one agent serves at once")},
-                {"needs", described(ref("names"), "support systems the service needs")}},
+                {"needs", described(ref("names"), "support systems the service needs")},
+                {"balking", ref("balking")}},
                "a stage of the blueprint", {"service", "pools"});
 
   defs["sla"] = b.map_of(
@@ -315,6 +333,9 @@ Json schema(Builder& b) {
                                                  {{"type", "string"}, {"pattern", "^[0-9]{1,20}$"}}})}}},
                         {"replications", whole(1, model::kMaxReplications, "independent runs of the horizon")},
                         {"horizon", ref("horizon")},
+                        {"busyness_cv", described(ref("busyness_cv"),
+                                                  "a day factor every class with random arrivals shares")},
+                        {"trunks", ref("trunks")},
                         {"customers", named(ref("customer"), "customer classes by name")},
                         {"pools", named(ref("pool"), "agent pools by name")},
                         {"stages", named(ref("stage"), "stages of the blueprint by name")},

@@ -313,6 +313,13 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
     error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
   } else {
     std::map<std::string, YAML::Node> arrivals = keyed(given["arrivals"], path + ".arrivals", &kArrivalKeys);
+    if (arrivals.count("busyness_cv")) {
+      customer.arrivals.busyness_cv = busyness_cv(arrivals["busyness_cv"], path + ".arrivals.busyness_cv");
+      if (arrivals.count("times"))
+        error(arrivals["busyness_cv"], path + ".arrivals.busyness_cv",
+              "replayed times have no volume to vary; busyness_cv goes with rate or per_interval");
+      arrivals.erase("busyness_cv");
+    }
     if (given["arrivals"].IsMap()) {
       if (arrivals.size() != 1) {
         error(given["arrivals"], path + ".arrivals", "expected exactly one of rate, per_interval or times");
@@ -429,6 +436,7 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
   }
   if (given.count("abandonment"))
     stage.abandonment = boolean(given["abandonment"], path + ".abandonment").value_or(true);
+  if (given.count("balking")) read_balking(given["balking"], path + ".balking", stage);
   scenario.stages.push_back(std::move(stage));
 }
 
@@ -465,6 +473,59 @@ void Loader::read_sla(const std::string& name, const YAML::Node& node, const std
   scenario.slas.push_back(std::move(sla));
 }
 
+void Loader::read_balking(const YAML::Node& node, const std::string& path, model::Stage& stage) {
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kBalkingKeys);
+  if (!node.IsMap()) return;
+  constexpr const char* kExample = "{queue_length: [5, 15], probability: [10%, 40%]}";
+  for (const char* key : {"queue_length", "probability"})
+    if (!given.count(key)) error(node, path, std::string("missing key \"") + key + "\"; expected " + kExample);
+  if (given.size() != 2) return;
+  const YAML::Node& lengths = given["queue_length"];
+  const YAML::Node& probabilities = given["probability"];
+  bool ok = true;
+  for (const auto& [list, key] : {std::pair{&lengths, "queue_length"}, std::pair{&probabilities, "probability"}})
+    if (!list->IsSequence() || list->size() == 0 || list->size() > model::kMaxBalkingSteps) {
+      error(*list, path + "." + key,
+            "expected a list of 1 to " + std::to_string(model::kMaxBalkingSteps) + " values, as in " + kExample);
+      ok = false;
+    }
+  if (!ok) return;
+  if (lengths.size() != probabilities.size()) {
+    error(probabilities, path + ".probability",
+          "has " + std::to_string(probabilities.size()) + (probabilities.size() == 1 ? " value" : " values") +
+              "; expected one per queue_length (" +
+              std::to_string(lengths.size()) + ")");
+    return;
+  }
+  for (std::size_t i = 0; i < lengths.size(); ++i) {
+    const std::string at = path + ".queue_length." + std::to_string(i);
+    const auto length = whole(item(lengths, i, path + ".queue_length"), at, 0, kMaxQueueCapacity,
+                              "a whole number of customers waiting");
+    if (length && !stage.balk_queue_length.empty() && *length <= stage.balk_queue_length.back())
+      error(lengths[i], at, "is not above the length before it; expected increasing queue lengths");
+    stage.balk_queue_length.push_back(length.value_or(0));
+    const std::string p_at = path + ".probability." + std::to_string(i);
+    stage.balk_probability.push_back(fraction(item(probabilities, i, path + ".probability"), p_at).value_or(0.0));
+  }
+}
+
+void Loader::read_trunks(const YAML::Node& node, Scenario& scenario) {
+  std::map<std::string, YAML::Node> given = keyed(node, "trunks", &kTrunkKeys);
+  if (!node.IsMap()) return;
+  model::Trunks trunks;
+  if (!given.count("lines"))
+    error(node, "trunks", "missing key \"lines\"; expected the number of lines, such as {lines: 150}");
+  else
+    trunks.lines = whole(given["lines"], "trunks.lines", 1, kMaxQueueCapacity, "a whole number of lines").value_or(1);
+  if (given.count("customers")) {
+    trunks.customers = names(given["customers"], "trunks.customers");
+    if (trunks.customers.empty() && given["customers"].IsSequence())
+      error(given["customers"], "trunks.customers",
+            "lists no customer classes; expected at least one (leave the key out for every class)");
+  }
+  scenario.trunks = std::move(trunks);
+}
+
 Scenario Loader::read(const YAML::Node& root) {
   Scenario scenario;
   std::map<std::string, YAML::Node> given = keyed(root, "", &kTopKeys);
@@ -488,6 +549,8 @@ Scenario Loader::read(const YAML::Node& root) {
     missing_sections_.insert(required);
   }
   if (given.count("horizon")) read_horizon(given["horizon"], scenario.horizon);
+  if (given.count("busyness_cv")) scenario.busyness_cv = busyness_cv(given["busyness_cv"], "busyness_cv");
+  if (given.count("trunks")) read_trunks(given["trunks"], scenario);
   if (given.count("customers"))
     for (auto& [name, node] : entries(given["customers"], "customers", nullptr))
       read_customer(name, node, "customers." + name, scenario);

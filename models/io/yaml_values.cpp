@@ -115,6 +115,19 @@ std::optional<double> Loader::fraction(const YAML::Node& node, const std::string
   return value;
 }
 
+double Loader::busyness_cv(const YAML::Node& node, const std::string& path) {
+  const auto text = scalar(node, path, "a coefficient of variation such as 8%");
+  if (!text) return 0.0;
+  const auto value = parse_fraction(*text);
+  if (!value || *value < 0.0 || *value > model::kMaxBusynessCv) {
+    error(node, path,
+          "expected the day factor's coefficient of variation, from 0 to " +
+              std::to_string(static_cast<int>(model::kMaxBusynessCv * 100)) + "%, such as 8%; got " + quoted(*text));
+    return 0.0;
+  }
+  return *value;
+}
+
 std::optional<bool> Loader::boolean(const YAML::Node& node, const std::string& path) {
   const auto text = scalar(node, path, "true or false");
   if (!text) return std::nullopt;

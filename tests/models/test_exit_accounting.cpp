@@ -60,7 +60,7 @@ sla:
     const auto& v = result.values;
     CHECK(result.undrained > 0);
     CHECK(result.arrived_total ==
-          result.served_total + result.abandoned_total + result.blocked_total + result.in_system_at_end);
+          result.served_total + result.abandoned_total + result.blocked_total + result.balked_total + result.in_system_at_end);
     const double offered = v[layout.overall(ClassKpi::offered)];
     const double answered = v[layout.overall(ClassKpi::answered)];
     CHECK(answered < offered);

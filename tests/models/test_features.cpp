@@ -97,7 +97,9 @@ TEST_CASE("features_of names the features each reference scenario uses") {
   CHECK(model::features_of(load("scenarios/theory/mmck.yaml")) == only(&Features::capacity));
   CHECK(model::features_of(load("scenarios/theory/mmc_concurrency.yaml")) == only(&Features::concurrency));
   CHECK(model::features_of(load("scenarios/theory/jackson_rework.yaml")) == only(&Features::routing));
-  CHECK(model::features_of(load("scenarios/contact_center_day.yaml")) == model::kEveryFeature);
+  Features day = model::kEveryFeature;  // every feature but the customer behaviours it leaves out
+  day.trunks = day.balking = false;
+  CHECK(model::features_of(load("scenarios/contact_center_day.yaml")) == day);
   CHECK(model::features_of(test::compile_text(kLeanLine)) == model::kNoFeature);
 
   SUBCASE("each feature is seen where it starts") {
@@ -109,6 +111,10 @@ TEST_CASE("features_of names the features each reference scenario uses") {
           only(&Features::concurrency));
     CHECK(model::features_of(test::compile_text(kLeanLine, {"stages.front.queue.capacity=10"})) ==
           only(&Features::capacity));
+    CHECK(model::features_of(test::compile_text(kLeanLine, {"trunks={lines: 30}"})) == only(&Features::trunks));
+    CHECK(model::features_of(test::compile_text(kLeanLine, {"busyness_cv=10%"})) == model::kNoFeature);
+    CHECK(model::features_of(test::compile_text(
+              kLeanLine, {"stages.front.balking={queue_length: [3], probability: [50%]}"})) == only(&Features::balking));
   }
 }
 

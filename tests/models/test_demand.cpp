@@ -1,0 +1,201 @@
+// Customers and demand: day-level volume uncertainty (busyness), trunk lines, balking and
+// self-service stages, each against its closed form or its deterministic rule.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "models/kpi_layout.h"
+#include "models/queueing_theory.h"
+#include "models/service_system.h"
+#include "run_helpers.h"
+
+using namespace capsim;
+using model::ScopeKind;
+
+namespace {
+
+// A KPI's value in each of `replications` replications.
+std::vector<double> per_replication(const model::CompiledModel& model, ScopeKind scope, const std::string& name,
+                                    const std::string& kpi, std::size_t replications) {
+  const model::KpiLayout layout(model);
+  const std::size_t slot = layout.find(scope, name, kpi);
+  REQUIRE(slot < layout.size());
+  std::vector<double> values;
+  for (std::size_t r = 0; r < replications; ++r) values.push_back(model::run_replication(model, layout, r).values[slot]);
+  return values;
+}
+
+double mean_of(const std::vector<double>& x) {
+  double sum = 0;
+  for (const double v : x) sum += v;
+  return sum / static_cast<double>(x.size());
+}
+
+// The sample covariance of x and y and its standard error (from the sample variance of the
+// products of deviations): a moment's estimate is a mean, so its CI is the usual one.
+struct Estimate {
+  double value = 0, se = 0;
+};
+Estimate covariance(const std::vector<double>& x, const std::vector<double>& y) {
+  const double mx = mean_of(x), my = mean_of(y);
+  const auto n = static_cast<double>(x.size());
+  std::vector<double> products;
+  for (std::size_t i = 0; i < x.size(); ++i) products.push_back((x[i] - mx) * (y[i] - my));
+  const double mean = mean_of(products);
+  double spread = 0;
+  for (const double p : products) spread += (p - mean) * (p - mean);
+  return {mean * n / (n - 1), std::sqrt(spread / (n - 1) / n)};
+}
+
+// Within z standard errors: z = 4 is a two-sided error of 6e-5 per check.
+void check_within(const Estimate& e, double theory, const std::string& what, double z = 4.0) {
+  INFO(what << ": estimated " << e.value << " +- " << z * e.se << ", theory " << theory);
+  CHECK(std::abs(e.value - theory) <= z * e.se);
+}
+
+const std::string kTwoClasses = R"(
+horizon: {length: 10h, interval: 10h}
+seed: 5
+customers:
+  a: {arrivals: {rate: 100/h}, entry: desk}
+  b: {arrivals: {rate: 100/h}, entry: desk}
+pools: {p: {agents: 60}}
+stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [p]}}
+)";
+
+}  // namespace
+
+TEST_CASE("busyness: offered is Poisson-gamma, variance m + (cv m)^2, the shared factor correlates the classes") {
+  constexpr std::size_t kReplications = 600;
+  const double m = 1000.0;  // 100/h over 10 h
+  SUBCASE("one class's own factor") {
+    const auto model = test::compile_text(kTwoClasses, {"customers.a.arrivals.busyness_cv=10%"});
+    const auto a = per_replication(model, ScopeKind::customer_class, "a", "offered", kReplications);
+    const auto b = per_replication(model, ScopeKind::customer_class, "b", "offered", kReplications);
+    check_within(covariance(a, a), m + 0.01 * m * m, "var(offered a)");
+    check_within(covariance(b, b), m, "var(offered b): Poisson");
+    check_within(covariance(a, b), 0.0, "cov(a, b): independent factors");
+    check_within({mean_of(a), std::sqrt(m + 0.01 * m * m) / std::sqrt(double{kReplications})}, m, "mean(a)");
+  }
+  SUBCASE("a shared factor and a class's own combine") {
+    const auto model =
+        test::compile_text(kTwoClasses, {"customers.a.arrivals.busyness_cv=10%", "busyness_cv=20%"});
+    const auto a = per_replication(model, ScopeKind::customer_class, "a", "offered", kReplications);
+    const auto b = per_replication(model, ScopeKind::customer_class, "b", "offered", kReplications);
+    check_within(covariance(a, a), m + ((1 + 0.04) * (1 + 0.01) - 1) * m * m, "var(offered a)");
+    check_within(covariance(b, b), m + 0.04 * m * m, "var(offered b)");
+    check_within(covariance(a, b), 0.04 * m * m, "cov(a, b) = var(shared factor) m^2");
+  }
+  SUBCASE("common random numbers: a class's factor is its own") {
+    // Another class's busyness leaves this class's arrivals as they were, replication by
+    // replication.
+    const auto plain = test::compile_text(kTwoClasses);
+    const auto busier = test::compile_text(kTwoClasses, {"customers.a.arrivals.busyness_cv=30%"});
+    CHECK(per_replication(plain, ScopeKind::customer_class, "b", "offered", 20) ==
+          per_replication(busier, ScopeKind::customer_class, "b", "offered", 20));
+    CHECK(per_replication(plain, ScopeKind::customer_class, "a", "offered", 20) !=
+          per_replication(busier, ScopeKind::customer_class, "a", "offered", 20));
+  }
+}
+
+namespace {
+
+// M/M/5 with offered load 5 erlangs, its calls on `lines` trunk lines and an unlimited queue.
+std::string trunk_model(const std::string& extra) {
+  return R"(
+horizon: {length: 300h, warmup: 5h}
+replications: 10
+seed: 14
+customers:
+  caller: {arrivals: {rate: 60/h}, entry: agent)" +
+         extra + R"(}
+  walkin: {arrivals: {rate: 1/h}, entry: agent}
+trunks: {lines: 8, customers: [caller]}
+pools: {agents: {agents: 5}}
+stages: {agent: {service: {dist: exponential, mean: 5min}, pools: [agents]}}
+)";
+}
+
+test::Run run_text(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  const auto model = test::compile_text(yaml, overrides);
+  auto result = experiment::run_experiment(model, 2);
+  return test::Run{model, std::move(result)};
+}
+
+}  // namespace
+
+TEST_CASE("trunk lines: Erlang B with as many lines as agents; M/M/c/K and M/M/c/K+M with K lines") {
+  SUBCASE("lines = agents: nobody waits, blocking is Erlang B") {
+    const auto run = run_text(trunk_model(""), {"trunks.lines=5", "customers.walkin.arrivals.rate=0/h"});
+    test::check_theory(run.kpi(ScopeKind::customer_class, "caller", "block_rate"), model::erlang_b(5, 5.0), "Erlang B");
+    CHECK(run.overall("p_wait").max == 0.0);
+    CHECK(run.kpi(ScopeKind::stage, "agent", "blocked").max == 0.0);  // a busy signal is no stage's block
+  }
+  SUBCASE("8 lines, 5 agents: M/M/5/8 (3 callers may wait)") {
+    const auto run = run_text(trunk_model(""), {"customers.walkin.arrivals.rate=0/h"});
+    const auto theory = model::mmck_abandonment(5, 1.0 / 60, 1.0 / 300, 0.0, 3, 0);
+    test::check_theory(run.overall("block_rate"), theory.p_block, "P(block)");
+    test::check_theory(run.overall("wait_mean"), theory.asa, "ASA");
+    test::check_theory(run.overall("queue_len_mean"), theory.mean_queue, "Lq");
+  }
+  SUBCASE("8 lines with patience: M/M/5/8+M (a caller who abandons frees the line)") {
+    const auto run =
+        run_text(trunk_model(", patience: {dist: exponential, mean: 2min}"), {"customers.walkin.arrivals.rate=0/h"});
+    const auto theory = model::mmck_abandonment(5, 1.0 / 60, 1.0 / 300, 1.0 / 120, 3, 0);
+    test::check_theory(run.overall("block_rate"), theory.p_block, "P(block)");
+    test::check_theory(run.overall("abandon_rate"), theory.p_abandon, "P(abandon)");
+  }
+  SUBCASE("only the listed classes hold lines") {
+    const auto run = run_text(trunk_model(""), {"trunks.lines=5", "customers.walkin.arrivals.rate=30/h"});
+    CHECK(run.kpi(ScopeKind::customer_class, "walkin", "blocked").max == 0.0);
+    CHECK(run.kpi(ScopeKind::customer_class, "caller", "blocked").min > 0.0);
+    CHECK(run.kpi(ScopeKind::customer_class, "walkin", "p_wait").mean > 0.0);  // callers fill the agents
+  }
+}
+
+TEST_CASE("balking: M/M/3 with a balking table against its birth-death chain") {
+  // n in the system; an arrival finding q = n - 3 >= 0 waiting balks with b(q), the
+  // probability of the largest threshold q reaches (PASTA: arrivals see the time average).
+  const int c = 3;
+  const double lambda = 3.5 / 60, mu = 1.0 / 60;
+  const std::vector<int> at{1, 3, 5};
+  const std::vector<double> p{0.2, 0.5, 1.0};
+  const auto balk = [&](int n) {
+    double b = 0;
+    for (std::size_t i = 0; i < at.size(); ++i)
+      if (n - c >= at[i]) b = p[i];
+    return n < c ? 0.0 : b;
+  };
+  std::vector<double> pi{1.0};
+  for (int n = 0; lambda * (1 - balk(n)) > 0; ++n) pi.push_back(pi.back() * lambda * (1 - balk(n)) / (std::min(n + 1, c) * mu));
+  double total = 0;
+  for (const double x : pi) total += x;
+  double p_balk = 0, queue = 0;
+  for (std::size_t n = 0; n < pi.size(); ++n) {
+    pi[n] /= total;
+    p_balk += pi[n] * balk(static_cast<int>(n));
+    queue += pi[n] * std::max(0, static_cast<int>(n) - c);
+  }
+  const auto run = run_text(R"(
+horizon: {length: 400h, warmup: 5h}
+replications: 10
+seed: 21
+customers: {caller: {arrivals: {rate: 3.5/min}, entry: desk}}
+pools: {agents: {agents: 3}}
+stages:
+  desk:
+    service: {dist: exponential, mean: 1min}
+    pools: [agents]
+    balking: {queue_length: [1, 3, 5], probability: [20%, 50%, 100%]}
+)");
+  test::check_theory(run.overall("balk_rate"), p_balk, "P(balk)");
+  test::check_theory(run.overall("queue_len_mean"), queue, "Lq");
+  test::check_theory(run.overall("wait_mean"), queue / (lambda * (1 - p_balk)), "ASA (Little)");
+  CHECK(run.overall("blocked").max == 0.0);
+  CHECK(run.overall("abandoned").max == 0.0);
+  CHECK(run.kpi(ScopeKind::stage, "desk", "balked").mean == doctest::Approx(run.overall("balked").mean));
+  // Every customer leaves one way: offered = served + abandoned + blocked + balked + unfinished.
+  CHECK(run.overall("unfinished").max <= 10.0);
+}
