@@ -190,6 +190,7 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.capacity = stage.queue_capacity ? static_cast<std::uint32_t>(*stage.queue_capacity) : 0;
     compiled.discipline = stage.discipline;
     compiled.abandonment = stage.abandonment;
+    compiled.self_service = stage.self_service;
     for (const long long length : stage.balk_queue_length) compiled.balk_at.push_back(static_cast<std::uint32_t>(length));
     compiled.balk_probability = stage.balk_probability;
     double cumulative = 0.0;

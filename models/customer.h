@@ -34,6 +34,9 @@ struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
   AgentId agent = kNoAgent;    // serving agent
   std::uint32_t interval = 0;  // arrival interval
   std::uint32_t visit = 0;     // stage visits so far, 0 at the entry stage
+  // The visit that is its first to a stage with agents: the self-service stages passed
+  // before it (an IVR at the entry) move it on.
+  std::uint32_t first_desk_visit = 0;
   ClassId klass{};
   StageId stage{};
   std::uint16_t level = 0;  // not a char type: a store of one would alias every pointer the handlers hold
@@ -41,9 +44,10 @@ struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
   bool in_system = false;   // the slot holds a customer
   bool waiting = false;     // in a stage's queue
   bool holds_line = false;  // holds a trunk line until it leaves
-  // In its entry stage, not yet answered: the visit ASA judges. Only a customer served
-  // moves on, so that is its first visit, and a later visit is never one.
-  bool entry_visit() const noexcept { return visit == 0; }
+  // Its first visit to a stage with agents (the entry stage, unless self-service stages come
+  // first): the visit ASA and the class's answer judge. Only a customer served moves on, so
+  // a later visit is never one.
+  bool entry_visit() const noexcept { return visit == first_desk_visit; }
 };
 
 }  // namespace capsim::model

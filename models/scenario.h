@@ -144,6 +144,9 @@ struct Stage {
   QueueDiscipline discipline = QueueDiscipline::fifo;
   std::vector<Route> next;  // empty = exit with probability 1
   bool abandonment = true;  // waiting customers may run out of patience here
+  // Self-service (an IVR, a web form): no pools and no line; every customer is delayed by
+  // its service time (infinitely many servers).
+  bool self_service = false;
   // Balking: a customer who would wait and finds queue_length[i] or more waiting leaves at
   // once with probability[i] (the largest threshold reached). Thresholds increase.
   std::vector<long long> balk_queue_length;

@@ -419,7 +419,8 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
 
   for (const auto& stage : scenario.stages) {
     const std::string base = "stages." + stage.name;
-    if (stage.pools.empty()) report(base + ".pools", "no pools serve this stage; expected at least one");
+    if (stage.pools.empty() && !stage.self_service)
+      report(base + ".pools", "no pools serve this stage; expected at least one");
     std::set<std::string> listed;
     for (const auto& pool : stage.pools) {
       if (!pool_index.count(pool)) report(base + ".pools", "unknown pool \"" + pool + "\"");
@@ -450,6 +451,19 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       if (!class_index.count(customer)) report(base + ".customers", "unknown customer class \"" + customer + "\"");
     if (!sla.stage.empty() && !stage_index.count(sla.stage))
       report(base + ".stage", "unknown stage \"" + sla.stage + "\"; expected one of " + known_stages());
+    // Nobody waits at a self-service stage: a wait SLA there would judge nothing.
+    if (sla.measure == SlaMeasure::wait && !sla.stage.empty() && stage_index.count(sla.stage) &&
+        scenario.stages[stage_index.at(sla.stage)].self_service)
+      report(base + ".stage", "is a self-service stage, where nobody waits; expected a stage with agents");
+    if (sla.measure == SlaMeasure::wait && sla.stage.empty())
+      for (const auto& customer : scenario.customers)
+        if ((sla.customers.empty() ||
+             std::find(sla.customers.begin(), sla.customers.end(), customer.name) != sla.customers.end()) &&
+            stage_index.count(customer.entry) && scenario.stages[stage_index.at(customer.entry)].self_service) {
+          report(base, "judges the wait at each class's entry stage, but " + customer.name + " enters at \"" +
+                           customer.entry + "\", a self-service stage; expected stage: (the stage whose wait it judges)");
+          break;
+        }
   }
   // staff: names what the scenario has.
   std::set<std::string> sla_names, pool_names;

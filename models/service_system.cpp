@@ -22,6 +22,7 @@ Features features_of(const CompiledModel& model) {
     used.capacity |= !stage.unlimited;
     used.concurrency |= stage.concurrency > 1;
     used.balking |= !stage.balk_at.empty();
+    used.self_service |= stage.self_service;
     used.systems |= !stage.needs.empty();
     used.shared_pools |= stage.pools.size() != 1;
     for (const double factor : stage.handling_factors) used.handling_factors |= factor != 1.0;
@@ -286,6 +287,7 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
   customer.klass = klass;
   customer.arrival_index = arrival_index;
   customer.visit = 0;
+  customer.first_desk_visit = 0;
   customer.sla_stages_seen = 0;
   customer.level = state.level;
   customer.in_system = true;
@@ -339,6 +341,15 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
     customer.routing_word =
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::routing);
   accounts_.entered_stage(customer);
+  if (F.self_service && stage.self_service) {  // no agent, no line: the delay starts now
+    customer.agent = kNoAgent;
+    customer.service_ticks = sim::ticks_from_seconds(customer.service_seconds);
+#ifdef CAPSIM_CHECKS
+    customer.served_ticks += customer.service_ticks;
+#endif
+    calendar_.schedule(EventKind::service_end, calendar_.now + customer.service_ticks, static_cast<std::uint32_t>(id));
+    return;
+  }
 
   std::uint16_t position = 0;
   if (const AgentId agent = server_for<F>(stage_id, position); agent != kNoAgent) {
@@ -438,15 +449,18 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   const AgentId agent = customer.agent;
   const StageId stage_id = customer.stage;
   accounts_.service_ended(customer);
+  const auto& stage = model_->stages[index(stage_id)];
   // The agent's hands free now, or after its wrap-up. A freed agent takes the most urgent,
   // longest-waiting customer before this customer moves on, so a customer routed onward
   // queues behind those already waiting.
-  if (F.wrap_up && customer.wrap_ticks > sim::Duration(0))
+  if (F.self_service && stage.self_service) {
+    if (customer.first_desk_visit == customer.visit) ++customer.first_desk_visit;  // no desk yet
+  } else if (F.wrap_up && customer.wrap_ticks > sim::Duration(0)) {
     calendar_.schedule(EventKind::wrap_end, calendar_.now + customer.wrap_ticks, static_cast<std::uint32_t>(agent));
-  else
+  } else {
     release_slot<F>(agent);
+  }
 
-  const auto& stage = model_->stages[index(stage_id)];
   std::int32_t target = stage.targets.front();
   if (F.routing && stage.targets.size() > 1) {
     const double u = static_cast<double>(customer.routing_word >> 11) * 0x1.0p-53;

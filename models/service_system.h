@@ -55,11 +55,12 @@ struct Features {
   bool leaving_agents = true;
   bool trunks = true;   // calls hold telephone lines from arrival to departure
   bool balking = true;  // a stage where arrivals may balk at the line they find
+  bool self_service = true;  // a stage without agents: a pure delay
 
   bool operator==(const Features&) const = default;
 };
 inline constexpr Features kEveryFeature{};
-inline constexpr Features kNoFeature{false, false, false, false, false, false, false, false, false, false};
+inline constexpr Features kNoFeature{false, false, false, false, false, false, false, false, false, false, false};
 
 // The features `model` uses.
 Features features_of(const CompiledModel& model);

@@ -65,8 +65,8 @@ std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model
     }
     const double patience_rate = klass.patience && klass.patience->mean() > 0.0 ? 1.0 / klass.patience->mean() : 0.0;
     for (std::size_t s = 0; s < model.stages.size(); ++s) {
-      if (visits[s] == 0.0) continue;
       const auto& stage = model.stages[s];
+      if (visits[s] == 0.0 || stage.self_service) continue;
       const std::size_t p = index(stage.pools.front());
       const double handling =
           (stage.service.mean() * stage.handling_factors.front() + (stage.wrap_up ? stage.wrap_up->mean() : 0.0)) /
@@ -84,7 +84,8 @@ std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model
     for (std::size_t c = 0; c < model.classes.size(); ++c) {
       if (!sla.applies_to[c]) continue;
       const std::size_t stage = sla.stage >= 0 ? static_cast<std::size_t>(sla.stage) : index(model.classes[c].entry);
-      if (visit_ratios(model, index(model.classes[c].entry))[stage] == 0.0) continue;
+      if (visit_ratios(model, index(model.classes[c].entry))[stage] == 0.0 || model.stages[stage].self_service)
+        continue;
       targets[index(model.stages[stage].pools.front())].push_back({sim::seconds_from_ticks(sla.threshold), sla.target});
     }
   }

@@ -51,7 +51,7 @@ inline const Keys kTemplateBreakKeys{"after", "length", "every"};
 inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
 inline const Keys kBreakKeys{"window", "length"};
 inline const Keys kStageKeys{"service", "pools",       "queue", "next",   "abandonment",
-                             "wrap_up", "concurrency", "needs", "balking"};
+                             "wrap_up", "concurrency", "needs", "balking",     "self_service"};
 inline const Keys kBalkingKeys{"queue_length", "probability"};
 inline const Keys kPoolChoiceKeys{"pool", "handling_factor"};
 inline const Keys kSystemKeys{"down", "failures"};

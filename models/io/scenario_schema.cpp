@@ -262,8 +262,10 @@ Json definitions(Builder& b) {
                 {"wrap_up", described(ref("distribution"), "after-contact work that holds the agent")},
                 {"concurrency", whole(1, model::kMaxConcurrency, "customers one agent serves at once")},
                 {"needs", described(ref("names"), "support systems the service needs")},
-                {"balking", ref("balking")}},
-               "a stage of the blueprint", {"service", "pools"});
+                {"balking", ref("balking")},
+                {"self_service",
+                 described(ref("boolean"), "no agents and no line: every customer is delayed by its service time")}},
+               "a stage of the blueprint (pools required unless self_service)", {"service"});
 
   defs["sla"] = b.map_of(
       "/$defs/sla", kSlaKeys,

@@ -395,10 +395,19 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
     error(node, path, "missing key \"service\"; expected a distribution such as {dist: exponential, mean: 5min}");
   else if (auto service = distribution(given["service"], path + ".service"))
     stage.service = *service;
-  if (!given.count("pools"))
+  if (given.count("self_service"))
+    stage.self_service = boolean(given["self_service"], path + ".self_service").value_or(false);
+  if (stage.self_service) {
+    // No agents and no line: only the delay and the route mean anything here.
+    for (const char* key : {"pools", "queue", "wrap_up", "concurrency", "needs", "balking", "abandonment"})
+      if (given.count(key))
+        error(given[key], path + "." + key,
+              "a self-service stage has no agents and no line; remove it (or self_service)");
+  } else if (!given.count("pools")) {
     error(node, path, "missing key \"pools\"; expected the pools that serve this stage, in order of preference");
-  else
+  } else {
     read_stage_pools(given["pools"], path + ".pools", stage);
+  }
   if (given.count("wrap_up")) stage.wrap_up = distribution(given["wrap_up"], path + ".wrap_up");
   if (given.count("concurrency"))
     stage.concurrency = static_cast<int>(whole(given["concurrency"], path + ".concurrency", 1, model::kMaxConcurrency,

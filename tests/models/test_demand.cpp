@@ -199,3 +199,33 @@ stages:
   // Every customer leaves one way: offered = served + abandoned + blocked + balked + unfinished.
   CHECK(run.overall("unfinished").max <= 10.0);
 }
+
+TEST_CASE("self-service: an IVR (M/G/infinity) in front of M/M/16 passes Poisson arrivals on: Erlang C at the desk") {
+  // Arrivals 20/min; the IVR delays each by a lognormal 90 s (no agents, no line); 70% then
+  // go to the desk (Poisson at 14/min, as the output of M/G/inf fed by Poisson is), 30% leave.
+  const auto run = run_text(R"(
+horizon: {length: 60h, warmup: 2h}
+replications: 10
+seed: 33
+customers: {caller: {arrivals: {rate: 20/min}, entry: ivr}}
+pools: {agents: {agents: 16}}
+stages:
+  ivr: {self_service: true, service: {dist: lognormal, mean: 90s, cv: 0.6}, next: {desk: 0.7, exit: 0.3}}
+  desk: {service: {dist: exponential, mean: 1min}, pools: [agents]}
+sla:
+  answer_20s: {stage: desk, wait_within: 20s, target: 80%}
+)");
+  const double lambda = 14.0 / 60, mu = 1.0 / 60;
+  const auto theory = model::erlang_c_metrics(16, lambda, mu, 20);
+  test::check_theory(run.overall("wait_mean"), theory.asa, "ASA at the desk (the first stage with agents)");
+  test::check_theory(run.overall("p_wait"), 0.7 * theory.p_wait, "P(wait) of every customer admitted");
+  test::check_theory(run.kpi(ScopeKind::sla, "answer_20s", "attained"), theory.service_level, "service level 20s");
+  test::check_theory(run.kpi(ScopeKind::pool, "agents", "utilization"), theory.occupancy, "occupancy");
+  test::check_theory(run.kpi(ScopeKind::stage, "ivr", "aht_mean"), 90.0, "the IVR's delay");
+  test::check_theory(run.overall("sojourn_mean"), 90.0 + 0.7 * (theory.asa + 60.0), "sojourn: IVR, then 70% the desk");
+  CHECK(run.kpi(ScopeKind::stage, "ivr", "queue_len_mean").max == 0.0);
+  CHECK(run.kpi(ScopeKind::stage, "ivr", "offered").mean == doctest::Approx(run.overall("offered").mean));
+  // answered counts the desk's answers only: about 70% of those offered.
+  const double answered_share = run.overall("answered").mean / run.overall("offered").mean;
+  CHECK(answered_share == doctest::Approx(0.7).epsilon(0.01));
+}
