@@ -238,10 +238,15 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.stage = sla.stage.empty() ? -1 : static_cast<std::int32_t>(stage_index.at(sla.stage));
     compiled.applies_to.assign(classes, sla.customers.empty());
     for (const auto& name : sla.customers) compiled.applies_to[class_index.at(name)] = true;
+    SlaRef ref{id_at<SlaId>(k), compiled.threshold};
+    if (sla.exclude_abandoned_within_seconds)
+      ref.short_abandon = sim::ticks_from_seconds(*sla.exclude_abandoned_within_seconds);
+    ref.count_blocked = sla.count_blocked;
+    ref.by_answer = sla.by_answer;
     for (std::size_t c = 0; c < classes; ++c) {
       if (!compiled.applies_to[c]) continue;
       if (sla.measure == SlaMeasure::sojourn) {
-        model.sojourn_slas[c].push_back({id_at<SlaId>(k), compiled.threshold});
+        model.sojourn_slas[c].push_back(ref);
       } else {
         const std::size_t stage =
             compiled.stage >= 0 ? static_cast<std::size_t>(compiled.stage) : index(model.classes[c].entry);
@@ -250,7 +255,7 @@ CompiledModel compile(const Scenario& scenario) {
           judged.sla_bit = static_cast<std::int8_t>(next_sla_bit++);
           judged.wait_slas.assign(classes, {});
         }
-        judged.wait_slas[c].push_back({id_at<SlaId>(k), compiled.threshold});
+        judged.wait_slas[c].push_back(ref);
       }
     }
     model.slas.push_back(std::move(compiled));

@@ -36,6 +36,9 @@ struct CompiledClass {
 struct SlaRef {
   SlaId sla{};
   sim::Duration threshold{};
+  sim::Duration short_abandon{-1};  // abandons within it are not judged (Sla); -1: none
+  bool count_blocked = true;        // blocked customers are judged (misses)
+  bool by_answer = false;           // counted in the verdict's interval, not the arrival's
 };
 
 struct CompiledStage {

@@ -90,20 +90,20 @@ class KpiAccounts {
     classes_[index(customer.klass)].queue_length.leave(now);
   }
   CAPSIM_INLINE void answered(Customer& customer, sim::Duration wait) {
-    if (customer.counted) record_queue_outcome(customer, true, wait);
+    if (customer.counted) record_queue_outcome(customer, VisitEnd::answered, wait);
   }
   CAPSIM_INLINE void blocked(Customer& customer) {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].blocked;
     if (customer.entry_visit()) ++classes_[index(customer.klass)].blocked_at_entry;
-    record_queue_outcome(customer, false, sim::Duration(0));
+    record_queue_outcome(customer, VisitEnd::blocked, sim::Duration(0));
   }
   // Refused on arrival, before entering its entry stage (customer.stage): every trunk line
   // busy. A miss for the entry stage's wait SLAs, as a full line's block is.
   CAPSIM_INLINE void blocked_at_arrival(Customer& customer) {
     if (!customer.counted) return;
     ++classes_[index(customer.klass)].blocked_at_entry;
-    record_queue_outcome(customer, false, sim::Duration(0));
+    record_queue_outcome(customer, VisitEnd::blocked, sim::Duration(0));
   }
   // Balked: would have waited, and left at once at the length of the line (a miss for the
   // wait SLAs, as a block is).
@@ -111,12 +111,12 @@ class KpiAccounts {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].balked;
     if (customer.entry_visit()) ++classes_[index(customer.klass)].blocked_at_entry;
-    record_queue_outcome(customer, false, sim::Duration(0));
+    record_queue_outcome(customer, VisitEnd::balked, sim::Duration(0));
   }
   CAPSIM_INLINE void abandoned(Customer& customer, sim::Duration wait) {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].abandoned;
-    record_queue_outcome(customer, false, wait);
+    record_queue_outcome(customer, VisitEnd::abandoned, wait);
   }
   CAPSIM_INLINE void service_ended(const Customer& customer) {
     if (!customer.counted) return;
@@ -166,12 +166,22 @@ class KpiAccounts {
   struct SlaCounts {
     std::uint64_t hits = 0, trials = 0;
   };
-  enum class VisitEnd : std::uint8_t { answered, lost, still_waiting };  // lost: abandoned or blocked
+  // How a visit to a line ended, for the wait SLAs (lost: still waiting when a drain ends).
+  enum class VisitEnd : std::uint8_t { answered, abandoned, blocked, balked, lost, still_waiting };
 
-  void record_queue_outcome(Customer& customer, bool answered, sim::Duration wait);
+  void record_queue_outcome(Customer& customer, VisitEnd end, sim::Duration wait);
   void judge_wait_slas(Customer& customer, VisitEnd end, sim::Duration wait);
   // The SLA counts of an arrival interval, by SlaId; one trial each, totals summed at the end.
   SlaCounts* sla_counts_of(std::uint32_t interval) { return &sla_counts_[interval * sla_count_]; }
+  // The counts an SLA's verdict at `at` goes to: the customer's arrival interval, or (by:
+  // answer) the interval the verdict falls in, the last for a drain's.
+  SlaCounts& counts_for(const SlaRef& ref, const Customer& customer, sim::Time at) {
+    std::uint32_t interval = customer.interval;
+    if (ref.by_answer) [[unlikely]]
+      interval = static_cast<std::uint32_t>(
+          std::min<sim::Ticks>(at.since_start() / model_->interval_ticks, model_->intervals - 1));
+    return sla_counts_of(interval)[index(ref.sla)];
+  }
   static void judge_sla(SlaCounts& counts, bool hit) {
     ++counts.trials;
     counts.hits += hit;
@@ -200,7 +210,8 @@ class KpiAccounts {
 
 // Judges one queue visit: stage wait statistics, the class's answer statistics when this is
 // its first answer at the entry stage, and the wait SLAs that apply.
-CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, bool answered, sim::Duration wait) {
+CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, VisitEnd end, sim::Duration wait) {
+  const bool answered = end == VisitEnd::answered;
   const auto wait_ticks = static_cast<double>(wait.ticks());
   if (answered) stages_[index(customer.stage)].wait.add(wait_ticks);
   if (answered && customer.entry_visit()) {
@@ -212,13 +223,13 @@ CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, bool an
     ++interval.answered;
     interval.wait_ticks_sum += wait_ticks;
   }
-  judge_wait_slas(customer, answered ? VisitEnd::answered : VisitEnd::lost, wait);
+  judge_wait_slas(customer, end, wait);
 }
 
 // A wait SLA judges a customer's first visit to its stage (for the entry stage: the visit
-// ASA measures): a hit when answered within the threshold. An abandoned or blocked visit
-// is a miss whatever its wait; a visit still waiting at the end is a miss once past the
-// threshold and not judged before.
+// ASA measures): a hit when answered within the threshold. An abandoned, blocked or balked
+// visit is a miss whatever its wait (unless the SLA leaves out short abandons or blocks);
+// a visit still waiting at the end is a miss once past the threshold and not judged before.
 CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end, sim::Duration wait) {
   const CompiledStage& stage = model_->stages[index(customer.stage)];
   if (stage.sla_bit < 0) return;
@@ -227,11 +238,12 @@ CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end
   const std::uint64_t bit = std::uint64_t{1} << stage.sla_bit;
   if (customer.sla_stages_seen & bit) return;
   customer.sla_stages_seen |= bit;
-  SlaCounts* const counts = sla_counts_of(customer.interval);
   for (const SlaRef& ref : slas) {
     const bool within = wait <= ref.threshold;
-    if (end == VisitEnd::still_waiting && within) continue;  // censored: the outcome is unknown
-    judge_sla(counts[index(ref.sla)], end == VisitEnd::answered && within);
+    if (end == VisitEnd::still_waiting && within) continue;                    // censored: unknown
+    if (end == VisitEnd::abandoned && wait <= ref.short_abandon) continue;     // a short abandon
+    if (end == VisitEnd::blocked && !ref.count_blocked) continue;              // blocks left out
+    judge_sla(counts_for(ref, customer, customer.stage_entry + wait), end == VisitEnd::answered && within);
   }
 }
 
@@ -278,12 +290,11 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
   const bool censored = outcome == Outcome::unfinished && !model_->drain;
   const auto& slas = model_->sojourn_slas[index(customer.klass)];
   if (slas.empty()) return;
-  SlaCounts* const counts = sla_counts_of(customer.interval);
   for (const SlaRef& ref : slas) {
     if (outcome == Outcome::served)
-      judge_sla(counts[index(ref.sla)], sojourn <= ref.threshold);
-    else if (!censored || sojourn > ref.threshold)
-      judge_sla(counts[index(ref.sla)], false);
+      judge_sla(counts_for(ref, customer, now), sojourn <= ref.threshold);
+    else if ((!censored || sojourn > ref.threshold) && (outcome != Outcome::blocked || ref.count_blocked))
+      judge_sla(counts_for(ref, customer, now), false);
   }
 }
 

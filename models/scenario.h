@@ -162,6 +162,10 @@ struct Sla {
   SlaMeasure measure = SlaMeasure::wait;
   double threshold_seconds = 0.0;
   double target = 0.0;  // fraction in [0, 1]
+  // Wait SLAs: abandons within this wait are left out of the denominator (short abandons).
+  std::optional<double> exclude_abandoned_within_seconds;
+  bool count_blocked = true;  // false: blocked customers are left out, not misses
+  bool by_answer = false;     // per-interval results by the verdict's interval, not the arrival's
 };
 
 // A statistical assertion for `capsim check`: a KPI, by its JSON path (kpis.abandon_rate,

@@ -58,7 +58,8 @@ inline const Keys kSystemKeys{"down", "failures"};
 inline const Keys kOutageKeys{"from", "to"};
 inline const Keys kFailureKeys{"between", "repair"};
 inline const Keys kQueueKeys{"capacity", "discipline"};
-inline const Keys kSlaKeys{"customers", "stage", "wait_within", "sojourn_within", "target"};
+inline const Keys kSlaKeys{"customers", "stage",         "wait_within", "sojourn_within",
+                           "target",    "count_blocked", "by",          "exclude_abandoned_within"};
 // Per-interval values may also be given per day of the week (interval_values).
 inline const Keys kDayKeys{"weekdays", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 // The keys a map must have.

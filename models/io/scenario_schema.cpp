@@ -273,7 +273,13 @@ Json definitions(Builder& b) {
        {"stage", {{"type", "string"}, {"description", "the stage whose wait it judges (default: each class's entry)"}}},
        {"wait_within", described(ref("duration"), "answered within this wait")},
        {"sojourn_within", described(ref("duration"), "through the whole journey within this time")},
-       {"target", described(ref("fraction"), "the share that must be within it, such as 80%")}},
+       {"target", described(ref("fraction"), "the share that must be within it, such as 80%")},
+       {"exclude_abandoned_within",
+        described(ref("duration"), "abandons within this wait are left out of the denominator (wait SLAs)")},
+       {"count_blocked", described(ref("boolean"), "whether blocked customers count as misses (default true)")},
+       {"by",
+        {{"enum", Json::array({"arrival", "answer"})},
+         {"description", "per-interval results by the arrival interval (default) or by the answer's"}}}},
       "a service level agreement: wait_within or sojourn_within, and a target", {"target"});
 
   defs["outage"] = b.map_of("/$defs/outage", kOutageKeys,

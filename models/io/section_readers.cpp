@@ -474,6 +474,24 @@ void Loader::read_sla(const std::string& name, const YAML::Node& node, const std
     sla.threshold_seconds = duration(given["sojourn_within"], path + ".sojourn_within", false).value_or(0.0);
     if (given.count("stage"))
       error(given["stage"], path + ".stage", "a sojourn SLA covers the whole journey; remove stage");
+    if (given.count("exclude_abandoned_within"))
+      error(given["exclude_abandoned_within"], path + ".exclude_abandoned_within",
+            "short abandons are judged by their wait: only a wait_within SLA leaves them out");
+  }
+  if (given.count("exclude_abandoned_within") && sla.measure == model::SlaMeasure::wait)
+    sla.exclude_abandoned_within_seconds =
+        duration(given["exclude_abandoned_within"], path + ".exclude_abandoned_within", true);
+  if (given.count("count_blocked"))
+    sla.count_blocked = boolean(given["count_blocked"], path + ".count_blocked").value_or(true);
+  if (given.count("by")) {
+    if (const auto text = scalar(given["by"], path + ".by", "arrival or answer")) {
+      if (*text == "answer" || *text == "arrival")
+        sla.by_answer = *text == "answer";
+      else
+        error(given["by"], path + ".by",
+              "expected arrival (per-interval results by the arrival interval) or answer (by the interval of the "
+              "answer or miss); got " + quoted(*text));
+    }
   }
   if (!given.count("target"))
     error(node, path, "missing key \"target\"; expected a fraction such as 80%");

@@ -229,3 +229,66 @@ sla:
   const double answered_share = run.overall("answered").mean / run.overall("offered").mean;
   CHECK(answered_share == doctest::Approx(0.7).epsilon(0.01));
 }
+
+namespace {
+
+// One agent, service 10 min; replayed arrivals with a deterministic patience of 3 s.
+const std::string kSlaOptions = R"(
+horizon: {length: 30min, interval: 10min}
+replications: 2
+customers:
+  c: {arrivals: {times: [0s, 1s, 2s, 9min]}, patience: {dist: deterministic, value: 3s}, entry: desk}
+pools: {p: {agents: 1}}
+stages: {desk: {service: {dist: deterministic, value: 10min}, pools: [p], abandonment: true}}
+sla:
+  s: {wait_within: 20s, target: 80%}
+)";
+
+double value(const test::Run& run, ScopeKind scope, const std::string& name, const std::string& kpi) {
+  return run.kpi(scope, name, kpi).mean;
+}
+
+}  // namespace
+
+TEST_CASE("SLA options: short abandons and blocks left out, per-interval results by the answer's interval") {
+  // Customer 0 is answered at once (a hit); 1 and 2 abandon after 3 s; 3 arrives at 9 min
+  // and abandons at 9 min 3 s. Each replication is the same (nothing random is drawn).
+  SUBCASE("every abandon is a miss by default") {
+    const auto run = run_text(kSlaOptions);
+    CHECK(value(run, ScopeKind::sla, "s", "attained") == doctest::Approx(1.0 / 4));
+  }
+  SUBCASE("exclude_abandoned_within: abandons within it drop out of the denominator") {
+    CHECK(value(run_text(kSlaOptions, {"sla.s.exclude_abandoned_within=3s"}), ScopeKind::sla, "s", "attained") ==
+          doctest::Approx(1.0));
+    CHECK(value(run_text(kSlaOptions, {"sla.s.exclude_abandoned_within=2s"}), ScopeKind::sla, "s", "attained") ==
+          doctest::Approx(1.0 / 4));
+  }
+  SUBCASE("count_blocked: false leaves blocked customers out (true: misses)") {
+    // No waiting places: 1, 2 and 3 are blocked.
+    const std::vector<std::string> full{"stages.desk.queue.capacity=0"};
+    CHECK(value(run_text(kSlaOptions, full), ScopeKind::sla, "s", "attained") == doctest::Approx(1.0 / 4));
+    auto leave_out = full;
+    leave_out.push_back("sla.s.count_blocked=false");
+    const auto run = run_text(kSlaOptions, leave_out);
+    CHECK(value(run, ScopeKind::sla, "s", "attained") == doctest::Approx(1.0));
+    CHECK(value(run, ScopeKind::overall, "overall", "blocked") == 3.0);
+  }
+  SUBCASE("by: answer moves a verdict to the interval it falls in") {
+    // With a patience of 25 min nobody abandons in time: 1 is answered at 10 min (interval
+    // 1), 2 at 20 min (interval 2), and 3 is still waiting at 30 min (a miss by then).
+    const std::vector<std::string> patient{"customers.c.patience.value=25min"};
+    const auto by_arrival = run_text(kSlaOptions, patient);
+    auto answer = patient;
+    answer.push_back("sla.s.by=answer");
+    const auto by_answer = run_text(kSlaOptions, answer);
+    const std::string first = model::interval_label(by_arrival.model, 0), second = model::interval_label(by_arrival.model, 1);
+    // By arrival: all four arrived in interval 0: one hit, three misses.
+    CHECK(value(by_arrival, ScopeKind::interval, first, "service_level.s") == doctest::Approx(1.0 / 4));
+    CHECK(std::isnan(value(by_arrival, ScopeKind::interval, second, "service_level.s")));
+    // By answer: 0's hit in interval 0, 1's miss in interval 1.
+    CHECK(value(by_answer, ScopeKind::interval, first, "service_level.s") == doctest::Approx(1.0));
+    CHECK(value(by_answer, ScopeKind::interval, second, "service_level.s") == doctest::Approx(0.0));
+    // The day's attainment is the same either way.
+    CHECK(value(by_answer, ScopeKind::sla, "s", "attained") == value(by_arrival, ScopeKind::sla, "s", "attained"));
+  }
+}
