@@ -104,6 +104,7 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.name = customer.name;
     compiled.patience = customer.patience;
     compiled.busyness_cv = customer.arrivals.busyness_cv;
+    compiled.cost = customer.cost;
     compiled.holds_line = scenario.trunks && (scenario.trunks->customers.empty() ||
                                               std::find(scenario.trunks->customers.begin(),
                                                         scenario.trunks->customers.end(),

@@ -26,6 +26,7 @@ struct CompiledClass {
   std::vector<sim::Time> arrival_times;  // given times, when the class replays them
   double busyness_cv = 0.0;              // its own day factor's (Arrivals::busyness_cv)
   bool holds_line = false;               // its calls hold a trunk line (Trunks)
+  FailureCost cost;                      // of its failures (the failure_cost KPI)
   std::optional<sim::Distribution> patience;
   int priority = 0;
   std::uint8_t level = 0;  // 0 is the most urgent priority level

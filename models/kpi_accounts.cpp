@@ -108,7 +108,14 @@ ReplicationResult KpiAccounts::collect() const {
 
   ClassAccount overall;
   double overall_queue_area = 0.0;
-  const auto fill_class = [&](const ClassAccount& s, double queue_area, auto index_of) {
+  // What a class's failures cost (customers.C.cost), in the window.
+  const auto failure_cost = [&](const ClassAccount& s, const FailureCost& cost) {
+    return static_cast<double>(s.abandoned) * cost.abandoned + static_cast<double>(s.blocked) * cost.blocked +
+           static_cast<double>(s.balked) * cost.balked + static_cast<double>(s.sla_misses) * cost.sla_breach;
+  };
+  double overall_failure_cost = 0.0;
+  const auto fill_class = [&](const ClassAccount& s, double queue_area, double cost, auto index_of) {
+    v[index_of(ClassKpi::failure_cost)] = cost;
     const double offered = static_cast<double>(s.offered);
     const double admitted = static_cast<double>(s.offered - s.blocked_at_entry);
     v[index_of(ClassKpi::offered)] = offered;
@@ -136,7 +143,9 @@ ReplicationResult KpiAccounts::collect() const {
   };
   for (std::size_t c = 0; c < classes; ++c) {
     const ClassAccount& s = classes_[c];
-    fill_class(s, window_area(c), [&](ClassKpi k) { return layout_->of_class(c, k); });
+    const double cost = failure_cost(s, model_->classes[c].cost);
+    overall_failure_cost += cost;
+    fill_class(s, window_area(c), cost, [&](ClassKpi k) { return layout_->of_class(c, k); });
     overall.offered += s.offered;
     overall.answered += s.answered;
     overall.served += s.served;
@@ -150,7 +159,7 @@ ReplicationResult KpiAccounts::collect() const {
     overall.wait_ticks.merge(s.wait_ticks);
     overall_queue_area += window_area(c);
   }
-  fill_class(overall, overall_queue_area, [&](ClassKpi k) { return layout_->overall(k); });
+  fill_class(overall, overall_queue_area, overall_failure_cost, [&](ClassKpi k) { return layout_->overall(k); });
 
   for (std::size_t s = 0; s < stages; ++s) {
     const StageAccount& state = stages_[s];

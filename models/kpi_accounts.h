@@ -143,6 +143,7 @@ class KpiAccounts {
     std::uint64_t offered = 0, answered = 0, served = 0, abandoned = 0, blocked = 0, balked = 0;
     // Refused at the entry stage (blocked, or balked), so never admitted to wait there.
     std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
+    std::uint64_t sla_misses = 0;  // verdicts of "missed" over every SLA judging its customers
     sim::Mean wait, sojourn;  // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
     sim::CountArea queue_length;
@@ -243,7 +244,9 @@ CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end
     if (end == VisitEnd::still_waiting && within) continue;                    // censored: unknown
     if (end == VisitEnd::abandoned && wait <= ref.short_abandon) continue;     // a short abandon
     if (end == VisitEnd::blocked && !ref.count_blocked) continue;              // blocks left out
-    judge_sla(counts_for(ref, customer, customer.stage_entry + wait), end == VisitEnd::answered && within);
+    const bool hit = end == VisitEnd::answered && within;
+    judge_sla(counts_for(ref, customer, customer.stage_entry + wait), hit);
+    classes_[index(customer.klass)].sla_misses += !hit;
   }
 }
 
@@ -291,10 +294,14 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
   const auto& slas = model_->sojourn_slas[index(customer.klass)];
   if (slas.empty()) return;
   for (const SlaRef& ref : slas) {
-    if (outcome == Outcome::served)
-      judge_sla(counts_for(ref, customer, now), sojourn <= ref.threshold);
-    else if ((!censored || sojourn > ref.threshold) && (outcome != Outcome::blocked || ref.count_blocked))
+    if (outcome == Outcome::served) {
+      const bool hit = sojourn <= ref.threshold;
+      judge_sla(counts_for(ref, customer, now), hit);
+      klass.sla_misses += !hit;
+    } else if ((!censored || sojourn > ref.threshold) && (outcome != Outcome::blocked || ref.count_blocked)) {
       judge_sla(counts_for(ref, customer, now), false);
+      ++klass.sla_misses;
+    }
   }
 }
 

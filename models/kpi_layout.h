@@ -64,6 +64,7 @@ enum class ClassKpi {
   wait_p99,
   sojourn_mean,
   queue_len_mean,
+  failure_cost,
   count_
 };
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)> kClassKpis{{
@@ -85,6 +86,7 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)>
     {"wait_p99", KpiUnit::seconds, Better::lower},
     {"sojourn_mean", KpiUnit::seconds, Better::lower},
     {"queue_len_mean", KpiUnit::plain, Better::lower},
+    {"failure_cost", KpiUnit::money, Better::lower},
 }};
 
 enum class PoolKpi {

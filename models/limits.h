@@ -19,6 +19,7 @@ inline constexpr double kMaxStoredKpiValues = 5e8;
 inline constexpr int kMaxPriorityLevels = 100;       // distinct customer priorities
 inline constexpr int kMaxEntities = 10'000;          // classes, pools, stages and SLAs, each
 inline constexpr double kMaxCostPerHour = 1e9;       // per agent
+inline constexpr double kMaxFailureCost = 1e9;       // per abandonment, block, balk or SLA miss
 inline constexpr long long kMaxConcurrency = 100;    // customers one agent serves at once
 inline constexpr double kMaxHandlingFactor = 100.0;  // a pool's handling time multiplier
 inline constexpr int kMaxSkillLevel = 100;

@@ -42,9 +42,16 @@ struct Arrivals {
   bool uses_times() const { return !times.empty(); }
 };
 
+// What a customer's failure costs (customers.C.cost): per abandonment, block, balk, and per
+// SLA missed (each SLA that judges the customer a miss).
+struct FailureCost {
+  double abandoned = 0.0, blocked = 0.0, balked = 0.0, sla_breach = 0.0;
+};
+
 struct CustomerClass {
   std::string name;
   Arrivals arrivals;
+  FailureCost cost;
   std::optional<sim::Distribution> patience;  // absent: infinitely patient
   int priority = 0;                           // higher is served first
   std::string entry;                          // first stage

@@ -163,7 +163,13 @@ Json definitions(Builder& b) {
       {{"arrivals", ref("arrivals")},
        {"patience", described(ref("distribution"), "how long a customer waits before giving up (none: forever)")},
        {"priority", whole(-1000, 1000, "higher is served first")},
-       {"entry", {{"type", "string"}, {"description", "the stage customers enter first"}}}},
+       {"entry", {{"type", "string"}, {"description", "the stage customers enter first"}}},
+       {"cost", b.map_of("/$defs/failure_cost", kFailureCostKeys,
+                         {{"abandoned", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}},
+                          {"blocked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}},
+                          {"balked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}},
+                          {"sla_breach", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}}},
+                         "what each failure costs: per abandonment, block, balk and SLA missed")}},
       "a customer class", {"arrivals", "entry"});
 
   defs["break"] = b.map_of("/$defs/break", kBreakKeys,

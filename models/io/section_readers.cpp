@@ -372,6 +372,23 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
     }
   }
   if (given.count("patience")) customer.patience = distribution(given["patience"], path + ".patience");
+  if (given.count("cost")) {
+    for (auto& [key, value] : entries(given["cost"], path + ".cost", &kFailureCostKeys)) {
+      const std::string at = path + ".cost." + key;
+      const auto text = scalar(value, at, "a cost per event such as 4.5");
+      const auto amount = text ? parse_number(*text) : std::nullopt;
+      if (text && (!amount || *amount < 0 || *amount > model::kMaxFailureCost)) {
+        error(value, at, "expected a cost per event from 0 to 1000000000 such as 4.5; got " + quoted(*text));
+        continue;
+      }
+      if (!amount) continue;
+      double& into = key == "abandoned" ? customer.cost.abandoned
+                     : key == "blocked" ? customer.cost.blocked
+                     : key == "balked"  ? customer.cost.balked
+                                        : customer.cost.sla_breach;
+      into = *amount;
+    }
+  }
   if (given.count("priority"))
     customer.priority = static_cast<int>(
         whole(given["priority"], path + ".priority", -1000, 1000, "a priority (a whole number, higher is served first)")

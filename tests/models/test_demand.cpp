@@ -292,3 +292,19 @@ TEST_CASE("SLA options: short abandons and blocks left out, per-interval results
     CHECK(value(by_answer, ScopeKind::sla, "s", "attained") == value(by_arrival, ScopeKind::sla, "s", "attained"));
   }
 }
+
+TEST_CASE("failure cost: per abandonment, block and SLA missed, by class and overall") {
+  const std::vector<std::string> priced{"customers.c.cost={abandoned: 4, blocked: 2, balked: 7, sla_breach: 1.5}"};
+  // Three abandon (4 each) and miss the SLA (1.5 each).
+  CHECK(value(run_text(kSlaOptions, priced), ScopeKind::overall, "overall", "failure_cost") == doctest::Approx(16.5));
+  // Without waiting places the same three are blocked (2 each) and miss it.
+  auto full = priced;
+  full.push_back("stages.desk.queue.capacity=0");
+  const auto run = run_text(kSlaOptions, full);
+  CHECK(value(run, ScopeKind::customer_class, "c", "failure_cost") == doctest::Approx(10.5));
+  // Blocks left out of the SLA cost no breach.
+  full.push_back("sla.s.count_blocked=false");
+  CHECK(value(run_text(kSlaOptions, full), ScopeKind::overall, "overall", "failure_cost") == doctest::Approx(6.0));
+  // Nothing priced costs nothing.
+  CHECK(value(run_text(kSlaOptions), ScopeKind::overall, "overall", "failure_cost") == 0.0);
+}
