@@ -158,18 +158,19 @@ Json definitions(Builder& b) {
       {{"lines", whole(1, model::kMaxQueueCapacity, "lines; an arrival finding all busy is blocked")},
        {"customers", described(ref("names"), "the classes whose calls hold a line (default: every class)")}},
       "telephone lines held from arrival until the customer leaves", {"lines"});
+  defs["failure_cost"] = b.map_of("/$defs/failure_cost", kFailureCostKeys,
+                         {{"abandoned", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per customer who abandons"}}},
+                          {"blocked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per customer blocked"}}},
+                          {"balked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per customer who balks"}}},
+                          {"sla_breach", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per SLA missed by a customer"}}}},
+                         "what each failure costs: per abandonment, block, balk and SLA missed");
   defs["customer"] = b.map_of(
       "/$defs/customer", kCustomerKeys,
       {{"arrivals", ref("arrivals")},
        {"patience", described(ref("distribution"), "how long a customer waits before giving up (none: forever)")},
        {"priority", whole(-1000, 1000, "higher is served first")},
        {"entry", {{"type", "string"}, {"description", "the stage customers enter first"}}},
-       {"cost", b.map_of("/$defs/failure_cost", kFailureCostKeys,
-                         {{"abandoned", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}},
-                          {"blocked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}},
-                          {"balked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}},
-                          {"sla_breach", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}}}},
-                         "what each failure costs: per abandonment, block, balk and SLA missed")}},
+       {"cost", ref("failure_cost")}},
       "a customer class", {"arrivals", "entry"});
 
   defs["break"] = b.map_of("/$defs/break", kBreakKeys,
