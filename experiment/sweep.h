@@ -73,9 +73,9 @@ std::vector<io::Diagnostic> check_sweep_points(const SweepPoints& points, const 
 // A sweep command's request as given; define_sweep checks it.
 struct SweepRequest {
   std::string file;
-  std::vector<std::string> overrides;     // --set
-  std::vector<std::string> grids, zips;   // --grid, --zip (else the file's sweep: section)
-  std::vector<std::string> precision;     // --precision texts
+  std::vector<std::string> overrides;    // --set
+  std::vector<std::string> grids, zips;  // --grid, --zip (else the file's sweep: section)
+  std::vector<std::string> precision;    // --precision texts
   std::size_t max_replications = 1000;
   bool jsonl = false, per_replication = false;
   std::string shard;    // "i/N", or "" for the whole sweep

@@ -105,10 +105,10 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.patience = customer.patience;
     compiled.busyness_cv = customer.arrivals.busyness_cv;
     compiled.cost = customer.cost;
-    compiled.holds_line = scenario.trunks && (scenario.trunks->customers.empty() ||
-                                              std::find(scenario.trunks->customers.begin(),
-                                                        scenario.trunks->customers.end(),
-                                                        customer.name) != scenario.trunks->customers.end());
+    compiled.holds_line =
+        scenario.trunks && (scenario.trunks->customers.empty() ||
+                            std::find(scenario.trunks->customers.begin(), scenario.trunks->customers.end(),
+                                      customer.name) != scenario.trunks->customers.end());
     compiled.priority = customer.priority;
     compiled.level = static_cast<std::uint8_t>(std::find(priorities.begin(), priorities.end(), customer.priority) -
                                                priorities.begin());
@@ -192,7 +192,8 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.discipline = stage.discipline;
     compiled.abandonment = stage.abandonment;
     compiled.self_service = stage.self_service;
-    for (const long long length : stage.balk_queue_length) compiled.balk_at.push_back(static_cast<std::uint32_t>(length));
+    for (const long long length : stage.balk_queue_length)
+      compiled.balk_at.push_back(static_cast<std::uint32_t>(length));
     compiled.balk_probability = stage.balk_probability;
     double cumulative = 0.0;
     for (const auto& route : stage.next) {

@@ -145,7 +145,7 @@ struct CompiledModel {
   sim::Time warmup_end() const { return sim::kStart + warmup_ticks; }
   bool drain = false;
   int priority_levels = 1;
-  double busyness_cv = 0.0;  // the day factor every class with random arrivals shares
+  double busyness_cv = 0.0;       // the day factor every class with random arrivals shares
   std::uint64_t trunk_lines = 0;  // telephone lines (Trunks); 0: none
   std::vector<CompiledClass> classes;
   std::vector<CompiledStage> stages;

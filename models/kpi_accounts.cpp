@@ -124,8 +124,7 @@ ReplicationResult KpiAccounts::collect() const {
     v[index_of(ClassKpi::abandoned)] = static_cast<double>(s.abandoned);
     v[index_of(ClassKpi::blocked)] = static_cast<double>(s.blocked);
     v[index_of(ClassKpi::balked)] = static_cast<double>(s.balked);
-    v[index_of(ClassKpi::unfinished)] =
-        static_cast<double>(s.offered - s.served - s.abandoned - s.blocked - s.balked);
+    v[index_of(ClassKpi::unfinished)] = static_cast<double>(s.offered - s.served - s.abandoned - s.blocked - s.balked);
     set_ratio(index_of(ClassKpi::abandon_rate), static_cast<double>(s.abandoned), offered);
     set_ratio(index_of(ClassKpi::block_rate), static_cast<double>(s.blocked), offered);
     set_ratio(index_of(ClassKpi::balk_rate), static_cast<double>(s.balked), offered);

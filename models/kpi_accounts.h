@@ -144,7 +144,7 @@ class KpiAccounts {
     // Refused at the entry stage (blocked, or balked), so never admitted to wait there.
     std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
     std::uint64_t sla_misses = 0;  // verdicts of "missed" over every SLA judging its customers
-    sim::Mean wait, sojourn;  // in ticks, as doubles: seconds only when reported
+    sim::Mean wait, sojourn;       // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
     sim::CountArea queue_length;
   };
@@ -241,9 +241,9 @@ CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end
   customer.sla_stages_seen |= bit;
   for (const SlaRef& ref : slas) {
     const bool within = wait <= ref.threshold;
-    if (end == VisitEnd::still_waiting && within) continue;                    // censored: unknown
-    if (end == VisitEnd::abandoned && wait <= ref.short_abandon) continue;     // a short abandon
-    if (end == VisitEnd::blocked && !ref.count_blocked) continue;              // blocks left out
+    if (end == VisitEnd::still_waiting && within) continue;                 // censored: unknown
+    if (end == VisitEnd::abandoned && wait <= ref.short_abandon) continue;  // a short abandon
+    if (end == VisitEnd::blocked && !ref.count_blocked) continue;           // blocks left out
     const bool hit = end == VisitEnd::answered && within;
     judge_sla(counts_for(ref, customer, customer.stage_entry + wait), hit);
     classes_[index(customer.klass)].sla_misses += !hit;

@@ -68,24 +68,15 @@ enum class ClassKpi {
   count_
 };
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)> kClassKpis{{
-    {"offered", KpiUnit::count, Better::neither},
-    {"answered", KpiUnit::count, Better::higher},
-    {"served", KpiUnit::count, Better::higher},
-    {"abandoned", KpiUnit::count, Better::lower},
-    {"blocked", KpiUnit::count, Better::lower},
-    {"balked", KpiUnit::count, Better::lower},
-    {"unfinished", KpiUnit::count, Better::lower},
-    {"abandon_rate", KpiUnit::fraction, Better::lower},
-    {"block_rate", KpiUnit::fraction, Better::lower},
-    {"balk_rate", KpiUnit::fraction, Better::lower},
-    {"p_wait", KpiUnit::fraction, Better::lower},
-    {"wait_mean", KpiUnit::seconds, Better::lower},
-    {"wait_p50", KpiUnit::seconds, Better::lower},
-    {"wait_p90", KpiUnit::seconds, Better::lower},
-    {"wait_p95", KpiUnit::seconds, Better::lower},
-    {"wait_p99", KpiUnit::seconds, Better::lower},
-    {"sojourn_mean", KpiUnit::seconds, Better::lower},
-    {"queue_len_mean", KpiUnit::plain, Better::lower},
+    {"offered", KpiUnit::count, Better::neither},      {"answered", KpiUnit::count, Better::higher},
+    {"served", KpiUnit::count, Better::higher},        {"abandoned", KpiUnit::count, Better::lower},
+    {"blocked", KpiUnit::count, Better::lower},        {"balked", KpiUnit::count, Better::lower},
+    {"unfinished", KpiUnit::count, Better::lower},     {"abandon_rate", KpiUnit::fraction, Better::lower},
+    {"block_rate", KpiUnit::fraction, Better::lower},  {"balk_rate", KpiUnit::fraction, Better::lower},
+    {"p_wait", KpiUnit::fraction, Better::lower},      {"wait_mean", KpiUnit::seconds, Better::lower},
+    {"wait_p50", KpiUnit::seconds, Better::lower},     {"wait_p90", KpiUnit::seconds, Better::lower},
+    {"wait_p95", KpiUnit::seconds, Better::lower},     {"wait_p99", KpiUnit::seconds, Better::lower},
+    {"sojourn_mean", KpiUnit::seconds, Better::lower}, {"queue_len_mean", KpiUnit::plain, Better::lower},
     {"failure_cost", KpiUnit::money, Better::lower},
 }};
 

@@ -461,7 +461,8 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
              std::find(sla.customers.begin(), sla.customers.end(), customer.name) != sla.customers.end()) &&
             stage_index.count(customer.entry) && scenario.stages[stage_index.at(customer.entry)].self_service) {
           report(base, "judges the wait at each class's entry stage, but " + customer.name + " enters at \"" +
-                           customer.entry + "\", a self-service stage; expected stage: (the stage whose wait it judges)");
+                           customer.entry +
+                           "\", a self-service stage; expected stage: (the stage whose wait it judges)");
           break;
         }
   }
@@ -602,17 +603,16 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
     const bool bounded = stage.queue_capacity || all_on_lines ||
                          (!stage.balk_probability.empty() && stage.balk_probability.back() >= 1.0);
     const std::string consequence = bounded           ? "customers are turned away (blocked or balking)"
-                                     : nobody_abandons ? "its queue grows without bound"
-                                                       : "its queue grows until customers abandon";
+                                    : nobody_abandons ? "its queue grows without bound"
+                                                      : "its queue grows until customers abandon";
     if (erlangs[s] >= serving_available)
-      warnings.push_back(
-          {"stages." + stage.name,
-           "offered load " + format_number(erlangs[s]) + " erlangs reaches the " + format_number(serving) +
-               " agents of its pools" +
-               (serving_available != serving
-                    ? " (" + format_number(serving_available) + " after absenteeism, shrinkage and handling factors)"
-                    : std::string()) +
-               ": " + consequence});
+      warnings.push_back({"stages." + stage.name,
+                          "offered load " + format_number(erlangs[s]) + " erlangs reaches the " +
+                              format_number(serving) + " agents of its pools" +
+                              (serving_available != serving ? " (" + format_number(serving_available) +
+                                                                  " after absenteeism, shrinkage and handling factors)"
+                                                            : std::string()) +
+                              ": " + consequence});
   }
   for (const auto& pool : scenario.pools) agents += pool.most_on_duty(), agents_available += available(pool);
   if (warnings.empty() && offered >= agents_available)

@@ -76,9 +76,8 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
     stages_[s].levels.resize(
         model.stages[s].discipline == QueueDiscipline::priority ? static_cast<std::size_t>(model.priority_levels) : 1);
   classes_.resize(model.classes.size());
-  const double shared_factor =
-      day_factor(sim::stream_key(model.seed, replication, "busyness_cv"), StreamPurpose::shared_busyness,
-                 model.busyness_cv);
+  const double shared_factor = day_factor(sim::stream_key(model.seed, replication, "busyness_cv"),
+                                          StreamPurpose::shared_busyness, model.busyness_cv);
   for (std::size_t c = 0; c < model.classes.size(); ++c) {
     const CompiledClass& compiled = model.classes[c];
     ClassState& state = classes_[c];
@@ -383,7 +382,8 @@ bool ServiceSystem::balks(const Customer& customer, const CompiledStage& stage, 
   std::size_t step = stage.balk_at.size();
   while (step > 0 && waiting < stage.balk_at[step - 1]) --step;
   if (step == 0) return false;
-  const std::uint64_t word = customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::balking);
+  const std::uint64_t word =
+      customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::balking);
   return static_cast<double>(word >> 11) * 0x1.0p-53 < stage.balk_probability[step - 1];
 }
 

@@ -53,8 +53,8 @@ struct Features {
   // An agent may be due to leave as its hands free: rosters (shift ends, breaks), shrinkage,
   // absence, or a shorthand pool's staffing that drops.
   bool leaving_agents = true;
-  bool trunks = true;   // calls hold telephone lines from arrival to departure
-  bool balking = true;  // a stage where arrivals may balk at the line they find
+  bool trunks = true;        // calls hold telephone lines from arrival to departure
+  bool balking = true;       // a stage where arrivals may balk at the line they find
   bool self_service = true;  // a stage without agents: a pure delay
 
   bool operator==(const Features&) const = default;

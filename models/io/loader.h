@@ -31,9 +31,8 @@ using Keys = std::vector<std::string>;
 
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
-inline const Keys kTopKeys{"name",   "description", "seed",    "replications", "horizon", "customers", "pools",
-                           "stages", "sla",         "systems", "assert",       "sweep",   "staff",
-                           "busyness_cv", "trunks"};
+inline const Keys kTopKeys{"name", "description", "seed",   "replications", "horizon", "customers",   "pools", "stages",
+                           "sla",  "systems",     "assert", "sweep",        "staff",   "busyness_cv", "trunks"};
 inline const Keys kTrunkKeys{"lines", "customers"};
 inline const Keys kSweepKeys{"grid", "zip"};
 inline const Keys kStaffKeys{"pools", "max_agents", "targets"};
@@ -51,8 +50,8 @@ inline const Keys kTemplateStartKeys{"from", "to", "every"};
 inline const Keys kTemplateBreakKeys{"after", "length", "every"};
 inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
 inline const Keys kBreakKeys{"window", "length"};
-inline const Keys kStageKeys{"service", "pools",       "queue", "next",   "abandonment",
-                             "wrap_up", "concurrency", "needs", "balking",     "self_service"};
+inline const Keys kStageKeys{"service", "pools",       "queue", "next",    "abandonment",
+                             "wrap_up", "concurrency", "needs", "balking", "self_service"};
 inline const Keys kBalkingKeys{"queue_length", "probability"};
 inline const Keys kPoolChoiceKeys{"pool", "handling_factor"};
 inline const Keys kSystemKeys{"down", "failures"};

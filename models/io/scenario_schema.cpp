@@ -144,26 +144,42 @@ Json definitions(Builder& b) {
                 {"warmup", described(ref("duration"), "a steady-state run's warm-up, left out of the statistics")}},
                "the simulated time: a clock window {start, end or days, interval} or a steady state {length, warmup}");
 
-  defs["arrivals"] =
-      b.map_of("/$defs/arrivals", kArrivalKeys,
-               {{"rate", described(ref("rate"), "a constant Poisson rate")},
-                {"per_interval", described(ref("arrival_counts"), "expected arrivals per interval (Poisson)")},
-                {"times", list_of({{"anyOf", Json::array({ref("clock"), ref("duration")})}},
-                                  "replayed arrival times: clock times, or durations from the start")},
-                {"busyness_cv", described(ref("busyness_cv"),
-                                          "day-level volume uncertainty: a gamma factor of mean 1 per replication")}},
-               "how customers arrive: exactly one of rate, per_interval or times (and busyness_cv)");
-  defs["trunks"] = b.map_of(
-      "/$defs/trunks", kTrunkKeys,
-      {{"lines", whole(1, model::kMaxQueueCapacity, "lines; an arrival finding all busy is blocked")},
-       {"customers", described(ref("names"), "the classes whose calls hold a line (default: every class)")}},
-      "telephone lines held from arrival until the customer leaves", {"lines"});
+  defs["arrivals"] = b.map_of(
+      "/$defs/arrivals", kArrivalKeys,
+      {{"rate", described(ref("rate"), "a constant Poisson rate")},
+       {"per_interval", described(ref("arrival_counts"), "expected arrivals per interval (Poisson)")},
+       {"times", list_of({{"anyOf", Json::array({ref("clock"), ref("duration")})}},
+                         "replayed arrival times: clock times, or durations from the start")},
+       {"busyness_cv",
+        described(ref("busyness_cv"), "day-level volume uncertainty: a gamma factor of mean 1 per replication")}},
+      "how customers arrive: exactly one of rate, per_interval or times (and busyness_cv)");
+  defs["trunks"] =
+      b.map_of("/$defs/trunks", kTrunkKeys,
+               {{"lines", whole(1, model::kMaxQueueCapacity, "lines; an arrival finding all busy is blocked")},
+                {"customers", described(ref("names"), "the classes whose calls hold a line (default: every class)")}},
+               "telephone lines held from arrival until the customer leaves", {"lines"});
   defs["failure_cost"] = b.map_of("/$defs/failure_cost", kFailureCostKeys,
-                         {{"abandoned", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per customer who abandons"}}},
-                          {"blocked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per customer blocked"}}},
-                          {"balked", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per customer who balks"}}},
-                          {"sla_breach", {{"type", "number"}, {"minimum", 0}, {"maximum", model::kMaxFailureCost}, {"description", "per SLA missed by a customer"}}}},
-                         "what each failure costs: per abandonment, block, balk and SLA missed");
+                                  {{"abandoned",
+                                    {{"type", "number"},
+                                     {"minimum", 0},
+                                     {"maximum", model::kMaxFailureCost},
+                                     {"description", "per customer who abandons"}}},
+                                   {"blocked",
+                                    {{"type", "number"},
+                                     {"minimum", 0},
+                                     {"maximum", model::kMaxFailureCost},
+                                     {"description", "per customer blocked"}}},
+                                   {"balked",
+                                    {{"type", "number"},
+                                     {"minimum", 0},
+                                     {"maximum", model::kMaxFailureCost},
+                                     {"description", "per customer who balks"}}},
+                                   {"sla_breach",
+                                    {{"type", "number"},
+                                     {"minimum", 0},
+                                     {"maximum", model::kMaxFailureCost},
+                                     {"description", "per SLA missed by a customer"}}}},
+                                  "what each failure costs: per abandonment, block, balk and SLA missed");
   defs["customer"] = b.map_of(
       "/$defs/customer", kCustomerKeys,
       {{"arrivals", ref("arrivals")},
@@ -339,29 +355,29 @@ Json schema(Builder& b) {
   const auto named = [](const Json& value, const std::string& description) {
     return Json{{"type", "object"}, {"description", description}, {"additionalProperties", value}};
   };
-  Json root = b.map_of("", kTopKeys,
-                       {{"name", {{"type", "string"}, {"description", "the scenario's name, shown in reports"}}},
-                        {"description", {{"type", "string"}, {"description", "free text"}}},
-                        {"seed",
-                         {{"description", "the random seed: a whole number from 0 to 18446744073709551615"},
-                          {"anyOf", Json::array({{{"type", "integer"}, {"minimum", 0}},
-                                                 {{"type", "string"}, {"pattern", "^[0-9]{1,20}$"}}})}}},
-                        {"replications", whole(1, model::kMaxReplications, "independent runs of the horizon")},
-                        {"horizon", ref("horizon")},
-                        {"busyness_cv", described(ref("busyness_cv"),
-                                                  "a day factor every class with random arrivals shares")},
-                        {"trunks", ref("trunks")},
-                        {"customers", named(ref("customer"), "customer classes by name")},
-                        {"pools", named(ref("pool"), "agent pools by name")},
-                        {"stages", named(ref("stage"), "stages of the blueprint by name")},
-                        {"sla", named(ref("sla"), "service level agreements by name")},
-                        {"systems", named(ref("system"), "support systems by name")},
-                        {"assert", list_of(ref("assertion"), "assertions for `capsim check`", 0)},
-                        {"sweep", ref("sweep")},
-                        {"staff",
-                         {{"description", "staff targets, or {pools, max_agents, targets}"},
-                          {"anyOf", Json::array({list_of(ref("staff_target"), "targets"), ref("staff")})}}}},
-                       "a capsim scenario: a service blueprint with its customers, agents and SLAs", kRequiredTopKeys);
+  Json root = b.map_of(
+      "", kTopKeys,
+      {{"name", {{"type", "string"}, {"description", "the scenario's name, shown in reports"}}},
+       {"description", {{"type", "string"}, {"description", "free text"}}},
+       {"seed",
+        {{"description", "the random seed: a whole number from 0 to 18446744073709551615"},
+         {"anyOf",
+          Json::array({{{"type", "integer"}, {"minimum", 0}}, {{"type", "string"}, {"pattern", "^[0-9]{1,20}$"}}})}}},
+       {"replications", whole(1, model::kMaxReplications, "independent runs of the horizon")},
+       {"horizon", ref("horizon")},
+       {"busyness_cv", described(ref("busyness_cv"), "a day factor every class with random arrivals shares")},
+       {"trunks", ref("trunks")},
+       {"customers", named(ref("customer"), "customer classes by name")},
+       {"pools", named(ref("pool"), "agent pools by name")},
+       {"stages", named(ref("stage"), "stages of the blueprint by name")},
+       {"sla", named(ref("sla"), "service level agreements by name")},
+       {"systems", named(ref("system"), "support systems by name")},
+       {"assert", list_of(ref("assertion"), "assertions for `capsim check`", 0)},
+       {"sweep", ref("sweep")},
+       {"staff",
+        {{"description", "staff targets, or {pools, max_agents, targets}"},
+         {"anyOf", Json::array({list_of(ref("staff_target"), "targets"), ref("staff")})}}}},
+      "a capsim scenario: a service blueprint with its customers, agents and SLAs", kRequiredTopKeys);
   Json document = {{"$schema", "https://json-schema.org/draft/2020-12/schema"}, {"title", "capsim scenario"}};
   for (auto& [key, value] : root.items()) document[key] = value;
   document["$defs"] = std::move(defs);

@@ -507,7 +507,8 @@ void Loader::read_sla(const std::string& name, const YAML::Node& node, const std
       else
         error(given["by"], path + ".by",
               "expected arrival (per-interval results by the arrival interval) or answer (by the interval of the "
-              "answer or miss); got " + quoted(*text));
+              "answer or miss); got " +
+                  quoted(*text));
     }
   }
   if (!given.count("target"))
@@ -537,8 +538,7 @@ void Loader::read_balking(const YAML::Node& node, const std::string& path, model
   if (lengths.size() != probabilities.size()) {
     error(probabilities, path + ".probability",
           "has " + std::to_string(probabilities.size()) + (probabilities.size() == 1 ? " value" : " values") +
-              "; expected one per queue_length (" +
-              std::to_string(lengths.size()) + ")");
+              "; expected one per queue_length (" + std::to_string(lengths.size()) + ")");
     return;
   }
   for (std::size_t i = 0; i < lengths.size(); ++i) {

@@ -23,7 +23,8 @@ std::vector<double> per_replication(const model::CompiledModel& model, ScopeKind
   const std::size_t slot = layout.find(scope, name, kpi);
   REQUIRE(slot < layout.size());
   std::vector<double> values;
-  for (std::size_t r = 0; r < replications; ++r) values.push_back(model::run_replication(model, layout, r).values[slot]);
+  for (std::size_t r = 0; r < replications; ++r)
+    values.push_back(model::run_replication(model, layout, r).values[slot]);
   return values;
 }
 
@@ -80,8 +81,7 @@ TEST_CASE("busyness: offered is Poisson-gamma, variance m + (cv m)^2, the shared
     check_within({mean_of(a), std::sqrt(m + 0.01 * m * m) / std::sqrt(double{kReplications})}, m, "mean(a)");
   }
   SUBCASE("a shared factor and a class's own combine") {
-    const auto model =
-        test::compile_text(kTwoClasses, {"customers.a.arrivals.busyness_cv=10%", "busyness_cv=20%"});
+    const auto model = test::compile_text(kTwoClasses, {"customers.a.arrivals.busyness_cv=10%", "busyness_cv=20%"});
     const auto a = per_replication(model, ScopeKind::customer_class, "a", "offered", kReplications);
     const auto b = per_replication(model, ScopeKind::customer_class, "b", "offered", kReplications);
     check_within(covariance(a, a), m + ((1 + 0.04) * (1 + 0.01) - 1) * m * m, "var(offered a)");
@@ -169,7 +169,8 @@ TEST_CASE("balking: M/M/3 with a balking table against its birth-death chain") {
     return n < c ? 0.0 : b;
   };
   std::vector<double> pi{1.0};
-  for (int n = 0; lambda * (1 - balk(n)) > 0; ++n) pi.push_back(pi.back() * lambda * (1 - balk(n)) / (std::min(n + 1, c) * mu));
+  for (int n = 0; lambda * (1 - balk(n)) > 0; ++n)
+    pi.push_back(pi.back() * lambda * (1 - balk(n)) / (std::min(n + 1, c) * mu));
   double total = 0;
   for (const double x : pi) total += x;
   double p_balk = 0, queue = 0;
@@ -281,7 +282,8 @@ TEST_CASE("SLA options: short abandons and blocks left out, per-interval results
     auto answer = patient;
     answer.push_back("sla.s.by=answer");
     const auto by_answer = run_text(kSlaOptions, answer);
-    const std::string first = model::interval_label(by_arrival.model, 0), second = model::interval_label(by_arrival.model, 1);
+    const std::string first = model::interval_label(by_arrival.model, 0),
+                      second = model::interval_label(by_arrival.model, 1);
     // By arrival: all four arrived in interval 0: one hit, three misses.
     CHECK(value(by_arrival, ScopeKind::interval, first, "service_level.s") == doctest::Approx(1.0 / 4));
     CHECK(std::isnan(value(by_arrival, ScopeKind::interval, second, "service_level.s")));

@@ -59,8 +59,8 @@ sla:
     const auto result = model::run_replication(compiled, layout, r);
     const auto& v = result.values;
     CHECK(result.undrained > 0);
-    CHECK(result.arrived_total ==
-          result.served_total + result.abandoned_total + result.blocked_total + result.balked_total + result.in_system_at_end);
+    CHECK(result.arrived_total == result.served_total + result.abandoned_total + result.blocked_total +
+                                      result.balked_total + result.in_system_at_end);
     const double offered = v[layout.overall(ClassKpi::offered)];
     const double answered = v[layout.overall(ClassKpi::answered)];
     CHECK(answered < offered);

@@ -113,8 +113,9 @@ TEST_CASE("features_of names the features each reference scenario uses") {
           only(&Features::capacity));
     CHECK(model::features_of(test::compile_text(kLeanLine, {"trunks={lines: 30}"})) == only(&Features::trunks));
     CHECK(model::features_of(test::compile_text(kLeanLine, {"busyness_cv=10%"})) == model::kNoFeature);
-    CHECK(model::features_of(test::compile_text(
-              kLeanLine, {"stages.front.balking={queue_length: [3], probability: [50%]}"})) == only(&Features::balking));
+    CHECK(model::features_of(
+              test::compile_text(kLeanLine, {"stages.front.balking={queue_length: [3], probability: [50%]}"})) ==
+          only(&Features::balking));
   }
 }
 

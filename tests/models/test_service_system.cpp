@@ -46,8 +46,8 @@ TEST_CASE("customers are conserved and no service starts beyond staffing") {
     const model::KpiLayout layout(compiled);
     for (std::uint64_t r = 0; r < 3; ++r) {
       const auto result = model::run_replication(compiled, layout, r);
-      CHECK(result.arrived_total ==
-            result.served_total + result.abandoned_total + result.blocked_total + result.balked_total + result.in_system_at_end);
+      CHECK(result.arrived_total == result.served_total + result.abandoned_total + result.blocked_total +
+                                        result.balked_total + result.in_system_at_end);
       CHECK(result.in_system_at_end == 0);  // clock windows drain
       CHECK(result.starts_beyond_staffing == 0);
       const auto& v = result.values;

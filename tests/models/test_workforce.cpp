@@ -233,8 +233,8 @@ TEST_CASE("a full day with every workforce rule: busy <= available always, custo
   const model::KpiLayout layout(compiled);
   for (std::uint64_t r = 0; r < 4; ++r) {
     const auto result = model::run_replication(compiled, layout, r);
-    CHECK(result.arrived_total ==
-          result.served_total + result.abandoned_total + result.blocked_total + result.balked_total + result.in_system_at_end);
+    CHECK(result.arrived_total == result.served_total + result.abandoned_total + result.blocked_total +
+                                      result.balked_total + result.in_system_at_end);
     CHECK(result.busy_beyond_available == 0);
     CHECK(result.starts_beyond_staffing == 0);
     for (std::size_t p = 0; p < compiled.pools.size(); ++p) {

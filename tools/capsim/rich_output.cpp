@@ -65,8 +65,10 @@ bool write_sweep_page(const std::string& source, bool is_file, const std::string
   io::HtmlReport report;
   std::ifstream file;
   std::istringstream text;
-  if (is_file) file.open(source, std::ios::binary);
-  else text.str(source);
+  if (is_file)
+    file.open(source, std::ios::binary);
+  else
+    text.str(source);
   std::istream& in = is_file ? static_cast<std::istream&>(file) : text;
   if (const auto problem = report.add_sweep_csv(in, "capsim sweep")) {
     std::cerr << "capsim: the sweep's page cannot be drawn: " << *problem << '\n';
