@@ -105,6 +105,8 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.patience = customer.patience;
     compiled.busyness_cv = customer.arrivals.busyness_cv;
     compiled.cost = customer.cost;
+    compiled.trace_handling = customer.arrivals.handling;
+    compiled.trace_patience = customer.arrivals.patience;
     compiled.holds_line =
         scenario.trunks && (scenario.trunks->customers.empty() ||
                             std::find(scenario.trunks->customers.begin(), scenario.trunks->customers.end(),

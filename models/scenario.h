@@ -35,6 +35,10 @@ struct Arrivals {
   double rate_per_second = 0.0;
   std::vector<double> per_interval;
   std::vector<double> times;  // seconds from the horizon's start, non-decreasing
+  // A trace file's recorded handling time and patience per arrival (seconds; NaN where the
+  // row gives none: drawn as usual), aligned with `times`; empty without the columns.
+  std::vector<double> handling, patience;
+  std::string trace;  // the trace file, as named (its rows were checked as read)
   // Day-level volume uncertainty: each replication multiplies the rates by a gamma factor of
   // mean 1 and this cv (0: none). Not with given times.
   double busyness_cv = 0.0;

@@ -350,7 +350,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     if (!stage_index.count(customer.entry))
       report(base + ".entry", "unknown stage \"" + customer.entry + "\"; expected one of " + known_stages());
     const auto& times = customer.arrivals.times;
-    for (std::size_t i = 0; i < times.size(); ++i) {
+    for (std::size_t i = 0; i < times.size() && customer.arrivals.trace.empty(); ++i) {  // a trace's rows: as read
       if (times[i] >= scenario.horizon.length_seconds)
         report(base + ".arrivals.times." + std::to_string(i), "is at or after the horizon's end");
       else if (i > 0 && times[i] < times[i - 1])

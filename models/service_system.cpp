@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -16,6 +17,8 @@ Features features_of(const CompiledModel& model) {
   Features used = kNoFeature;
   used.systems = !model.systems.empty();
   used.trunks = model.trunk_lines > 0;
+  for (const CompiledClass& klass : model.classes)
+    used.traces |= !klass.trace_handling.empty() || !klass.trace_patience.empty();
   for (const CompiledStage& stage : model.stages) {
     used.wrap_up |= stage.wrap_up.has_value();
     used.routing |= stage.targets.size() > 1;
@@ -88,6 +91,8 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
     state.patience = compiled.patience ? &*compiled.patience : nullptr;
     state.replays = !compiled.arrival_times.empty();
     state.holds_line = compiled.holds_line;
+    state.trace_handling = compiled.trace_handling.empty() ? nullptr : compiled.trace_handling.data();
+    state.trace_patience = compiled.trace_patience.empty() ? nullptr : compiled.trace_patience.data();
     state.level = compiled.level;
     state.entry = compiled.entry;
   }
@@ -108,6 +113,8 @@ ServiceSystem::ServiceSystem(const ServiceSystem& paused, const CompiledModel& m
     classes_[c].rate_per_tick = compiled.rate_per_tick.data();
     classes_[c].mean_gap_ticks = compiled.mean_gap_ticks.data();
     classes_[c].patience = compiled.patience ? &*compiled.patience : nullptr;
+    classes_[c].trace_handling = compiled.trace_handling.empty() ? nullptr : compiled.trace_handling.data();
+    classes_[c].trace_patience = compiled.trace_patience.empty() ? nullptr : compiled.trace_patience.data();
   }
 }
 
@@ -329,6 +336,11 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   sim::LeadWordStream service_random(
       customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::service));
   customer.service_seconds = stage.service.sample(service_random);
+  if (F.traces && customer.visit == 0) {  // a trace's recorded handling time replaces the draw
+    const double* const recorded = classes_[index(customer.klass)].trace_handling;
+    if (recorded != nullptr && !std::isnan(recorded[customer.arrival_index]))
+      customer.service_seconds = recorded[customer.arrival_index];
+  }
   if (F.wrap_up && stage.wrap_up) {
     sim::LeadWordStream wrap_random(
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::wrap_up));
@@ -370,7 +382,13 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
   if (stage.abandonment && patience != nullptr) {
     sim::LeadWordStream patience_random(
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::patience));
-    const sim::Duration patience_ticks = sim::ticks_from_seconds(patience->sample(patience_random));
+    double patience_seconds = patience->sample(patience_random);
+    if (F.traces && customer.visit == 0) {  // a trace's recorded patience replaces the draw
+      const double* const recorded = classes_[index(customer.klass)].trace_patience;
+      if (recorded != nullptr && !std::isnan(recorded[customer.arrival_index]))
+        patience_seconds = recorded[customer.arrival_index];
+    }
+    const sim::Duration patience_ticks = sim::ticks_from_seconds(patience_seconds);
     calendar_.schedule(EventKind::abandon, calendar_.now + patience_ticks, static_cast<std::uint32_t>(id),
                        customer.generation);
   }

@@ -56,11 +56,13 @@ struct Features {
   bool trunks = true;        // calls hold telephone lines from arrival to departure
   bool balking = true;       // a stage where arrivals may balk at the line they find
   bool self_service = true;  // a stage without agents: a pure delay
+  bool traces = true;        // a trace gives recorded handling times or patience
 
   bool operator==(const Features&) const = default;
 };
 inline constexpr Features kEveryFeature{};
-inline constexpr Features kNoFeature{false, false, false, false, false, false, false, false, false, false, false};
+inline constexpr Features kNoFeature{false, false, false, false, false, false, false,
+                                     false, false, false, false, false};
 
 // The features `model` uses.
 Features features_of(const CompiledModel& model);
@@ -222,6 +224,8 @@ class ServiceSystem {
     const sim::Distribution* patience = nullptr;  // none: its customers never give up
     bool replays = false;                         // given arrival times, no randomness
     bool holds_line = false;                      // its calls hold a trunk line
+    const double* trace_handling = nullptr;       // per arrival, NaN: drawn (CompiledClass)
+    const double* trace_patience = nullptr;
     std::uint16_t level = 0;
     StageId entry{};
     // The last block drawn per customer purpose and visit kind (the entry visit, or a later

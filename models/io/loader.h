@@ -32,7 +32,7 @@ using Keys = std::vector<std::string>;
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
 inline const Keys kTopKeys{"name", "description", "seed",   "replications", "horizon", "customers",   "pools", "stages",
-                           "sla",  "systems",     "assert", "sweep",        "staff",   "busyness_cv", "trunks"};
+                           "sla",  "systems",     "assert", "sweep",        "staff",   "busyness_cv", "trunks", "trace"};
 inline const Keys kTrunkKeys{"lines", "customers"};
 inline const Keys kSweepKeys{"grid", "zip"};
 inline const Keys kStaffKeys{"pools", "max_agents", "targets"};
@@ -42,7 +42,8 @@ inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
 inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry", "cost"};
 inline const Keys kFailureCostKeys{"abandoned", "blocked", "balked", "sla_breach"};
-inline const Keys kArrivalKeys{"rate", "per_interval", "times", "busyness_cv"};
+inline const Keys kArrivalKeys{"rate", "per_interval", "times", "trace", "busyness_cv"};
+inline const Keys kTraceColumns{"time", "class", "handling", "patience"};
 inline const Keys kPoolKeys{"agents",      "staffing",  "shifts", "cost",      "overtime_cost",
                             "absenteeism", "shrinkage", "skills", "templates", "max_agents"};
 inline const Keys kTemplateKeys{"name", "start", "length", "breaks", "cost", "min", "max", "days"};
@@ -165,6 +166,11 @@ class Loader {
   void read_staff(const YAML::Node& node, model::StaffSection& into);
   void read_staff_targets(const YAML::Node& node, const std::string& path, std::vector<model::StaffTarget>& into);
   void read_trunks(const YAML::Node& node, Scenario& scenario);
+  // A trace file's rows into the classes' arrivals: only `only_class`'s rows (all rows when
+  // the file has no class column) for a class's own trace; each row to its class for the
+  // top-level one. Bad rows are reported as FILE:LINE:COLUMN.
+  void read_trace(const YAML::Node& node, const std::string& path, Scenario& scenario,
+                  model::CustomerClass* only_class);
   void read_balking(const YAML::Node& node, const std::string& path, model::Stage& stage);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,
@@ -194,7 +200,9 @@ class Loader {
   std::vector<Override> overrides_;
   std::map<std::string, YAML::Mark> marks_;
   std::set<std::string> missing_sections_;
-  std::vector<std::string> data_files_;  // empirical value files read, as resolved paths
+  std::vector<std::string> data_files_;  // empirical value files and traces read, as resolved paths
+  bool shared_trace_ = false;            // the file has a top-level trace (classes may omit arrivals)
+  std::set<std::string> own_arrivals_;   // classes with an arrivals key
 };
 
 }  // namespace capsim::io::detail

@@ -150,9 +150,12 @@ Json definitions(Builder& b) {
        {"per_interval", described(ref("arrival_counts"), "expected arrivals per interval (Poisson)")},
        {"times", list_of({{"anyOf", Json::array({ref("clock"), ref("duration")})}},
                          "replayed arrival times: clock times, or durations from the start")},
+       {"trace",
+        {{"type", "string"},
+         {"description", "a CSV of recorded arrivals (time[,class][,handling][,patience]), replayed"}}},
        {"busyness_cv",
         described(ref("busyness_cv"), "day-level volume uncertainty: a gamma factor of mean 1 per replication")}},
-      "how customers arrive: exactly one of rate, per_interval or times (and busyness_cv)");
+      "how customers arrive: exactly one of rate, per_interval, times or trace (and busyness_cv)");
   defs["trunks"] =
       b.map_of("/$defs/trunks", kTrunkKeys,
                {{"lines", whole(1, model::kMaxQueueCapacity, "lines; an arrival finding all busy is blocked")},
@@ -187,7 +190,7 @@ Json definitions(Builder& b) {
        {"priority", whole(-1000, 1000, "higher is served first")},
        {"entry", {{"type", "string"}, {"description", "the stage customers enter first"}}},
        {"cost", ref("failure_cost")}},
-      "a customer class", {"arrivals", "entry"});
+      "a customer class (its arrivals may come from the top-level trace instead)", {"entry"});
 
   defs["break"] = b.map_of("/$defs/break", kBreakKeys,
                            {{"window",
@@ -366,6 +369,9 @@ Json schema(Builder& b) {
        {"replications", whole(1, model::kMaxReplications, "independent runs of the horizon")},
        {"horizon", ref("horizon")},
        {"busyness_cv", described(ref("busyness_cv"), "a day factor every class with random arrivals shares")},
+       {"trace", {{"type", "string"},
+                  {"description", "a CSV of recorded arrivals of several classes (time,class[,handling][,patience]); "
+                                  "classes without arrivals take their rows"}}},
        {"trunks", ref("trunks")},
        {"customers", named(ref("customer"), "customer classes by name")},
        {"pools", named(ref("pool"), "agent pools by name")},

@@ -310,19 +310,24 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
     return;
   }
   if (!given.count("arrivals")) {
-    error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
+    // The top-level trace may give this class its arrivals (Loader::read).
+    if (!shared_trace_)
+      error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
   } else {
+    own_arrivals_.insert(name);
     std::map<std::string, YAML::Node> arrivals = keyed(given["arrivals"], path + ".arrivals", &kArrivalKeys);
     if (arrivals.count("busyness_cv")) {
       customer.arrivals.busyness_cv = busyness_cv(arrivals["busyness_cv"], path + ".arrivals.busyness_cv");
-      if (arrivals.count("times"))
+      if (arrivals.count("times") || arrivals.count("trace"))
         error(arrivals["busyness_cv"], path + ".arrivals.busyness_cv",
               "replayed times have no volume to vary; busyness_cv goes with rate or per_interval");
       arrivals.erase("busyness_cv");
     }
     if (given["arrivals"].IsMap()) {
       if (arrivals.size() != 1) {
-        error(given["arrivals"], path + ".arrivals", "expected exactly one of rate, per_interval or times");
+        error(given["arrivals"], path + ".arrivals", "expected exactly one of rate, per_interval, times or trace");
+      } else if (arrivals.count("trace")) {
+        read_trace(arrivals["trace"], path + ".arrivals.trace", scenario, &customer);
       } else if (arrivals.count("rate")) {
         if (const auto text = scalar(arrivals["rate"], path + ".arrivals.rate", "a rate such as 120/h or 18/min")) {
           const auto rate = parse_rate(*text);
@@ -593,11 +598,25 @@ Scenario Loader::read(const YAML::Node& root) {
     missing_sections_.insert(required);
   }
   if (given.count("horizon")) read_horizon(given["horizon"], scenario.horizon);
+  shared_trace_ = given.count("trace") > 0;
   if (given.count("busyness_cv")) scenario.busyness_cv = busyness_cv(given["busyness_cv"], "busyness_cv");
   if (given.count("trunks")) read_trunks(given["trunks"], scenario);
   if (given.count("customers"))
     for (auto& [name, node] : entries(given["customers"], "customers", nullptr))
       read_customer(name, node, "customers." + name, scenario);
+  if (given.count("trace")) {
+    // Each row to its class; a class with arrivals of its own takes none.
+    std::vector<std::size_t> before;
+    for (const auto& customer : scenario.customers) before.push_back(customer.arrivals.times.size());
+    read_trace(given["trace"], "trace", scenario, nullptr);
+    for (std::size_t c = 0; c < scenario.customers.size(); ++c) {
+      const auto& customer = scenario.customers[c];
+      if (own_arrivals_.count(customer.name) && customer.arrivals.times.size() != before[c])
+        error(given["trace"], "trace",
+              "has rows of class " + quoted(customer.name) +
+                  ", which has arrivals of its own; expected its arrivals in one place (leave out its arrivals key)");
+    }
+  }
   if (given.count("pools"))
     for (auto& [name, node] : entries(given["pools"], "pools", nullptr))
       read_pool(name, node, "pools." + name, scenario);

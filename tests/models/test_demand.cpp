@@ -2,7 +2,12 @@
 // self-service stages, each against its closed form or its deterministic rule.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -309,4 +314,91 @@ TEST_CASE("failure cost: per abandonment, block and SLA missed, by class and ove
   CHECK(value(run_text(kSlaOptions, full), ScopeKind::overall, "overall", "failure_cost") == doctest::Approx(6.0));
   // Nothing priced costs nothing.
   CHECK(value(run_text(kSlaOptions), ScopeKind::overall, "overall", "failure_cost") == 0.0);
+}
+
+namespace {
+
+// A folder of its own for a test's scenario and trace files, removed at the end.
+struct TempFolder {
+  std::filesystem::path path;
+  TempFolder() {
+    path = std::filesystem::temp_directory_path() / ("capsim-trace-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    std::filesystem::create_directories(path);
+  }
+  ~TempFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
+
+const std::string kTraceScenario = R"(
+horizon: {start: "08:00", end: "09:00", interval: 30min}
+replications: 3
+customers:
+  call: {arrivals: {trace: calls.csv}, patience: {dist: exponential, mean: 10min}, entry: desk}
+pools: {p: {agents: 1}}
+stages: {desk: {service: {dist: deterministic, value: 45s}, pools: [p]}}
+)";
+
+}  // namespace
+
+TEST_CASE("trace replay: recorded times, handling and patience, exactly; bad rows located by file and line") {
+  TempFolder folder;
+  // 0 is served 0-100 s (recorded); 1 gives up after its recorded 30 s; 2 (patience 200 s)
+  // is answered at 100 s and served its drawn 45 s; the other class's row is not this one's.
+  folder.write("calls.csv",
+               "time,class,handling,patience\n08:00:00,call,100,\n08:00:10,call,50,30\n08:00:20,call,,200\n"
+               "08:00:30,mail,60,\n");
+  const auto path = folder.write("day.yaml", kTraceScenario);
+  SUBCASE("a class's own trace") {
+    const auto loaded = io::load_scenario_file(path);
+    for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
+    REQUIRE(loaded.scenario);
+    const auto model = model::compile(*loaded.scenario);
+    const auto run = test::Run{model, experiment::run_experiment(model, 1)};
+    CHECK(run.overall("offered").min == 3.0);
+    CHECK(run.overall("abandoned").min == 1.0);
+    CHECK(run.overall("abandoned").max == 1.0);
+    CHECK(run.overall("wait_mean").mean == doctest::Approx(40.0));  // (0 + 80) / 2
+    CHECK(run.overall("wait_mean").sd == 0.0);                      // nothing random is left
+    CHECK(run.kpi(ScopeKind::stage, "desk", "aht_mean").mean == doctest::Approx(72.5));
+    CHECK(run.overall("sojourn_mean").mean == doctest::Approx(112.5));
+  }
+  SUBCASE("a trace shared by the classes, each row to its class") {
+    std::string shared = kTraceScenario;
+    shared.replace(shared.find("  call: {arrivals: {trace: calls.csv}, "), std::string("  call: {arrivals: {trace: calls.csv}, ").size(),
+                   "  mail: {entry: desk}\n  call: {");
+    shared = "trace: calls.csv\n" + shared;
+    const auto loaded = io::load_scenario_file(folder.write("shared.yaml", shared));
+    for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
+    REQUIRE(loaded.scenario);
+    const auto model = model::compile(*loaded.scenario);
+    const auto run = test::Run{model, experiment::run_experiment(model, 1)};
+    CHECK(run.kpi(ScopeKind::customer_class, "call", "offered").mean == 3.0);
+    CHECK(run.kpi(ScopeKind::customer_class, "mail", "offered").mean == 1.0);
+  }
+  SUBCASE("bad rows") {
+    folder.write("calls.csv", "time,class,handling,patience\n08:00:10,call,100,\n08:00:05,call,50,30\n"
+                              "08:00:20,cal,,\n08:00:30,call,-4,\n08:00:40,call\n");
+    const auto loaded = io::load_scenario_file(path);
+    CHECK_FALSE(loaded.scenario);
+    std::vector<std::string> got;
+    for (const auto& e : loaded.errors) got.push_back(e.format());
+    const std::string at = "calls.csv:";
+    REQUIRE(got.size() == 3);  // the other class's row is skipped, whatever it holds
+    CHECK(got[0] == at + "3:1: customers.call.arrivals.trace: time \"08:00:05\" is before the previous row's of class "
+                         "\"call\"; expected rows in time order");
+    CHECK(got[1].rfind(at + "5:15: customers.call.arrivals.trace: handling \"-4\": expected", 0) == 0);
+    CHECK(got[2] == at + "6:1: customers.call.arrivals.trace: has 2 fields; the header has 4");
+    folder.write("calls.csv", "tiem,class\n08:00:10,call\n");
+    const auto header = io::load_scenario_file(path);
+    REQUIRE(header.errors.size() == 1);
+    CHECK(header.errors[0].format() ==
+          "calls.csv:1:1: customers.call.arrivals.trace: column \"tiem\" is not a trace column; did you mean \"time\"?");
+  }
 }
