@@ -105,6 +105,7 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.patience = customer.patience;
     compiled.busyness_cv = customer.arrivals.busyness_cv;
     compiled.cost = customer.cost;
+    compiled.backlog = customer.backlog;
     compiled.trace_handling = customer.arrivals.handling;
     compiled.trace_patience = customer.arrivals.patience;
     compiled.holds_line =

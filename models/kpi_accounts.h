@@ -76,6 +76,12 @@ class KpiAccounts {
     ++classes_[index(customer.klass)].offered;
     ++intervals_[customer.interval].offered;
   }
+  // A backlog customer (waiting at the start): offered by its class, in no interval's
+  // arrivals.
+  void arrived_in_backlog(const Customer& customer) {
+    ++totals_.arrived;
+    if (customer.counted) ++classes_[index(customer.klass)].offered;
+  }
   CAPSIM_INLINE void entered_stage(const Customer& customer) {
     if (customer.counted) ++stages_[index(customer.stage)].offered;
   }

@@ -50,6 +50,8 @@ inline constexpr double kMaxExpectedArrivals = 1e9;
 // A day factor's coefficient of variation (busyness_cv): 100% is already a day as likely to
 // bring a third of the forecast as twice it.
 inline constexpr double kMaxBusynessCv = 1.0;
+// Customers of one class waiting when the horizon starts (backlog).
+inline constexpr long long kMaxBacklog = 1'000'000;
 // Steps of a stage's balking table.
 inline constexpr std::size_t kMaxBalkingSteps = 100;
 // Expected stage visits per customer (rework loops left with too small a probability).

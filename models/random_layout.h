@@ -43,6 +43,10 @@ enum class StreamPurpose : std::uint8_t {
 
 inline constexpr std::size_t kCustomerPurposes = 6;
 
+// A class's backlog customer j (waiting when the horizon starts) is known by the arrival
+// index kBacklogIndex + j, beyond any real arrival's: its age is its interarrivals word.
+inline constexpr std::uint64_t kBacklogIndex = std::uint64_t{1} << 62;
+
 // Four quantities share a block: quantity k takes word k % 4 of block k / 4.
 inline constexpr std::uint64_t kWordsPerBlock = 4;
 inline constexpr std::uint64_t block_of(std::uint64_t k) noexcept { return k / kWordsPerBlock; }

@@ -52,10 +52,17 @@ struct FailureCost {
   double abandoned = 0.0, blocked = 0.0, balked = 0.0, sla_breach = 0.0;
 };
 
+// Customers already waiting at the entry stage when the horizon starts, each `waited` old.
+struct Backlog {
+  long long count = 0;
+  sim::Distribution waited;
+};
+
 struct CustomerClass {
   std::string name;
   Arrivals arrivals;
   FailureCost cost;
+  std::optional<Backlog> backlog;
   std::optional<sim::Distribution> patience;  // absent: infinitely patient
   int priority = 0;                           // higher is served first
   std::string entry;                          // first stage

@@ -144,7 +144,53 @@ void ServiceSystem::start() {
   schedule_boundary(1);
   accounts_.open_window(calendar_.now);  // opens at 0; the end of warm-up moves it
   if (model_->warmup_ticks > sim::Duration(0)) calendar_.schedule(EventKind::warmup_end, model_->warmup_end(), 0);
-  for (std::size_t c = 0; c < model_->classes.size(); ++c) schedule_next_arrival(id_at<ClassId>(c));
+  for (std::size_t c = 0; c < model_->classes.size(); ++c) {
+    if (model_->classes[c].backlog) {
+      if (lean_)
+        admit_backlog<kNoFeature>(id_at<ClassId>(c));
+      else
+        admit_backlog<kEveryFeature>(id_at<ClassId>(c));
+    }
+    schedule_next_arrival(id_at<ClassId>(c));
+  }
+}
+
+// The customers already waiting when the horizon starts: each back-dated by its age (drawn
+// from `waited`), its wait and patience counted from then; oldest first, so agents free at
+// the start take the oldest and the rest line up in order of age. One left waiting whose
+// patience is shorter than its age gives up at once.
+template <Features F>
+void ServiceSystem::admit_backlog(ClassId klass) {
+  const CompiledClass& compiled = model_->classes[index(klass)];
+  const auto count = static_cast<std::uint64_t>(compiled.backlog->count);
+  std::vector<std::pair<sim::Duration, std::uint64_t>> ages;  // once per replication, not per event
+  for (std::uint64_t j = 0; j < count; ++j) {
+    sim::LeadWordStream random(customer_word(klass, kBacklogIndex + j, 0, StreamPurpose::interarrivals));
+    ages.emplace_back(sim::ticks_from_seconds(compiled.backlog->waited.sample(random)), j);
+  }
+  std::sort(ages.begin(), ages.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [age, j] : ages) {
+    ++in_system_;
+    const CustomerId id = allocate_customer();
+    Customer& customer = at(id);
+    customer.arrival = calendar_.now - age;
+    customer.klass = klass;
+    customer.arrival_index = kBacklogIndex + j;
+    customer.visit = 0;
+    customer.first_desk_visit = 0;
+    customer.sla_stages_seen = 0;
+    customer.level = classes_[index(klass)].level;
+    customer.in_system = true;
+    customer.waiting = false;
+    customer.holds_line = false;
+#ifdef CAPSIM_CHECKS
+    customer.waited_ticks = customer.served_ticks = sim::Duration(0);
+#endif
+    customer.counted = calendar_.now >= model_->warmup_end();
+    customer.interval = 0;
+    accounts_.arrived_in_backlog(customer);
+    enter_stage<F>(id, compiled.entry, age);
+  }
 }
 
 void ServiceSystem::deliver(sim::Time horizon) {
@@ -324,12 +370,12 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
 }
 
 template <Features F>
-CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
+CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, sim::Duration waited) {
   Customer& customer = at(id);
   const auto& stage = model_->stages[index(stage_id)];
   StageState& state = at(stage_id);
   customer.stage = stage_id;
-  customer.stage_entry = calendar_.now;
+  customer.stage_entry = calendar_.now - waited;  // waited > 0 only for a backlog customer
   // The handling time, after-contact work and route are drawn on entry; patience only if the
   // customer waits. Each is a pure function of (class, arrival index, visit): common random
   // numbers.
@@ -388,9 +434,9 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id) {
       if (recorded != nullptr && !std::isnan(recorded[customer.arrival_index]))
         patience_seconds = recorded[customer.arrival_index];
     }
-    const sim::Duration patience_ticks = sim::ticks_from_seconds(patience_seconds);
-    calendar_.schedule(EventKind::abandon, calendar_.now + patience_ticks, static_cast<std::uint32_t>(id),
-                       customer.generation);
+    const sim::Duration patience_ticks = sim::ticks_from_seconds(patience_seconds) - waited;
+    calendar_.schedule(EventKind::abandon, calendar_.now + std::max(patience_ticks, sim::Duration(0)),
+                       static_cast<std::uint32_t>(id), customer.generation);
   }
 }
 

@@ -157,7 +157,9 @@ class ServiceSystem {
   std::uint64_t customer_word(ClassId klass, std::uint64_t arrival_index, std::uint32_t visit, StreamPurpose purpose);
   void schedule_next_arrival(ClassId klass);  // from now, in the current interval
   template <Features F>
-  void enter_stage(CustomerId customer, StageId stage);
+  void enter_stage(CustomerId customer, StageId stage, sim::Duration waited = sim::Duration(0));
+  template <Features F>
+  void admit_backlog(ClassId klass);
   template <Features F>
   void start_service(CustomerId customer, AgentId agent, std::uint16_t position,
                      Handover handover = Handover::from_idle);

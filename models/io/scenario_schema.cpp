@@ -183,13 +183,19 @@ Json definitions(Builder& b) {
                                      {"maximum", model::kMaxFailureCost},
                                      {"description", "per SLA missed by a customer"}}}},
                                   "what each failure costs: per abandonment, block, balk and SLA missed");
+  defs["backlog"] = b.map_of(
+      "/$defs/backlog", kBacklogKeys,
+      {{"count", whole(0, model::kMaxBacklog, "customers waiting at the entry stage at the start")},
+       {"waited", described(ref("distribution"), "how long each has already waited")}},
+      "customers already waiting when the horizon starts", kBacklogKeys);
   defs["customer"] = b.map_of(
       "/$defs/customer", kCustomerKeys,
       {{"arrivals", ref("arrivals")},
        {"patience", described(ref("distribution"), "how long a customer waits before giving up (none: forever)")},
        {"priority", whole(-1000, 1000, "higher is served first")},
        {"entry", {{"type", "string"}, {"description", "the stage customers enter first"}}},
-       {"cost", ref("failure_cost")}},
+       {"cost", ref("failure_cost")},
+       {"backlog", ref("backlog")}},
       "a customer class (its arrivals may come from the top-level trace instead)", {"entry"});
 
   defs["break"] = b.map_of("/$defs/break", kBreakKeys,

@@ -377,6 +377,26 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
     }
   }
   if (given.count("patience")) customer.patience = distribution(given["patience"], path + ".patience");
+  if (given.count("backlog")) {
+    std::map<std::string, YAML::Node> backlog = keyed(given["backlog"], path + ".backlog", &kBacklogKeys);
+    if (given["backlog"].IsMap()) {
+      model::Backlog into;
+      if (!backlog.count("count"))
+        error(given["backlog"], path + ".backlog",
+              "missing key \"count\"; expected {count: 25, waited: {dist: uniform, min: 0s, max: 5min}}");
+      else
+        into.count = whole(backlog["count"], path + ".backlog.count", 0, model::kMaxBacklog,
+                           "a whole number of customers waiting at the start")
+                         .value_or(0);
+      if (!backlog.count("waited"))
+        error(given["backlog"], path + ".backlog",
+              "missing key \"waited\"; expected how long they have waited, such as {dist: uniform, min: 0s, max: "
+              "5min}");
+      else if (auto waited = distribution(backlog["waited"], path + ".backlog.waited"))
+        into.waited = *waited;
+      customer.backlog = into;
+    }
+  }
   if (given.count("cost")) {
     for (auto& [key, value] : entries(given["cost"], path + ".cost", &kFailureCostKeys)) {
       const std::string at = path + ".cost." + key;

@@ -402,3 +402,40 @@ TEST_CASE("trace replay: recorded times, handling and patience, exactly; bad row
           "calls.csv:1:1: customers.call.arrivals.trace: column \"tiem\" is not a trace column; did you mean \"time\"?");
   }
 }
+
+TEST_CASE("backlog: customers waiting at the start, back-dated by their age, served in order of age") {
+  const std::string backlog = R"(
+horizon: {start: "08:00", end: "08:30", interval: 15min}
+replications: 2
+customers:
+  c:
+    arrivals: {rate: 0/h}
+    backlog: {count: 3, waited: {dist: deterministic, value: 2min}}
+    entry: desk
+pools: {p: {agents: 1}}
+stages: {desk: {service: {dist: deterministic, value: 1min}, pools: [p]}}
+sla:
+  s: {wait_within: 150s, target: 80%}
+)";
+  SUBCASE("their waits count from the back-dated arrival; offered by the class, not by interval 0") {
+    const auto run = run_text(backlog);
+    CHECK(run.overall("offered").mean == 3.0);
+    CHECK(run.overall("served").mean == 3.0);
+    CHECK(run.overall("wait_mean").mean == doctest::Approx(180.0));     // 120, 180, 240 s
+    CHECK(run.overall("sojourn_mean").mean == doctest::Approx(240.0));  // plus 60 s of service
+    CHECK(run.kpi(ScopeKind::sla, "s", "attained").mean == doctest::Approx(1.0 / 3));
+    CHECK(run.kpi(ScopeKind::interval, model::interval_label(run.model, 0), "offered").mean == 0.0);
+  }
+  SUBCASE("the patience clock is already running") {
+    // 200 s of patience: the third (answered at 120 s after a wait of 240 s) gives up at 80 s.
+    const auto patient = run_text(backlog, {"customers.c.patience={dist: deterministic, value: 200s}"});
+    CHECK(patient.overall("abandoned").mean == 1.0);
+    CHECK(patient.overall("served").mean == 2.0);
+    // 100 s, shorter than their age: the oldest takes the free agent at once, the others give
+    // up at the start.
+    const auto impatient = run_text(backlog, {"customers.c.patience={dist: deterministic, value: 100s}"});
+    CHECK(impatient.overall("abandoned").mean == 2.0);
+    CHECK(impatient.overall("served").mean == 1.0);
+    CHECK(impatient.overall("wait_mean").mean == doctest::Approx(120.0));
+  }
+}
