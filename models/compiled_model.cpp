@@ -106,6 +106,7 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.busyness_cv = customer.arrivals.busyness_cv;
     compiled.cost = customer.cost;
     compiled.backlog = customer.backlog;
+    compiled.redial = customer.redial;
     compiled.trace_handling = customer.arrivals.handling;
     compiled.trace_patience = customer.arrivals.patience;
     compiled.holds_line =

@@ -28,6 +28,7 @@ struct CompiledClass {
   bool holds_line = false;               // its calls hold a trunk line (Trunks)
   FailureCost cost;                      // of its failures (the failure_cost KPI)
   std::optional<Backlog> backlog;        // waiting at the start (CustomerClass::backlog)
+  std::optional<Redial> redial;          // tries again after a failed attempt (CustomerClass::redial)
   // A trace's recorded handling time and patience per arrival (seconds, NaN: drawn), at
   // the entry visit; empty when the trace has no such column.
   std::vector<double> trace_handling, trace_patience;

@@ -44,6 +44,7 @@ struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
   bool in_system = false;   // the slot holds a customer
   bool waiting = false;     // in a stage's queue
   bool holds_line = false;  // holds a trunk line until it leaves
+  std::uint16_t attempt = 0;  // 0 for the first; between a failed one and its redial, in_system is false
   // Its first visit to a stage with agents (the entry stage, unless self-service stages come
   // first): the visit ASA and the class's answer judge. Only a customer served moves on, so
   // a later visit is never one.

@@ -128,6 +128,11 @@ ReplicationResult KpiAccounts::collect() const {
     set_ratio(index_of(ClassKpi::abandon_rate), static_cast<double>(s.abandoned), offered);
     set_ratio(index_of(ClassKpi::block_rate), static_cast<double>(s.blocked), offered);
     set_ratio(index_of(ClassKpi::balk_rate), static_cast<double>(s.balked), offered);
+    v[index_of(ClassKpi::unique_customers)] = static_cast<double>(s.unique);
+    v[index_of(ClassKpi::redials)] = static_cast<double>(s.redials);
+    v[index_of(ClassKpi::lost_customers)] = static_cast<double>(s.lost);
+    set_ratio(index_of(ClassKpi::first_attempt_resolution), static_cast<double>(s.served_first),
+              static_cast<double>(s.unique));
     set_ratio(index_of(ClassKpi::p_wait), static_cast<double>(s.waited_at_entry), admitted);
     v[index_of(ClassKpi::wait_mean)] = seconds(s.wait.mean());
     static constexpr std::array<double, 4> kLevels{0.50, 0.90, 0.95, 0.99};
@@ -151,6 +156,10 @@ ReplicationResult KpiAccounts::collect() const {
     overall.abandoned += s.abandoned;
     overall.blocked += s.blocked;
     overall.balked += s.balked;
+    overall.unique += s.unique;
+    overall.redials += s.redials;
+    overall.lost += s.lost;
+    overall.served_first += s.served_first;
     overall.blocked_at_entry += s.blocked_at_entry;
     overall.waited_at_entry += s.waited_at_entry;
     overall.wait.merge(s.wait);

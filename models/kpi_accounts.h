@@ -73,14 +73,22 @@ class KpiAccounts {
   CAPSIM_INLINE void arrived(const Customer& customer) {
     ++totals_.arrived;
     if (!customer.counted) return;
-    ++classes_[index(customer.klass)].offered;
+    ClassAccount& klass = classes_[index(customer.klass)];
+    ++klass.offered;
+    ++(customer.attempt == 0 ? klass.unique : klass.redials);
     ++intervals_[customer.interval].offered;
+  }
+  // A customer gave up for good: its failed attempt is not followed by another.
+  void lost(const Customer& customer) {
+    if (customer.counted) ++classes_[index(customer.klass)].lost;
   }
   // A backlog customer (waiting at the start): offered by its class, in no interval's
   // arrivals.
   void arrived_in_backlog(const Customer& customer) {
     ++totals_.arrived;
-    if (customer.counted) ++classes_[index(customer.klass)].offered;
+    if (!customer.counted) return;
+    ++classes_[index(customer.klass)].offered;
+    ++classes_[index(customer.klass)].unique;
   }
   CAPSIM_INLINE void entered_stage(const Customer& customer) {
     if (customer.counted) ++stages_[index(customer.stage)].offered;
@@ -150,6 +158,9 @@ class KpiAccounts {
     // Refused at the entry stage (blocked, or balked), so never admitted to wait there.
     std::uint64_t blocked_at_entry = 0, waited_at_entry = 0;
     std::uint64_t sla_misses = 0;  // verdicts of "missed" over every SLA judging its customers
+    // Customers (first attempts), redials, customers who gave up for good, and customers
+    // served at their first attempt.
+    std::uint64_t unique = 0, redials = 0, lost = 0, served_first = 0;
     sim::Mean wait, sojourn;       // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
     sim::CountArea queue_length;
@@ -282,6 +293,7 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
   switch (outcome) {
     case Outcome::served:
       ++klass.served;
+      klass.served_first += customer.attempt == 0;
       ++interval.served;
       klass.sojourn.add(static_cast<double>(sojourn.ticks()));
       break;

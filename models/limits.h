@@ -52,6 +52,8 @@ inline constexpr double kMaxExpectedArrivals = 1e9;
 inline constexpr double kMaxBusynessCv = 1.0;
 // Customers of one class waiting when the horizon starts (backlog).
 inline constexpr long long kMaxBacklog = 1'000'000;
+// Attempts of one customer, the first included (redial.max_attempts).
+inline constexpr long long kMaxAttempts = 1000;
 // Steps of a stage's balking table.
 inline constexpr std::size_t kMaxBalkingSteps = 100;
 // Expected stage visits per customer (rework loops left with too small a probability).

@@ -58,11 +58,20 @@ struct Backlog {
   sim::Distribution waited;
 };
 
+// Redials (retrials): a customer whose attempt abandons, is blocked or balks tries again
+// with `probability` after `delay`, at most `max_attempts` attempts in all.
+struct Redial {
+  double probability = 0.0;
+  sim::Distribution delay;
+  int max_attempts = 2;
+};
+
 struct CustomerClass {
   std::string name;
   Arrivals arrivals;
   FailureCost cost;
   std::optional<Backlog> backlog;
+  std::optional<Redial> redial;
   std::optional<sim::Distribution> patience;  // absent: infinitely patient
   int priority = 0;                           // higher is served first
   std::string entry;                          // first stage

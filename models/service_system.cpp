@@ -17,6 +17,7 @@ Features features_of(const CompiledModel& model) {
   Features used = kNoFeature;
   used.systems = !model.systems.empty();
   used.trunks = model.trunk_lines > 0;
+  for (const CompiledClass& klass : model.classes) used.redials |= klass.redial.has_value();
   for (const CompiledClass& klass : model.classes)
     used.traces |= !klass.trace_handling.empty() || !klass.trace_patience.empty();
   for (const CompiledStage& stage : model.stages) {
@@ -91,6 +92,7 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
     state.patience = compiled.patience ? &*compiled.patience : nullptr;
     state.replays = !compiled.arrival_times.empty();
     state.holds_line = compiled.holds_line;
+    state.redial = compiled.redial ? &*compiled.redial : nullptr;
     state.trace_handling = compiled.trace_handling.empty() ? nullptr : compiled.trace_handling.data();
     state.trace_patience = compiled.trace_patience.empty() ? nullptr : compiled.trace_patience.data();
     state.level = compiled.level;
@@ -113,6 +115,7 @@ ServiceSystem::ServiceSystem(const ServiceSystem& paused, const CompiledModel& m
     classes_[c].rate_per_tick = compiled.rate_per_tick.data();
     classes_[c].mean_gap_ticks = compiled.mean_gap_ticks.data();
     classes_[c].patience = compiled.patience ? &*compiled.patience : nullptr;
+    classes_[c].redial = compiled.redial ? &*compiled.redial : nullptr;
     classes_[c].trace_handling = compiled.trace_handling.empty() ? nullptr : compiled.trace_handling.data();
     classes_[c].trace_patience = compiled.trace_patience.empty() ? nullptr : compiled.trace_patience.data();
   }
@@ -183,6 +186,7 @@ void ServiceSystem::admit_backlog(ClassId klass) {
     customer.in_system = true;
     customer.waiting = false;
     customer.holds_line = false;
+    customer.attempt = 0;
 #ifdef CAPSIM_CHECKS
     customer.waited_ticks = customer.served_ticks = sim::Duration(0);
 #endif
@@ -239,6 +243,10 @@ CAPSIM_INLINE void ServiceSystem::handle(const sim::Event& event) {
       release_slot<kEveryFeature>(id_at<AgentId>(event.subject));
       break;
     case EventKind::abandon: on_abandon(id_at<CustomerId>(event.subject), event.generation); break;
+    case EventKind::redial:
+      CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached a redial");
+      on_redial<F>(id_at<CustomerId>(event.subject), event.generation);
+      break;
     case EventKind::interval_boundary: on_interval_boundary(event.subject); break;
     case EventKind::warmup_end: accounts_.open_window(calendar_.now); break;
     case EventKind::roster: workforce_.on_roster(event.subject, desk); break;
@@ -354,6 +362,14 @@ CAPSIM_INLINE void ServiceSystem::on_arrival(ClassId klass) {
                     std::min<sim::Ticks>(calendar_.now.since_start() / model_->interval_ticks, model_->intervals - 1),
                 "interval bookkeeping out of step with the clock");
   customer.interval = static_cast<std::uint32_t>(calendar_.interval);
+  customer.attempt = 0;
+  admit<F>(id);
+}
+
+template <Features F>
+CAPSIM_INLINE void ServiceSystem::admit(CustomerId id) {
+  Customer& customer = at(id);
+  const ClassState& state = classes_[index(customer.klass)];
   customer.holds_line = false;
   accounts_.arrived(customer);
   if (F.trunks && state.holds_line) {
@@ -653,11 +669,59 @@ bool ServiceSystem::taken_before(CustomerId a, CustomerId b) const {
   return x.level < y.level || (x.level == y.level && x.queue_seq < y.queue_seq);
 }
 
-// The one way out: every customer leaves here, accounted once (KpiAccounts::left).
+// The one way out: every customer leaves here, accounted once (KpiAccounts::left). A failed
+// attempt may go into orbit (to redial) instead of leaving for good.
 CAPSIM_INLINE void ServiceSystem::leave_system(CustomerId id, Outcome outcome) {
   accounts_.left(at(id), outcome, calendar_.now);
   lines_busy_ -= at(id).holds_line;
+  if (outcome != Outcome::served && outcome != Outcome::unfinished) [[unlikely]] {
+    if (goes_into_orbit(id)) return;
+    accounts_.lost(at(id));
+  }
   release_customer(id);
+}
+
+// Redials: the attempt's own words (class, arrival index, visit) decide whether and when;
+// a next attempt due at or after the horizon's end is not made (arrivals stop there).
+bool ServiceSystem::goes_into_orbit(CustomerId id) {
+  Customer& customer = at(id);
+  const Redial* const redial = classes_[index(customer.klass)].redial;
+  if (redial == nullptr || customer.attempt + 1 >= redial->max_attempts) return false;
+  const std::uint64_t word =
+      customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::redial);
+  if (!(static_cast<double>(word >> 11) * 0x1.0p-53 < redial->probability)) return false;
+  sim::LeadWordStream delay_random(
+      customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::redial_delay));
+  const sim::Time at = calendar_.now + sim::ticks_from_seconds(redial->delay.sample(delay_random));
+  if (at >= model_->end()) return false;
+  ++customer.generation;  // any timer of the attempt is now stale
+  customer.in_system = false;
+  customer.waiting = false;
+  --in_system_;
+  calendar_.schedule(EventKind::redial, at, static_cast<std::uint32_t>(id), customer.generation);
+  return true;
+}
+
+// The next attempt: the same customer (identity, class), a new arrival for the KPIs, its
+// draws those of a new visit (so an attempt's handling time and patience are its own).
+template <Features F>
+void ServiceSystem::on_redial(CustomerId id, std::uint32_t generation) {
+  Customer& customer = at(id);
+  CAPSIM_ASSERT(!customer.in_system && customer.generation == generation, "a redial of a customer not in orbit");
+  (void)generation;
+  customer.in_system = true;
+  ++in_system_;
+  customer.arrival = calendar_.now;
+  ++customer.attempt;
+  ++customer.visit;
+  customer.first_desk_visit = customer.visit;
+  customer.sla_stages_seen = 0;
+#ifdef CAPSIM_CHECKS
+  customer.waited_ticks = customer.served_ticks = sim::Duration(0);
+#endif
+  customer.counted = calendar_.now >= model_->warmup_end();
+  customer.interval = static_cast<std::uint32_t>(calendar_.interval);
+  admit<F>(id);
 }
 
 void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {

@@ -57,12 +57,13 @@ struct Features {
   bool balking = true;       // a stage where arrivals may balk at the line they find
   bool self_service = true;  // a stage without agents: a pure delay
   bool traces = true;        // a trace gives recorded handling times or patience
+  bool redials = true;       // customers try again after a failed attempt
 
   bool operator==(const Features&) const = default;
 };
 inline constexpr Features kEveryFeature{};
 inline constexpr Features kNoFeature{false, false, false, false, false, false, false,
-                                     false, false, false, false, false};
+                                     false, false, false, false, false, false};
 
 // The features `model` uses.
 Features features_of(const CompiledModel& model);
@@ -147,6 +148,11 @@ class ServiceSystem {
   template <Features F>
   void on_arrival(ClassId klass);
   template <Features F>
+  void admit(CustomerId customer);  // an attempt arrives (the first, or a redial)
+  template <Features F>
+  void on_redial(CustomerId customer, std::uint32_t generation);
+  bool goes_into_orbit(CustomerId customer);  // a failed attempt to be followed by another
+  template <Features F>
   void on_service_end(CustomerId customer);
   void on_abandon(CustomerId customer, std::uint32_t generation);
   void schedule_boundary(std::uint32_t boundary);
@@ -226,6 +232,7 @@ class ServiceSystem {
     const sim::Distribution* patience = nullptr;  // none: its customers never give up
     bool replays = false;                         // given arrival times, no randomness
     bool holds_line = false;                      // its calls hold a trunk line
+    const Redial* redial = nullptr;               // CompiledClass::redial, when given
     const double* trace_handling = nullptr;       // per arrival, NaN: drawn (CompiledClass)
     const double* trace_patience = nullptr;
     std::uint16_t level = 0;

@@ -40,7 +40,8 @@ inline const Keys kStaffTargetKeys{"sla", "per_interval", "risk_at_most", "kpi",
 inline const Keys kStaffKpis{"abandon_rate", "asa"};
 inline const Keys kAssertionKeys{"kpi", "at_least", "at_most"};
 inline const Keys kHorizonKeys{"start", "end", "days", "interval", "length", "warmup"};
-inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry", "cost", "backlog"};
+inline const Keys kCustomerKeys{"arrivals", "patience", "priority", "entry", "cost", "backlog", "redial"};
+inline const Keys kRedialKeys{"probability", "delay", "max_attempts"};
 inline const Keys kBacklogKeys{"count", "waited"};
 inline const Keys kFailureCostKeys{"abandoned", "blocked", "balked", "sla_breach"};
 inline const Keys kArrivalKeys{"rate", "per_interval", "times", "trace", "busyness_cv"};

@@ -183,6 +183,12 @@ Json definitions(Builder& b) {
                                      {"maximum", model::kMaxFailureCost},
                                      {"description", "per SLA missed by a customer"}}}},
                                   "what each failure costs: per abandonment, block, balk and SLA missed");
+  defs["redial"] = b.map_of(
+      "/$defs/redial", kRedialKeys,
+      {{"probability", described(ref("fraction"), "the chance a failed attempt is followed by another")},
+       {"delay", described(ref("distribution"), "time from a failed attempt to the next")},
+       {"max_attempts", whole(1, model::kMaxAttempts, "attempts in all, the first included (default 2)")}},
+      "a customer whose attempt abandons, is blocked or balks tries again", {"probability", "delay"});
   defs["backlog"] = b.map_of(
       "/$defs/backlog", kBacklogKeys,
       {{"count", whole(0, model::kMaxBacklog, "customers waiting at the entry stage at the start")},
@@ -195,7 +201,8 @@ Json definitions(Builder& b) {
        {"priority", whole(-1000, 1000, "higher is served first")},
        {"entry", {{"type", "string"}, {"description", "the stage customers enter first"}}},
        {"cost", ref("failure_cost")},
-       {"backlog", ref("backlog")}},
+       {"backlog", ref("backlog")},
+       {"redial", ref("redial")}},
       "a customer class (its arrivals may come from the top-level trace instead)", {"entry"});
 
   defs["break"] = b.map_of("/$defs/break", kBreakKeys,

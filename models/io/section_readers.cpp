@@ -377,6 +377,26 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
     }
   }
   if (given.count("patience")) customer.patience = distribution(given["patience"], path + ".patience");
+  if (given.count("redial")) {
+    std::map<std::string, YAML::Node> redial = keyed(given["redial"], path + ".redial", &kRedialKeys);
+    if (given["redial"].IsMap()) {
+      model::Redial into;
+      for (const char* key : {"probability", "delay"})
+        if (!redial.count(key))
+          error(given["redial"], path + ".redial",
+                std::string("missing key \"") + key +
+                    "\"; expected {probability: 40%, delay: {dist: exponential, mean: 10min}, max_attempts: 3}");
+      if (redial.count("probability"))
+        into.probability = fraction(redial["probability"], path + ".redial.probability").value_or(0.0);
+      if (redial.count("delay"))
+        if (auto delay = distribution(redial["delay"], path + ".redial.delay")) into.delay = *delay;
+      if (redial.count("max_attempts"))
+        into.max_attempts = static_cast<int>(whole(redial["max_attempts"], path + ".redial.max_attempts", 1,
+                                                   model::kMaxAttempts, "a whole number of attempts (the first included)")
+                                                 .value_or(2));
+      customer.redial = into;
+    }
+  }
   if (given.count("backlog")) {
     std::map<std::string, YAML::Node> backlog = keyed(given["backlog"], path + ".backlog", &kBacklogKeys);
     if (given["backlog"].IsMap()) {

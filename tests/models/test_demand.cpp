@@ -439,3 +439,131 @@ sla:
     CHECK(impatient.overall("wait_mean").mean == doctest::Approx(120.0));
   }
 }
+
+namespace {
+
+// The M/M/c retrial queue with no waiting room and persistence p: state (n busy, j in
+// orbit); a blocked attempt (a newcomer at rate lambda, or a retrial at rate j theta) joins
+// or stays in the orbit with probability p, else the customer is lost. Solved by
+// Gauss-Seidel on the balance equations, the orbit truncated where its mass is negligible.
+struct RetrialResult {
+  double p_lost = 0;           // of unique customers
+  double redials_per_customer = 0;
+  double block_per_attempt = 0;
+};
+RetrialResult retrial_ctmc(int c, double lambda, double mu, double theta, double p, int orbit_max) {
+  const int states = (c + 1) * (orbit_max + 1);
+  const auto id = [&](int n, int j) { return j * (c + 1) + n; };
+  struct Arc {
+    int to;
+    double rate;
+  };
+  std::vector<std::vector<Arc>> in(static_cast<std::size_t>(states));
+  std::vector<double> out(static_cast<std::size_t>(states), 0.0);
+  const auto arc = [&](int from, int to, double rate) {
+    if (rate <= 0 || from == to) return;
+    in[static_cast<std::size_t>(to)].push_back({from, rate});
+    out[static_cast<std::size_t>(from)] += rate;
+  };
+  for (int j = 0; j <= orbit_max; ++j)
+    for (int n = 0; n <= c; ++n) {
+      const int s = id(n, j);
+      if (n < c) {
+        arc(s, id(n + 1, j), lambda);
+        if (j > 0) arc(s, id(n + 1, j - 1), j * theta);
+      } else {
+        if (j < orbit_max) arc(s, id(c, j + 1), lambda * p);
+        if (j > 0) arc(s, id(c, j - 1), j * theta * (1 - p));
+      }
+      if (n > 0) arc(s, id(n - 1, j), n * mu);
+    }
+  std::vector<double> pi(static_cast<std::size_t>(states), 1.0 / states);
+  for (int sweep = 0; sweep < 20000; ++sweep) {
+    double change = 0;
+    for (int s = 0; s < states; ++s) {
+      double inflow = 0;
+      for (const Arc& a : in[static_cast<std::size_t>(s)]) inflow += pi[static_cast<std::size_t>(a.to)] * a.rate;
+      const double next = inflow / out[static_cast<std::size_t>(s)];
+      change = std::max(change, std::abs(next - pi[static_cast<std::size_t>(s)]));
+      pi[static_cast<std::size_t>(s)] = next;
+    }
+    double total = 0;
+    for (const double x : pi) total += x;
+    for (double& x : pi) x /= total;
+    if (change < 1e-13) break;
+  }
+  RetrialResult r;
+  double attempts = 0, blocked = 0;
+  for (int j = 0; j <= orbit_max; ++j)
+    for (int n = 0; n <= c; ++n) {
+      const double x = pi[static_cast<std::size_t>(id(n, j))];
+      attempts += x * (lambda + j * theta);
+      if (n == c) {
+        blocked += x * (lambda + j * theta);
+        r.p_lost += x * (lambda + j * theta) * (1 - p);
+      }
+    }
+  REQUIRE(pi[static_cast<std::size_t>(id(c, orbit_max))] < 1e-12);  // the truncation is harmless
+  r.p_lost /= lambda;
+  r.redials_per_customer = (attempts - lambda) / lambda;
+  r.block_per_attempt = blocked / attempts;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("redials: an M/M/3 loss system with retrials against its CTMC") {
+  const double lambda = 2.5 / 60, mu = 1.0 / 60, theta = 1.0 / 120, p = 0.6;
+  const auto theory = retrial_ctmc(3, lambda, mu, theta, p, 200);
+  const auto run = run_text(R"(
+horizon: {length: 300h, warmup: 5h}
+replications: 10
+seed: 44
+customers:
+  caller:
+    arrivals: {rate: 2.5/min}
+    redial: {probability: 60%, delay: {dist: exponential, mean: 2min}, max_attempts: 1000}
+    entry: desk
+pools: {agents: {agents: 3}}
+stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [agents], queue: {capacity: 0}}}
+)");
+  const auto ratio = [&](const std::string& a, const std::string& b) {
+    // Per replication, as a summary: the ratio of two counts of the same replications.
+    std::vector<double> values;
+    const std::size_t ia = run.result.layout.find(ScopeKind::overall, "overall", a);
+    const std::size_t ib = run.result.layout.find(ScopeKind::overall, "overall", b);
+    for (const auto& r : run.result.replications) values.push_back(r[ia] / r[ib]);
+    return sim::summarize(values);
+  };
+  test::check_theory(ratio("lost_customers", "unique_customers"), theory.p_lost, "P(a customer is lost)");
+  test::check_theory(ratio("redials", "unique_customers"), theory.redials_per_customer, "redials per customer");
+  test::check_theory(run.overall("block_rate"), theory.block_per_attempt, "P(an attempt is blocked)");
+  // Every attempt leaves one way; a customer served never redials.
+  CHECK(run.overall("offered").mean == doctest::Approx(run.overall("unique_customers").mean +
+                                                        run.overall("redials").mean));
+  const double served_share = run.overall("served").mean / run.overall("unique_customers").mean;
+  CHECK(served_share == doctest::Approx(1 - theory.p_lost).epsilon(0.02));
+}
+
+TEST_CASE("redials: attempts, unique customers, lost customers and first-attempt resolution, by hand") {
+  // One agent, no waiting room: 0 is served 0-100 s; 1 (10 s) is blocked, redials at 40 s,
+  // is blocked again and, out of attempts, is lost; 2 (200 s) is served at once.
+  const auto run = run_text(R"(
+horizon: {length: 10min, interval: 10min}
+replications: 2
+customers:
+  c:
+    arrivals: {times: [0s, 10s, 200s]}
+    redial: {probability: 100%, delay: {dist: deterministic, value: 30s}, max_attempts: 2}
+    entry: desk
+pools: {p: {agents: 1}}
+stages: {desk: {service: {dist: deterministic, value: 100s}, pools: [p], queue: {capacity: 0}}}
+)");
+  CHECK(run.overall("offered").mean == 4.0);
+  CHECK(run.overall("unique_customers").mean == 3.0);
+  CHECK(run.overall("redials").mean == 1.0);
+  CHECK(run.overall("blocked").mean == 2.0);
+  CHECK(run.overall("lost_customers").mean == 1.0);
+  CHECK(run.overall("served").mean == 2.0);
+  CHECK(run.overall("first_attempt_resolution").mean == doctest::Approx(2.0 / 3));
+}
