@@ -196,6 +196,7 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.discipline = stage.discipline;
     compiled.abandonment = stage.abandonment;
     compiled.self_service = stage.self_service;
+    compiled.lane = stage.lane;
     for (const long long length : stage.balk_queue_length)
       compiled.balk_at.push_back(static_cast<std::uint32_t>(length));
     compiled.balk_probability = stage.balk_probability;

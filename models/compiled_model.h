@@ -62,6 +62,7 @@ struct CompiledStage {
   std::vector<std::int32_t> targets;  // stage index or kExitIndex, aligned with `cumulative`
   bool abandonment = true;
   bool self_service = false;  // no agents, no line: a pure delay (Stage::self_service)
+  Lane lane = Lane::front;
   // Balking (Stage::balk_queue_length, balk_probability); empty: nobody balks here.
   std::vector<std::uint32_t> balk_at;
   std::vector<double> balk_probability;

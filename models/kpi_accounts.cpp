@@ -117,6 +117,9 @@ ReplicationResult KpiAccounts::collect() const {
   const auto fill_class = [&](const ClassAccount& s, double queue_area, double cost, auto index_of) {
     v[index_of(ClassKpi::failure_cost)] = cost;
     const double offered = static_cast<double>(s.offered);
+    for (std::size_t lane = 0; lane < kLanes; ++lane)
+      set_ratio(index_of(static_cast<ClassKpi>(static_cast<std::size_t>(ClassKpi::lane_time_front) + lane)),
+                seconds(s.lane_ticks[lane]), offered);
     const double admitted = static_cast<double>(s.offered - s.blocked_at_entry);
     v[index_of(ClassKpi::offered)] = offered;
     v[index_of(ClassKpi::answered)] = static_cast<double>(s.answered);
@@ -160,6 +163,7 @@ ReplicationResult KpiAccounts::collect() const {
     overall.redials += s.redials;
     overall.lost += s.lost;
     overall.served_first += s.served_first;
+    for (std::size_t lane = 0; lane < kLanes; ++lane) overall.lane_ticks[lane] += s.lane_ticks[lane];
     overall.blocked_at_entry += s.blocked_at_entry;
     overall.waited_at_entry += s.waited_at_entry;
     overall.wait.merge(s.wait);

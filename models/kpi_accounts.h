@@ -6,6 +6,7 @@
 // its largest bucket once).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -130,10 +131,12 @@ class KpiAccounts {
   CAPSIM_INLINE void abandoned(Customer& customer, sim::Duration wait) {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].abandoned;
+    add_lane_time(customer, wait);
     record_queue_outcome(customer, VisitEnd::abandoned, wait);
   }
-  CAPSIM_INLINE void service_ended(const Customer& customer) {
+  CAPSIM_INLINE void service_ended(const Customer& customer, sim::Time now) {
     if (!customer.counted) return;
+    add_lane_time(customer, now - customer.stage_entry);
     StageAccount& stage = stages_[index(customer.stage)];
     ++stage.served;
     stage.handled_ticks += static_cast<double>((customer.service_ticks + customer.wrap_ticks).ticks());
@@ -161,6 +164,7 @@ class KpiAccounts {
     // Customers (first attempts), redials, customers who gave up for good, and customers
     // served at their first attempt.
     std::uint64_t unique = 0, redials = 0, lost = 0, served_first = 0;
+    std::array<double, kLanes> lane_ticks{};  // time in each lane's stages (waiting and served)
     sim::Mean wait, sojourn;       // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
     sim::CountArea queue_length;
@@ -184,6 +188,11 @@ class KpiAccounts {
   struct SlaCounts {
     std::uint64_t hits = 0, trials = 0;
   };
+  // A stage visit's time (waiting and served, or waiting until it ended) to its lane.
+  CAPSIM_INLINE void add_lane_time(const Customer& customer, sim::Duration spent) {
+    const Lane lane = model_->stages[index(customer.stage)].lane;
+    classes_[index(customer.klass)].lane_ticks[static_cast<std::size_t>(lane)] += static_cast<double>(spent.ticks());
+  }
   // How a visit to a line ended, for the wait SLAs (lost: still waiting when a drain ends).
   enum class VisitEnd : std::uint8_t { answered, abandoned, blocked, balked, lost, still_waiting };
 
@@ -281,6 +290,7 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
     case Outcome::balked: ++totals_.balked; break;
     case Outcome::unfinished:
       ++totals_.unfinished;
+      if (customer.counted) add_lane_time(customer, now - customer.stage_entry);
       // A visit still waiting is judged once it has waited past a wait SLA's threshold; after
       // a clock window's drain nothing more can happen, so it would wait forever: a miss.
       if (customer.waiting && customer.counted)

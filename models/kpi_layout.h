@@ -69,6 +69,9 @@ enum class ClassKpi {
   sojourn_mean,
   queue_len_mean,
   failure_cost,
+  lane_time_front,  // per attempt: time in the lane's stages, waiting and served
+  lane_time_back,
+  lane_time_support,
   count_
 };
 // clang-format off
@@ -96,6 +99,9 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)>
     {"sojourn_mean", KpiUnit::seconds, Better::lower},
     {"queue_len_mean", KpiUnit::plain, Better::lower},
     {"failure_cost", KpiUnit::money, Better::lower},
+    {"lane_time_front", KpiUnit::seconds, Better::neither},
+    {"lane_time_back", KpiUnit::seconds, Better::neither},
+    {"lane_time_support", KpiUnit::seconds, Better::neither},
 }};
 // clang-format on
 

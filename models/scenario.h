@@ -154,6 +154,11 @@ struct System {
 
 enum class QueueDiscipline { fifo, priority };
 
+// The service blueprint's lanes: what the customer sees (front), the work behind it (back),
+// and the support processes (support).
+enum class Lane : std::uint8_t { front, back, support };
+inline constexpr std::size_t kLanes = 3;
+
 struct Route {
   std::string to;  // a stage name or "exit"
   double probability = 0.0;
@@ -170,7 +175,10 @@ struct Stage {
   std::optional<int> queue_capacity;         // waiting places; absent = unlimited
   QueueDiscipline discipline = QueueDiscipline::fifo;
   std::vector<Route> next;  // empty = exit with probability 1
-  bool abandonment = true;  // waiting customers may run out of patience here
+  // Waiting customers may run out of patience here: as the file says, else in the front lane
+  // only (resolved when the file is read).
+  bool abandonment = true;
+  Lane lane = Lane::front;  // as the file says, else front for an entry stage and back otherwise
   // Self-service (an IVR, a web form): no pools and no line; every customer is delayed by
   // its service time (infinitely many servers).
   bool self_service = false;

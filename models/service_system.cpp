@@ -528,7 +528,7 @@ CAPSIM_INLINE void ServiceSystem::on_service_end(CustomerId id) {
   Customer& customer = at(id);
   const AgentId agent = customer.agent;
   const StageId stage_id = customer.stage;
-  accounts_.service_ended(customer);
+  accounts_.service_ended(customer, calendar_.now);
   const auto& stage = model_->stages[index(stage_id)];
   // The agent's hands free now, or after its wrap-up. A freed agent takes the most urgent,
   // longest-waiting customer before this customer moves on, so a customer routed onward

@@ -54,7 +54,7 @@ inline const Keys kTemplateBreakKeys{"after", "length", "every"};
 inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
 inline const Keys kBreakKeys{"window", "length"};
 inline const Keys kStageKeys{"service", "pools",       "queue", "next",    "abandonment",
-                             "wrap_up", "concurrency", "needs", "balking", "self_service"};
+                             "wrap_up", "concurrency", "needs", "balking", "self_service", "lane"};
 inline const Keys kBalkingKeys{"queue_length", "probability"};
 inline const Keys kPoolChoiceKeys{"pool", "handling_factor"};
 inline const Keys kSystemKeys{"down", "failures"};
@@ -205,6 +205,7 @@ class Loader {
   std::vector<std::string> data_files_;  // empirical value files and traces read, as resolved paths
   bool shared_trace_ = false;            // the file has a top-level trace (classes may omit arrivals)
   std::set<std::string> own_arrivals_;   // classes with an arrivals key
+  std::set<std::string> lane_given_, abandonment_given_;  // stages that say so
 };
 
 }  // namespace capsim::io::detail

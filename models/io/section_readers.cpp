@@ -505,8 +505,21 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
       stage.next.push_back({target, probability});
     }
   }
-  if (given.count("abandonment"))
+  if (given.count("abandonment")) {
     stage.abandonment = boolean(given["abandonment"], path + ".abandonment").value_or(true);
+    abandonment_given_.insert(name);
+  }
+  if (given.count("lane")) {
+    if (const auto text = scalar(given["lane"], path + ".lane", "front, back or support")) {
+      if (*text == "front" || *text == "back" || *text == "support") {
+        stage.lane = *text == "front" ? model::Lane::front : *text == "back" ? model::Lane::back : model::Lane::support;
+        lane_given_.insert(name);
+      } else {
+        error(given["lane"], path + ".lane",
+              "expected front (what the customer sees), back (the work behind it) or support; got " + quoted(*text));
+      }
+    }
+  }
   if (given.count("balking")) read_balking(given["balking"], path + ".balking", stage);
   scenario.stages.push_back(std::move(stage));
 }
@@ -663,6 +676,16 @@ Scenario Loader::read(const YAML::Node& root) {
   if (given.count("stages"))
     for (auto& [name, node] : entries(given["stages"], "stages", nullptr))
       read_stage(name, node, "stages." + name, scenario);
+  // Lanes: front for a stage customers enter at, back otherwise; customers give up waiting
+  // only in the front lane unless the file says otherwise.
+  std::set<std::string> entries_of_classes;
+  for (const auto& customer : scenario.customers) entries_of_classes.insert(customer.entry);
+  for (auto& stage : scenario.stages) {
+    if (!lane_given_.count(stage.name))
+      stage.lane = entries_of_classes.count(stage.name) ? model::Lane::front : model::Lane::back;
+    if (!abandonment_given_.count(stage.name) && !stage.self_service)
+      stage.abandonment = stage.lane == model::Lane::front;
+  }
   if (given.count("sla"))
     for (auto& [name, node] : entries(given["sla"], "sla", nullptr)) read_sla(name, node, "sla." + name, scenario);
   if (given.count("systems"))

@@ -58,7 +58,7 @@ stages:
 TEST_CASE("a what-if downstream leaves the first stage of a chain bit-identical") {
   const auto base = run_text(kChain);
   const auto stage_a = scope_values(base, ScopeKind::stage, "A");
-  for (const char* what_if : {"stages.C.abandonment=false", "pools.b.agents=4", "pools.c.agents=2"}) {
+  for (const char* what_if : {"stages.C.abandonment=true", "pools.b.agents=4", "pools.c.agents=2"}) {
     INFO(what_if);
     const auto variant = run_text(kChain, {what_if});
     CHECK(bit_identical(scope_values(variant, ScopeKind::stage, "A"), stage_a));

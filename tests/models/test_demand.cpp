@@ -567,3 +567,32 @@ stages: {desk: {service: {dist: deterministic, value: 100s}, pools: [p], queue: 
   CHECK(run.overall("served").mean == 2.0);
   CHECK(run.overall("first_attempt_resolution").mean == doctest::Approx(2.0 / 3));
 }
+
+TEST_CASE("lanes: front for an entry stage and back otherwise; patience runs in the front lane; time per lane") {
+  // Two customers at 0 s; the front desk serves 60 s each with one agent (the second waits
+  // 60 s), then the back office 200 s each with one agent: the second waits there 140 s, so
+  // a patience of 100 s would lose it if patience ran in the back lane.
+  const std::string lanes = R"(
+horizon: {length: 20min, interval: 20min}
+replications: 2
+customers:
+  c: {arrivals: {times: [0s, 0s]}, patience: {dist: deterministic, value: 100s}, entry: front_desk}
+pools: {f: {agents: 1}, b: {agents: 1}}
+stages:
+  front_desk: {service: {dist: deterministic, value: 60s}, pools: [f], next: {office: 1}}
+  office: {service: {dist: deterministic, value: 200s}, pools: [b]}
+)";
+  const auto run = run_text(lanes);
+  // Front: 60 and 120 s; back: 200 s and (waiting 140 s, then 200 s) 340 s.
+  CHECK(run.overall("lane_time_front").mean == doctest::Approx(90.0));
+  CHECK(run.overall("lane_time_back").mean == doctest::Approx(270.0));
+  CHECK(run.overall("lane_time_support").mean == 0.0);
+  CHECK(run.overall("abandoned").mean == 0.0);  // no patience in the back lane
+  // Said so in the file, it runs there: the second gives up after 100 s in the office's line.
+  const auto patient = run_text(lanes, {"stages.office.abandonment=true"});
+  CHECK(patient.overall("abandoned").mean == 1.0);
+  CHECK(patient.overall("lane_time_back").mean == doctest::Approx(150.0));
+  // A support lane, as the file says.
+  const auto support = run_text(lanes, {"stages.office.lane=support"});
+  CHECK(support.overall("lane_time_support").mean == doctest::Approx(270.0));
+}
