@@ -4,7 +4,7 @@
 #     builds the benchmarks and capsim-mpi): every test, then 2-rank sweeps over three transports
 #     (tests/cli/sweep_mpi.sh);
 #  2. clang with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror, one tree for the
-#     libFuzzer targets (20 s each, tools/fuzz.sh) and every test (ctest's summary closes the
+#     libFuzzer targets (10 s each, tools/fuzz.sh) and every test (ctest's summary closes the
 #     run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,6 @@ ctest --test-dir build/ci --output-on-failure -j"$jobs"
 bash tests/cli/sweep_mpi.sh "$PWD/build/ci/tools/capsim-mpi" "$PWD" "$PWD/build/ci/experiment/mpi_executor_check"
 
 export CAPSIM_FUZZ_TESTS=ON
-tools/fuzz.sh 20
+tools/fuzz.sh 10
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/fuzz --output-on-failure -j"$jobs"
