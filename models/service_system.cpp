@@ -398,7 +398,9 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, s
   sim::LeadWordStream service_random(
       customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::service));
   customer.service_seconds = stage.service.sample(service_random);
-  if (F.traces && customer.visit == 0) {  // a trace's recorded handling time replaces the draw
+  // A trace's recorded handling time replaces the draw at the entry visit of a trace row's
+  // customer (a backlog customer is none: its index lies beyond every row).
+  if (F.traces && customer.visit == 0 && customer.arrival_index < kBacklogIndex) {
     const double* const recorded = classes_[index(customer.klass)].trace_handling;
     if (recorded != nullptr && !std::isnan(recorded[customer.arrival_index]))
       customer.service_seconds = recorded[customer.arrival_index];
@@ -445,7 +447,7 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, s
     sim::LeadWordStream patience_random(
         customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::patience));
     double patience_seconds = patience->sample(patience_random);
-    if (F.traces && customer.visit == 0) {  // a trace's recorded patience replaces the draw
+    if (F.traces && customer.visit == 0 && customer.arrival_index < kBacklogIndex) {  // likewise, patience
       const double* const recorded = classes_[index(customer.klass)].trace_patience;
       if (recorded != nullptr && !std::isnan(recorded[customer.arrival_index]))
         patience_seconds = recorded[customer.arrival_index];

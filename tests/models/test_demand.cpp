@@ -382,6 +382,19 @@ TEST_CASE("trace replay: recorded times, handling and patience, exactly; bad row
     CHECK(run.kpi(ScopeKind::customer_class, "call", "offered").mean == 3.0);
     CHECK(run.kpi(ScopeKind::customer_class, "mail", "offered").mean == 1.0);
   }
+  SUBCASE("a backlog beside the trace draws its own handling times (it is no row of the trace)") {
+    std::string with_backlog = kTraceScenario;
+    with_backlog.replace(with_backlog.find("entry: desk}"), std::string("entry: desk}").size(),
+                         "entry: desk, backlog: {count: 2, waited: {dist: deterministic, value: 30s}}}");
+    const auto loaded = io::load_scenario_file(folder.write("backlog.yaml", with_backlog));
+    for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
+    REQUIRE(loaded.scenario);
+    const auto model = model::compile(*loaded.scenario);
+    const auto run = test::Run{model, experiment::run_experiment(model, 1)};
+    CHECK(run.overall("offered").min == 5.0);
+    // Served: the two of the backlog (45 s each, drawn), then 0 (100 s recorded) and 2 (45 s).
+    CHECK(run.kpi(ScopeKind::stage, "desk", "aht_mean").mean == doctest::Approx((45.0 * 3 + 100.0) / 4));
+  }
   SUBCASE("bad rows") {
     folder.write("calls.csv", "time,class,handling,patience\n08:00:10,call,100,\n08:00:05,call,50,30\n"
                               "08:00:20,cal,,\n08:00:30,call,-4,\n08:00:40,call\n");
