@@ -82,8 +82,14 @@ class IndividualAgents {
   // At a stage with concurrency, an agent of the pool already serving the stage with a slot
   // open (the one open longest) comes before the pool's longest-idle agent.
   CAPSIM_INLINE AgentId server_for(StageId stage, const CompiledStage& compiled, std::uint16_t& position) const {
+    return server_among(stage, compiled, position, 0, compiled.own_pools);
+  }
+  // The same among the stage's pools [first, last) only: its overflow pools are
+  // [own_pools, pools.size()) (CompiledStage).
+  CAPSIM_INLINE AgentId server_among(StageId stage, const CompiledStage& compiled, std::uint16_t& position,
+                                     std::size_t first, std::size_t last) const {
     const std::uint32_t open_lists = workforce_.of(stage).open_lists;
-    for (std::size_t k = 0; k < compiled.pools.size(); ++k) {
+    for (std::size_t k = first; k < last; ++k) {
       if (compiled.concurrency > 1) {
         const AgentId open = workforce_.first_in_list(open_lists + static_cast<std::uint32_t>(k));
         if (open != kNoAgent) {

@@ -24,11 +24,12 @@ enum class EventKind : std::uint8_t {
   wrap_end,  // an agent's after-contact work ends (subject: agent)
   abandon,
   arrival,
-  redial,  // a customer's next attempt (subject: customer, generation: the customer's)
+  redial,    // a customer's next attempt (subject: customer, generation: the customer's)
+  overflow,  // a waiting customer reaches its stage's overflow time (subject, generation: the customer's)
 };
 
 // Rank of each kind among events at the same tick (lower first).
-inline constexpr std::array<std::uint8_t, 10> kRank{
+inline constexpr std::array<std::uint8_t, 11> kRank{
     0,  // interval_boundary: staffing changes and interval statistics close before anything else
     1,  // warmup_end: the statistics window opens before the tick's events are judged
     2,  // roster: agents come and go, and breaks fall due, before the tick's work is handed out
@@ -40,6 +41,8 @@ inline constexpr std::array<std::uint8_t, 10> kRank{
     6,  // abandon: a customer whose patience ends as an agent frees is answered, not lost
     7,  // arrival: a newcomer queues behind everyone already waiting at that tick
     7,  // redial: likewise (a redial and an arrival at one tick: in scheduling order)
+    5,  // overflow: with the service ends, before an abandonment at the same tick (its
+        //   eligibility is by the clock, so its order among service ends changes nothing)
 };
 inline constexpr std::uint8_t rank_of(EventKind kind) { return kRank[static_cast<std::size_t>(kind)]; }
 static_assert(*std::max_element(kRank.begin(), kRank.end()) <= sim::Event::kMaxRank, "a rank beyond the event's bits");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -180,12 +181,30 @@ CompiledModel compile(const Scenario& scenario) {
     compiled.wrap_up = stage.wrap_up;
     compiled.concurrency = static_cast<std::uint16_t>(stage.concurrency);
     const StageId id = id_at<StageId>(stage_index.at(stage.name));
-    for (std::size_t k = 0; k < stage.pools.size(); ++k) {
-      const std::size_t p = pool_index.at(stage.pools[k]);
+    std::vector<std::string> serving = stage.pools;
+    std::vector<double> factors = stage.handling_factors;
+    factors.resize(serving.size(), 1.0);
+    compiled.own_pools = static_cast<std::uint16_t>(serving.size());
+    if (stage.overflow) {
+      serving.insert(serving.end(), stage.overflow->pools.begin(), stage.overflow->pools.end());
+      factors.insert(factors.end(), stage.overflow->handling_factors.begin(), stage.overflow->handling_factors.end());
+      compiled.overflows = true;
+      compiled.overflow_after = sim::ticks_from_seconds(stage.overflow->after_seconds);
+      if (!stage.overflow->to.empty())
+        compiled.overflow_to = static_cast<std::int32_t>(stage_index.at(stage.overflow->to));
+    }
+    for (std::size_t k = 0; k < serving.size(); ++k) {
+      const std::size_t p = pool_index.at(serving[k]);
       compiled.pools.push_back(id_at<PoolId>(p));
-      compiled.handling_factors.push_back(k < stage.handling_factors.size() ? stage.handling_factors[k] : 1.0);
+      compiled.handling_factors.push_back(factors[k]);
       model.pools[p].stages.push_back(id);
       if (stage.concurrency > 1) model.pools[p].concurrent = true;
+    }
+    if (stage.callback) {
+      compiled.callbacks = true;
+      compiled.callback_above = sim::ticks_from_seconds(stage.callback->offer_when_wait_above_seconds);
+      compiled.callback_accept = stage.callback->accept;
+      compiled.mean_hold_seconds = stage.service.mean() + (stage.wrap_up ? stage.wrap_up->mean() : 0.0);
     }
     for (const auto& name : stage.needs) {
       compiled.needs.push_back(id_at<SystemId>(system_index.at(name)));
@@ -227,6 +246,8 @@ CompiledModel compile(const Scenario& scenario) {
         if (skill.stage == model.stages[index(stage)].name) level = skill.level;
       const auto& preference = model.stages[index(stage)].pools;
       const auto position = std::find(preference.begin(), preference.end(), id_at<PoolId>(p)) - preference.begin();
+      // Overflow work comes after every level of the pool's own (README "Who serves whom").
+      if (position >= model.stages[index(stage)].own_pools) level = std::numeric_limits<int>::max();
       levels[level].push_back({stage, static_cast<std::uint16_t>(position)});
     }
     for (auto& [level, stages] : levels) pool.by_level.push_back(std::move(stages));

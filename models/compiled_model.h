@@ -50,8 +50,11 @@ struct SlaRef {
 struct CompiledStage {
   std::string name;
   sim::Distribution service;
-  std::vector<PoolId> pools;             // preference order
+  // Preference order: the stage's own pools [0, own_pools), then its overflow pools, which
+  // serve a customer only once it has waited overflow_after.
+  std::vector<PoolId> pools;
   std::vector<double> handling_factors;  // aligned with pools
+  std::uint16_t own_pools = 0;
   std::optional<sim::Distribution> wrap_up;
   std::uint16_t concurrency = 1;
   std::vector<SystemId> needs;
@@ -66,6 +69,17 @@ struct CompiledStage {
   // Balking (Stage::balk_queue_length, balk_probability); empty: nobody balks here.
   std::vector<std::uint32_t> balk_at;
   std::vector<double> balk_probability;
+  // Overflow (Stage::overflow): after waiting overflow_after in this line, a customer may be
+  // served by the overflow pools too, or moves to stage overflow_to's line.
+  bool overflows = false;
+  sim::Duration overflow_after{};
+  std::int32_t overflow_to = -1;  // a stage index; -1: overflow pools (or none)
+  // Callbacks (Stage::callback): offered when the expected wait on joining the line is above
+  // callback_above; `mean_hold_seconds` is the estimator's handling time (service + wrap-up).
+  bool callbacks = false;
+  sim::Duration callback_above{};
+  double callback_accept = 0.0;
+  double mean_hold_seconds = 0.0;
   // Bit of Customer::sla_stages_seen when a wait SLA judges this stage, else -1: a wait SLA
   // judges a customer's first visit to its stage only.
   std::int8_t sla_bit = -1;

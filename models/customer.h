@@ -15,9 +15,12 @@ namespace capsim::model {
 // one of them; `unfinished` is a customer still inside when the replication ends.
 enum class Outcome : std::uint8_t { served, abandoned, blocked, balked, unfinished };
 
-struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
+struct alignas(64) Customer {  // 128 bytes (without CAPSIM_CHECKS): a slot index scales by a shift
   sim::Time arrival{};
-  sim::Time stage_entry{};
+  sim::Time stage_entry{};  // into this stage (its line, or its service)
+  // When the current wait began: stage_entry, unless an overflow moved the customer here
+  // from another line, whose wait it keeps (as it keeps its patience).
+  sim::Time wait_start{};
   sim::Duration service_ticks{};  // this visit's, at the serving pool's handling factor
   sim::Duration wrap_ticks{};     // this visit's after-contact work (when the stage has any)
 #ifdef CAPSIM_CHECKS
@@ -39,11 +42,13 @@ struct alignas(64) Customer {  // 128 bytes: a slot index scales by a shift
   std::uint32_t first_desk_visit = 0;
   ClassId klass{};
   StageId stage{};
-  std::uint16_t level = 0;  // not a char type: a store of one would alias every pointer the handlers hold
-  bool counted = false;     // arrived inside the statistics window
-  bool in_system = false;   // the slot holds a customer
-  bool waiting = false;     // in a stage's queue
-  bool holds_line = false;  // holds a trunk line until it leaves
+  StageId queued_at{};        // the stage whose line the current wait began in: its wait SLAs judge it
+  std::uint16_t level = 0;    // not a char type: a store of one would alias every pointer the handlers hold
+  bool counted = false;       // arrived inside the statistics window
+  bool in_system = false;     // the slot holds a customer
+  bool waiting = false;       // in a stage's queue
+  bool holds_line = false;    // holds a trunk line until it leaves
+  bool called_back = false;   // took a callback: waits in line without abandoning (Stage::callback)
   std::uint16_t attempt = 0;  // 0 for the first; between a failed one and its redial, in_system is false
   // Its first visit to a stage with agents (the entry stage, unless self-service stages come
   // first): the visit ASA and the class's answer judge. Only a customer served moves on, so

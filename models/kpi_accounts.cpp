@@ -137,6 +137,9 @@ ReplicationResult KpiAccounts::collect() const {
     set_ratio(index_of(ClassKpi::first_attempt_resolution), static_cast<double>(s.served_first),
               static_cast<double>(s.unique));
     set_ratio(index_of(ClassKpi::p_wait), static_cast<double>(s.waited_at_entry), admitted);
+    v[index_of(ClassKpi::callbacks_offered)] = static_cast<double>(s.callbacks_offered);
+    v[index_of(ClassKpi::callbacks_accepted)] = static_cast<double>(s.callbacks_accepted);
+    v[index_of(ClassKpi::callback_wait_mean)] = seconds(s.callback_wait.mean());
     v[index_of(ClassKpi::wait_mean)] = seconds(s.wait.mean());
     static constexpr std::array<double, 4> kLevels{0.50, 0.90, 0.95, 0.99};
     std::array<double, 4> ticks{};
@@ -163,6 +166,9 @@ ReplicationResult KpiAccounts::collect() const {
     overall.redials += s.redials;
     overall.lost += s.lost;
     overall.served_first += s.served_first;
+    overall.callbacks_offered += s.callbacks_offered;
+    overall.callbacks_accepted += s.callbacks_accepted;
+    overall.callback_wait.merge(s.callback_wait);
     for (std::size_t lane = 0; lane < kLanes; ++lane) overall.lane_ticks[lane] += s.lane_ticks[lane];
     overall.blocked_at_entry += s.blocked_at_entry;
     overall.waited_at_entry += s.waited_at_entry;
@@ -180,6 +186,8 @@ ReplicationResult KpiAccounts::collect() const {
     v[layout_->of_stage(s, StageKpi::abandoned)] = static_cast<double>(state.abandoned);
     v[layout_->of_stage(s, StageKpi::blocked)] = static_cast<double>(state.blocked);
     v[layout_->of_stage(s, StageKpi::balked)] = static_cast<double>(state.balked);
+    v[layout_->of_stage(s, StageKpi::overflowed)] = static_cast<double>(state.overflowed);
+    v[layout_->of_stage(s, StageKpi::in_stage_mean)] = ratio(state.time_ticks, window_ticks);
     v[layout_->of_stage(s, StageKpi::wait_mean)] = seconds(state.wait.mean());
     v[layout_->of_stage(s, StageKpi::queue_len_mean)] = ratio(window_area(classes + s), window_ticks);
     v[layout_->of_stage(s, StageKpi::aht_mean)] =

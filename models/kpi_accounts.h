@@ -98,14 +98,36 @@ class KpiAccounts {
   CAPSIM_INLINE void queue_entered(const Customer& customer, sim::Time now) {
     stages_[index(customer.stage)].queue_length.enter(now);
     classes_[index(customer.klass)].queue_length.enter(now);
-    if (customer.counted && customer.entry_visit()) ++classes_[index(customer.klass)].waited_at_entry;
+    // Once per wait: a customer an overflow moved on (the wait began elsewhere) counts there.
+    if (customer.counted && customer.entry_visit() && customer.queued_at == customer.stage)
+      ++classes_[index(customer.klass)].waited_at_entry;
   }
   CAPSIM_INLINE void queue_left(const Customer& customer, sim::Time now) {
     stages_[index(customer.stage)].queue_length.leave(now);
     classes_[index(customer.klass)].queue_length.leave(now);
   }
   CAPSIM_INLINE void answered(Customer& customer, sim::Duration wait) {
-    if (customer.counted) record_queue_outcome(customer, VisitEnd::answered, wait);
+    if (!customer.counted) return;
+    if (customer.called_back) [[unlikely]]
+      classes_[index(customer.klass)].callback_wait.add(static_cast<double>(wait.ticks()));
+    record_queue_outcome(customer, VisitEnd::answered, wait);
+  }
+  // A customer joining a line was offered a callback (Stage::callback), and took it or not.
+  void callback_offered(const Customer& customer, bool accepted) {
+    if (!customer.counted) return;
+    ClassAccount& klass = classes_[index(customer.klass)];
+    ++klass.callbacks_offered;
+    klass.callbacks_accepted += accepted;
+  }
+  // The customer's wait at its stage has reached the overflow time and it moves on to
+  // another stage's line (Stage::overflow), or is answered by an overflow pool.
+  void overflowed(const Customer& customer, sim::Time now) {
+    if (!customer.counted) return;
+    ++stages_[index(customer.stage)].overflowed;
+    add_lane_time(customer, now - customer.stage_entry);  // moves on: its time here ends
+  }
+  void answered_by_overflow_pool(const Customer& customer) {
+    if (customer.counted) ++stages_[index(customer.stage)].overflowed;
   }
   CAPSIM_INLINE void blocked(Customer& customer) {
     if (!customer.counted) return;
@@ -131,7 +153,7 @@ class KpiAccounts {
   CAPSIM_INLINE void abandoned(Customer& customer, sim::Duration wait) {
     if (!customer.counted) return;
     ++stages_[index(customer.stage)].abandoned;
-    add_lane_time(customer, wait);
+    add_lane_time(customer, wait - carried_wait(customer));
     record_queue_outcome(customer, VisitEnd::abandoned, wait);
   }
   CAPSIM_INLINE void service_ended(const Customer& customer, sim::Time now) {
@@ -164,15 +186,18 @@ class KpiAccounts {
     // Customers (first attempts), redials, customers who gave up for good, and customers
     // served at their first attempt.
     std::uint64_t unique = 0, redials = 0, lost = 0, served_first = 0;
+    std::uint64_t callbacks_offered = 0, callbacks_accepted = 0;
+    sim::Mean callback_wait;                  // in ticks
     std::array<double, kLanes> lane_ticks{};  // time in each lane's stages (waiting and served)
-    sim::Mean wait, sojourn;       // in ticks, as doubles: seconds only when reported
+    sim::Mean wait, sojourn;                  // in ticks, as doubles: seconds only when reported
     sim::Histogram wait_ticks;
     sim::CountArea queue_length;
   };
   struct StageAccount {
     sim::CountArea queue_length;
-    std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0, balked = 0;
-    sim::Mean wait;  // in ticks, as doubles: seconds only when reported (no divide per visit)
+    std::uint64_t offered = 0, served = 0, abandoned = 0, blocked = 0, balked = 0, overflowed = 0;
+    double time_ticks = 0.0;  // spent here (waiting and served) by the window's customers
+    sim::Mean wait;           // in ticks, as doubles: seconds only when reported (no divide per visit)
     // Service + wrap-up of the services counted in `served`, in ticks: a double, since an
     // int64 of microseconds overflows within the documented limits (10^9 customers of
     // up to ten years each); exact up to 2^53 µs (285 years) in all.
@@ -189,10 +214,14 @@ class KpiAccounts {
     std::uint64_t hits = 0, trials = 0;
   };
   // A stage visit's time (waiting and served, or waiting until it ended) to its lane.
+  // The one place a visit's time is added: to its lane and its stage.
   CAPSIM_INLINE void add_lane_time(const Customer& customer, sim::Duration spent) {
     const Lane lane = model_->stages[index(customer.stage)].lane;
     classes_[index(customer.klass)].lane_ticks[static_cast<std::size_t>(lane)] += static_cast<double>(spent.ticks());
+    stages_[index(customer.stage)].time_ticks += static_cast<double>(spent.ticks());
   }
+  // The part of the customer's wait spent in an earlier line, before an overflow moved it here.
+  static sim::Duration carried_wait(const Customer& customer) { return customer.stage_entry - customer.wait_start; }
   // How a visit to a line ended, for the wait SLAs (lost: still waiting when a drain ends).
   enum class VisitEnd : std::uint8_t { answered, abandoned, blocked, balked, lost, still_waiting };
 
@@ -240,7 +269,7 @@ class KpiAccounts {
 CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, VisitEnd end, sim::Duration wait) {
   const bool answered = end == VisitEnd::answered;
   const auto wait_ticks = static_cast<double>(wait.ticks());
-  if (answered) stages_[index(customer.stage)].wait.add(wait_ticks);
+  if (answered) stages_[index(customer.stage)].wait.add(static_cast<double>((wait - carried_wait(customer)).ticks()));
   if (answered && customer.entry_visit()) {
     ClassAccount& klass = classes_[index(customer.klass)];
     ++klass.answered;
@@ -254,11 +283,12 @@ CAPSIM_INLINE void KpiAccounts::record_queue_outcome(Customer& customer, VisitEn
 }
 
 // A wait SLA judges a customer's first visit to its stage (for the entry stage: the visit
-// ASA measures): a hit when answered within the threshold. An abandoned, blocked or balked
-// visit is a miss whatever its wait (unless the SLA leaves out short abandons or blocks);
-// a visit still waiting at the end is a miss once past the threshold and not judged before.
+// ASA measures): a hit when answered within the threshold. The stage is the one whose line
+// the wait began in: a customer an overflow moved on is judged there, by its whole wait. An abandoned, blocked or
+// balked visit is a miss whatever its wait (unless the SLA leaves out short abandons or blocks); a visit still waiting
+// at the end is a miss once past the threshold and not judged before.
 CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end, sim::Duration wait) {
-  const CompiledStage& stage = model_->stages[index(customer.stage)];
+  const CompiledStage& stage = model_->stages[index(customer.queued_at)];
   if (stage.sla_bit < 0) return;
   const auto& slas = stage.wait_slas[index(customer.klass)];
   if (slas.empty()) return;
@@ -271,7 +301,7 @@ CAPSIM_INLINE void KpiAccounts::judge_wait_slas(Customer& customer, VisitEnd end
     if (end == VisitEnd::abandoned && wait <= ref.short_abandon) continue;  // a short abandon
     if (end == VisitEnd::blocked && !ref.count_blocked) continue;           // blocks left out
     const bool hit = end == VisitEnd::answered && within;
-    judge_sla(counts_for(ref, customer, customer.stage_entry + wait), hit);
+    judge_sla(counts_for(ref, customer, customer.wait_start + wait), hit);
     classes_[index(customer.klass)].sla_misses += !hit;
   }
 }
@@ -294,7 +324,7 @@ CAPSIM_INLINE void KpiAccounts::left(Customer& customer, Outcome outcome, sim::T
       // A visit still waiting is judged once it has waited past a wait SLA's threshold; after
       // a clock window's drain nothing more can happen, so it would wait forever: a miss.
       if (customer.waiting && customer.counted)
-        judge_wait_slas(customer, model_->drain ? VisitEnd::lost : VisitEnd::still_waiting, now - customer.stage_entry);
+        judge_wait_slas(customer, model_->drain ? VisitEnd::lost : VisitEnd::still_waiting, now - customer.wait_start);
       break;
   }
   if (!customer.counted) return;

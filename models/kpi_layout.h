@@ -72,6 +72,9 @@ enum class ClassKpi {
   lane_time_front,  // per attempt: time in the lane's stages, waiting and served
   lane_time_back,
   lane_time_support,
+  callbacks_offered,
+  callbacks_accepted,
+  callback_wait_mean,  // of customers who took a callback and were called back
   count_
 };
 // clang-format off
@@ -102,6 +105,9 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(ClassKpi::count_)>
     {"lane_time_front", KpiUnit::seconds, Better::neither},
     {"lane_time_back", KpiUnit::seconds, Better::neither},
     {"lane_time_support", KpiUnit::seconds, Better::neither},
+    {"callbacks_offered", KpiUnit::count, Better::neither},
+    {"callbacks_accepted", KpiUnit::count, Better::neither},
+    {"callback_wait_mean", KpiUnit::seconds, Better::lower},
 }};
 // clang-format on
 
@@ -129,15 +135,29 @@ inline constexpr std::array<KpiInfo, static_cast<std::size_t>(PoolKpi::count_)> 
     {"break_delay_mean", KpiUnit::seconds, Better::lower},
 }};
 
-enum class StageKpi { offered, served, abandoned, blocked, balked, wait_mean, queue_len_mean, aht_mean, count_ };
+enum class StageKpi {
+  offered,
+  served,
+  abandoned,
+  blocked,
+  balked,
+  overflowed,
+  wait_mean,
+  queue_len_mean,
+  in_stage_mean,
+  aht_mean,
+  count_
+};
 inline constexpr std::array<KpiInfo, static_cast<std::size_t>(StageKpi::count_)> kStageKpis{{
     {"offered", KpiUnit::count, Better::neither},
     {"served", KpiUnit::count, Better::higher},
     {"abandoned", KpiUnit::count, Better::lower},
     {"blocked", KpiUnit::count, Better::lower},
     {"balked", KpiUnit::count, Better::lower},
+    {"overflowed", KpiUnit::count, Better::neither},
     {"wait_mean", KpiUnit::seconds, Better::lower},
     {"queue_len_mean", KpiUnit::plain, Better::lower},
+    {"in_stage_mean", KpiUnit::plain, Better::lower},
     {"aht_mean", KpiUnit::seconds, Better::neither},
 }};
 

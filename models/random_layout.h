@@ -35,6 +35,7 @@ enum class StreamPurpose : std::uint8_t {
   balking = 6,           // drawn only when the line found reaches the stage's first threshold
   redial = 7,            // whether a failed attempt is followed by another (drawn only then)
   redial_delay = 8,      // and after how long
+  callback = 9,          // whether a customer offered a callback takes it (drawn only then)
   busyness = 10,         // a class's day factor: block (0, 0) of its key
   shared_busyness = 11,  // the factor all classes share: block (0, 0) of the key named "busyness_cv"
   absence = 16,
@@ -43,7 +44,7 @@ enum class StreamPurpose : std::uint8_t {
   repair = 19,
 };
 
-inline constexpr std::size_t kCustomerPurposes = 8;
+inline constexpr std::size_t kCustomerPurposes = 9;
 
 // A class's backlog customer j (waiting when the horizon starts) is known by the arrival
 // index kBacklogIndex + j, beyond any real arrival's: its age is its interarrivals word.

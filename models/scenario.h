@@ -164,6 +164,23 @@ struct Route {
   double probability = 0.0;
 };
 
+// Overflow: a customer who has waited `after_seconds` in a stage's line also becomes
+// eligible for the extra `pools` (keeping its place), or moves to the line of stage `to`.
+struct Overflow {
+  double after_seconds = 0.0;
+  std::vector<std::string> pools;        // the extra pools, in order of preference ...
+  std::vector<double> handling_factors;  // ... aligned with them
+  std::string to;                        // ... or the stage it moves to (one of the two)
+};
+
+// Callbacks (virtual hold): a customer arriving at the line whose expected wait is above
+// `offer_when_wait_above_seconds` is offered a callback and takes it with probability
+// `accept`: it keeps its place but no longer abandons, and hangs up (frees its trunk line).
+struct Callback {
+  double offer_when_wait_above_seconds = 0.0;
+  double accept = 0.0;
+};
+
 struct Stage {
   std::string name;
   sim::Distribution service;
@@ -186,6 +203,8 @@ struct Stage {
   // once with probability[i] (the largest threshold reached). Thresholds increase.
   std::vector<long long> balk_queue_length;
   std::vector<double> balk_probability;
+  std::optional<Overflow> overflow;
+  std::optional<Callback> callback;
 };
 
 enum class SlaMeasure { wait, sojourn };

@@ -349,6 +349,9 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
                                      format_number(kMaxExpectedArrivals) + " are supported");
     if (!stage_index.count(customer.entry))
       report(base + ".entry", "unknown stage \"" + customer.entry + "\"; expected one of " + known_stages());
+    else if (customer.backlog && scenario.stages[stage_index.at(customer.entry)].self_service)
+      report(base + ".backlog", "the class enters at \"" + customer.entry +
+                                    "\", a self-service stage, where nobody waits; a backlog waits in a line");
     const auto& times = customer.arrivals.times;
     for (std::size_t i = 0; i < times.size() && customer.arrivals.trace.empty(); ++i) {  // a trace's rows: as read
       if (times[i] >= scenario.horizon.length_seconds)
@@ -366,7 +369,10 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
                                                   std::to_string(intervals) + ")");
   }
   std::set<std::string> used_pools;
-  for (const auto& stage : scenario.stages) used_pools.insert(stage.pools.begin(), stage.pools.end());
+  for (const auto& stage : scenario.stages) {
+    used_pools.insert(stage.pools.begin(), stage.pools.end());
+    if (stage.overflow) used_pools.insert(stage.overflow->pools.begin(), stage.overflow->pools.end());
+  }
   double roster_steps = 0.0, line_steps = 0.0, total_agents = 0.0, template_columns = 0.0, template_cover = 0.0;
   const int slots = cover_slots(scenario);
   for (const auto& pool : scenario.pools) {
@@ -440,6 +446,25 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     }
     if (!stage.next.empty() && std::abs(total - 1.0) > 1e-9)
       report(base + ".next", "probabilities sum to " + format_sum(total) + "; expected 1");
+    if (stage.overflow) {
+      const std::string at = base + ".overflow";
+      for (const auto& pool : stage.overflow->pools) {
+        if (!pool_index.count(pool))
+          report(at + ".pools." + pool, "unknown pool \"" + pool + "\"");
+        else if (listed.count(pool))
+          report(at + ".pools." + pool, "pool \"" + pool + "\" already serves this stage (pools or overflow)");
+        listed.insert(pool);
+      }
+      const std::string& to = stage.overflow->to;
+      if (!to.empty()) {
+        if (!stage_index.count(to))
+          report(at + ".to", "unknown stage \"" + to + "\"; expected one of " + known_stages());
+        else if (to == stage.name)
+          report(at + ".to", "is this stage; expected another stage's line to move to");
+        else if (scenario.stages[stage_index.at(to)].self_service)
+          report(at + ".to", "\"" + to + "\" is a self-service stage, which has no line; expected a stage with agents");
+      }
+    }
   }
 
   if (scenario.trunks)
@@ -520,6 +545,8 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       if (route.probability <= 0.0) continue;
       boost::add_edge(1 + s, route.to == kExitStage ? exit : 1 + stage_index.at(route.to), graph);
     }
+    if (stage.overflow && !stage.overflow->to.empty())  // a customer waiting here may move there
+      boost::add_edge(1 + s, 1 + stage_index.at(stage.overflow->to), graph);
   }
   const auto from_entries = reachable_from(graph, source);
   const auto to_exit = reachable_from(boost::make_reverse_graph(graph), exit);
@@ -590,9 +617,18 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
     // erlangs per agent.
     const double service = stage.service.mean(), wrap = stage.wrap_up ? stage.wrap_up->mean() : 0.0;
     double serving = 0.0, serving_available = 0.0;
-    for (std::size_t i = 0; i < stage.pools.size(); ++i) {
-      const Pool& pool = scenario.pools[pool_index.at(stage.pools[i])];
-      const double factor = i < stage.handling_factors.size() ? stage.handling_factors[i] : 1.0;
+    // Overflow pools serve it too (after their own work): counted, as the stage's load is
+    // what matters when they run out.
+    std::vector<std::string> serving_pools = stage.pools;
+    std::vector<double> factors = stage.handling_factors;
+    factors.resize(serving_pools.size(), 1.0);
+    if (stage.overflow) {
+      serving_pools.insert(serving_pools.end(), stage.overflow->pools.begin(), stage.overflow->pools.end());
+      factors.insert(factors.end(), stage.overflow->handling_factors.begin(), stage.overflow->handling_factors.end());
+    }
+    for (std::size_t i = 0; i < serving_pools.size(); ++i) {
+      const Pool& pool = scenario.pools[pool_index.at(serving_pools[i])];
+      const double factor = factors[i];
       const double per_agent = stage.concurrency * (service + wrap) / (factor * service + wrap);
       serving += pool.most_on_duty() * stage.concurrency;
       serving_available += available(pool) * per_agent;
@@ -600,6 +636,8 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
     // Its line cannot grow without bound when it has a capacity, a balking step of 100%, or
     // every call holds one of a limited number of trunk lines.
     const bool all_on_lines = scenario.trunks && scenario.trunks->customers.empty();
+    // A stage whose waiting customers move on to another line (overflow to) is relieved there.
+    if (stage.overflow && !stage.overflow->to.empty()) continue;
     const bool bounded = stage.queue_capacity || all_on_lines ||
                          (!stage.balk_probability.empty() && stage.balk_probability.back() >= 1.0);
     const std::string consequence = bounded           ? "customers are turned away (blocked or balking)"

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 #include "models/limits.h"
@@ -27,6 +28,8 @@ Features features_of(const CompiledModel& model) {
     used.concurrency |= stage.concurrency > 1;
     used.balking |= !stage.balk_at.empty();
     used.self_service |= stage.self_service;
+    used.overflow |= stage.overflows;
+    used.callbacks |= stage.callbacks;
     used.systems |= !stage.needs.empty();
     used.shared_pools |= stage.pools.size() != 1;
     for (const double factor : stage.handling_factors) used.handling_factors |= factor != 1.0;
@@ -74,7 +77,11 @@ ServiceSystem::ServiceSystem(const CompiledModel& model, const KpiLayout& layout
       systems_(model, replication, calendar_, accounts_) {
   // The records the customer's path indexes most are a power of two in size (alignas), so
   // an index scales by a shift.
-  static_assert(std::has_single_bit(sizeof(Customer)) && std::has_single_bit(sizeof(StageState)));
+  // (The checked build's two tallies per customer make it 192 bytes: checks cost speed.)
+#ifndef CAPSIM_CHECKS
+  static_assert(std::has_single_bit(sizeof(Customer)));
+#endif
+  static_assert(std::has_single_bit(sizeof(StageState)));
   stages_.resize(model.stages.size());
   for (std::size_t s = 0; s < model.stages.size(); ++s)
     stages_[s].levels.resize(
@@ -186,6 +193,7 @@ void ServiceSystem::admit_backlog(ClassId klass) {
     customer.in_system = true;
     customer.waiting = false;
     customer.holds_line = false;
+    customer.called_back = false;
     customer.attempt = 0;
 #ifdef CAPSIM_CHECKS
     customer.waited_ticks = customer.served_ticks = sim::Duration(0);
@@ -246,6 +254,10 @@ CAPSIM_INLINE void ServiceSystem::handle(const sim::Event& event) {
     case EventKind::redial:
       CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached a redial");
       on_redial<F>(id_at<CustomerId>(event.subject), event.generation);
+      break;
+    case EventKind::overflow:
+      CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached an overflow");
+      on_overflow<F>(id_at<CustomerId>(event.subject), event.generation);
       break;
     case EventKind::interval_boundary: on_interval_boundary(event.subject); break;
     case EventKind::warmup_end: accounts_.open_window(calendar_.now); break;
@@ -371,10 +383,12 @@ CAPSIM_INLINE void ServiceSystem::admit(CustomerId id) {
   Customer& customer = at(id);
   const ClassState& state = classes_[index(customer.klass)];
   customer.holds_line = false;
+  customer.called_back = false;
   accounts_.arrived(customer);
   if (F.trunks && state.holds_line) {
     if (lines_busy_ >= model_->trunk_lines) {  // a busy signal: refused before any stage
-      customer.stage = state.entry;
+      customer.stage = customer.queued_at = state.entry;
+      customer.stage_entry = customer.wait_start = calendar_.now;
       accounts_.blocked_at_arrival(customer);
       leave_system(id, Outcome::blocked);
       return;
@@ -386,12 +400,16 @@ CAPSIM_INLINE void ServiceSystem::admit(CustomerId id) {
 }
 
 template <Features F>
-CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, sim::Duration waited) {
+CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, sim::Duration waited, bool moved) {
   Customer& customer = at(id);
   const auto& stage = model_->stages[index(stage_id)];
   StageState& state = at(stage_id);
   customer.stage = stage_id;
   customer.stage_entry = calendar_.now - waited;  // waited > 0 only for a backlog customer
+  if (!F.overflow || !moved) {                    // a new wait; a moved customer keeps its own
+    customer.wait_start = customer.stage_entry;
+    customer.queued_at = stage_id;
+  }
   // The handling time, after-contact work and route are drawn on entry; patience only if the
   // customer waits. Each is a pure function of (class, arrival index, visit): common random
   // numbers.
@@ -431,6 +449,21 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, s
     start_service<F>(id, agent, position);
     return;
   }
+  // Overflow pools due at once (after: 0s) are the last choice before the line.
+  if (F.overflow && stage.overflows && stage.overflow_to < 0 &&
+      customer.stage_entry + stage.overflow_after <= calendar_.now) {
+    if (const AgentId agent = overflow_server_for<F>(stage_id, position); agent != kNoAgent) {
+      start_service<F>(id, agent, position);
+      return;
+    }
+  }
+  if (F.overflow && moved) [[unlikely]] {  // the move checked its room; patience runs on as it was
+    enqueue(id);
+    if (stage.overflows)
+      calendar_.schedule(EventKind::overflow, calendar_.now + stage.overflow_after, static_cast<std::uint32_t>(id),
+                         customer.generation);
+    return;
+  }
   if (F.capacity && !stage.unlimited && state.waiting >= stage.capacity) {
     accounts_.blocked(customer);
     leave_system(id, Outcome::blocked);
@@ -442,6 +475,13 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, s
     return;
   }
   enqueue(id);
+  if (F.overflow && stage.overflows)  // a backlog customer may be due at once
+    calendar_.schedule(EventKind::overflow, std::max(customer.stage_entry + stage.overflow_after, calendar_.now),
+                       static_cast<std::uint32_t>(id), customer.generation);
+  if (F.callbacks && stage.callbacks && waited == sim::Duration(0) && customer.entry_visit()) [[unlikely]] {
+    offer_callback(id, stage);
+    if (customer.called_back) return;  // no patience: it waits to be called
+  }
   const sim::Distribution* const patience = classes_[index(customer.klass)].patience;
   if (stage.abandonment && patience != nullptr) {
     sim::LeadWordStream patience_random(
@@ -456,6 +496,29 @@ CAPSIM_INLINE void ServiceSystem::enter_stage(CustomerId id, StageId stage_id, s
     calendar_.schedule(EventKind::abandon, calendar_.now + std::max(patience_ticks, sim::Duration(0)),
                        static_cast<std::uint32_t>(id), customer.generation);
   }
+}
+
+// Callbacks (virtual hold): a customer just in line whose expected wait is above the stage's
+// threshold is offered a callback, and takes it by its word for the visit. The expected
+// wait is its place in line times the mean handling time (service and wrap-up) over the
+// agents at work in the stage's own pools, each taking `concurrency` customers: unbounded
+// when none is at work. One who takes it hangs up (frees its trunk line) and never abandons.
+void ServiceSystem::offer_callback(CustomerId id, const CompiledStage& stage) {
+  Customer& customer = at(id);
+  double agents = 0.0;
+  for (std::size_t k = 0; k < stage.own_pools; ++k) agents += workforce_.at(stage.pools[k]).working;
+  const double place = static_cast<double>(at(customer.stage).waiting);
+  const double expected_seconds = agents > 0.0 ? place * stage.mean_hold_seconds / (agents * stage.concurrency)
+                                               : std::numeric_limits<double>::infinity();
+  if (!(expected_seconds > sim::seconds_from_ticks(stage.callback_above))) return;
+  const std::uint64_t word =
+      customer_word(customer.klass, customer.arrival_index, customer.visit, StreamPurpose::callback);
+  const bool accepted = static_cast<double>(word >> 11) * 0x1.0p-53 < stage.callback_accept;
+  accounts_.callback_offered(customer, accepted);
+  if (!accepted) return;
+  customer.called_back = true;
+  lines_busy_ -= customer.holds_line;
+  customer.holds_line = false;
 }
 
 // Balking: the largest threshold the line found reaches sets the probability of leaving; the
@@ -477,6 +540,17 @@ template <Features F>
 CAPSIM_INLINE AgentId ServiceSystem::server_for(StageId stage, std::uint16_t& position) {
   if (F.systems && systems_.blocks(stage)) return kNoAgent;
   return agents<F>().server_for(stage, model_->stages[index(stage)], position);
+}
+
+template <Features F>
+AgentId ServiceSystem::overflow_server_for(StageId stage, std::uint16_t& position) {
+  if constexpr (!F.overflow) {
+    return kNoAgent;
+  } else {
+    if (F.systems && systems_.blocks(stage)) return kNoAgent;
+    const CompiledStage& compiled = model_->stages[index(stage)];
+    return agents<F>().server_among(stage, compiled, position, compiled.own_pools, compiled.pools.size());
+  }
 }
 
 CAPSIM_INLINE void ServiceSystem::enqueue(CustomerId id) {
@@ -514,7 +588,9 @@ CAPSIM_INLINE void ServiceSystem::start_service(CustomerId id, AgentId agent, st
   const double factor = F.handling_factors ? stage.handling_factors[position] : 1.0;
   customer.service_ticks =
       sim::ticks_from_seconds(factor == 1.0 ? customer.service_seconds : customer.service_seconds * factor);
-  const sim::Duration wait = calendar_.now - customer.stage_entry;
+  const sim::Duration wait = calendar_.now - customer.wait_start;
+  if (F.overflow && position >= stage.own_pools) [[unlikely]]
+    accounts_.answered_by_overflow_pool(customer);
 #ifdef CAPSIM_CHECKS
   customer.waited_ticks += wait;
   customer.served_ticks += customer.service_ticks;
@@ -600,7 +676,10 @@ CAPSIM_INLINE bool ServiceSystem::take_next(AgentId agent_id) {
     std::uint16_t best_position = 0;
     for (const ServedStage& served : level) {
       if (F.systems && systems_.blocks(served.stage)) continue;
-      const CustomerId head = first_in_line(served.stage);
+      // Overflow work: only those who have waited the overflow time.
+      const CustomerId head = F.overflow && served.position >= model_->stages[index(served.stage)].own_pools
+                                  ? first_overflowed(served.stage)
+                                  : first_in_line(served.stage);
       if (head != kNoCustomer && (best == kNoCustomer || taken_before(head, best))) {
         best = head;
         best_position = served.position;
@@ -621,8 +700,9 @@ void ServiceSystem::fill_slots(AgentId agent_id) {
   CAPSIM_ASSERT(!lean_, "a lean model (counted agents) reached fill_slots");
   const Workforce::Agent& agent = workforce_.at(agent_id);
   const std::uint16_t concurrency = model_->stages[index(agent.stage)].concurrency;
+  const bool overflow_work = agent.position >= model_->stages[index(agent.stage)].own_pools;
   while (agent.contacts < concurrency && agent.pending == Workforce::Pending::none && !systems_.blocks(agent.stage)) {
-    const CustomerId head = first_in_line(agent.stage);
+    const CustomerId head = overflow_work ? first_overflowed(agent.stage) : first_in_line(agent.stage);
     if (head == kNoCustomer) return;
     unlink(head);
     start_service<kEveryFeature>(head, agent_id, agent.position);
@@ -642,11 +722,21 @@ void ServiceSystem::serve_waiting() {
       const CustomerId head = first_in_line(id_at<StageId>(s));
       if (head == kNoCustomer || (best != kNoCustomer && !taken_before(head, best))) continue;
       std::uint16_t position = 0;
-      const AgentId agent = server_for<F>(id_at<StageId>(s), position);
-      if (agent == kNoAgent) continue;
-      best = head;
-      best_agent = agent;
-      best_position = position;
+      if (const AgentId agent = server_for<F>(id_at<StageId>(s), position); agent != kNoAgent) {
+        best = head;
+        best_agent = agent;
+        best_position = position;
+        continue;
+      }
+      // None of its own pools: its overflow pools take the first who has waited long enough.
+      if (!F.overflow || !model_->stages[s].overflows || model_->stages[s].overflow_to >= 0) continue;
+      const CustomerId eligible = first_overflowed(id_at<StageId>(s));
+      if (eligible == kNoCustomer || (best != kNoCustomer && !taken_before(eligible, best))) continue;
+      if (const AgentId agent = overflow_server_for<F>(id_at<StageId>(s), position); agent != kNoAgent) {
+        best = eligible;
+        best_agent = agent;
+        best_position = position;
+      }
     }
     if (best == kNoCustomer) return;
     unlink(best);
@@ -660,6 +750,18 @@ CustomerId ServiceSystem::first_in_line(StageId stage) const {
   if (state.waiting == 0) return kNoCustomer;
   for (const Queue& queue : state.levels)
     if (queue.head != kNoCustomer) return queue.head;
+  return kNoCustomer;
+}
+
+// The first in line who has waited the stage's overflow time, most urgent level first (in a
+// level, the head has waited longest), or none.
+CustomerId ServiceSystem::first_overflowed(StageId stage) const {
+  const StageState& state = stages_[index(stage)];
+  if (state.waiting == 0) return kNoCustomer;
+  const sim::Duration after = model_->stages[index(stage)].overflow_after;
+  for (const Queue& queue : state.levels)
+    if (queue.head != kNoCustomer && calendar_.now - customers_[index(queue.head)].stage_entry >= after)
+      return queue.head;
   return kNoCustomer;
 }
 
@@ -733,8 +835,39 @@ void ServiceSystem::on_abandon(CustomerId id, std::uint32_t generation) {
     return;
   }
   unlink(id);
-  accounts_.abandoned(customer, calendar_.now - customer.stage_entry);
+  accounts_.abandoned(customer, calendar_.now - customer.wait_start);
   leave_system(id, Outcome::abandoned);
+}
+
+// Overflow: the customer has waited its stage's overflow time. With overflow pools, one of
+// them free serves it now (else a freed one will: take_next, serve_waiting); with a stage to
+// move to, it leaves this line for that one if there is room (else it stays), keeping its
+// wait, patience and place in the SLAs of the line it began in.
+template <Features F>
+void ServiceSystem::on_overflow(CustomerId id, std::uint32_t generation) {
+  Customer& customer = at(id);
+  if (customer.generation != generation) {  // answered, gone, or the slot was reused
+    ++calendar_.stale_timers;
+    return;
+  }
+  CAPSIM_ASSERT(customer.waiting, "an overflow of a customer not waiting");
+  const CompiledStage& stage = model_->stages[index(customer.stage)];
+  if (stage.overflow_to < 0) {
+    std::uint16_t position = 0;
+    const AgentId agent = overflow_server_for<F>(customer.stage, position);
+    if (agent == kNoAgent) return;
+    unlink(id);
+    start_service<F>(id, agent, position);
+    return;
+  }
+  const StageId to = id_at<StageId>(static_cast<std::size_t>(stage.overflow_to));
+  const CompiledStage& target = model_->stages[index(to)];
+  std::uint16_t position = 0;
+  if (F.capacity && !target.unlimited && at(to).waiting >= target.capacity && server_for<F>(to, position) == kNoAgent)
+    return;  // no room there
+  unlink(id);
+  accounts_.overflowed(customer, calendar_.now);
+  enter_stage<F>(id, to, sim::Duration(0), true);
 }
 
 // Boundary k ends interval k - 1. One is pending at a time (each schedules the next), so the

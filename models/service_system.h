@@ -58,12 +58,14 @@ struct Features {
   bool self_service = true;  // a stage without agents: a pure delay
   bool traces = true;        // a trace gives recorded handling times or patience
   bool redials = true;       // customers try again after a failed attempt
+  bool overflow = true;      // waiting customers overflow to more pools or another line
+  bool callbacks = true;     // waiting customers may take a callback (virtual hold)
 
   bool operator==(const Features&) const = default;
 };
 inline constexpr Features kEveryFeature{};
-inline constexpr Features kNoFeature{false, false, false, false, false, false, false,
-                                     false, false, false, false, false, false};
+inline constexpr Features kNoFeature{false, false, false, false, false, false, false, false,
+                                     false, false, false, false, false, false, false};
 
 // The features `model` uses.
 Features features_of(const CompiledModel& model);
@@ -155,6 +157,8 @@ class ServiceSystem {
   template <Features F>
   void on_service_end(CustomerId customer);
   void on_abandon(CustomerId customer, std::uint32_t generation);
+  template <Features F>
+  void on_overflow(CustomerId customer, std::uint32_t generation);
   void schedule_boundary(std::uint32_t boundary);
   void on_interval_boundary(std::uint32_t boundary);
 
@@ -162,8 +166,11 @@ class ServiceSystem {
   // The customer's random word for `purpose` at `visit`: word k % 4 of (k / 4, visit, purpose).
   std::uint64_t customer_word(ClassId klass, std::uint64_t arrival_index, std::uint32_t visit, StreamPurpose purpose);
   void schedule_next_arrival(ClassId klass);  // from now, in the current interval
+  // `waited`: a backlog customer's age; `moved`: an overflow moves the customer here from
+  // another line, keeping its wait and patience.
   template <Features F>
-  void enter_stage(CustomerId customer, StageId stage, sim::Duration waited = sim::Duration(0));
+  void enter_stage(CustomerId customer, StageId stage, sim::Duration waited = sim::Duration(0), bool moved = false);
+  void offer_callback(CustomerId customer, const CompiledStage& stage);
   template <Features F>
   void admit_backlog(ClassId klass);
   template <Features F>
@@ -172,6 +179,7 @@ class ServiceSystem {
   // The one way out: all accounting of a customer leaving (or left inside at the end).
   void leave_system(CustomerId customer, Outcome outcome);
   CustomerId first_in_line(StageId stage) const;
+  CustomerId first_overflowed(StageId stage) const;  // the first in line its overflow pools may serve
   bool taken_before(CustomerId a, CustomerId b) const;
   void enqueue(CustomerId customer);
   bool balks(const Customer& customer, const CompiledStage& stage, std::uint64_t waiting);
@@ -180,6 +188,8 @@ class ServiceSystem {
   // The customer's side of the agents' rules (README "Who serves whom").
   template <Features F>
   AgentId server_for(StageId stage, std::uint16_t& position);  // rule 1, or none
+  template <Features F>
+  AgentId overflow_server_for(StageId stage, std::uint16_t& position);  // rule 1 among the overflow pools
   template <Features F>
   void release_slot(AgentId agent);  // a contact (and its wrap-up) is done
   template <Features F>

@@ -31,8 +31,9 @@ using Keys = std::vector<std::string>;
 
 inline constexpr std::uintmax_t kMaxValuesFileBytes = 16u << 20;
 
-inline const Keys kTopKeys{"name", "description", "seed",   "replications", "horizon", "customers",   "pools", "stages",
-                           "sla",  "systems",     "assert", "sweep",        "staff",   "busyness_cv", "trunks", "trace"};
+inline const Keys kTopKeys{"name",  "description", "seed",   "replications", "horizon", "customers",
+                           "pools", "stages",      "sla",    "systems",      "assert",  "sweep",
+                           "staff", "busyness_cv", "trunks", "trace"};
 inline const Keys kTrunkKeys{"lines", "customers"};
 inline const Keys kSweepKeys{"grid", "zip"};
 inline const Keys kStaffKeys{"pools", "max_agents", "targets"};
@@ -53,8 +54,10 @@ inline const Keys kTemplateStartKeys{"from", "to", "every"};
 inline const Keys kTemplateBreakKeys{"after", "length", "every"};
 inline const Keys kShiftKeys{"start", "end", "agents", "breaks", "days"};
 inline const Keys kBreakKeys{"window", "length"};
-inline const Keys kStageKeys{"service", "pools",       "queue", "next",    "abandonment",
-                             "wrap_up", "concurrency", "needs", "balking", "self_service", "lane"};
+inline const Keys kStageKeys{"service", "pools",   "queue",        "next", "abandonment", "wrap_up", "concurrency",
+                             "needs",   "balking", "self_service", "lane", "overflow",    "callback"};
+inline const Keys kOverflowKeys{"after", "pools", "to"};
+inline const Keys kCallbackKeys{"offer_when_wait_above", "accept"};
 inline const Keys kBalkingKeys{"queue_length", "probability"};
 inline const Keys kPoolChoiceKeys{"pool", "handling_factor"};
 inline const Keys kSystemKeys{"down", "failures"};
@@ -174,6 +177,8 @@ class Loader {
   void read_trace(const YAML::Node& node, const std::string& path, Scenario& scenario,
                   model::CustomerClass* only_class);
   void read_balking(const YAML::Node& node, const std::string& path, model::Stage& stage);
+  void read_overflow(const YAML::Node& node, const std::string& path, model::Stage& stage);
+  void read_callback(const YAML::Node& node, const std::string& path, model::Stage& stage);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
   std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,
                                       const std::string& what,
@@ -202,9 +207,9 @@ class Loader {
   std::vector<Override> overrides_;
   std::map<std::string, YAML::Mark> marks_;
   std::set<std::string> missing_sections_;
-  std::vector<std::string> data_files_;  // empirical value files and traces read, as resolved paths
-  bool shared_trace_ = false;            // the file has a top-level trace (classes may omit arrivals)
-  std::set<std::string> own_arrivals_;   // classes with an arrivals key
+  std::vector<std::string> data_files_;                   // empirical value files and traces read, as resolved paths
+  bool shared_trace_ = false;                             // the file has a top-level trace (classes may omit arrivals)
+  std::set<std::string> own_arrivals_;                    // classes with an arrivals key
   std::set<std::string> lane_given_, abandonment_given_;  // stages that say so
 };
 

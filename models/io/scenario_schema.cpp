@@ -183,17 +183,17 @@ Json definitions(Builder& b) {
                                      {"maximum", model::kMaxFailureCost},
                                      {"description", "per SLA missed by a customer"}}}},
                                   "what each failure costs: per abandonment, block, balk and SLA missed");
-  defs["redial"] = b.map_of(
-      "/$defs/redial", kRedialKeys,
-      {{"probability", described(ref("fraction"), "the chance a failed attempt is followed by another")},
-       {"delay", described(ref("distribution"), "time from a failed attempt to the next")},
-       {"max_attempts", whole(1, model::kMaxAttempts, "attempts in all, the first included (default 2)")}},
-      "a customer whose attempt abandons, is blocked or balks tries again", {"probability", "delay"});
-  defs["backlog"] = b.map_of(
-      "/$defs/backlog", kBacklogKeys,
-      {{"count", whole(0, model::kMaxBacklog, "customers waiting at the entry stage at the start")},
-       {"waited", described(ref("distribution"), "how long each has already waited")}},
-      "customers already waiting when the horizon starts", kBacklogKeys);
+  defs["redial"] =
+      b.map_of("/$defs/redial", kRedialKeys,
+               {{"probability", described(ref("fraction"), "the chance a failed attempt is followed by another")},
+                {"delay", described(ref("distribution"), "time from a failed attempt to the next")},
+                {"max_attempts", whole(1, model::kMaxAttempts, "attempts in all, the first included (default 2)")}},
+               "a customer whose attempt abandons, is blocked or balks tries again", {"probability", "delay"});
+  defs["backlog"] =
+      b.map_of("/$defs/backlog", kBacklogKeys,
+               {{"count", whole(0, model::kMaxBacklog, "customers waiting at the entry stage at the start")},
+                {"waited", described(ref("distribution"), "how long each has already waited")}},
+               "customers already waiting when the horizon starts", kBacklogKeys);
   defs["customer"] = b.map_of(
       "/$defs/customer", kCustomerKeys,
       {{"arrivals", ref("arrivals")},
@@ -287,27 +287,42 @@ Json definitions(Builder& b) {
                                 "increasing queue lengths at which an arrival may balk")},
        {"probability", list_of(ref("fraction"), "the probability of balking at each length (the largest reached)")}},
       "arrivals who would wait leave at once with a probability set by the line they find", kBalkingKeys);
-  defs["stage"] =
-      b.map_of("/$defs/stage", kStageKeys,
-               {{"service", described(ref("distribution"), "the handling time")},
-                {"pools", list_of({{"anyOf", Json::array({{{"type", "string"}}, ref("pool_choice")})}},
-                                  "the pools that serve it, in order of preference")},
-                {"queue", ref("queue")},
-                {"next",
-                 {{"type", "object"},
-                  {"description", "where customers go next (stage names or exit) with probabilities summing to 1"},
-                  {"additionalProperties", ref("fraction")}}},
-                {"abandonment", described(ref("boolean"), "whether patience runs here (default: in the front lane only)")},
-                {"wrap_up", described(ref("distribution"), "after-contact work that holds the agent")},
-                {"concurrency", whole(1, model::kMaxConcurrency, "customers one agent serves at once")},
-                {"needs", described(ref("names"), "support systems the service needs")},
-                {"balking", ref("balking")},
-                {"lane",
-                 {{"enum", Json::array({"front", "back", "support"})},
-                  {"description", "the blueprint lane (default: front for an entry stage, back otherwise)"}}},
-                {"self_service",
-                 described(ref("boolean"), "no agents and no line: every customer is delayed by its service time")}},
-               "a stage of the blueprint (pools required unless self_service)", {"service"});
+  defs["overflow"] = b.map_of(
+      "/$defs/overflow", kOverflowKeys,
+      {{"after", described(ref("duration"), "the wait in this stage's line after which the customer overflows")},
+       {"pools", list_of({{"anyOf", Json::array({{{"type", "string"}}, ref("pool_choice")})}},
+                         "extra pools that may then serve it too, keeping its place (after their own work)")},
+       {"to", {{"type", "string"}, {"description", "or the stage whose line it then moves to, keeping its wait"}}}},
+      "after a wait, more pools may serve the customer, or it moves to another stage's line", {"after"});
+  defs["callback"] = b.map_of(
+      "/$defs/callback", kCallbackKeys,
+      {{"offer_when_wait_above",
+        described(ref("duration"), "a callback is offered when the expected wait on joining the line is above this")},
+       {"accept", described(ref("fraction"), "the chance a customer offered a callback takes it")}},
+      "virtual hold: a customer who takes a callback keeps its place and no longer abandons", kCallbackKeys);
+  defs["stage"] = b.map_of(
+      "/$defs/stage", kStageKeys,
+      {{"service", described(ref("distribution"), "the handling time")},
+       {"pools", list_of({{"anyOf", Json::array({{{"type", "string"}}, ref("pool_choice")})}},
+                         "the pools that serve it, in order of preference")},
+       {"queue", ref("queue")},
+       {"next",
+        {{"type", "object"},
+         {"description", "where customers go next (stage names or exit) with probabilities summing to 1"},
+         {"additionalProperties", ref("fraction")}}},
+       {"abandonment", described(ref("boolean"), "whether patience runs here (default: in the front lane only)")},
+       {"wrap_up", described(ref("distribution"), "after-contact work that holds the agent")},
+       {"concurrency", whole(1, model::kMaxConcurrency, "customers one agent serves at once")},
+       {"needs", described(ref("names"), "support systems the service needs")},
+       {"balking", ref("balking")},
+       {"overflow", ref("overflow")},
+       {"callback", ref("callback")},
+       {"lane",
+        {{"enum", Json::array({"front", "back", "support"})},
+         {"description", "the blueprint lane (default: front for an entry stage, back otherwise)"}}},
+       {"self_service",
+        described(ref("boolean"), "no agents and no line: every customer is delayed by its service time")}},
+      "a stage of the blueprint (pools required unless self_service)", {"service"});
 
   defs["sla"] = b.map_of(
       "/$defs/sla", kSlaKeys,
@@ -385,9 +400,11 @@ Json schema(Builder& b) {
        {"replications", whole(1, model::kMaxReplications, "independent runs of the horizon")},
        {"horizon", ref("horizon")},
        {"busyness_cv", described(ref("busyness_cv"), "a day factor every class with random arrivals shares")},
-       {"trace", {{"type", "string"},
-                  {"description", "a CSV of recorded arrivals of several classes (time,class[,handling][,patience]); "
-                                  "classes without arrivals take their rows"}}},
+       {"trace",
+        {{"type", "string"},
+         {"description",
+          "a CSV of recorded arrivals of several classes (time,class[,handling][,patience]); "
+          "classes without arrivals take their rows"}}},
        {"trunks", ref("trunks")},
        {"customers", named(ref("customer"), "customer classes by name")},
        {"pools", named(ref("pool"), "agent pools by name")},

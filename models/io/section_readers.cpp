@@ -311,8 +311,7 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
   }
   if (!given.count("arrivals")) {
     // The top-level trace may give this class its arrivals (Loader::read).
-    if (!shared_trace_)
-      error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
+    if (!shared_trace_) error(node, path, "missing key \"arrivals\"; expected {rate: 120/h} or {per_interval: [...]}");
   } else {
     own_arrivals_.insert(name);
     std::map<std::string, YAML::Node> arrivals = keyed(given["arrivals"], path + ".arrivals", &kArrivalKeys);
@@ -391,9 +390,10 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
       if (redial.count("delay"))
         if (auto delay = distribution(redial["delay"], path + ".redial.delay")) into.delay = *delay;
       if (redial.count("max_attempts"))
-        into.max_attempts = static_cast<int>(whole(redial["max_attempts"], path + ".redial.max_attempts", 1,
-                                                   model::kMaxAttempts, "a whole number of attempts (the first included)")
-                                                 .value_or(2));
+        into.max_attempts =
+            static_cast<int>(whole(redial["max_attempts"], path + ".redial.max_attempts", 1, model::kMaxAttempts,
+                                   "a whole number of attempts (the first included)")
+                                 .value_or(2));
       customer.redial = into;
     }
   }
@@ -461,7 +461,8 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
     stage.self_service = boolean(given["self_service"], path + ".self_service").value_or(false);
   if (stage.self_service) {
     // No agents and no line: only the delay and the route mean anything here.
-    for (const char* key : {"pools", "queue", "wrap_up", "concurrency", "needs", "balking", "abandonment"})
+    for (const char* key :
+         {"pools", "queue", "wrap_up", "concurrency", "needs", "balking", "abandonment", "overflow", "callback"})
       if (given.count(key))
         error(given[key], path + "." + key,
               "a self-service stage has no agents and no line; remove it (or self_service)");
@@ -521,6 +522,8 @@ void Loader::read_stage(const std::string& name, const YAML::Node& node, const s
     }
   }
   if (given.count("balking")) read_balking(given["balking"], path + ".balking", stage);
+  if (given.count("overflow") && !stage.self_service) read_overflow(given["overflow"], path + ".overflow", stage);
+  if (given.count("callback") && !stage.self_service) read_callback(given["callback"], path + ".callback", stage);
   scenario.stages.push_back(std::move(stage));
 }
 
@@ -609,6 +612,48 @@ void Loader::read_balking(const YAML::Node& node, const std::string& path, model
     const std::string p_at = path + ".probability." + std::to_string(i);
     stage.balk_probability.push_back(fraction(item(probabilities, i, path + ".probability"), p_at).value_or(0.0));
   }
+}
+
+void Loader::read_overflow(const YAML::Node& node, const std::string& path, model::Stage& stage) {
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kOverflowKeys);
+  if (!node.IsMap()) return;
+  constexpr const char* kExample = "{after: 60s, pools: [tier2]} or {after: 2min, to: backup}";
+  if (!given.count("after")) error(node, path, std::string("missing key \"after\"; expected ") + kExample);
+  if (given.count("pools") == given.count("to")) {
+    error(node, path, std::string("expected exactly one of pools or to, as in ") + kExample);
+    return;
+  }
+  model::Overflow overflow;
+  // A move to another line at once could bounce between two stages within one instant.
+  const bool moves = given.count("to") > 0;
+  if (given.count("after"))
+    overflow.after_seconds = duration(given["after"], path + ".after", moves).value_or(moves ? 1.0 : 0.0);
+  if (moves) {
+    overflow.to = scalar(given["to"], path + ".to", "a stage name").value_or("");
+  } else {
+    model::Stage extra;
+    read_stage_pools(given["pools"], path + ".pools", extra);
+    overflow.pools = std::move(extra.pools);
+    overflow.handling_factors = std::move(extra.handling_factors);
+    if (overflow.pools.empty() && given["pools"].IsSequence())
+      error(given["pools"], path + ".pools", "lists no pools; expected at least one, as in " + std::string(kExample));
+  }
+  stage.overflow = std::move(overflow);
+}
+
+void Loader::read_callback(const YAML::Node& node, const std::string& path, model::Stage& stage) {
+  std::map<std::string, YAML::Node> given = keyed(node, path, &kCallbackKeys);
+  if (!node.IsMap()) return;
+  for (const char* key : {"offer_when_wait_above", "accept"})
+    if (!given.count(key))
+      error(node, path,
+            std::string("missing key \"") + key + "\"; expected {offer_when_wait_above: 2min, accept: 60%}");
+  if (given.size() != 2) return;
+  model::Callback callback;
+  callback.offer_when_wait_above_seconds =
+      duration(given["offer_when_wait_above"], path + ".offer_when_wait_above", false).value_or(0.0);
+  callback.accept = fraction(given["accept"], path + ".accept").value_or(0.0);
+  stage.callback = callback;
 }
 
 void Loader::read_trunks(const YAML::Node& node, Scenario& scenario) {

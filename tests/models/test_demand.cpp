@@ -1,7 +1,7 @@
-// Customers and demand: day-level volume uncertainty (busyness), trunk lines, balking and
-// self-service stages, each against its closed form or its deterministic rule.
+// Customers and demand: day-level volume uncertainty (busyness), trunk lines, balking,
+// self-service stages, SLA options, failure costs, trace replay, backlog, redials, lanes,
+// overflow and callbacks, each against its closed form or its deterministic rule.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -228,6 +228,7 @@ sla:
   test::check_theory(run.kpi(ScopeKind::sla, "answer_20s", "attained"), theory.service_level, "service level 20s");
   test::check_theory(run.kpi(ScopeKind::pool, "agents", "utilization"), theory.occupancy, "occupancy");
   test::check_theory(run.kpi(ScopeKind::stage, "ivr", "aht_mean"), 90.0, "the IVR's delay");
+  test::check_theory(run.kpi(ScopeKind::stage, "ivr", "in_stage_mean"), 20.0 * 1.5, "in the IVR: lambda E[S]");
   test::check_theory(run.overall("sojourn_mean"), 90.0 + 0.7 * (theory.asa + 60.0), "sojourn: IVR, then 70% the desk");
   CHECK(run.kpi(ScopeKind::stage, "ivr", "queue_len_mean").max == 0.0);
   CHECK(run.kpi(ScopeKind::stage, "ivr", "offered").mean == doctest::Approx(run.overall("offered").mean));
@@ -371,8 +372,8 @@ TEST_CASE("trace replay: recorded times, handling and patience, exactly; bad row
   }
   SUBCASE("a trace shared by the classes, each row to its class") {
     std::string shared = kTraceScenario;
-    shared.replace(shared.find("  call: {arrivals: {trace: calls.csv}, "), std::string("  call: {arrivals: {trace: calls.csv}, ").size(),
-                   "  mail: {entry: desk}\n  call: {");
+    shared.replace(shared.find("  call: {arrivals: {trace: calls.csv}, "),
+                   std::string("  call: {arrivals: {trace: calls.csv}, ").size(), "  mail: {entry: desk}\n  call: {");
     shared = "trace: calls.csv\n" + shared;
     const auto loaded = io::load_scenario_file(folder.write("shared.yaml", shared));
     for (const auto& e : loaded.errors) FAIL_CHECK(e.format());
@@ -396,8 +397,9 @@ TEST_CASE("trace replay: recorded times, handling and patience, exactly; bad row
     CHECK(run.kpi(ScopeKind::stage, "desk", "aht_mean").mean == doctest::Approx((45.0 * 3 + 100.0) / 4));
   }
   SUBCASE("bad rows") {
-    folder.write("calls.csv", "time,class,handling,patience\n08:00:10,call,100,\n08:00:05,call,50,30\n"
-                              "08:00:20,cal,,\n08:00:30,call,-4,\n08:00:40,call\n");
+    folder.write("calls.csv",
+                 "time,class,handling,patience\n08:00:10,call,100,\n08:00:05,call,50,30\n"
+                 "08:00:20,cal,,\n08:00:30,call,-4,\n08:00:40,call\n");
     const auto loaded = io::load_scenario_file(path);
     CHECK_FALSE(loaded.scenario);
     std::vector<std::string> got;
@@ -411,8 +413,9 @@ TEST_CASE("trace replay: recorded times, handling and patience, exactly; bad row
     folder.write("calls.csv", "tiem,class\n08:00:10,call\n");
     const auto header = io::load_scenario_file(path);
     REQUIRE(header.errors.size() == 1);
-    CHECK(header.errors[0].format() ==
-          "calls.csv:1:1: customers.call.arrivals.trace: column \"tiem\" is not a trace column; did you mean \"time\"?");
+    CHECK(
+        header.errors[0].format() ==
+        "calls.csv:1:1: customers.call.arrivals.trace: column \"tiem\" is not a trace column; did you mean \"time\"?");
   }
 }
 
@@ -460,7 +463,7 @@ namespace {
 // or stays in the orbit with probability p, else the customer is lost. Solved by
 // Gauss-Seidel on the balance equations, the orbit truncated where its mass is negligible.
 struct RetrialResult {
-  double p_lost = 0;           // of unique customers
+  double p_lost = 0;  // of unique customers
   double redials_per_customer = 0;
   double block_per_attempt = 0;
 };
@@ -552,8 +555,8 @@ stages: {desk: {service: {dist: exponential, mean: 1min}, pools: [agents], queue
   test::check_theory(ratio("redials", "unique_customers"), theory.redials_per_customer, "redials per customer");
   test::check_theory(run.overall("block_rate"), theory.block_per_attempt, "P(an attempt is blocked)");
   // Every attempt leaves one way; a customer served never redials.
-  CHECK(run.overall("offered").mean == doctest::Approx(run.overall("unique_customers").mean +
-                                                        run.overall("redials").mean));
+  CHECK(run.overall("offered").mean ==
+        doctest::Approx(run.overall("unique_customers").mean + run.overall("redials").mean));
   const double served_share = run.overall("served").mean / run.overall("unique_customers").mean;
   CHECK(served_share == doctest::Approx(1 - theory.p_lost).epsilon(0.02));
 }
@@ -608,4 +611,236 @@ stages:
   // A support lane, as the file says.
   const auto support = run_text(lanes, {"stages.office.lane=support"});
   CHECK(support.overall("lane_time_support").mean == doctest::Approx(270.0));
+}
+
+TEST_CASE("overflow pools: due at once (after: 0s) they are the last choice of one M/M/8 line; Erlang C") {
+  // Five agents of a and three of b, b serving the desk only as overflow: one FIFO line with
+  // eight servers, a first. Arrivals 7/min, service 1 min.
+  const auto run = run_text(R"(
+horizon: {length: 60h, warmup: 2h}
+replications: 10
+seed: 41
+customers: {caller: {arrivals: {rate: 7/min}, entry: desk}}
+pools: {a: {agents: 5}, b: {agents: 3}}
+stages:
+  desk: {service: {dist: exponential, mean: 1min}, pools: [a], overflow: {after: 0s, pools: [b]}}
+sla:
+  answer_20s: {wait_within: 20s, target: 80%}
+)");
+  const auto theory = model::erlang_c_metrics(8, 7.0 / 60, 1.0 / 60, 20);
+  test::check_theory(run.overall("wait_mean"), theory.asa, "ASA");
+  test::check_theory(run.overall("p_wait"), theory.p_wait, "P(wait)");
+  test::check_theory(run.kpi(ScopeKind::sla, "answer_20s", "attained"), theory.service_level, "service level 20s");
+  // b works only when every a agent is busy: less than its share of the load.
+  CHECK(run.kpi(ScopeKind::pool, "b", "utilization").mean < run.kpi(ScopeKind::pool, "a", "utilization").mean);
+  // Every service by b is an overflow: b's busy time is its answers times the mean service.
+  CHECK(run.kpi(ScopeKind::stage, "desk", "overflowed").mean > 0.0);
+}
+
+TEST_CASE("callbacks offered to everyone who waits and always taken: nobody abandons, Erlang C instead of Erlang A") {
+  const std::string text = R"(
+horizon: {length: 60h, warmup: 2h}
+replications: 10
+seed: 43
+customers: {caller: {arrivals: {rate: 7/min}, patience: {dist: exponential, mean: 1min}, entry: desk}}
+pools: {a: {agents: 8}}
+stages:
+  desk: {service: {dist: exponential, mean: 1min}, pools: [a], callback: {offer_when_wait_above: 0s, accept: 100%}}
+)";
+  const auto run = run_text(text);
+  const auto theory = model::erlang_c_metrics(8, 7.0 / 60, 1.0 / 60, 20);
+  test::check_theory(run.overall("wait_mean"), theory.asa, "ASA (the callback's wait)");
+  test::check_theory(run.overall("callback_wait_mean"), theory.asa / theory.p_wait, "wait of those called back");
+  test::check_theory(run.overall("callbacks_accepted"), 7.0 * 60 * 58 * theory.p_wait, "callbacks taken");
+  CHECK(run.overall("abandoned").max == 0.0);
+  CHECK(run.overall("callbacks_offered").mean == run.overall("callbacks_accepted").mean);
+  // Never taken: Erlang A's abandonment, with the offers still counted.
+  const auto declined = run_text(text, {"stages.desk.callback.accept=0%"});
+  const auto erlang_a = model::mmck_abandonment(8, 7.0 / 60, 1.0 / 60, 1.0 / 60, std::nullopt, 20);
+  test::check_theory(declined.overall("abandon_rate"), erlang_a.p_abandon, "abandonment (Erlang A)");
+  CHECK(declined.overall("callbacks_accepted").max == 0.0);
+  CHECK(declined.overall("callbacks_offered").mean > 0.0);
+}
+
+namespace {
+
+// Replayed arrivals at the desk; one agent of a (100 s each); b serves its own stage and
+// takes desk customers who have waited 30 s, after its own work.
+const std::string kOverflowPools = R"(
+horizon: {length: 10min, interval: 10min}
+replications: 2
+customers:
+  c: {arrivals: {times: [0s, 1s, 2s, 95s, 190s, 290s]}, entry: desk}
+  o: {arrivals: {times: [125s]}, entry: other}
+pools: {a: {agents: 1}, b: {agents: 1}}
+stages:
+  desk: {service: {dist: deterministic, value: 100s}, pools: [a], overflow: {after: 30s, pools: [b]}}
+  other: {service: {dist: deterministic, value: 100s}, pools: [b]}
+)";
+
+}  // namespace
+
+TEST_CASE("overflow pools by hand: eligible after the wait, own work first, an answered customer's timer is stale") {
+  // a: c0 0-100, c2 100-200 (waited 98), c3 200-300 (105), c5 300-400 (10, answered before
+  // its overflow time: its timer at 320 s is stale). b: c1 at 31 s (its overflow time, 30),
+  // its own o at 131 s before c3 (eligible since 125 s), c4 at 231 s (41).
+  const auto model = test::compile_text(kOverflowPools);
+  const model::KpiLayout layout(model);
+  const auto result = model::run_replication(model, layout, 0);
+  const auto value = [&](ScopeKind scope, const std::string& name, const std::string& kpi) {
+    return result.values[layout.find(scope, name, kpi)];
+  };
+  CHECK(value(ScopeKind::customer_class, "c", "wait_mean") == doctest::Approx((0 + 30 + 98 + 105 + 41 + 10) / 6.0));
+  CHECK(value(ScopeKind::customer_class, "o", "wait_mean") == doctest::Approx(6.0));
+  CHECK(value(ScopeKind::stage, "desk", "overflowed") == 2.0);  // c1 and c4, by b
+  CHECK(value(ScopeKind::stage, "desk", "served") == 6.0);
+  CHECK(result.stale_timers == 1);
+  CHECK(value(ScopeKind::pool, "b", "utilization") > 0.0);
+  // Later (after: 5min) nobody overflows: a serves all six in turn.
+  const auto late = test::compile_text(kOverflowPools, {"stages.desk.overflow.after=5min"});
+  const model::KpiLayout late_layout(late);
+  const auto late_result = model::run_replication(late, late_layout, 0);
+  CHECK(late_result.values[late_layout.find(ScopeKind::stage, "desk", "overflowed")] == 0.0);
+}
+
+TEST_CASE("overflow to another stage by hand: the wait and patience go on; SLAs judge the line the wait began in") {
+  // desk (a, one agent) and backup (b, one agent), 100 s each. c0 is served at once; c1 and
+  // c2 move to backup after 30 s: c1 is answered there at once (waited 30 s), c2 waits there
+  // until 131 s (129 s in all, 99 s of it at backup).
+  const std::string text = R"(
+horizon: {length: 10min, interval: 10min}
+replications: 2
+customers:
+  c: {arrivals: {times: [0s, 1s, 2s]}, patience: {dist: deterministic, value: 200s}, entry: desk}
+pools: {a: {agents: 1}, b: {agents: 1}}
+stages:
+  desk: {service: {dist: deterministic, value: 100s}, pools: [a], overflow: {after: 30s, to: backup}}
+  backup: {service: {dist: deterministic, value: 100s}, pools: [b]}
+sla:
+  answer_60s: {stage: desk, wait_within: 60s, target: 80%}
+)";
+  const auto run = run_text(text);
+  CHECK(value(run, ScopeKind::overall, "overall", "wait_mean") == doctest::Approx((0 + 30 + 129) / 3.0));
+  CHECK(value(run, ScopeKind::stage, "desk", "overflowed") == 2.0);
+  CHECK(value(run, ScopeKind::stage, "desk", "wait_mean") == doctest::Approx(0.0));
+  CHECK(value(run, ScopeKind::stage, "backup", "offered") == 2.0);
+  CHECK(value(run, ScopeKind::stage, "backup", "wait_mean") == doctest::Approx(99.0 / 2));
+  CHECK(value(run, ScopeKind::sla, "answer_60s", "attained") == doctest::Approx(2.0 / 3));
+  CHECK(value(run, ScopeKind::overall, "overall", "answered") == 3.0);
+  // Lanes: the desk's 100, 30 and 30 s in front; backup's 100 and 199 s in back.
+  CHECK(value(run, ScopeKind::overall, "overall", "lane_time_front") == doctest::Approx(160.0 / 3));
+  CHECK(value(run, ScopeKind::overall, "overall", "lane_time_back") == doctest::Approx(299.0 / 3));
+  // Patience runs on after the move: with 60 s, c2 gives up at backup at 62 s, a miss.
+  const auto impatient = run_text(text, {"customers.c.patience.value=60s"});
+  CHECK(value(impatient, ScopeKind::stage, "backup", "abandoned") == 1.0);
+  CHECK(value(impatient, ScopeKind::sla, "answer_60s", "attained") == doctest::Approx(2.0 / 3));
+  CHECK(value(impatient, ScopeKind::overall, "overall", "wait_mean") == doctest::Approx(15.0));
+  // No room at backup (capacity 0, its agent busy): c2 stays at the desk, answered at 100 s.
+  const auto full = run_text(text, {"stages.backup.queue.capacity=0"});
+  CHECK(value(full, ScopeKind::stage, "desk", "overflowed") == 1.0);
+  CHECK(value(full, ScopeKind::overall, "overall", "wait_mean") == doctest::Approx((0 + 30 + 98) / 3.0));
+}
+
+TEST_CASE("callbacks by hand: offered by the expected wait, taken ones never abandon and free their trunk line") {
+  // One agent, 100 s each; patience 30 s. c1 joins the line first (expected wait 1 x 100 s),
+  // c2 second (2 x 100 s).
+  const std::string text = R"(
+horizon: {length: 10min, interval: 10min}
+replications: 2
+customers:
+  c: {arrivals: {times: [0s, 1s, 2s]}, patience: {dist: deterministic, value: 30s}, entry: desk}
+trunks: {lines: 2}
+pools: {a: {agents: 1}}
+stages:
+  desk: {service: {dist: deterministic, value: 100s}, pools: [a], callback: {offer_when_wait_above: 50s, accept: 100%}}
+)";
+  const auto all = run_text(text);
+  CHECK(value(all, ScopeKind::overall, "overall", "callbacks_offered") == 2.0);
+  CHECK(value(all, ScopeKind::overall, "overall", "callbacks_accepted") == 2.0);
+  CHECK(value(all, ScopeKind::overall, "overall", "abandoned") == 0.0);
+  CHECK(value(all, ScopeKind::overall, "overall", "blocked") == 0.0);  // c1 hung up: c2 found a line
+  CHECK(value(all, ScopeKind::overall, "overall", "callback_wait_mean") == doctest::Approx((99 + 198) / 2.0));
+  // Declined: both give up after 30 s, and c2 found both lines held (c0, c1): blocked.
+  const auto none = run_text(text, {"stages.desk.callback.accept=0%"});
+  CHECK(value(none, ScopeKind::overall, "overall", "callbacks_accepted") == 0.0);
+  CHECK(value(none, ScopeKind::overall, "overall", "blocked") == 1.0);
+  CHECK(value(none, ScopeKind::overall, "overall", "abandoned") == 1.0);
+  // Above 150 s only c2's expected wait (200 s) is: c1 gives up at 31 s, c2 is called back at 100 s.
+  const auto high = run_text(text, {"stages.desk.callback.offer_when_wait_above=150s", "trunks.lines=3"});
+  CHECK(value(high, ScopeKind::overall, "overall", "callbacks_offered") == 1.0);
+  CHECK(value(high, ScopeKind::overall, "overall", "abandoned") == 1.0);
+  CHECK(value(high, ScopeKind::overall, "overall", "callback_wait_mean") == doctest::Approx(98.0));
+}
+
+TEST_CASE(
+    "every customer behaviour together: each customer leaves one way, waits add up, results do not depend on threads") {
+  // Overflow both ways, callbacks, redials, trunk lines, balking, priorities, concurrency,
+  // a self-service IVR, a backlog and rostered agents with breaks, in one clock window. The
+  // checks build asserts wait + service = sojourn for every customer served.
+  const std::string text = R"(
+horizon: {start: "08:00", end: "12:00", interval: 30min}
+replications: 6
+seed: 77
+trunks: {lines: 40, customers: [voice]}
+customers:
+  voice:
+    arrivals: {rate: 240/h, busyness_cv: 10%}
+    patience: {dist: exponential, mean: 2min}
+    redial: {probability: 50%, delay: {dist: exponential, mean: 5min}, max_attempts: 3}
+    entry: ivr
+  vip:
+    arrivals: {rate: 30/h}
+    patience: {dist: exponential, mean: 5min}
+    priority: 1
+    backlog: {count: 10, waited: {dist: uniform, min: 0s, max: 3min}}
+    entry: phone
+  chat: {arrivals: {rate: 120/h}, patience: {dist: exponential, mean: 4min}, entry: chat}
+pools:
+  tier1:
+    shifts: [{start: "08:00", end: "12:00", agents: 9, breaks: [{window: ["09:30", "10:30"], length: 15min}]}]
+  tier2: {agents: 3}
+  chatters: {agents: 2}
+stages:
+  ivr: {self_service: true, service: {dist: lognormal, mean: 40s, cv: 0.5}, next: {phone: 0.9, exit: 0.1}}
+  phone:
+    service: {dist: lognormal, mean: 3min, cv: 1}
+    pools: [tier1]
+    queue: {discipline: priority}
+    overflow: {after: 45s, pools: [tier2]}
+    callback: {offer_when_wait_above: 3min, accept: 50%}
+    balking: {queue_length: [8, 20], probability: [20%, 60%]}
+    next: {exit: 0.8, back: 0.2}
+  chat:
+    service: {dist: exponential, mean: 6min}
+    pools: [chatters]
+    concurrency: 2
+    overflow: {after: 2min, to: phone}
+  back: {service: {dist: exponential, mean: 5min}, pools: [tier2], lane: back}
+sla:
+  answer_30s: {customers: [voice, vip], stage: phone, wait_within: 30s, target: 80%}
+  chat_2min: {customers: [chat], wait_within: 2min, target: 80%}
+)";
+  const auto model = test::compile_text(text);
+  const auto one = experiment::run_experiment(model, 1);
+  const auto two = experiment::run_experiment(model, 2);
+  REQUIRE(one.summaries.size() == two.summaries.size());
+  for (std::size_t i = 0; i < one.summaries.size(); ++i) {
+    INFO(one.layout.slots()[i].scope_name << "." << one.layout.slots()[i].kpi);
+    CHECK((one.summaries[i].mean == two.summaries[i].mean ||
+           (std::isnan(one.summaries[i].mean) && std::isnan(two.summaries[i].mean))));
+  }
+  const model::KpiLayout layout(model);
+  for (std::uint64_t r = 0; r < 6; ++r) {
+    const auto result = model::run_replication(model, layout, r);
+    const auto v = [&](const std::string& kpi) {
+      return result.values[layout.find(ScopeKind::overall, "overall", kpi)];
+    };
+    CHECK(v("offered") == v("served") + v("abandoned") + v("blocked") + v("balked") + v("unfinished"));
+    CHECK(v("offered") == v("unique_customers") + v("redials"));
+    CHECK(v("unfinished") == 0.0);  // a clock window drains
+    CHECK(v("callbacks_accepted") <= v("callbacks_offered"));
+    CHECK(v("callbacks_accepted") > 0.0);
+    CHECK(result.values[layout.find(ScopeKind::stage, "phone", "overflowed")] > 0.0);
+    CHECK(result.values[layout.find(ScopeKind::stage, "chat", "overflowed")] > 0.0);
+  }
 }

@@ -98,7 +98,7 @@ TEST_CASE("features_of names the features each reference scenario uses") {
   CHECK(model::features_of(load("scenarios/theory/mmc_concurrency.yaml")) == only(&Features::concurrency));
   CHECK(model::features_of(load("scenarios/theory/jackson_rework.yaml")) == only(&Features::routing));
   Features day = model::kEveryFeature;  // every feature but the customer behaviours it leaves out
-  day.trunks = day.balking = day.self_service = day.traces = day.redials = false;
+  day.trunks = day.balking = day.self_service = day.traces = day.redials = day.overflow = day.callbacks = false;
   CHECK(model::features_of(load("scenarios/contact_center_day.yaml")) == day);
   CHECK(model::features_of(test::compile_text(kLeanLine)) == model::kNoFeature);
 
