@@ -150,7 +150,8 @@ std::string xml_escaped(const std::string& text) {
 }
 }  // namespace
 
-std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusive, double seconds) {
+std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusive, double seconds,
+                      const std::string& scenario) {
   std::size_t failures = 0, skipped = 0;
   for (const auto& c : cases) {
     failures += c.verdict == Verdict::fail || (c.verdict == Verdict::inconclusive && !allow_inconclusive);
@@ -158,10 +159,11 @@ std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusi
   }
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites>\n  <testsuite name=\"capsim check\" tests=\"" << cases.size() << "\" failures=\"" << failures
-      << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << seconds << "\">\n";
+      << "<testsuites>\n  <testsuite name=\"capsim check " << xml_escaped(scenario) << "\" tests=\"" << cases.size()
+      << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << seconds << "\">\n";
   for (const auto& c : cases) {
-    out << "    <testcase classname=\"capsim.check\" name=\"" << xml_escaped(c.name) << "\">";
+    out << "    <testcase classname=\"capsim.check." << xml_escaped(scenario) << "\" name=\"" << xml_escaped(c.name)
+        << "\">";
     if (c.verdict == Verdict::fail)
       out << "<failure message=\"" << xml_escaped(c.detail) << "\"/>";
     else if (c.verdict == Verdict::inconclusive && !allow_inconclusive)
@@ -171,6 +173,18 @@ std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusi
     out << "</testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";
+  return out.str();
+}
+
+std::string junit_error_xml(const std::string& scenario, const std::string& problems) {
+  const std::string first = problems.substr(0, problems.find('\n'));
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites>\n  <testsuite name=\"capsim check " << xml_escaped(scenario)
+      << "\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
+      << "    <testcase classname=\"capsim.check." << xml_escaped(scenario) << "\" name=\"the check could run\">"
+      << "<error type=\"bad input\" message=\"" << xml_escaped(first) << "\">" << xml_escaped(problems)
+      << "</error></testcase>\n  </testsuite>\n</testsuites>\n";
   return out.str();
 }
 

@@ -55,7 +55,13 @@ CheckReport run_check(const model::CompiledModel& model, unsigned threads, const
 // The verdicts as JUnit XML: one test case each, a failure for FAIL, and for INCONCLUSIVE a
 // failure too unless `allow_inconclusive` (then skipped); `seconds` is the suite's time.
 // Text is escaped for XML 1.0 (control characters it forbids become spaces).
-std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusive, double seconds);
+// `scenario`: what the suite checks (the scenario file's stem), in the suite's name and each
+// case's class, so that several model jobs in one pipeline keep histories of their own.
+std::string junit_xml(const std::vector<CheckCase>& cases, bool allow_inconclusive, double seconds,
+                      const std::string& scenario);
+// The report of a check that could not run (exit 2): one case with an <error> holding
+// `problems`, so the CI page says why instead of "no test report".
+std::string junit_error_xml(const std::string& scenario, const std::string& problems);
 
 // A value for a person, in the KPI's unit: 65.09%, 15.20s, 0.8123.
 std::string shown(double value, model::KpiUnit unit);

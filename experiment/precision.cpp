@@ -46,9 +46,21 @@ std::optional<PrecisionTarget> parse_precision(const model::KpiIndex& index, con
   if (!kpi) return std::nullopt;
   target.kpi = *kpi;
   std::string value = text.substr(equals + 1);
-  if (value.rfind("±", 0) == 0) value = value.substr(std::strlen("±"));
+  // ±, or +- where the shell or keyboard makes ± awkward.
+  if (value.rfind("±", 0) == 0)
+    value = value.substr(std::strlen("±"));
+  else if (value.rfind("+-", 0) == 0)
+    value = value.substr(2);
   std::optional<double> number;
-  if (!value.empty() && value.back() == '%') {
+  if (value.size() > 2 && value.compare(value.size() - 2, 2, "pp") == 0) {
+    // Percentage points of a fraction KPI: ±1pp of abandon_rate is ±0.01, absolute.
+    if (kpi->unit != model::KpiUnit::fraction) {
+      problem = "pp (percentage points) applies to a fraction KPI; " + target.path + " is not one";
+      return std::nullopt;
+    }
+    number = io::parse_number(value.substr(0, value.size() - 2));
+    if (number) *number /= 100;
+  } else if (!value.empty() && value.back() == '%') {  // relative to the mean, whatever the unit
     target.relative = true;
     number = io::parse_number(value.substr(0, value.size() - 1));
     if (number) *number /= 100;
@@ -56,7 +68,10 @@ std::optional<PrecisionTarget> parse_precision(const model::KpiIndex& index, con
     number = parse_kpi_value(value, kpi->unit);
   }
   if (!number || !(*number > 0) || !std::isfinite(*number)) {
-    problem = "expected a positive half-width: ±x% of the mean, or ±x as " + expected_kpi_value(kpi->unit);
+    problem =
+        "expected a positive half-width: ±x% of the mean (relative, also for a fraction), ±xpp for a "
+        "fraction's percentage points, or ±x as " +
+        expected_kpi_value(kpi->unit);
     return std::nullopt;
   }
   target.half_width = *number;

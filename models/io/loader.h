@@ -99,7 +99,12 @@ class Loader {
   Loader(std::string origin, std::string base_dir, std::vector<Diagnostic>& errors)
       : origin_(std::move(origin)), base_dir_(std::move(base_dir)), errors_(errors) {}
 
+  // --set key.path=value, in order; `*` for the name of a class, pool, stage or SLA means
+  // each of the file's; a value *F (*1.2, *110%) multiplies what the file has.
   void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides);
+  bool apply_override(YAML::Node& root, const std::vector<std::string>& parts, const std::string& value_text,
+                      const std::string& text, bool optional_target);
+  bool scale_node(YAML::Node node, double factor, const std::string& text, const std::string& path);
   Scenario read(const YAML::Node& root);
   void check_semantics(const Scenario& scenario);
   std::vector<Diagnostic> warnings(const Scenario& scenario);

@@ -14,6 +14,66 @@
 
 namespace capsim::io::detail {
 
+namespace {
+
+// "*1.2" or "*110%": a relative value, the factor it multiplies what the file has by.
+std::optional<double> relative_factor(const std::string& value) {
+  if (value.size() < 2 || value.front() != '*') return std::nullopt;
+  const auto factor = parse_fraction(value.substr(1));
+  if (!factor || !(*factor >= 0.0) || !std::isfinite(*factor)) return std::nullopt;
+  return factor;
+}
+
+// `text` (a number with its unit as the file writes it: 12, 4.5min, 120/h, 80%) times
+// `factor`, in the same unit; none when it does not start with a number.
+std::optional<std::string> scaled(const std::string& text, double factor) {
+  std::size_t end = 0;
+  double number = 0.0;
+  try {
+    number = std::stod(text, &end);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (end == 0 || !std::isfinite(number) || (!text.empty() && (text.front() == ' ' || text.front() == '\t')))
+    return std::nullopt;
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.15g", number * factor);
+  return std::string(buffer) + text.substr(end);
+}
+
+}  // namespace
+
+// Multiplies the value at `node` by `factor`: a number with its unit; each of a list's; for
+// a class's arrivals (a map), its rate or per_interval. False when there is nothing to scale.
+bool Loader::scale_node(YAML::Node node, double factor, const std::string& text, const std::string& path) {
+  if (node.IsScalar()) {
+    const auto value = scaled(node.Scalar(), factor);
+    if (!value) {
+      errors_.push_back(
+          {"--set " + text, 0, 0, path,
+           "holds " + quoted(node.Scalar()) + ", not a number to multiply; expected a number with its unit"});
+      return true;  // reported
+    }
+    node = *value;
+    return true;
+  }
+  if (node.IsSequence()) {
+    bool any = false;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      YAML::Node item = node[i];
+      any = scale_node(item, factor, text, path + "." + std::to_string(i)) || any;
+    }
+    return any;
+  }
+  if (node.IsMap()) {  // arrivals: the volume, not its shape (busyness_cv) or replayed times
+    bool any = false;
+    for (const char* key : {"rate", "per_interval"})
+      if (node[key]) any = scale_node(node[key], factor, text, path + "." + key) || any;
+    return any;
+  }
+  return false;
+}
+
 void Loader::apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   for (const auto& text : overrides) {
     if (first_invalid_utf8(text) != std::string::npos) {
@@ -25,86 +85,148 @@ void Loader::apply_overrides(YAML::Node& root, const std::vector<std::string>& o
       errors_.push_back({"--set " + text, 0, 0, "", "expected key.path=value, e.g. pools.tier1.agents=12"});
       continue;
     }
-    Override o{text.substr(0, equals), text.substr(equals + 1), text};
     std::vector<std::string> parts;
-    std::stringstream stream(o.path);
+    std::stringstream stream(text.substr(0, equals));
     for (std::string part; std::getline(stream, part, '.');) parts.push_back(part);
     if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
-      errors_.push_back({"--set " + text, 0, 0, o.path, "empty key in the path; expected names joined by dots"});
+      errors_.push_back(
+          {"--set " + text, 0, 0, text.substr(0, equals), "empty key in the path; expected names joined by dots"});
       continue;
     }
-    YAML::Node value;
-    try {
-      value = YAML::Load(o.value);
-    } catch (const YAML::Exception&) {
-      value = YAML::Node(o.value);
-    }
-    if (!value.IsDefined() || value.IsNull()) value = YAML::Node(o.value);
-
-    // Walk with reset(): assigning one yaml-cpp Node to another copies the value into the
-    // tree instead of moving the handle.
-    // A --set changes what exists; it may add an optional key, never a class, pool, stage
-    // or SLA: a misspelt name would otherwise add an unused one and the what-if would
-    // silently not happen.
-    const auto names_entity = [&](const YAML::Node& section) -> bool {
-      static const std::map<std::string, std::string> kEntity{
-          {"customers", "customer class"}, {"pools", "pool"}, {"stages", "stage"}, {"sla", "SLA"}};
-      const auto kind = kEntity.find(parts[0]);
-      if (kind == kEntity.end() || parts.size() < 2) return true;
-      const std::string& name = parts[1];
-      if (section.IsMap() && section[name]) return true;
-      Keys known;
-      if (section.IsMap())
-        for (const auto& entry : section) known.push_back(entry.first.as<std::string>(""));
-      const std::string suggestion = closest_match(name, known);
-      errors_.push_back({"--set " + text, 0, 0, parts[0] + "." + name,
-                         "no " + kind->second + " named " + quoted(name) +
-                             (suggestion.empty() ? "; a --set can change only what the file has"
-                                                 : "; did you mean " + quoted(suggestion) + "?")});
-      return false;
-    };
-    const YAML::Node& read_only = root;  // operator[] of a const node adds nothing
-    if (!names_entity(read_only[parts[0]])) continue;
-    YAML::Node current;
-    current.reset(root);
-    bool ok = true;
-    std::string walked;
-    for (std::size_t i = 0; i + 1 < parts.size() && ok; ++i) {
-      walked += (walked.empty() ? "" : ".") + parts[i];
-      if (current.IsSequence()) {
-        const auto index = parse_number(parts[i]);
-        if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(current.size())) {
-          errors_.push_back({"--set " + text, 0, 0, walked, "no such list index"});
-          ok = false;
-          break;
-        }
-        YAML::Node next = current[static_cast<std::size_t>(*index)];
-        current.reset(next);
-      } else if (current.IsMap() || current.IsNull()) {
-        if (!current[parts[i]]) current[parts[i]] = YAML::Node(YAML::NodeType::Map);
-        YAML::Node next = current[parts[i]];
-        current.reset(next);
-      } else {
-        errors_.push_back({"--set " + text, 0, 0, walked, "is a single value; cannot descend into it"});
-        ok = false;
-      }
-    }
-    if (!ok) continue;
-    if (current.IsSequence()) {
-      const auto index = parse_number(parts.back());
-      if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(current.size())) {
-        errors_.push_back({"--set " + text, 0, 0, o.path, "no such list index"});
+    // customers.*.arrivals, stages.*.service.mean: every class, pool, stage or SLA of the file.
+    if (parts.size() >= 2 && parts[1] == "*") {
+      const YAML::Node& read_only = root;
+      const YAML::Node section = read_only[parts[0]];
+      if (!section || !section.IsMap() || section.size() == 0) {  // (a missing key's node throws on IsMap)
+        errors_.push_back({"--set " + text, 0, 0, parts[0], "has no entries for * to stand for"});
         continue;
       }
-      current[static_cast<std::size_t>(*index)] = value;
-    } else if (current.IsMap() || current.IsNull()) {
-      current[parts.back()] = value;
-    } else {
-      errors_.push_back({"--set " + text, 0, 0, o.path, "the parent is a single value; cannot add a key to it"});
+      bool any = false;
+      for (const auto& entry : section) {
+        std::vector<std::string> named = parts;
+        named[1] = entry.first.as<std::string>("");
+        any = apply_override(root, named, text.substr(equals + 1), text, true) || any;
+      }
+      if (!any)
+        errors_.push_back(
+            {"--set " + text, 0, 0, text.substr(0, equals), "matches nothing in any entry of " + parts[0]});
       continue;
     }
-    overrides_.push_back(std::move(o));
+    apply_override(root, parts, text.substr(equals + 1), text, false);
   }
+}
+
+// One key.path=value (the path split at its dots). `optional_target`: a wildcard's entry,
+// which may lack the key (a relative value then passes it by). True when it applied.
+bool Loader::apply_override(YAML::Node& root, const std::vector<std::string>& parts, const std::string& value_text,
+                            const std::string& text, bool optional_target) {
+  std::string path;
+  for (const auto& part : parts) path += (path.empty() ? "" : ".") + part;
+  Override o{path, value_text, text};
+  const std::optional<double> factor = relative_factor(value_text);
+  if (!factor && value_text.size() > 1 && value_text.front() == '*') {
+    errors_.push_back(
+        {"--set " + text, 0, 0, path, "expected a factor after *, such as *1.2 or *110%; got " + quoted(value_text)});
+    return false;
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(o.value);
+  } catch (const YAML::Exception&) {
+    value = YAML::Node(o.value);
+  }
+  if (!value.IsDefined() || value.IsNull()) value = YAML::Node(o.value);
+
+  // Walk with reset(): assigning one yaml-cpp Node to another copies the value into the
+  // tree instead of moving the handle.
+  // A --set changes what exists; it may add an optional key, never a class, pool, stage
+  // or SLA: a misspelt name would otherwise add an unused one and the what-if would
+  // silently not happen.
+  const auto names_entity = [&](const YAML::Node& section) -> bool {
+    static const std::map<std::string, std::string> kEntity{
+        {"customers", "customer class"}, {"pools", "pool"}, {"stages", "stage"}, {"sla", "SLA"}};
+    const auto kind = kEntity.find(parts[0]);
+    if (kind == kEntity.end() || parts.size() < 2) return true;
+    const std::string& name = parts[1];
+    if (section.IsMap() && section[name]) return true;
+    Keys known;
+    if (section.IsMap())
+      for (const auto& entry : section) known.push_back(entry.first.as<std::string>(""));
+    const std::string suggestion = closest_match(name, known);
+    errors_.push_back({"--set " + text, 0, 0, parts[0] + "." + name,
+                       "no " + kind->second + " named " + quoted(name) +
+                           (suggestion.empty() ? "; a --set can change only what the file has"
+                                               : "; did you mean " + quoted(suggestion) + "?")});
+    return false;
+  };
+  const YAML::Node& read_only = root;  // operator[] of a const node adds nothing
+  if (!names_entity(read_only[parts[0]])) return false;
+  if (factor) {  // relative: multiplies what is there, adds nothing
+    YAML::Node current;
+    current.reset(root);
+    for (const auto& part : parts) {
+      YAML::Node next;
+      if (current.IsSequence()) {
+        const auto index = parse_number(part);
+        if (index && *index >= 0 && *index == std::floor(*index) && *index < static_cast<double>(current.size()))
+          next = current[static_cast<std::size_t>(*index)];
+      } else if (current.IsMap() && current[part]) {
+        next = current[part];
+      }
+      if (!next.IsDefined() || next.IsNull()) {
+        if (!optional_target)
+          errors_.push_back(
+              {"--set " + text, 0, 0, path, "is not in the file; a relative value (*) multiplies what is"});
+        return false;
+      }
+      current.reset(next);
+    }
+    if (!scale_node(current, *factor, text, path)) {
+      if (!optional_target)
+        errors_.push_back(
+            {"--set " + text, 0, 0, path, "holds no number to multiply (arrivals: rate or per_interval)"});
+      return false;
+    }
+    overrides_.push_back(std::move(o));
+    return true;
+  }
+  YAML::Node current;
+  current.reset(root);
+  std::string walked;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    walked += (walked.empty() ? "" : ".") + parts[i];
+    if (current.IsSequence()) {
+      const auto index = parse_number(parts[i]);
+      if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(current.size())) {
+        errors_.push_back({"--set " + text, 0, 0, walked, "no such list index"});
+        return false;
+      }
+      YAML::Node next = current[static_cast<std::size_t>(*index)];
+      current.reset(next);
+    } else if (current.IsMap() || current.IsNull()) {
+      if (!current[parts[i]]) current[parts[i]] = YAML::Node(YAML::NodeType::Map);
+      YAML::Node next = current[parts[i]];
+      current.reset(next);
+    } else {
+      errors_.push_back({"--set " + text, 0, 0, walked, "is a single value; cannot descend into it"});
+      return false;
+    }
+  }
+  if (current.IsSequence()) {
+    const auto index = parse_number(parts.back());
+    if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(current.size())) {
+      errors_.push_back({"--set " + text, 0, 0, path, "no such list index"});
+      return false;
+    }
+    current[static_cast<std::size_t>(*index)] = value;
+  } else if (current.IsMap() || current.IsNull()) {
+    current[parts.back()] = value;
+  } else {
+    errors_.push_back({"--set " + text, 0, 0, path, "the parent is a single value; cannot add a key to it"});
+    return false;
+  }
+  overrides_.push_back(std::move(o));
+  return true;
 }
 
 }  // namespace capsim::io::detail

@@ -105,7 +105,16 @@ std::optional<double> parse_rate(std::string_view text) {
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   const auto count = parse_number(text.substr(0, slash));
-  const auto per = seconds_per_unit(trim(text.substr(slash + 1)));
+  // Per a unit (120/h, 2/hour) or per a duration (45/30min, the interval a forecast counts).
+  const std::string_view unit = trim(text.substr(slash + 1));
+  auto per = seconds_per_unit(unit);
+  if (!per)
+    per = unit == "second"   ? 1.0
+          : unit == "minute" ? 60.0
+          : unit == "hour"   ? 3600.0
+          : unit == "day"    ? 86400.0
+                             : parse_duration(unit);
+  if (per && !(*per > 0.0)) return std::nullopt;
   if (!count || !per || *count < 0) return std::nullopt;
   return *count / *per;
 }

@@ -18,8 +18,8 @@ if(NOT code EQUAL 1 OR NOT out MATCHES "FAIL  baseline slas.answer_20s.attained"
   message(FATAL_ERROR "fewer agents: exit ${code}\n${out}${err}")
 endif()
 file(READ ${WORKDIR}/check_baseline_junit.xml xml)
-if(NOT xml MATCHES "^<\\?xml version=\"1.0\" encoding=\"UTF-8\"\\?>\n<testsuites>\n  <testsuite name=\"capsim check\" tests=\"[0-9]+\" failures=\"[1-9][0-9]*\""
-   OR NOT xml MATCHES "<testcase classname=\"capsim.check\" name=\"baseline slas.answer_20s.attained\"><failure message=\""
+if(NOT xml MATCHES "^<\\?xml version=\"1.0\" encoding=\"UTF-8\"\\?>\n<testsuites>\n  <testsuite name=\"capsim check retail_support\" tests=\"[0-9]+\" failures=\"[1-9][0-9]*\""
+   OR NOT xml MATCHES "<testcase classname=\"capsim.check.retail_support\" name=\"baseline slas.answer_20s.attained\"><failure message=\""
    OR NOT xml MATCHES "</testsuite>\n</testsuites>\n$")
   message(FATAL_ERROR "JUnit XML not as expected:\n${xml}")
 endif()
@@ -29,6 +29,15 @@ execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --bas
                 WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(out MATCHES "FAIL  baseline slas.answer_20s.attained" OR NOT err STREQUAL "")
   message(FATAL_ERROR "tolerance on slas.answer_20s not applied: exit ${code}\n${out}${err}")
+endif()
+# A check that cannot run (a bad --set: exit 2) still writes its JUnit report, one error naming why.
+file(REMOVE ${WORKDIR}/check_error_junit.xml)
+execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --set pools.tier2.agents=many
+                        --junit ${WORKDIR}/check_error_junit.xml
+                WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+file(READ ${WORKDIR}/check_error_junit.xml xml)
+if(NOT code EQUAL 2 OR NOT xml MATCHES "errors=\"1\"" OR NOT xml MATCHES "<error type=\"bad input\" message=\"--set pools.tier2.agents=many: pools.tier2.agents: expected a whole number")
+  message(FATAL_ERROR "JUnit report of a bad input: exit ${code}\n${err}\n${xml}")
 endif()
 # --junit naming the baseline would destroy it: refused before anything runs.
 execute_process(COMMAND ${CAPSIM} check scenarios/retail_support.yaml -r 8 --baseline ${base} --junit ${base}

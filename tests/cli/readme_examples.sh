@@ -30,4 +30,20 @@ row="$(grep '^answer_60s' "$work/help_desk.txt")"
 set -- $row
 [ "$3" = "$attained" ] || fail "help desk: README says answer_60s $attained attained, capsim prints $3 ($row)"
 [ "$7" = "$risk" ] || fail "help desk: README says risk $risk, capsim prints $7 ($row)"
-echo "README examples: sweep of $points points, help desk $attained attained, risk $risk"
+# 3. Every output block the README shows after a `$ capsim ...` line (indented as a list
+# item's code block) is what that command prints.
+shown=0
+while IFS= read -r line_number; do
+  command="$(sed -n "${line_number}p" "$readme" | sed 's/^ *\$ capsim //')"
+  expected="$(awk -v start="$line_number" 'NR > start && /^ *```$/ {exit} NR > start {sub(/^  /, ""); print}' "$readme")"
+  # shellcheck disable=SC2086 # the command's words, as the README writes them
+  actual="$(cd "$root" && "$capsim" $command)"
+  [ "$actual" = "$expected" ] || fail "README line $line_number: capsim $command printed
+$actual
+but the README shows
+$expected"
+  shown=$((shown + 1))
+done < <(grep -n '^ *\$ capsim ' "$readme" | cut -d: -f1)
+[ "$shown" -gt 0 ] || fail "no \$ capsim output blocks found in the README"
+
+echo "README examples: $shown output blocks, sweep of $points points, help desk $attained attained, risk $risk"

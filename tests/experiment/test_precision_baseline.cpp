@@ -67,6 +67,19 @@ TEST_CASE("precision targets take the KPI's unit, or a percentage of its mean") 
   REQUIRE(relative);
   CHECK(relative->relative);
   CHECK(relative->half_width == doctest::Approx(0.05));
+  const auto ascii = experiment::parse_precision(index, "kpis.wait_mean=+-2s", problem);
+  REQUIRE_MESSAGE(ascii, problem);
+  CHECK(ascii->half_width == 2.0);
+  // A fraction: % is relative to the mean as for any KPI; pp are absolute percentage points.
+  const auto points = experiment::parse_precision(index, "kpis.abandon_rate=+-1pp", problem);
+  REQUIRE_MESSAGE(points, problem);
+  CHECK_FALSE(points->relative);
+  CHECK(points->half_width == doctest::Approx(0.01));
+  const auto share = experiment::parse_precision(index, "kpis.abandon_rate=±10%", problem);
+  REQUIRE(share);
+  CHECK(share->relative);
+  CHECK_FALSE(experiment::parse_precision(index, "kpis.wait_mean=±2pp", problem));
+  CHECK(problem.find("applies to a fraction KPI") != std::string::npos);
   CHECK_FALSE(experiment::parse_precision(index, "kpis.wait_mean=±0", problem));
   CHECK_FALSE(experiment::parse_precision(index, "kpis.wait_mea=±2s", problem));
   CHECK(problem.find("did you mean \"kpis.wait_mean\"") != std::string::npos);

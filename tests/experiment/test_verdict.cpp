@@ -182,13 +182,26 @@ TEST_CASE("JUnit XML: one case per verdict, inconclusive a failure unless allowe
       {"slas.quick >= 80%", Verdict::fail, "0.7 < 0.8 & \"worse\"", false},
       {"kpis.wait_mean <= 20s", Verdict::inconclusive, "interval <straddles>\x01", true},
   };
-  const std::string strict = experiment::junit_xml(cases, false, 1.5);
+  const std::string strict = experiment::junit_xml(cases, false, 1.5, "day & night");
   CHECK(strict.find("tests=\"3\" failures=\"2\" errors=\"0\" skipped=\"0\" time=\"1.5\"") != std::string::npos);
   CHECK(strict.find("name=\"kpis.abandon_rate &lt;= 5%\"></testcase>") != std::string::npos);
   CHECK(strict.find("<failure message=\"0.7 &lt; 0.8 &amp; &quot;worse&quot;\"/>") != std::string::npos);
   CHECK(strict.find("<failure message=\"inconclusive: interval &lt;straddles&gt; \"/>") != std::string::npos);
-  const std::string lenient = experiment::junit_xml(cases, true, 0);
+  const std::string lenient = experiment::junit_xml(cases, true, 0, "day");
   CHECK(lenient.find("failures=\"1\" errors=\"0\" skipped=\"1\"") != std::string::npos);
   CHECK(lenient.find("<skipped message=\"inconclusive: ") != std::string::npos);
   CHECK(lenient.rfind("</testsuites>\n") == lenient.size() - 14);
+  // The scenario names the suite and each case's class (two model jobs, two histories).
+  CHECK(strict.find("<testsuite name=\"capsim check day &amp; night\"") != std::string::npos);
+  CHECK(strict.find("<testcase classname=\"capsim.check.day &amp; night\" name=\"slas.quick &gt;= 80%\">") !=
+        std::string::npos);
+}
+
+TEST_CASE("JUnit XML of a check that could not run: one case with an error holding every problem") {
+  const std::string xml =
+      experiment::junit_error_xml("day", "day.yaml:3:7: pools.a.agents: expected a whole number\nday.yaml:9:1: x <y>");
+  CHECK(xml.find("tests=\"1\" failures=\"0\" errors=\"1\"") != std::string::npos);
+  CHECK(xml.find("<error type=\"bad input\" message=\"day.yaml:3:7: pools.a.agents: expected a whole number\">") !=
+        std::string::npos);
+  CHECK(xml.find("day.yaml:9:1: x &lt;y&gt;</error>") != std::string::npos);
 }

@@ -89,6 +89,46 @@ TEST_CASE("a bad --set value is reported against the --set, with the same messag
         "20s, 4.5min or 2h; got \"5 minutes\"");
 }
 
+TEST_CASE("--set with * for every entry, and *F multiplying what the file has, in its unit") {
+  const auto base = io::load_scenario_file(source("scenarios/retail_support.yaml"));
+  REQUIRE(base.scenario.has_value());
+  const auto loaded = io::load_scenario_file(
+      source("scenarios/retail_support.yaml"),
+      {"stages.agent.service.mean=*1.2", "customers.*.arrivals=*110%", "stages.*.abandonment=true"});
+  for (const auto& line : messages(loaded)) FAIL_CHECK(line);
+  REQUIRE(loaded.scenario.has_value());
+  const auto& before = *base.scenario;
+  const auto& after = *loaded.scenario;
+  CHECK(after.stages[0].service.mean() == doctest::Approx(1.2 * before.stages[0].service.mean()));
+  CHECK(after.stages[1].service.mean() == before.stages[1].service.mean());
+  for (std::size_t c = 0; c < after.customers.size(); ++c) {
+    CHECK(after.customers[c].arrivals.rate_per_second ==
+          doctest::Approx(1.1 * before.customers[c].arrivals.rate_per_second));
+    REQUIRE(after.customers[c].arrivals.per_interval.size() == before.customers[c].arrivals.per_interval.size());
+    for (std::size_t i = 0; i < after.customers[c].arrivals.per_interval.size(); ++i)
+      CHECK(after.customers[c].arrivals.per_interval[i] ==
+            doctest::Approx(1.1 * before.customers[c].arrivals.per_interval[i]));
+  }
+  for (const auto& stage : after.stages) CHECK(stage.abandonment);
+  // Whole numbers stay whole numbers or are refused, as in a file; a bad factor, a missing key.
+  const auto bad = io::load_scenario_file(
+      source("scenarios/retail_support.yaml"),
+      {"pools.tier2.agents=*1.1", "stages.agent.service.mean=*much", "stages.agent.wrap_up.mean=*2", "stagez.*.x=1"});
+  const auto lines = messages(bad);
+  REQUIRE(lines.size() == 4);
+  // The --set problems in their order, then what reading the values finds.
+  CHECK(lines[0] ==
+        "--set stages.agent.service.mean=*much: stages.agent.service.mean: expected a factor after *, "
+        "such as *1.2 or *110%; got \"*much\"");
+  CHECK(lines[1] ==
+        "--set stages.agent.wrap_up.mean=*2: stages.agent.wrap_up.mean: is not in the file; a relative "
+        "value (*) multiplies what is");
+  CHECK(lines[2] == "--set stagez.*.x=1: stagez: has no entries for * to stand for");
+  CHECK(lines[3] ==
+        "--set pools.tier2.agents=*1.1: pools.tier2.agents: expected a whole number of agents from 0 to "
+        "100000; got \"4.4\"");
+}
+
 TEST_CASE("a missing file is an input error, not a crash") {
   const auto loaded = io::load_scenario_file("/nonexistent/capsim.yaml");
   REQUIRE(loaded.errors.size() == 1);

@@ -35,6 +35,12 @@ TEST_CASE("rates are a count per unit of time") {
   CHECK(parse_rate("2/s") == 2.0);
   CHECK_FALSE(parse_rate("120").has_value());
   CHECK_FALSE(parse_rate("120/week").has_value());
+  // Per a word unit, or per a duration (a forecast's count per its interval).
+  CHECK(parse_rate("120/hour") == doctest::Approx(120.0 / 3600));
+  CHECK(parse_rate("45/30min") == doctest::Approx(45.0 / 1800));
+  CHECK(parse_rate("3/2.5min") == doctest::Approx(3.0 / 150));
+  CHECK_FALSE(parse_rate("3/0min").has_value());
+  CHECK_FALSE(parse_rate("3/-1h").has_value());
   CHECK_FALSE(parse_rate("-1/h").has_value());
 }
 

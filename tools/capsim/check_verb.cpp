@@ -2,8 +2,10 @@
 // pipelines (the statistics are experiment/check.h's). Prints one line per assertion and per
 // baseline regression, writes JUnit XML on request; exit 1 on a failure.
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <streambuf>
 
 #include "experiment/check.h"
 #include "models/io/diagnostics.h"
@@ -30,10 +32,34 @@ struct CheckOptions {
   bool quiet = false;
 };
 
+// What the suite checks, for the JUnit names: the scenario file's stem.
+std::string scenario_stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
+
+// Passes what is written on to `sink` and keeps a copy: the problems a check that cannot run
+// prints, for its JUnit report.
+class CopyingBuffer : public std::streambuf {
+ public:
+  explicit CopyingBuffer(std::streambuf* sink) : sink_(sink) {}
+  const std::string& text() const { return text_; }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    text_ += static_cast<char>(c);
+    return sink_->sputc(static_cast<char>(c));
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    text_.append(s, static_cast<std::size_t>(n));
+    return sink_->sputn(s, n);
+  }
+  int sync() override { return sink_->pubsync(); }
+
+ private:
+  std::streambuf* sink_;
+  std::string text_;
+};
+
 int check(const CheckOptions& options) {
-  if (!output_spares_inputs("--junit", options.junit, {options.file, options.baseline}) ||
-      !output_spares_inputs("--junit", options.junit, options.assertion_files))
-    return kExitBadInput;
   auto scenario = load_or_report(options.file, options.common.overrides);
   if (!scenario || !apply_common_options(*scenario, options.common)) return kExitBadInput;
   if (options.common.replications && *options.common.replications < 2) {
@@ -138,7 +164,8 @@ int check(const CheckOptions& options) {
   std::cout << resolved.size() + baseline.kpis.size() << " checks with " << report.replications
             << " replications: " << failed << " failed, " << inconclusive << " inconclusive\n";
   if (!options.junit.empty() &&
-      !write_output(options.junit, experiment::junit_xml(report.cases, options.allow_inconclusive, wall)))
+      !write_output(options.junit,
+                    experiment::junit_xml(report.cases, options.allow_inconclusive, wall, scenario_stem(options.file))))
     return kExitBadInput;
   if (failed > 0 || (inconclusive > 0 && !options.allow_inconclusive)) return kExitCheckFailed;
   return kExitOk;
@@ -163,7 +190,26 @@ VerbRunner add_check_verb(CLI::App& app) {
   verb->add_flag("--allow-inconclusive", options->allow_inconclusive,
                  "Exit 0 when nothing failed but some assertions stayed inconclusive");
   verb->add_option("--junit", options->junit, "Also write the verdicts as JUnit XML to this file");
-  return [options] { return check(*options); };
+  return [options] {
+    if (!output_spares_inputs("--junit", options->junit, {options->file, options->baseline}) ||
+        !output_spares_inputs("--junit", options->junit, options->assertion_files))
+      return kExitBadInput;
+    // A check that cannot run (exit 2) still leaves a JUnit report naming why.
+    CopyingBuffer copy(std::cerr.rdbuf());
+    std::streambuf* const original = std::cerr.rdbuf(&copy);
+    int code = kExitInternalError;
+    try {
+      code = check(*options);
+    } catch (...) {
+      std::cerr.rdbuf(original);
+      throw;
+    }
+    std::cerr.rdbuf(original);
+    if (code == kExitBadInput && !options->junit.empty() &&
+        !write_output(options->junit, experiment::junit_error_xml(scenario_stem(options->file), copy.text())))
+      return kExitBadInput;
+    return code;
+  };
 }
 
 }  // namespace capsim::cli

@@ -20,7 +20,28 @@ void add_common_options(CLI::App* verb, CommonOptions& options, const std::strin
   verb->add_option("--seed", options.seed, "Base random seed (overrides the file)");
   verb->add_option("-j,--threads", options.threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1u, 1024u));
-  verb->add_option("--set", options.overrides, "Override a scalar: key.path=value (repeatable)");
+  verb->add_option("--set", options.overrides,
+                   "Override a value: key.path=value; * for every class, pool, stage or SLA "
+                   "(stages.*.service.mean=5min); *F multiplies what the file has (=*1.2, =*110%) (repeatable)");
+  // --scale arrivals=110% is --set 'customers.*.arrivals=*110%'; --scale KEY=F is --set KEY=*F.
+  verb->add_option_function<std::vector<std::string>>(
+          "--scale",
+          [&options](const std::vector<std::string>& scales) {
+            for (const auto& scale : scales) {
+              const auto equals = scale.find('=');
+              if (equals == std::string::npos || equals == 0 || equals + 1 == scale.size())
+                throw CLI::ValidationError("--scale",
+                                           "expected KEY=FACTOR such as arrivals=110% or "
+                                           "stages.phone.service.mean=1.2; got \"" +
+                                               io::printable(scale) + "\"");
+              const std::string key = scale.substr(0, equals);
+              options.overrides.push_back((key == "arrivals" ? std::string("customers.*.arrivals") : key) + "=*" +
+                                          scale.substr(equals + 1));
+            }
+          },
+          "Multiply a value: arrivals=110% scales every class's arrivals, KEY=FACTOR any number "
+          "with its unit (applied after --set; repeatable)")
+      ->type_name("KEY=FACTOR");
 }
 
 void add_output_options(CLI::App* verb, CommonOptions& options, const std::vector<std::string>& formats,

@@ -169,7 +169,8 @@ VerbRunner add_sweep_verb(CLI::App& app) {
   verb->add_option("--per-replication", options->per_replication,
                    "Also write one row per (point, replication, KPI) to this CSV file");
   verb->add_option("--precision", options->precision,
-                   "KPI_PATH=±x or ±x%: double a point's replications until the KPI's 95% half-width is within "
+                   "KPI_PATH=±x, ±x% (of the mean) or ±xpp (a fraction's points); +- for ±: double a point's "
+                   "replications until the KPI's 95% half-width is within "
                    "(repeatable)");
   verb->add_option("--max-replications", options->max_replications, "The most replications --precision may use")
       ->check(CLI::Range(1, 10'000'000));
