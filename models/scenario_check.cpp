@@ -467,6 +467,26 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     }
   }
 
+  // Overflow moves (to) must not come back round: a customer waiting in a cycle of them
+  // would move on for ever, an event each `after`, while nobody serves it.
+  for (std::size_t s = 0; s < scenario.stages.size(); ++s) {
+    std::string chain = scenario.stages[s].name;
+    std::size_t at = s;
+    for (std::size_t step = 0; step < scenario.stages.size(); ++step) {
+      const auto& overflow = scenario.stages[at].overflow;
+      if (!overflow || overflow->to.empty() || !stage_index.count(overflow->to) ||
+          overflow->to == scenario.stages[at].name)
+        break;
+      at = stage_index.at(overflow->to);
+      chain += " -> " + scenario.stages[at].name;
+      if (at == s) {
+        report("stages." + scenario.stages[s].name + ".overflow.to",
+               "overflow moves form a cycle (" + chain +
+                   "), in which a waiting customer would move for ever; expected a chain that ends");
+        break;
+      }
+    }
+  }
   if (scenario.trunks)
     for (const auto& customer : scenario.trunks->customers)
       if (!class_index.count(customer)) report("trunks.customers", "unknown customer class \"" + customer + "\"");

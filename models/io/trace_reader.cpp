@@ -1,12 +1,12 @@
 // Trace files: a recorded day's arrivals (and, where recorded, each one's handling time and
 // patience) replayed exactly. A CSV with a header naming its columns: time (a clock time, or
 // seconds or a duration from the horizon's start), and optionally class, handling, patience.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <algorithm>
-#include <array>
 #include <map>
 
 #include "models/io/loader.h"
@@ -113,8 +113,8 @@ void Loader::read_trace(const YAML::Node& node, const std::string& path, Scenari
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     const auto fields = fields_of(line);
     if (fields.size() != header.size()) {
-      bad(number, 1, "has " + std::to_string(fields.size()) + " fields; the header has " +
-                         std::to_string(header.size()));
+      bad(number, 1,
+          "has " + std::to_string(fields.size()) + " fields; the header has " + std::to_string(header.size()));
       ++problems;
       continue;
     }
@@ -151,8 +151,9 @@ void Loader::read_trace(const YAML::Node& node, const std::string& path, Scenari
     }
     const int time_column = column_of(line, column["time"]);
     if (!seconds || !std::isfinite(*seconds) || *seconds < 0) {
-      bad(number, time_column, "time " + detail::quoted(time_text) +
-                                   ": expected a clock time such as 08:00:10 or seconds from the start such as 25");
+      bad(number, time_column,
+          "time " + detail::quoted(time_text) +
+              ": expected a clock time such as 08:00:10 or seconds from the start such as 25");
       ++problems;
       continue;
     }
@@ -164,8 +165,8 @@ void Loader::read_trace(const YAML::Node& node, const std::string& path, Scenari
     auto [last, first_row] = last_time.emplace(customer->name, *seconds);
     if (!first_row && *seconds < last->second) {
       bad(number, time_column,
-          "time " + detail::quoted(time_text) + " is before the previous row's of class " + detail::quoted(customer->name) +
-              "; expected rows in time order");
+          "time " + detail::quoted(time_text) + " is before the previous row's of class " +
+              detail::quoted(customer->name) + "; expected rows in time order");
       ++problems;
       continue;
     }
@@ -200,8 +201,9 @@ void Loader::read_trace(const YAML::Node& node, const std::string& path, Scenari
     arrivals.trace = *name;
   }
   if (problems == 0 && only_class && only_class->arrivals.times.empty())
-    error(node, path, detail::quoted(*name) + " holds no rows" + (has_class ? " of class " + detail::quoted(only_class->name) : "") +
-                          "; expected at least one arrival");
+    error(node, path,
+          detail::quoted(*name) + " holds no rows" +
+              (has_class ? " of class " + detail::quoted(only_class->name) : "") + "; expected at least one arrival");
 }
 
 }  // namespace capsim::io::detail
