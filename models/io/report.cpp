@@ -247,6 +247,43 @@ std::size_t tidy_row_count(const model::CompiledModel& model) {
 
 namespace {
 
+// Whether the headline table shows an overall KPI: those of a customer behaviour the model
+// does not use (redials, callbacks, balking, blocking, lanes beyond one, failure costs) are
+// always zero or undefined there and are left out (JSON and CSV keep them).
+bool headline_shows(const model::CompiledModel& model, model::ClassKpi kpi) {
+  using K = model::ClassKpi;
+  const auto any_class = [&](auto used) { return std::any_of(model.classes.begin(), model.classes.end(), used); };
+  const auto any_stage = [&](auto used) { return std::any_of(model.stages.begin(), model.stages.end(), used); };
+  switch (kpi) {
+    case K::unique_customers:
+    case K::redials:
+    case K::lost_customers:
+    case K::first_attempt_resolution:
+      return any_class([](const model::CompiledClass& c) { return c.redial.has_value(); });
+    case K::callbacks_offered:
+    case K::callbacks_accepted:
+    case K::callback_wait_mean: return any_stage([](const model::CompiledStage& s) { return s.callbacks; });
+    case K::balked:
+    case K::balk_rate: return any_stage([](const model::CompiledStage& s) { return !s.balk_at.empty(); });
+    case K::blocked:
+    case K::block_rate:
+      return model.trunk_lines > 0 || any_stage([](const model::CompiledStage& s) { return !s.unlimited; });
+    case K::failure_cost:
+      return any_class([](const model::CompiledClass& c) {
+        return c.cost.abandoned > 0 || c.cost.blocked > 0 || c.cost.balked > 0 || c.cost.sla_breach > 0;
+      });
+    case K::lane_time_front:
+    case K::lane_time_back:
+    case K::lane_time_support: {
+      const auto lane = static_cast<model::Lane>(static_cast<int>(kpi) - static_cast<int>(K::lane_time_front));
+      const bool this_lane = any_stage([&](const model::CompiledStage& s) { return s.lane == lane; });
+      const bool other_lane = any_stage([&](const model::CompiledStage& s) { return s.lane != lane; });
+      return this_lane && other_lane;  // one lane only: its time is the sojourn's
+    }
+    default: return true;
+  }
+}
+
 // Per interval, within 100 columns: units in the headers (numbers bare), as many SLA columns
 // as fit (each named by a short label, S1, S2, ... when a name is longer, with a legend), a
 // service level below its target in red when colour is on.
@@ -282,6 +319,8 @@ void write_interval_table(std::ostream& out, const model::CompiledModel& model, 
   out << pad("staffed", 9) << pad("util %", 8) << '\n';
   for (int i = 0; i < model.intervals; ++i) {
     const auto index = static_cast<std::size_t>(i);
+    // An interval that ends within the warm-up has no statistics: not printed.
+    if (model.interval_ticks * (i + 1) <= model.warmup_ticks) continue;
     using K = model::IntervalKpi;
     out << pad(model::interval_label(model, index), label_width, false)
         << pad(bare(layout.of_interval(index, K::offered)), 9) << pad(bare(layout.of_interval(index, K::served)), 8)
@@ -310,12 +349,18 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
   };
   out << model.name << " — " << result.replications.size() << " replications, seed " << model.seed << "\n\n";
 
-  out << pad("KPI", 16, false) << pad("mean", 12) << pad("95% CI", 24) << pad("p5", 11) << pad("p95", 11) << '\n';
+  std::size_t kpi_width = 16;
+  for (std::size_t k = 0; k < static_cast<std::size_t>(model::ClassKpi::count_); ++k)
+    if (headline_shows(model, static_cast<model::ClassKpi>(k)))
+      kpi_width = std::max(kpi_width, layout.slots()[layout.overall(static_cast<model::ClassKpi>(k))].kpi.size() + 1);
+  out << pad("KPI", kpi_width, false) << pad("mean", 12) << pad("95% CI", 24) << pad("p5", 11) << pad("p95", 11)
+      << '\n';
   for (std::size_t k = 0; k < static_cast<std::size_t>(model::ClassKpi::count_); ++k) {
+    if (!headline_shows(model, static_cast<model::ClassKpi>(k))) continue;
     const auto slot = layout.overall(static_cast<model::ClassKpi>(k));
     const auto& s = result.summaries[slot];
     const Unit unit = layout.slots()[slot].unit;
-    out << pad(layout.slots()[slot].kpi, 16, false) << pad(cell(slot), 12) << pad(ci(slot), 24)
+    out << pad(layout.slots()[slot].kpi, kpi_width, false) << pad(cell(slot), 12) << pad(ci(slot), 24)
         << pad(format(s.p5, unit), 11) << pad(format(s.p95, unit), 11) << '\n';
   }
 
@@ -368,7 +413,7 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
     }
   }
 
-  if (model.intervals > 1) write_interval_table(out, model, result, run.colour);
+  if (model.intervals > 1 && run.intervals) write_interval_table(out, model, result, run.colour);
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2f", run.wall_seconds > 0 ? result.events / run.wall_seconds / 1e6 : 0.0);
   out << "\n"

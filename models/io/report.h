@@ -41,6 +41,8 @@ struct RunInfo {
   bool replication_values = false;
   // Table: a missed SLA in red (standard output is a terminal and NO_COLOR is not set).
   bool colour = false;
+  // Table: the per-interval table (a week of half hours is 336 rows); --no-intervals.
+  bool intervals = true;
 };
 
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,

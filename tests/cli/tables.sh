@@ -24,6 +24,19 @@ for table in run compare staff schedule check; do
 done
 grep -q "^Service level per SLA in %: S1 answer_20s" "$work/run" || fail "run: no legend of the SLA columns"
 grep -q "^Interval  offered  served  aband.   ASA s      S1" "$work/run" || fail "run: no units in the interval header"
+# The headline leaves out the KPIs of behaviours a model does not use (the default day has no
+# callbacks or redials; the help desk has both), and --no-intervals the interval table.
+if grep -q "^callbacks_offered\|^redials " "$work/run"; then fail "run: callback or redial rows for a model without them"; fi
+"$capsim" run scenarios/help_desk.yaml -r 4 > "$work/help_desk"
+grep -q "^callbacks_offered " "$work/help_desk" && grep -q "^first_attempt_resolution " "$work/help_desk" ||
+  fail "run: the help desk's callback and redial rows are missing"
+"$capsim" run $day -r 4 --no-intervals > "$work/no_intervals"
+if grep -q "^Interval " "$work/no_intervals"; then fail "run --no-intervals printed the interval table"; fi
+grep -q "^answer_20s " "$work/no_intervals" || fail "run --no-intervals lost the SLA table"
+# A warm-up's intervals have no statistics: not printed.
+"$capsim" run scenarios/theory/mmc.yaml -r 2 --set horizon.length=4h --set horizon.interval=1h \
+  --set horizon.warmup=2h > "$work/warmup"
+[ "$(grep -c '^+[0-9]' "$work/warmup")" = 2 ] || fail "run with a 2-hour warm-up of 4 hourly intervals: $(cat "$work/warmup")"
 script -qc "$capsim run $day -r 4" "$work/tty" > /dev/null
 grep -aq $'\033\[31m' "$work/tty" || fail "run on a terminal: a missed SLA is not red"
 NO_COLOR=1 script -qc "$capsim run $day -r 4" "$work/no_color" > /dev/null

@@ -25,6 +25,7 @@ struct RunOptions {
   CommonOptions common;
   bool check = false;
   bool replication_values = false;
+  bool no_intervals = false;
   bool quiet = false;
 };
 
@@ -70,6 +71,7 @@ int run(const RunOptions& options) {
   } else {
     io::RunInfo shown = info;
     shown.colour = colour_for(options.common.output);
+    shown.intervals = !options.no_intervals;
     io::write_table(out, compiled, result, shown);
   }
   if (!file.commit()) return kExitBadInput;
@@ -112,6 +114,7 @@ VerbRunner add_run_verb(CLI::App& app) {
   add_output_options(verb, options->common, {"table", "json", "csv", "html", "xlsx"});
   verb->add_flag("--replication-values", options->replication_values,
                  "JSON: list each KPI's per-replication values (a baseline that capsim check can pair with)");
+  verb->add_flag("--no-intervals", options->no_intervals, "Table: leave the per-interval table out");
   verb->add_flag("--quiet", options->quiet, "No progress bar on stderr (shown only on a terminal)");
   verb->add_flag("--check", options->check,
                  "Exit 1 unless every SLA's 95% CI of attainment lies at or above its target");
