@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "models/io/loader.h"
@@ -15,6 +16,14 @@
 namespace capsim::io::detail {
 
 namespace {
+
+// `part` as an index of `list` (a whole number below its size), or none.
+std::optional<std::size_t> list_index(const YAML::Node& list, const std::string& part) {
+  const auto index = parse_number(part);
+  if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(list.size()))
+    return std::nullopt;
+  return static_cast<std::size_t>(*index);
+}
 
 // "*1.2" or "*110%": a relative value, the factor it multiplies what the file has by.
 std::optional<double> relative_factor(const std::string& value) {
@@ -167,9 +176,7 @@ bool Loader::apply_override(YAML::Node& root, const std::vector<std::string>& pa
     for (const auto& part : parts) {
       YAML::Node next;
       if (current.IsSequence()) {
-        const auto index = parse_number(part);
-        if (index && *index >= 0 && *index == std::floor(*index) && *index < static_cast<double>(current.size()))
-          next = current[static_cast<std::size_t>(*index)];
+        if (const auto index = list_index(current, part)) next = current[*index];
       } else if (current.IsMap() && current[part]) {
         next = current[part];
       }
@@ -196,12 +203,12 @@ bool Loader::apply_override(YAML::Node& root, const std::vector<std::string>& pa
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     walked += (walked.empty() ? "" : ".") + parts[i];
     if (current.IsSequence()) {
-      const auto index = parse_number(parts[i]);
-      if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(current.size())) {
+      const auto index = list_index(current, parts[i]);
+      if (!index) {
         errors_.push_back({"--set " + text, 0, 0, walked, "no such list index"});
         return false;
       }
-      YAML::Node next = current[static_cast<std::size_t>(*index)];
+      YAML::Node next = current[*index];
       current.reset(next);
     } else if (current.IsMap() || current.IsNull()) {
       if (!current[parts[i]]) current[parts[i]] = YAML::Node(YAML::NodeType::Map);
@@ -213,12 +220,12 @@ bool Loader::apply_override(YAML::Node& root, const std::vector<std::string>& pa
     }
   }
   if (current.IsSequence()) {
-    const auto index = parse_number(parts.back());
-    if (!index || *index < 0 || *index != std::floor(*index) || *index >= static_cast<double>(current.size())) {
+    const auto index = list_index(current, parts.back());
+    if (!index) {
       errors_.push_back({"--set " + text, 0, 0, path, "no such list index"});
       return false;
     }
-    current[static_cast<std::size_t>(*index)] = value;
+    current[*index] = value;
   } else if (current.IsMap() || current.IsNull()) {
     current[parts.back()] = value;
   } else {
