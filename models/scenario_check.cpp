@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "models/limits.h"
+#include "models/names.h"
 #include "models/shift_templates.h"
 
 namespace capsim::model {
@@ -302,10 +303,23 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   std::map<std::string, std::size_t> class_index;
   for (std::size_t c = 0; c < scenario.customers.size(); ++c) class_index[scenario.customers[c].name] = c;
 
-  const auto known_stages = [&] {
-    std::string names;
-    for (const auto& stage : scenario.stages) names += (names.empty() ? "" : ", ") + stage.name;
-    return names;
+  std::vector<std::string> stage_list, pool_list, class_list, sla_list, system_list;
+  for (const auto& stage : scenario.stages) stage_list.push_back(stage.name);
+  for (const auto& pool : scenario.pools) pool_list.push_back(pool.name);
+  for (const auto& customer : scenario.customers) class_list.push_back(customer.name);
+  for (const auto& sla : scenario.slas) sla_list.push_back(sla.name);
+  for (const auto& system : scenario.systems) system_list.push_back(system.name);
+  // A name that refers to no entity of its kind: the closest one if it looks misspelt,
+  // else what there is (`also`: what else the key accepts, such as "exit").
+  const auto unknown = [](const std::string& kind, const std::string& name, const std::vector<std::string>& names,
+                          const std::string& also = "") {
+    std::string text = "unknown " + kind + " \"" + name + "\"; ";
+    const std::string suggestion = closest_match(name, names);
+    if (!suggestion.empty()) return text + "did you mean \"" + suggestion + "\"?";
+    std::string listed;
+    for (const auto& n : names) listed += (listed.empty() ? "\"" : ", \"") + n + "\"";
+    if (listed.empty() && also.empty()) return text + "the scenario has none";
+    return text + "expected " + also + (listed.empty() ? "" : (also.empty() ? "" : " or ") + ("one of " + listed));
   };
 
   if (scenario.customers.empty()) report("customers", "no customer classes; expected at least one");
@@ -348,7 +362,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       report(base + ".arrivals", "expects " + format_number(expected) + " arrivals over the horizon; at most " +
                                      format_number(kMaxExpectedArrivals) + " are supported");
     if (!stage_index.count(customer.entry))
-      report(base + ".entry", "unknown stage \"" + customer.entry + "\"; expected one of " + known_stages());
+      report(base + ".entry", unknown("stage", customer.entry, stage_list));
     else if (customer.backlog && scenario.stages[stage_index.at(customer.entry)].self_service)
       report(base + ".backlog", "the class enters at \"" + customer.entry +
                                     "\", a self-service stage, where nobody waits; a backlog waits in a line");
@@ -392,7 +406,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
     for (const auto& skill : pool.skills) {
       const std::string at = "pools." + pool.name + ".skills." + skill.stage;
       if (!stage_index.count(skill.stage)) {
-        report(at, "unknown stage \"" + skill.stage + "\"; expected one of " + known_stages());
+        report(at, unknown("stage", skill.stage, stage_list));
         continue;
       }
       const auto& listed = scenario.stages[stage_index.at(skill.stage)].pools;
@@ -429,20 +443,19 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       report(base + ".pools", "no pools serve this stage; expected at least one");
     std::set<std::string> listed;
     for (const auto& pool : stage.pools) {
-      if (!pool_index.count(pool)) report(base + ".pools", "unknown pool \"" + pool + "\"");
+      if (!pool_index.count(pool)) report(base + ".pools", unknown("pool", pool, pool_list));
       if (!listed.insert(pool).second) report(base + ".pools", "lists pool \"" + pool + "\" twice");
     }
     for (const auto& system : stage.needs)
       if (!system_names.count(system))
-        report(base + ".needs", "unknown system \"" + system + "\"" +
-                                    (scenario.systems.empty() ? "; no systems are declared (top-level key systems)"
-                                                              : "; expected one declared under systems"));
+        report(base + ".needs", scenario.systems.empty() ? "unknown system \"" + system +
+                                                               "\"; no systems are declared (top-level key systems)"
+                                                         : unknown("system", system, system_list));
     double total = 0.0;
     for (const auto& route : stage.next) {
       total += route.probability;
       if (route.to != kExitStage && !stage_index.count(route.to))
-        report(base + ".next." + route.to,
-               "unknown stage \"" + route.to + "\"; expected \"exit\" or one of " + known_stages());
+        report(base + ".next." + route.to, unknown("stage", route.to, stage_list, "\"exit\""));
     }
     if (!stage.next.empty() && std::abs(total - 1.0) > 1e-9)
       report(base + ".next", "probabilities sum to " + format_sum(total) + "; expected 1");
@@ -450,7 +463,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       const std::string at = base + ".overflow";
       for (const auto& pool : stage.overflow->pools) {
         if (!pool_index.count(pool))
-          report(at + ".pools." + pool, "unknown pool \"" + pool + "\"");
+          report(at + ".pools." + pool, unknown("pool", pool, pool_list));
         else if (listed.count(pool))
           report(at + ".pools." + pool, "pool \"" + pool + "\" already serves this stage (pools or overflow)");
         listed.insert(pool);
@@ -458,7 +471,7 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
       const std::string& to = stage.overflow->to;
       if (!to.empty()) {
         if (!stage_index.count(to))
-          report(at + ".to", "unknown stage \"" + to + "\"; expected one of " + known_stages());
+          report(at + ".to", unknown("stage", to, stage_list));
         else if (to == stage.name)
           report(at + ".to", "is this stage; expected another stage's line to move to");
         else if (scenario.stages[stage_index.at(to)].self_service)
@@ -489,13 +502,13 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   }
   if (scenario.trunks)
     for (const auto& customer : scenario.trunks->customers)
-      if (!class_index.count(customer)) report("trunks.customers", "unknown customer class \"" + customer + "\"");
+      if (!class_index.count(customer)) report("trunks.customers", unknown("customer class", customer, class_list));
   for (const auto& sla : scenario.slas) {
     const std::string base = "sla." + sla.name;
     for (const auto& customer : sla.customers)
-      if (!class_index.count(customer)) report(base + ".customers", "unknown customer class \"" + customer + "\"");
+      if (!class_index.count(customer)) report(base + ".customers", unknown("customer class", customer, class_list));
     if (!sla.stage.empty() && !stage_index.count(sla.stage))
-      report(base + ".stage", "unknown stage \"" + sla.stage + "\"; expected one of " + known_stages());
+      report(base + ".stage", unknown("stage", sla.stage, stage_list));
     // Nobody waits at a self-service stage: a wait SLA there would judge nothing.
     if (sla.measure == SlaMeasure::wait && !sla.stage.empty() && stage_index.count(sla.stage) &&
         scenario.stages[stage_index.at(sla.stage)].self_service)
@@ -512,28 +525,12 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
         }
   }
   // staff: names what the scenario has.
-  std::set<std::string> sla_names, pool_names;
-  std::vector<std::string> sla_list, pool_list;
-  for (const auto& sla : scenario.slas) {
-    sla_names.insert(sla.name);
-    sla_list.push_back(sla.name);
-  }
-  for (const auto& pool : scenario.pools) {
-    pool_names.insert(pool.name);
-    pool_list.push_back(pool.name);
-  }
-  const auto one_of = [](const std::vector<std::string>& names) {
-    std::string text;
-    for (const auto& n : names) text += (text.empty() ? "\"" : ", \"") + n + "\"";
-    return text.empty() ? std::string("none (the scenario has none)") : "one of " + text;
-  };
   for (std::size_t i = 0; i < scenario.staff.pools.size(); ++i)
-    if (!pool_names.count(scenario.staff.pools[i]))
-      report("staff.pools." + std::to_string(i),
-             "unknown pool \"" + scenario.staff.pools[i] + "\"; expected " + one_of(pool_list));
+    if (!pool_index.count(scenario.staff.pools[i]))
+      report("staff.pools." + std::to_string(i), unknown("pool", scenario.staff.pools[i], pool_list));
   for (const auto& target : scenario.staff.targets)
-    if (!target.sla.empty() && !sla_names.count(target.sla))
-      report(target.path + ".sla", "unknown SLA \"" + target.sla + "\"; expected " + one_of(sla_list));
+    if (!target.sla.empty() && std::find(sla_list.begin(), sla_list.end(), target.sla) == sla_list.end())
+      report(target.path + ".sla", unknown("SLA", target.sla, sla_list));
   if (!problems.empty()) return finish();  // the graph checks need resolved names
 
   // Wait SLAs judge a customer's first visit to their stage, remembered in a 64-bit set.

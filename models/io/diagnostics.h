@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "models/names.h"
+
 namespace capsim::io {
 
 struct Diagnostic {
@@ -28,7 +30,6 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics);
 // \xNN or \u{NNNN}, and anything past `max_characters` is cut with a note of how much was.
 std::string printable(std::string_view text, std::size_t max_characters = 60);
 
-// Closest candidate within a small edit distance, for "did you mean" hints; empty if none.
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+using model::closest_match;
 
 }  // namespace capsim::io
