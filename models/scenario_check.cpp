@@ -12,9 +12,12 @@
 #include <sstream>
 #include <utility>
 
+#include "models/compiled_model.h"
+#include "models/kpi_layout.h"
 #include "models/limits.h"
 #include "models/names.h"
 #include "models/shift_templates.h"
+#include "models/staffing.h"
 
 namespace capsim::model {
 namespace {
@@ -590,6 +593,129 @@ std::vector<Problem> check_scenario(const Scenario& scenario) {
   return finish();
 }
 
+namespace {
+
+// Agents on shift in each interval of `model`'s horizon, per pool, averaged over the
+// interval (breaks not taken out: their stagger is the simulation's business).
+std::vector<std::vector<double>> scheduled_agents(const CompiledModel& model) {
+  const auto intervals = static_cast<std::size_t>(model.intervals);
+  const double width = static_cast<double>(model.interval_ticks.ticks());
+  std::vector<std::vector<double>> scheduled(model.pools.size(), std::vector<double>(intervals, 0.0));
+  for (std::size_t p = 0; p < model.pools.size(); ++p) {
+    const CompiledPool& pool = model.pools[p];
+    if (!pool.rostered()) {
+      for (std::size_t i = 0; i < intervals && i < pool.staffing.size(); ++i) scheduled[p][i] = pool.staffing[i];
+      continue;
+    }
+    const auto add = [&](sim::Time from, sim::Time to, double agents) {
+      const double a = static_cast<double>((from - sim::kStart).ticks()),
+                   b = static_cast<double>((to - sim::kStart).ticks());
+      const auto first = static_cast<std::size_t>(std::max(0.0, std::floor(a / width)));
+      for (std::size_t i = first; i < intervals && static_cast<double>(i) * width < b; ++i) {
+        const double overlap =
+            std::min(b, static_cast<double>(i + 1) * width) - std::max(a, static_cast<double>(i) * width);
+        if (overlap > 0.0) scheduled[p][i] += agents * overlap / width;
+      }
+    };
+    for (const ShiftLine& line : pool.lines) {
+      std::optional<sim::Time> on_since;
+      for (const RosterStep& step : line.steps) {
+        if (step.action == RosterAction::on && !on_since) on_since = step.at;
+        if (step.action == RosterAction::off && on_since) {
+          add(*on_since, step.at, line.agents);
+          on_since.reset();
+        }
+      }
+    }
+  }
+  return scheduled;
+}
+
+std::string format_short(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", x);
+  return text;
+}
+
+// A clock window drains whatever queued at its peak, so what is worth a warning is an
+// interval whose offered load reaches the agents scheduled in it: its line grows all
+// through the interval (and beyond, with the backlog). One warning per stage, naming the
+// first such intervals.
+void assess_interval_load(const Scenario& scenario, std::vector<Problem>& warnings) {
+  const CompiledModel model = compile(scenario);
+  const auto intervals = static_cast<std::size_t>(model.intervals);
+  const double interval_seconds = sim::seconds_from_ticks(model.interval_ticks);
+  const std::vector<std::vector<double>> scheduled = scheduled_agents(model);
+  // erlangs[s][i]: the hold (service + wrap-up) the stage's visits in interval i bring.
+  std::vector<std::vector<double>> erlangs(model.stages.size(), std::vector<double>(intervals, 0.0));
+  for (const CompiledClass& klass : model.classes) {
+    std::vector<double> per_second(intervals, 0.0);
+    for (std::size_t i = 0; i < intervals && i < klass.rate_per_tick.size(); ++i)
+      per_second[i] = klass.rate_per_tick[i] * static_cast<double>(sim::kTicksPerSecond);
+    for (const sim::Time at : klass.arrival_times) {
+      const auto i = static_cast<std::size_t>((at - sim::kStart) / model.interval_ticks);
+      if (i < intervals) per_second[i] += 1.0 / interval_seconds;
+    }
+    const std::vector<double> visits = visit_ratios(model, index(klass.entry));
+    for (std::size_t s = 0; s < model.stages.size(); ++s) {
+      const CompiledStage& stage = model.stages[s];
+      const double hold = stage.service.mean() + (stage.wrap_up ? stage.wrap_up->mean() : 0.0);
+      for (std::size_t i = 0; i < intervals; ++i) erlangs[s][i] += per_second[i] * visits[s] * hold;
+    }
+  }
+  for (std::size_t s = 0; s < model.stages.size(); ++s) {
+    const CompiledStage& stage = model.stages[s];
+    if (stage.self_service || stage.overflow_to >= 0) continue;  // no line, or relieved by another's
+    const double service = stage.service.mean(), wrap = stage.wrap_up ? stage.wrap_up->mean() : 0.0;
+    // Work that waits: nobody gives up waiting here and no wait SLA judges it (a back
+    // office's backlog, which may be planned to carry from the peak into quieter intervals).
+    bool backlog = stage.sla_bit < 0;
+    for (const CompiledClass& klass : model.classes) backlog = backlog && (!klass.patience || !stage.abandonment);
+    std::string listed;
+    std::size_t over = 0;
+    bool scaled = false;
+    double offered = 0.0, capacity_total = 0.0, agent_total = 0.0;
+    for (std::size_t i = 0; i < intervals; ++i) {
+      if (erlangs[s][i] <= 0.0) continue;
+      double agents = 0.0, capacity = 0.0;
+      for (std::size_t j = 0; j < stage.pools.size(); ++j) {
+        const CompiledPool& pool = model.pools[index(stage.pools[j])];
+        const double factor = j < stage.handling_factors.size() ? stage.handling_factors[j] : 1.0;
+        const double per_agent = stage.concurrency * (service + wrap) / (factor * service + wrap);
+        agents += scheduled[index(stage.pools[j])][i] * stage.concurrency;
+        capacity += scheduled[index(stage.pools[j])][i] * (1.0 - pool.absenteeism) * (1.0 - pool.shrinkage) * per_agent;
+      }
+      scaled = scaled || std::abs(capacity - agents) > 1e-9;
+      offered += erlangs[s][i];
+      capacity_total += capacity;
+      agent_total += agents;
+      if (erlangs[s][i] < capacity) continue;
+      if (++over <= 5)
+        listed += std::string(listed.empty() ? "" : "; ") + interval_label(model, i) + " " +
+                  format_short(erlangs[s][i]) + " erlangs on " + format_short(agents) + " agents";
+    }
+    if (over == 0) continue;
+    const std::string scaled_note = scaled ? ", counted after absenteeism, shrinkage and handling factors" : "";
+    if (backlog) {  // only a window that cannot clear it is worth a warning
+      const double hours = interval_seconds / 3600.0;
+      if (offered >= capacity_total)
+        warnings.push_back(
+            {"stages." + stage.name, "offered load over the window (" + format_short(offered * hours) +
+                                         " erlang-hours) reaches the agents scheduled for it (" +
+                                         format_short(agent_total * hours) + " agent-hours" + scaled_note +
+                                         "): the backlog grows over the window and is still there when it ends"});
+      continue;
+    }
+    const std::string consequence = ", and customers wait long or abandon";
+    warnings.push_back({"stages." + stage.name, "offered load reaches the agents scheduled for it in " +
+                                                    std::to_string(over) + " of " + std::to_string(intervals) +
+                                                    " intervals (" + listed + (over > 5 ? "; ..." : "") + ")" +
+                                                    scaled_note + ": its line grows through them" + consequence});
+  }
+}
+
+}  // namespace
+
 std::vector<Problem> assess_load(const Scenario& scenario) {
   std::vector<Problem> warnings;
   bool unrostered = false;
@@ -602,9 +728,11 @@ std::vector<Problem> assess_load(const Scenario& scenario) {
     }
   // Its capacity is what schedule will choose: the warning above says the rest.
   if (unrostered) return warnings;
-  // Only a steady-state horizon runs long enough for overload to grow without bound; a
-  // clock window drains whatever queued during its peak.
-  if (scenario.horizon.clock_window || scenario.horizon.length_seconds <= 0) return warnings;
+  if (scenario.horizon.clock_window) {
+    assess_interval_load(scenario, warnings);
+    return warnings;
+  }
+  if (scenario.horizon.length_seconds <= 0) return warnings;
   std::map<std::string, std::size_t> stage_index, pool_index;
   for (std::size_t s = 0; s < scenario.stages.size(); ++s) stage_index[scenario.stages[s].name] = s;
   for (std::size_t p = 0; p < scenario.pools.size(); ++p) pool_index[scenario.pools[p].name] = p;

@@ -30,6 +30,12 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
             "or {start: \"Mon 00:00\", days: 7, interval: 30min}");
       return;
     }
+    // Without one the whole window would silently be one interval: every per-interval KPI,
+    // staffing list and forecast would have one value.
+    if (!given.count("interval"))
+      error(node, "horizon",
+            "missing key \"interval\"; a clock window is reported per interval: expected e.g. interval: 30min "
+            "(the whole window as one interval: interval equal to its length)");
     const auto start_text = scalar(given["start"], "horizon.start", "a clock time such as \"08:30\" or \"Mon 00:00\"");
     std::optional<DayClock> start;
     if (start_text) start = parse_day_clock(*start_text);

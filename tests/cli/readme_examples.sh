@@ -46,4 +46,10 @@ $expected"
 done < <(grep -n '^ *\$ capsim ' "$readme" | cut -d: -f1)
 [ "$shown" -gt 0 ] || fail "no \$ capsim output blocks found in the README"
 
+# 4. The counts the README gives of the repository's own files.
+corpus="$(tr '\n' ' ' < "$readme" | grep -o '`tests/io/bad_scenarios/`, *[0-9]* files' | grep -o '[0-9]* files' | grep -o '[0-9]*')"
+[ -n "$corpus" ] || fail "the README does not say how many files the bad-input corpus has"
+have="$(find "$root/tests/io/bad_scenarios" -name '*.yaml' | wc -l)"
+[ "$corpus" -eq "$have" ] || fail "the README says the bad-input corpus has $corpus files; it has $have"
+
 echo "README examples: $shown output blocks, sweep of $points points, help desk $attained attained, risk $risk"

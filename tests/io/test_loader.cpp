@@ -218,6 +218,49 @@ TEST_CASE("an overloaded steady state is a warning with the offered load, not an
   CHECK(fine.warnings.empty());
 }
 
+TEST_CASE("a clock window warns of the intervals whose load reaches their agents, and of a backlog it cannot clear") {
+  // 100/h x 3 min = 5 erlangs; 4 agents on the phone from 08:00, 8 before.
+  const std::string phone = R"(
+horizon: {start: "07:00", end: "09:00", interval: 30min}
+customers:
+  a: {arrivals: {rate: 100/h}, patience: {dist: exponential, mean: 2min}, entry: phone}
+pools:
+  desk: {staffing: [8, 8, 4, 4]}
+stages:
+  phone: {service: {dist: exponential, mean: 3min}, pools: [desk]}
+)";
+  const auto loaded = io::load_scenario_text(phone, "phone.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  REQUIRE(loaded.warnings.size() == 1);
+  CHECK(loaded.warnings[0].format() ==
+        "phone.yaml:8:10: stages.phone: warning: offered load reaches the agents scheduled for it in 2 of 4 "
+        "intervals (08:00 5 erlangs on 4 agents; 08:30 5 erlangs on 4 agents): its line grows through them, and "
+        "customers wait long or abandon");
+  const auto enough = io::load_scenario_text(phone, "phone.yaml", {"pools.desk.staffing=[8, 8, 6, 6]"});
+  CHECK(enough.warnings.empty());
+  // Shifts count their hours inside each interval; absenteeism scales what they can give.
+  std::string rostered_text = phone;
+  rostered_text.replace(rostered_text.find("{staffing: [8, 8, 4, 4]}"), 24,
+                        "{shifts: [{start: \"07:00\", end: \"08:15\", agents: 12}], absenteeism: 50%}");
+  const auto rostered = io::load_scenario_text(rostered_text, "phone.yaml");
+  REQUIRE(rostered.warnings.size() == 1);
+  CHECK(rostered.warnings[0].message ==
+        "warning: offered load reaches the agents scheduled for it in 2 of 4 intervals (08:00 5 erlangs on 6 agents; "
+        "08:30 5 erlangs on 0 agents), counted after absenteeism, shrinkage and handling factors: its line grows "
+        "through them, and customers wait long or abandon");
+  // Work that waits (no patience, no wait SLA) may carry from its peak: only a window that
+  // cannot clear it warns.
+  std::string backlog_text = phone;
+  backlog_text.replace(backlog_text.find(" patience: {dist: exponential, mean: 2min},"), 43, "");
+  const auto backlog = io::load_scenario_text(backlog_text, "phone.yaml");
+  CHECK(backlog.warnings.empty());
+  const auto short_window = io::load_scenario_text(backlog_text, "phone.yaml", {"pools.desk.staffing=[4, 4, 4, 4]"});
+  REQUIRE(short_window.warnings.size() == 1);
+  CHECK(short_window.warnings[0].message ==
+        "warning: offered load over the window (10 erlang-hours) reaches the agents scheduled for it (8 "
+        "agent-hours): the backlog grows over the window and is still there when it ends");
+}
+
 TEST_CASE("text that is not UTF-8 is refused in a --set and escaped in messages") {
   const auto loaded = io::load_scenario_file(source("scenarios/theory/mmc.yaml"), {"name=caf\xE9"});
   CHECK_FALSE(loaded.scenario.has_value());
