@@ -35,7 +35,12 @@ class BaselineReader final : public nlohmann::json_sax<Json> {
   }
   bool number_unsigned(number_unsigned_t v) override { return scalar(static_cast<double>(v), v); }
   bool number_float(number_float_t v, const string_t&) override { return scalar(v); }
-  bool string(string_t&) override { return scalar(std::nan("")); }
+  bool string(string_t& v) override {
+    if (path_.size() == 1 && pending_key_ == "scenario") into_.scenario_name = v;
+    if (path_.size() == 2 && path_[1] == "manifest" && pending_key_ == "scenario_file") into_.scenario_file = v;
+    if (path_.size() == 2 && path_[1] == "manifest" && pending_key_ == "scenario_hash") into_.scenario_hash = v;
+    return scalar(std::nan(""));
+  }
   bool binary(binary_t&) override { return scalar(std::nan("")); }
   bool start_object(std::size_t) override {
     path_.push_back(pending_key_);
@@ -123,6 +128,20 @@ std::optional<Baseline> parse_baseline(std::ifstream& in, std::string& problem) 
 }
 
 }  // namespace
+
+std::string baseline_origin(const Baseline& baseline, const std::string& scenario_name,
+                            const std::string& scenario_hash) {
+  const std::string from = baseline.scenario_file.empty() ? "" : " (" + baseline.scenario_file + ")";
+  if (!baseline.scenario_name.empty() && baseline.scenario_name != scenario_name)
+    return "warning: written from another scenario, \"" + baseline.scenario_name + "\"" + from + ", not \"" +
+           scenario_name + "\": KPIs are compared by path, and the same path may mean another thing there";
+  if (!baseline.scenario_hash.empty() && baseline.scenario_hash != scenario_hash)
+    return "note: written from another version of this scenario (" +
+           (baseline.scenario_file.empty() ? std::string("its file") : baseline.scenario_file) + " had " +
+           baseline.scenario_hash + ", this file has " + scenario_hash +
+           "): what moved is the change's doing, or chance within the error rate";
+  return "";
+}
 
 std::optional<Baseline> read_baseline(const std::string& path, std::string& problem) {
   // A regular file of bounded size: a FIFO, a device or /dev/zero would block or never end.

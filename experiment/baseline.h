@@ -29,12 +29,20 @@ struct Baseline {
   std::map<std::string, StoredKpi> kpis;  // by path: kpis.K, classes.C.kpis.K, slas.S.attained, ...
   std::optional<std::uint64_t> seed;
   std::size_t replications = 0;
+  std::string scenario_name, scenario_file, scenario_hash;  // as its manifest has them ("" when not)
 };
 
 // A regular JSON file of at most 1 GiB; nullopt with `problem` (never an exception, also
 // when memory runs short) when it cannot be read or is not a capsim result of at least 2
 // replications.
 std::optional<Baseline> read_baseline(const std::string& path, std::string& problem);
+
+// What a check says of where a baseline came from, given this run's scenario name and file
+// hash: another scenario (its name differs, so KPIs compared by path may mean different
+// things) is a warning; another version of this scenario (the file's hash differs: the
+// usual regression after a change) a note; "" when the same.
+std::string baseline_origin(const Baseline& baseline, const std::string& scenario_name,
+                            const std::string& scenario_hash);
 
 struct BaselineKpi {
   std::string path;

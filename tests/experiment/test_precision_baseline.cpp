@@ -94,6 +94,29 @@ TEST_CASE("a baseline of one replication is refused: it has no spread to compare
   CHECK(problem.find("at least 2") != std::string::npos);
 }
 
+TEST_CASE("a baseline from another scenario is a warning, from another version of this one a note") {
+  std::string problem;
+  const auto path = write_temp("baseline_origin.json", R"({"scenario": "desk", "replications": 2, "seed": 3,
+    "manifest": {"scenario_file": "desk.yaml", "scenario_hash": "fnv1a64:0000000000000001", "seed": 3},
+    "kpis": {"abandon_rate": {"mean": 0.1, "sd": 0.01, "n": 2}}})");
+  const auto baseline = experiment::read_baseline(path, problem);
+  REQUIRE(baseline);
+  CHECK(baseline->scenario_name == "desk");
+  CHECK(baseline->scenario_file == "desk.yaml");
+  CHECK(experiment::baseline_origin(*baseline, "desk", "fnv1a64:0000000000000001").empty());
+  CHECK(experiment::baseline_origin(*baseline, "desk", "fnv1a64:0000000000000002") ==
+        "note: written from another version of this scenario (desk.yaml had fnv1a64:0000000000000001, this file has "
+        "fnv1a64:0000000000000002): what moved is the change's doing, or chance within the error rate");
+  CHECK(experiment::baseline_origin(*baseline, "front desk", "fnv1a64:0000000000000001")
+            .starts_with("warning: written from another scenario, \"desk\" (desk.yaml), not \"front desk\""));
+  // A result without a manifest (written by hand, or by an older capsim) says nothing.
+  const auto bare = write_temp("baseline_bare.json", R"({"replications": 2, "seed": 3,
+    "kpis": {"abandon_rate": {"mean": 0.1, "sd": 0.01, "n": 2}}})");
+  const auto unknown = experiment::read_baseline(bare, problem);
+  REQUIRE(unknown);
+  CHECK(experiment::baseline_origin(*unknown, "desk", "fnv1a64:0000000000000002").empty());
+}
+
 TEST_CASE(
     "tolerances match by KPI (slas.NAME is slas.NAME.attained); unmatched ones and empty baselines are problems") {
   const model::KpiLayout layout(test::compile_text(kDesk));

@@ -8,6 +8,7 @@
 #include <streambuf>
 
 #include "experiment/check.h"
+#include "experiment/sweep.h"
 #include "models/io/diagnostics.h"
 #include "models/io/scenario_loader.h"
 #include "tools/capsim/common_options.h"
@@ -96,6 +97,10 @@ int check(const CheckOptions& options) {
       std::cerr << "capsim: --baseline " << io::printable(options.baseline, 200) << ": " << problem << '\n';
       return kExitBadInput;
     }
+    const std::string origin =
+        experiment::baseline_origin(*stored, scenario->name, experiment::file_hash(options.file));
+    if (!origin.empty())
+      std::cerr << "capsim: --baseline " << io::printable(options.baseline, 200) << ": " << origin << '\n';
     std::vector<std::string> tolerance_problems;
     const auto tolerances = experiment::parse_tolerances(options.tolerances, index, tolerance_problems);
     for (const auto& p : tolerance_problems) std::cerr << "capsim: " << p << '\n';
