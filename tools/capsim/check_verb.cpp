@@ -77,18 +77,19 @@ int check(const CheckOptions& options) {
     ok = ok && loaded.errors.empty();
     assertions.insert(assertions.end(), loaded.assertions.begin(), loaded.assertions.end());
   }
-  if (!ok) return kExitBadInput;
+  // The assertions that were read are resolved even when others were not, so that every
+  // problem of the files is reported at once.
   const model::CompiledModel model = model::compile(*scenario);
   const model::KpiLayout layout(model);
   const model::KpiIndex index(layout);  // every path below resolves through it
-  if (assertions.empty() && options.baseline.empty())
+  if (ok && assertions.empty() && options.baseline.empty())
     assertions = experiment::sla_target_assertions(model, options.file);
 
   // Every path, bound and tolerance is checked before anything runs.
   std::vector<std::string> problems;
   const auto resolved = experiment::resolve_assertions(assertions, index, problems);
   for (const auto& p : problems) std::cerr << p << '\n';
-  ok = problems.empty();
+  ok = ok && problems.empty();
   experiment::BaselinePlan baseline;
   if (!options.baseline.empty()) {
     std::string problem;
