@@ -132,8 +132,13 @@ class Loader {
         return;
       }
     }
-    errors_.push_back(
-        {origin_, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, path, message});
+    // A problem of something the file has and a --set changed inside (a pool given agents
+    // beside its shifts): the file's place, and the --set that made it so.
+    std::string with;
+    for (const auto& o : overrides_)
+      if (o.path.rfind(path + ".", 0) == 0) with += (with.empty() ? " (with --set " : ", --set ") + o.text;
+    errors_.push_back({origin_, mark.line >= 0 ? mark.line + 1 : 0, mark.line >= 0 ? mark.column + 1 : 0, path,
+                       with.empty() ? message : message + with + ")"});
   }
   void error(const YAML::Node& node, const std::string& path, const std::string& message) {
     error(node.Mark(), path, message);
