@@ -100,10 +100,10 @@ class Loader {
       : origin_(std::move(origin)), base_dir_(std::move(base_dir)), errors_(errors) {}
 
   // --set key.path=value, in order; `*` for the name of a class, pool, stage or SLA means
-  // each of the file's; a value *F (*1.2, *110%) multiplies what the file has.
+  // each of the file's; a value *F (*1.2, *110%) multiplies what the file has; key.path+=value appends to a list.
   void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides);
   bool apply_override(YAML::Node& root, const std::vector<std::string>& parts, const std::string& value_text,
-                      const std::string& text, bool optional_target);
+                      const std::string& text, bool optional_target, bool append);
   bool scale_node(YAML::Node node, double factor, const std::string& text, const std::string& path);
   Scenario read(const YAML::Node& root);
   void check_semantics(const Scenario& scenario);

@@ -94,8 +94,10 @@ void Loader::apply_overrides(YAML::Node& root, const std::vector<std::string>& o
       errors_.push_back({"--set " + text, 0, 0, "", "expected key.path=value, e.g. pools.tier1.agents=12"});
       continue;
     }
+    // key.path+=value appends to the list the file has there.
+    const bool append = equals > 1 && text[equals - 1] == '+';
     std::vector<std::string> parts;
-    std::stringstream stream(text.substr(0, equals));
+    std::stringstream stream(text.substr(0, append ? equals - 1 : equals));
     for (std::string part; std::getline(stream, part, '.');) parts.push_back(part);
     if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
       errors_.push_back(
@@ -114,25 +116,30 @@ void Loader::apply_overrides(YAML::Node& root, const std::vector<std::string>& o
       for (const auto& entry : section) {
         std::vector<std::string> named = parts;
         named[1] = entry.first.as<std::string>("");
-        any = apply_override(root, named, text.substr(equals + 1), text, true) || any;
+        any = apply_override(root, named, text.substr(equals + 1), text, true, append) || any;
       }
       if (!any)
         errors_.push_back(
             {"--set " + text, 0, 0, text.substr(0, equals), "matches nothing in any entry of " + parts[0]});
       continue;
     }
-    apply_override(root, parts, text.substr(equals + 1), text, false);
+    apply_override(root, parts, text.substr(equals + 1), text, false, append);
   }
 }
 
-// One key.path=value (the path split at its dots). `optional_target`: a wildcard's entry,
-// which may lack the key (a relative value then passes it by). True when it applied.
+// One key.path=value (the path split at its dots), or key.path+=value (`append`). `optional_target`: a
+// wildcard's entry, which may lack the key (a relative value then passes it by). True when it applied.
 bool Loader::apply_override(YAML::Node& root, const std::vector<std::string>& parts, const std::string& value_text,
-                            const std::string& text, bool optional_target) {
+                            const std::string& text, bool optional_target, bool append) {
   std::string path;
   for (const auto& part : parts) path += (path.empty() ? "" : ".") + part;
   Override o{path, value_text, text};
   const std::optional<double> factor = relative_factor(value_text);
+  if (append && !value_text.empty() && value_text.front() == '*') {
+    errors_.push_back(
+        {"--set " + text, 0, 0, path, "+= appends an entry to a list; a relative value (*) multiplies: use = with it"});
+    return false;
+  }
   if (!factor && value_text.size() > 1 && value_text.front() == '*') {
     errors_.push_back(
         {"--set " + text, 0, 0, path, "expected a factor after *, such as *1.2 or *110%; got " + quoted(value_text)});
@@ -170,7 +177,7 @@ bool Loader::apply_override(YAML::Node& root, const std::vector<std::string>& pa
   };
   const YAML::Node& read_only = root;  // operator[] of a const node adds nothing
   if (!names_entity(read_only[parts[0]])) return false;
-  if (factor) {  // relative: multiplies what is there, adds nothing
+  if (factor || append) {  // relative, or appending: changes what is there, adds no key
     YAML::Node current;
     current.reset(root);
     for (const auto& part : parts) {
@@ -182,11 +189,26 @@ bool Loader::apply_override(YAML::Node& root, const std::vector<std::string>& pa
       }
       if (!next.IsDefined() || next.IsNull()) {
         if (!optional_target)
-          errors_.push_back(
-              {"--set " + text, 0, 0, path, "is not in the file; a relative value (*) multiplies what is"});
+          errors_.push_back({"--set " + text, 0, 0, path,
+                             append ? "is not in the file; += appends to a list the file has"
+                                    : "is not in the file; a relative value (*) multiplies what is"});
         return false;
       }
       current.reset(next);
+    }
+    if (append) {
+      if (!current.IsSequence()) {
+        errors_.push_back(
+            {"--set " + text, 0, 0, path, "is not a list; += appends to a list (use = to set a single value)"});
+        return false;
+      }
+      // A list value appends each of its entries: shifts+=[{...}, {...}] adds two lines.
+      if (value.IsSequence())
+        for (const auto& entry : value) current.push_back(entry);
+      else
+        current.push_back(value);
+      overrides_.push_back(std::move(o));
+      return true;
     }
     if (!scale_node(current, *factor, text, path)) {
       if (!optional_target)

@@ -20,9 +20,11 @@ void add_common_options(CLI::App* verb, CommonOptions& options, const std::strin
   verb->add_option("--seed", options.seed, "Base random seed (overrides the file)");
   verb->add_option("-j,--threads", options.threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1u, 1024u));
-  verb->add_option("--set", options.overrides,
-                   "Override a value: key.path=value; * for every class, pool, stage or SLA "
-                   "(stages.*.service.mean=5min); *F multiplies what the file has (=*1.2, =*110%) (repeatable)");
+  verb->add_option(
+      "--set", options.overrides,
+      "Override a value: key.path=value; * for every class, pool, stage or SLA "
+      "(stages.*.service.mean=5min); *F multiplies what the file has (=*1.2, =*110%); key.path+=value appends "
+      "to a list (repeatable)");
   // --scale arrivals=110% is --set 'customers.*.arrivals=*110%'; --scale KEY=F is --set KEY=*F.
   verb->add_option_function<std::vector<std::string>>(
           "--scale",
