@@ -335,6 +335,66 @@ void write_interval_table(std::ostream& out, const model::CompiledModel& model, 
   }
 }
 
+// Per interval and pool, within 100 columns: the agents available (present, not on a break)
+// and their occupancy, which the interval table's `staffed` (every pool, breaks included)
+// hides; and the systems down by plan in the interval, whose stages then stop.
+void write_pool_interval_table(std::ostream& out, const model::CompiledModel& model,
+                               const model::ExperimentResult& result) {
+  constexpr std::size_t kWidth = 100, kPoolColumn = 14;
+  const auto& layout = result.layout;
+  std::size_t label_width = 8;
+  for (int i = 0; i < model.intervals; ++i)
+    label_width = std::max(label_width, model::interval_label(model, static_cast<std::size_t>(i)).size() + 1);
+  bool planned = false;
+  for (const auto& system : model.systems) planned = planned || !system.down.empty();
+  const std::size_t down_width = planned ? 16 : 0;
+  const std::size_t fit = label_width + down_width < kWidth ? (kWidth - label_width - down_width) / kPoolColumn : 0;
+  const std::size_t shown = std::min(model.pools.size(), fit);
+  if (shown == 0) return;
+  out << '\n';
+  std::vector<std::string> words{"Agents available per pool (present, not on a break), occupancy in %" +
+                                 std::string(planned ? "; down: planned outages" : "")};
+  if (shown < model.pools.size())
+    words.push_back("(" + std::to_string(model.pools.size() - shown) + " more pools in --format csv or json)");
+  detail::write_wrapped(out, words, kWidth);
+  out << pad("Interval", label_width, false);
+  for (std::size_t p = 0; p < shown; ++p) {
+    std::string name = model.pools[p].name;
+    if (name.size() > kPoolColumn - 2) name = name.substr(0, kPoolColumn - 3) + "~";
+    out << pad(name, kPoolColumn);
+  }
+  if (planned) out << "  down";
+  out << '\n';
+  using P = model::IntervalPoolKpi;
+  for (int i = 0; i < model.intervals; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    if (model.interval_ticks * (i + 1) <= model.warmup_ticks) continue;
+    std::string line = pad(model::interval_label(model, index), label_width, false);
+    for (std::size_t p = 0; p < shown; ++p) {
+      const double available = result.summaries[layout.of_interval_pool(index, p, P::available)].mean;
+      const double occupancy = result.summaries[layout.of_interval_pool(index, p, P::occupancy)].mean;
+      char cell[64];
+      if (std::isfinite(occupancy))
+        std::snprintf(cell, sizeof cell, "%.1f %3.0f", available, 100.0 * occupancy);
+      else
+        std::snprintf(cell, sizeof cell, "%.1f   -", available);
+      line += pad(cell, kPoolColumn);
+    }
+    if (planned) {
+      const sim::Time from = sim::kStart + model.interval_ticks * i, to = from + model.interval_ticks;
+      std::string down;
+      for (const auto& system : model.systems)
+        for (const auto& [start, end] : system.down)
+          if (start < to && end > from) {
+            down += (down.empty() ? "" : ",") + system.name;
+            break;
+          }
+      if (!down.empty()) line += "  " + down;
+    }
+    out << line << '\n';
+  }
+}
+
 }  // namespace
 
 void write_table(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
@@ -413,7 +473,10 @@ void write_table(std::ostream& out, const model::CompiledModel& model, const mod
     }
   }
 
-  if (model.intervals > 1 && run.intervals) write_interval_table(out, model, result, run.colour);
+  if (model.intervals > 1 && run.intervals) {
+    write_interval_table(out, model, result, run.colour);
+    write_pool_interval_table(out, model, result);
+  }
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2f", run.wall_seconds > 0 ? result.events / run.wall_seconds / 1e6 : 0.0);
   out << "\n"

@@ -24,6 +24,12 @@ for table in run compare staff schedule check; do
 done
 grep -q "^Service level per SLA in %: S1 answer_20s" "$work/run" || fail "run: no legend of the SLA columns"
 grep -q "^Interval  offered  served  aband.   ASA s      S1" "$work/run" || fail "run: no units in the interval header"
+# Per interval and pool: agents available and occupancy, and the planned outage (the CRM's
+# update at 14:00) marked.
+grep -q "^Interval         tier1         tier2     chat_team   back_office  down" "$work/run" ||
+  fail "run: no per-pool interval table"
+grep -q "^14:00 .* crm$" "$work/run" || fail "run: the CRM's planned outage at 14:00 is not marked"
+if grep -q "^13:30 .* crm$" "$work/run"; then fail "run: an outage marked where there is none"; fi
 # The headline leaves out the KPIs of behaviours a model does not use (the default day has no
 # callbacks or redials; the help desk has both), and --no-intervals the interval table.
 if grep -q "^callbacks_offered\|^redials " "$work/run"; then fail "run: callback or redial rows for a model without them"; fi
@@ -36,7 +42,8 @@ grep -q "^answer_20s " "$work/no_intervals" || fail "run --no-intervals lost the
 # A warm-up's intervals have no statistics: not printed.
 "$capsim" run scenarios/theory/mmc.yaml -r 2 --set horizon.length=4h --set horizon.interval=1h \
   --set horizon.warmup=2h > "$work/warmup"
-[ "$(grep -c '^+[0-9]' "$work/warmup")" = 2 ] || fail "run with a 2-hour warm-up of 4 hourly intervals: $(cat "$work/warmup")"
+# 2 rows in each of the two interval tables.
+[ "$(grep -c '^+[0-9]' "$work/warmup")" = 4 ] || fail "run with a 2-hour warm-up of 4 hourly intervals: $(cat "$work/warmup")"
 script -qc "$capsim run $day -r 4" "$work/tty" > /dev/null
 grep -aq $'\033\[31m' "$work/tty" || fail "run on a terminal: a missed SLA is not red"
 NO_COLOR=1 script -qc "$capsim run $day -r 4" "$work/no_color" > /dev/null
