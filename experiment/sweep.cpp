@@ -249,7 +249,7 @@ std::string Sweep::header() const {
 
 std::size_t Sweep::row_fields() const {
   if (definition_.jsonl) return 0;
-  return 1 + keys_.size() + 14 + (definition_.precision.empty() ? 0 : 2);
+  return 1 + keys_.size() + io::kTidyFieldCount + (definition_.precision.empty() ? 0 : 2);
 }
 
 // "# capsim sweep HASH points N[ rows R]": the CSV header's first line, and (without rows,
@@ -321,7 +321,9 @@ PointOutput Sweep::failed_output(std::size_t point, const std::string& why) cons
                           {"message", why}});
   } else {
     // scope point, name failed, kpi error, n 0, the message in the mean's place.
-    std::string row = prefix_of(point) + "point,failed,error,0," + io::csv_quoted(why) + ",,,,,,,,,";
+    // The fields after the mean's, empty: as many as the tidy columns have.
+    const std::size_t empty_fields = io::kTidyFieldCount - 5;
+    std::string row = prefix_of(point) + "point,failed,error,0," + io::csv_quoted(why) + std::string(empty_fields, ',');
     if (!definition_.precision.empty()) row += ",0,0";
     out.rows = row + "\n";
   }
@@ -341,8 +343,8 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
     const auto number = [](double x) {
       return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
     };
-    const auto row = [&](std::string_view scope, const std::string& name, const std::string& kpi,
-                         const sim::Summary& s) {
+    const auto row = [&](std::string_view scope, const std::string& name, const std::string& kpi, const sim::Summary& s,
+                         const io::RowPlace* place) {
       nlohmann::ordered_json j{{"point", point},
                                {"params", params},
                                {"scope", scope},
@@ -359,6 +361,12 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
                                {"min", number(s.min)},
                                {"max", number(s.max)},
                                {"pooled", number(s.pooled)}};
+      if (place && place->interval) {  // as the CSV's columns (io::RowPlace), only where they apply
+        j["interval_index"] = place->interval_index;
+        j["start_seconds"] = place->start_seconds;
+        if (!place->pool.empty()) j["pool"] = place->pool;
+        if (!place->sla.empty()) j["sla"] = place->sla;
+      }
       if (!definition_.precision.empty()) {
         j["replications"] = result.replications.size();
         j["precision_met"] = met;
@@ -366,8 +374,9 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
       rows << json_line(j);
     };
     const auto& slots = result.layout.slots();
+    const std::vector<io::RowPlace> places = io::row_places(model, result.layout);
     for (std::size_t i = 0; i < slots.size(); ++i)
-      row(model::scope_kind_name(slots[i].scope), slots[i].scope_name, slots[i].kpi, result.summaries[i]);
+      row(model::scope_kind_name(slots[i].scope), slots[i].scope_name, places[i].kpi, result.summaries[i], &places[i]);
     for (std::size_t k = 0; k < model.slas.size(); ++k) {
       const auto& r = result.risks[k];
       sim::Summary s;
@@ -376,7 +385,7 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
       s.ci_low = r.ci_low;
       s.ci_high = r.ci_high;
       s.sd = s.p5 = s.p50 = s.p95 = s.min = s.max = std::nan("");
-      row("sla", model.slas[k].name, "risk", s);
+      row("sla", model.slas[k].name, "risk", s, nullptr);
     }
   } else {
     const std::string suffix =
@@ -386,7 +395,7 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
   out.rows = rows.str();
   if (definition_.per_replication) {
     std::ostringstream rep;
-    io::write_replication_rows(rep, result, prefix_of(point));
+    io::write_replication_rows(rep, model, result, prefix_of(point));
     out.replication_rows = rep.str();
   }
   return out;

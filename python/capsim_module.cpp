@@ -112,7 +112,7 @@ py::dict run(const Source& source, unsigned threads) {
   std::ostringstream csv, replications, json;
   io::write_csv(csv, compiled, r);
   replications << io::kReplicationColumns << '\n';
-  io::write_replication_rows(replications, r, "");
+  io::write_replication_rows(replications, compiled, r, "");
   io::RunInfo info{threads, 0.0};
   info.manifest.scenario_file = source.is_text ? source.origin : source.text_or_path;
   info.manifest.overrides = source.overrides;

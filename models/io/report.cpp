@@ -212,33 +212,81 @@ void write_csv(std::ostream& out, const model::CompiledModel& model, const model
   write_tidy_rows(out, model, result, "", "");
 }
 
+std::vector<RowPlace> row_places(const model::CompiledModel& model, const model::KpiLayout& layout) {
+  std::vector<RowPlace> places;
+  places.reserve(layout.size());
+  for (const auto& slot : layout.slots()) {
+    RowPlace place;
+    place.kpi = slot.kpi;
+    places.push_back(std::move(place));
+  }
+  const double width = sim::seconds_from_ticks(model.interval_ticks);
+  for (std::size_t i = 0; i < layout.size(); ++i)
+    if (layout.slots()[i].scope == model::ScopeKind::interval) {
+      places[i].interval = true;
+      places[i].interval_index = layout.slots()[i].scope_index;
+      places[i].start_seconds = width * static_cast<double>(layout.slots()[i].scope_index);
+    }
+  for (int i = 0; i < model.intervals; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    for (std::size_t k = 0; k < model.slas.size(); ++k) {
+      RowPlace& place = places[layout.of_interval_sla(index, k)];
+      place.kpi = model::kIntervalServiceLevel.name;
+      place.sla = model.slas[k].name;
+    }
+    for (std::size_t p = 0; p < model.pools.size(); ++p)
+      for (std::size_t kpi = 0; kpi < model::kIntervalPoolKpis.size(); ++kpi) {
+        RowPlace& place = places[layout.of_interval_pool(index, p, static_cast<model::IntervalPoolKpi>(kpi))];
+        place.kpi = model::kIntervalPoolKpis[kpi].name;
+        place.pool = model.pools[p].name;
+      }
+  }
+  return places;
+}
+
+namespace {
+
+// The last four tidy fields of a slot's row: interval_index,start_seconds,pool,sla.
+std::string place_fields(const RowPlace& place) {
+  if (!place.interval) return ",,,,";
+  return "," + std::to_string(place.interval_index) + "," + csv_number(place.start_seconds) + "," +
+         csv_quoted(place.pool) + "," + csv_quoted(place.sla);
+}
+
+}  // namespace
+
 void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                      std::string_view prefix, std::string_view suffix) {
   const auto field = csv_number;
   const auto quote = csv_quoted;
   const auto& slots = result.layout.slots();
+  const std::vector<RowPlace> places = row_places(model, result.layout);
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const auto& s = result.summaries[i];
-    out << prefix << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << slots[i].kpi
+    out << prefix << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << places[i].kpi
         << ',' << s.n << ',' << field(s.mean) << ',' << field(s.sd) << ',' << field(s.ci_low) << ',' << field(s.ci_high)
         << ',' << field(s.p5) << ',' << field(s.p50) << ',' << field(s.p95) << ',' << field(s.min) << ','
-        << field(s.max) << ',' << field(s.pooled) << suffix << '\n';
+        << field(s.max) << ',' << field(s.pooled) << place_fields(places[i]) << suffix << '\n';
   }
   // SLA risk: the fraction of replications that missed, with its exact interval.
   for (std::size_t k = 0; k < model.slas.size(); ++k) {
     const model::SlaRisk& risk = result.risks[k];
     out << prefix << "sla," << quote(model.slas[k].name) << ",risk," << risk.replications << ',' << field(risk.risk)
-        << ",," << field(risk.ci_low) << ',' << field(risk.ci_high) << ",,,,,," << suffix << '\n';
+        << ",," << field(risk.ci_low) << ',' << field(risk.ci_high) << ",,,,,,,,,," << suffix << '\n';
   }
 }
 
-void write_replication_rows(std::ostream& out, const model::ExperimentResult& result, std::string_view prefix) {
+void write_replication_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
+                            std::string_view prefix) {
   const auto& slots = result.layout.slots();
+  const std::vector<RowPlace> places = row_places(model, result.layout);
+  std::vector<std::string> tails(places.size());
+  for (std::size_t i = 0; i < places.size(); ++i) tails[i] = place_fields(places[i]);
   for (std::size_t r = 0; r < result.replications.size(); ++r)
     for (std::size_t i = 0; i < slots.size(); ++i)
       out << prefix << result.first_replication + r << ',' << model::scope_kind_name(slots[i].scope) << ','
-          << csv_quoted(slots[i].scope_name) << ',' << slots[i].kpi << ',' << csv_number(result.replications[r][i])
-          << '\n';
+          << csv_quoted(slots[i].scope_name) << ',' << places[i].kpi << ',' << csv_number(result.replications[r][i])
+          << tails[i] << '\n';
 }
 
 std::size_t tidy_row_count(const model::CompiledModel& model) {

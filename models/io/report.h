@@ -3,6 +3,7 @@
 // in the scenario's currency per replication. The names are a contract (README "Output").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -52,15 +53,33 @@ void write_json(std::ostream& out, const model::CompiledModel& model, const mode
 void write_csv(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result);
 // The tidy rows `write_csv` and `capsim sweep` share: one per (scope, name, KPI), then one
 // per SLA risk, each `prefix` + the kTidyColumns fields + `suffix` (prefix ends in a comma
-// when not empty; suffix starts with one).
+// when not empty; suffix starts with one). The last four say where a row sits (see RowPlace).
 inline constexpr std::string_view kTidyColumns =
-    "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled";
+    "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled,interval_index,start_seconds,pool,sla";
+
+inline constexpr std::size_t kTidyFieldCount =
+    static_cast<std::size_t>(std::count(kTidyColumns.begin(), kTidyColumns.end(), ',')) + 1;
+
+// Where a KPI slot's row sits beyond its scope and name: an interval row's index and start
+// (seconds from the horizon's start), so that multi-day labels sort; and for the per-pool
+// and per-SLA interval KPIs their pool or SLA in a column of its own, the kpi then bare
+// (`occupancy` of pool `tier1`, not `occupancy.tier1`). One per slot of the layout.
+struct RowPlace {
+  std::string kpi;
+  bool interval = false;
+  std::size_t interval_index = 0;
+  double start_seconds = 0.0;
+  std::string pool, sla;
+};
+std::vector<RowPlace> row_places(const model::CompiledModel& model, const model::KpiLayout& layout);
 void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
                      std::string_view prefix, std::string_view suffix);
 // One row per (replication, slot): `prefix` + "replication,scope,name,kpi,value" fields,
 // the replication by its absolute index.
-inline constexpr std::string_view kReplicationColumns = "replication,scope,name,kpi,value";
-void write_replication_rows(std::ostream& out, const model::ExperimentResult& result, std::string_view prefix);
+inline constexpr std::string_view kReplicationColumns =
+    "replication,scope,name,kpi,value,interval_index,start_seconds,pool,sla";
+void write_replication_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
+                            std::string_view prefix);
 // Rows the same function writes for a result: layout slots plus SLAs.
 std::size_t tidy_row_count(const model::CompiledModel& model);
 

@@ -136,7 +136,7 @@ grep -q "is also an input" err.txt || fail "same-file message: $(cat err.txt)"
 # Per-replication rows of a JSON-lines sweep are CSV with a comment first line (pandas: comment="#").
 "$capsim" sweep "$scenario" "${grid[@]}" --format jsonl -o reps.jsonl --per-replication reps.csv
 head -1 reps.csv | grep -q '^# capsim sweep [0-9a-f]* points 12$' || fail "per-replication first line: $(head -1 reps.csv)"
-sed -n 2p reps.csv | grep -q '^point,pools.tier2.agents,stages.agent.service.mean,replication,scope,name,kpi,value$' ||
+sed -n 2p reps.csv | grep -q '^point,pools.tier2.agents,stages.agent.service.mean,replication,scope,name,kpi,value,interval_index,start_seconds,pool,sla$' ||
   fail "per-replication header: $(sed -n 2p reps.csv)"
 
 # An overloaded point is recorded as failed and the sweep goes on (and a resume keeps it).

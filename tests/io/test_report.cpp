@@ -73,15 +73,23 @@ TEST_CASE("CSV writes one tidy row per scope and KPI") {
   std::istringstream in(out.str());
   std::string header;
   std::getline(in, header);
-  CHECK(header == "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled");
+  CHECK(header ==
+        "scope,name,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95,min,max,pooled,interval_index,start_seconds,pool,sla");
   std::size_t rows = 0;
-  bool seen_sla = false;
+  bool seen_sla = false, seen_pool = false, seen_level = false;
   for (std::string line; std::getline(in, line); ++rows) {
-    CHECK(std::count(line.begin(), line.end(), ',') >= 13);
+    CHECK(std::count(line.begin(), line.end(), ',') == 17);
     seen_sla = seen_sla || line.rfind("sla,answer_20s,attained,", 0) == 0;
+    // Interval rows: their index and start in seconds; a pool's or an SLA's KPI bare, the
+    // pool or SLA in its own column (the retail day starts at 08:00 in half hours).
+    if (line.rfind("interval,09:00,occupancy,", 0) == 0 && line.ends_with(",2,3600,tier2,")) seen_pool = true;
+    if (line.rfind("interval,09:00,service_level,", 0) == 0 && line.ends_with(",2,3600,,answer_20s")) seen_level = true;
+    CHECK(line.find(",occupancy.") == std::string::npos);
   }
   CHECK(rows == f.result.layout.size() + f.model.slas.size());  // + one risk row per SLA
   CHECK(seen_sla);
+  CHECK(seen_pool);
+  CHECK(seen_level);
 }
 
 TEST_CASE("the table names the scenario and every SLA") {

@@ -73,11 +73,25 @@ def test_replications_equal_the_json_values(cli):
     result = capsim.run(RETAIL, replications=3, seed=5)
     doc = json.loads(cli("run", RETAIL, "-r", "3", "--seed", "5", "--format", "json", "--replication-values"))
     per = result.replications()
-    assert list(per.columns) == ["replication", "scope", "name", "kpi", "value"]
+    assert list(per.columns) == ["replication", "scope", "name", "kpi", "value", "interval_index", "start_seconds",
+                                 "pool", "sla"]
     waits = per[(per["scope"] == "overall") & (per["kpi"] == "wait_mean")]["value"].tolist()
     assert waits == doc["kpis"]["wait_mean"]["values"]
     attained = per[(per["scope"] == "sla") & (per["kpi"] == "attained")]["value"].tolist()
     assert attained == doc["slas"]["answer_20s"]["values"]
+
+
+def test_interval_rows_pivot_by_pool_and_sort_by_index():
+    # What a researcher does at once: occupancy per pool along the day, with no parsing.
+    intervals = capsim.run(RETAIL, replications=2, seed=5).intervals()
+    occupancy = intervals[intervals["kpi"] == "occupancy"]
+    by_pool = occupancy[occupancy["pool"].notna() & (occupancy["pool"] != "")].pivot(
+        index="interval_index", columns="pool", values="mean")
+    assert sorted(by_pool.columns) == ["tier1", "tier2"]
+    assert list(by_pool.index) == list(range(24))
+    starts = intervals.drop_duplicates("interval_index").sort_values("start_seconds")
+    assert list(starts["interval_index"]) == list(range(24))
+    assert list(starts["start_seconds"].astype(float))[:2] == [0.0, 1800.0]
 
 
 def test_a_bad_scenario_raises_with_its_position():
