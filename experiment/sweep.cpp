@@ -308,6 +308,7 @@ std::string Sweep::prefix_of(std::size_t point) const {
 
 PointOutput Sweep::failed_output(std::size_t point, const std::string& why) const {
   PointOutput out;
+  out.point = point;
   out.failed = true;
   if (definition_.jsonl) {
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
@@ -333,8 +334,10 @@ PointOutput Sweep::failed_output(std::size_t point, const std::string& why) cons
 PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& model,
                              const model::ExperimentResult& result, bool met) const {
   PointOutput out;
+  out.point = point;
   out.replications = result.replications.size();
   out.undrained = result.undrained_replications > 0;
+  out.imprecise = !definition_.precision.empty() && !met;
   std::ostringstream rows;
   if (definition_.jsonl) {
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
@@ -490,8 +493,9 @@ PointOutput Sweep::finish_point(std::size_t point, const std::vector<std::string
 }
 
 std::string pack_point(const PointOutput& output) {
-  const std::uint64_t header[4] = {output.rows.size(), output.replication_rows.size(), output.replications,
-                                   (output.failed ? 1u : 0u) | (output.undrained ? 2u : 0u)};
+  const std::uint64_t header[5] = {
+      output.rows.size(), output.replication_rows.size(), output.replications,
+      (output.failed ? 1u : 0u) | (output.undrained ? 2u : 0u) | (output.imprecise ? 4u : 0u), output.point};
   std::string bytes(reinterpret_cast<const char*>(header), sizeof header);
   bytes += output.rows;
   bytes += output.replication_rows;
@@ -499,7 +503,7 @@ std::string pack_point(const PointOutput& output) {
 }
 
 PointOutput unpack_point(const std::string& bytes) {
-  std::uint64_t header[4];
+  std::uint64_t header[5];
   std::memcpy(header, bytes.data(), sizeof header);
   PointOutput output;
   output.rows = bytes.substr(sizeof header, header[0]);
@@ -507,6 +511,8 @@ PointOutput unpack_point(const std::string& bytes) {
   output.replications = header[2];
   output.failed = (header[3] & 1u) != 0;
   output.undrained = (header[3] & 2u) != 0;
+  output.imprecise = (header[3] & 4u) != 0;
+  output.point = header[4];
   return output;
 }
 
@@ -612,6 +618,7 @@ SweepOutcome run_sweep(const Sweep& sweep, Executor& executor, const SweepFiles&
     state.replications += point.replications;
     outcome.failed_points += point.failed;
     outcome.undrained_points += point.undrained;
+    if (point.imprecise) outcome.imprecise_points.push_back(point.point);
     if (progress) progress(state);
   };
   try {
@@ -835,6 +842,15 @@ std::vector<std::string> sweep_warnings(const SweepOutcome& outcome) {
     warnings.push_back("the system did not drain at " + std::to_string(outcome.undrained_points) +
                        " point(s): customers were still waiting when nothing more could happen (is the last interval "
                        "unstaffed?); they count as misses for every SLA");
+  if (!outcome.imprecise_points.empty()) {
+    std::string which;
+    for (std::size_t i = 0; i < outcome.imprecise_points.size() && i < 10; ++i)
+      which += (i ? ", " : "") + std::to_string(outcome.imprecise_points[i]);
+    if (outcome.imprecise_points.size() > 10) which += ", ...";
+    warnings.push_back(std::to_string(outcome.imprecise_points.size()) +
+                       " point(s) reached --max-replications without the --precision asked (point " + which +
+                       "); their rows say precision_met 0, their intervals are wider than asked");
+  }
   if (outcome.failed_points > 0)
     warnings.push_back(std::to_string(outcome.failed_points) +
                        " point(s) could not run; their rows (scope point, name failed) say why");

@@ -93,9 +93,11 @@ SweepDefinitionResult define_sweep(const SweepRequest& request, const model::Sce
 // One point's output.
 struct PointOutput {
   std::string rows, replication_rows;
+  std::size_t point = 0;
   std::size_t replications = 0;  // run (for progress)
   bool failed = false;
   bool undrained = false;  // a clock window's drain left customers in some replication
+  bool imprecise = false;  // --precision not reached at --max-replications
 };
 
 class Sweep {
@@ -160,6 +162,7 @@ struct SweepOutcome {
   std::string problem;      // when failed
   std::size_t resumed = 0;  // points kept from the checkpoint
   std::size_t failed_points = 0, undrained_points = 0;
+  std::vector<std::size_t> imprecise_points;  // run here (not resumed), in the order finished
 };
 
 // Progress for a person, "capsim: 12/40 points, 35.2 replications/s, ETA 80 s": due at every
