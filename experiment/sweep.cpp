@@ -190,6 +190,7 @@ SweepDefinitionResult define_sweep(const SweepRequest& request, const model::Sce
   definition.replications = static_cast<std::size_t>(std::max(1, base.replications));
   definition.jsonl = request.jsonl;
   definition.per_replication = request.per_replication;
+  definition.intervals = request.intervals;
   definition.version = request.version;
   result.definition = std::move(definition);
   return result;
@@ -197,7 +198,7 @@ SweepDefinitionResult define_sweep(const SweepRequest& request, const model::Sce
 
 Sweep::Sweep(SweepDefinition definition, const model::Scenario& base, const std::vector<std::string>& data_files)
     : definition_(std::move(definition)), keys_(definition_.spec.keys()) {
-  if (!layout_may_vary(keys_)) rows_per_point_ = io::tidy_row_count(model::compile(base));
+  if (!layout_may_vary(keys_)) rows_per_point_ = io::tidy_row_count(model::compile(base), definition_.intervals);
   // The identity: shards and checkpoints must belong to the same sweep, from the same data
   // and the same capsim.
   std::ostringstream identity;
@@ -218,6 +219,7 @@ Sweep::Sweep(SweepDefinition definition, const model::Scenario& base, const std:
   for (const auto& p : definition_.precision)
     identity << "\nprecision " << p.path << ' ' << p.half_width << ' ' << p.relative;
   identity << "\nmax " << definition_.max_replications << "\nper-replication " << definition_.per_replication;
+  if (!definition_.intervals) identity << "\nno intervals";  // (said only then: older sweeps keep their identity)
   hash_ = hex(sim::name_key(identity.str()));
 }
 
@@ -273,7 +275,7 @@ std::string Sweep::replication_header() const {
 std::size_t Sweep::rows_of(std::size_t point) const {
   if (rows_per_point_) return *rows_per_point_;
   const auto scenario = scenario_of(point);
-  return scenario ? io::tidy_row_count(model::compile(*scenario)) : 0;
+  return scenario ? io::tidy_row_count(model::compile(*scenario), definition_.intervals) : 0;
 }
 
 SequentialPlan Sweep::plan() const {
@@ -379,7 +381,9 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
     const auto& slots = result.layout.slots();
     const std::vector<io::RowPlace> places = io::row_places(model, result.layout);
     for (std::size_t i = 0; i < slots.size(); ++i)
-      row(model::scope_kind_name(slots[i].scope), slots[i].scope_name, places[i].kpi, result.summaries[i], &places[i]);
+      if (definition_.intervals || !places[i].interval)
+        row(model::scope_kind_name(slots[i].scope), slots[i].scope_name, places[i].kpi, result.summaries[i],
+            &places[i]);
     for (std::size_t k = 0; k < model.slas.size(); ++k) {
       const auto& r = result.risks[k];
       sim::Summary s;
@@ -393,12 +397,12 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
   } else {
     const std::string suffix =
         definition_.precision.empty() ? "" : "," + std::to_string(result.replications.size()) + "," + (met ? "1" : "0");
-    io::write_tidy_rows(rows, model, result, prefix_of(point), suffix);
+    io::write_tidy_rows(rows, model, result, prefix_of(point), suffix, definition_.intervals);
   }
   out.rows = rows.str();
   if (definition_.per_replication) {
     std::ostringstream rep;
-    io::write_replication_rows(rep, model, result, prefix_of(point));
+    io::write_replication_rows(rep, model, result, prefix_of(point), definition_.intervals);
     out.replication_rows = rep.str();
   }
   return out;

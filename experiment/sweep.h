@@ -38,6 +38,7 @@ struct SweepDefinition {
   bool per_replication = false;
   std::string version;  // capsim's, part of the sweep's identity
   Shard shard;
+  bool intervals = true;  // false: no interval rows (--no-intervals)
 };
 
 // Where each key of a sweep was given, for messages: the file position of a sweep: entry,
@@ -80,6 +81,7 @@ struct SweepRequest {
   bool jsonl = false, per_replication = false;
   std::string shard;    // "i/N", or "" for the whole sweep
   std::string version;  // capsim's
+  bool intervals = true;
 };
 struct SweepDefinitionResult {
   std::optional<SweepDefinition> definition;  // nullopt when there are problems

@@ -256,12 +256,13 @@ std::string place_fields(const RowPlace& place) {
 }  // namespace
 
 void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
-                     std::string_view prefix, std::string_view suffix) {
+                     std::string_view prefix, std::string_view suffix, bool intervals) {
   const auto field = csv_number;
   const auto quote = csv_quoted;
   const auto& slots = result.layout.slots();
   const std::vector<RowPlace> places = row_places(model, result.layout);
   for (std::size_t i = 0; i < slots.size(); ++i) {
+    if (!intervals && places[i].interval) continue;
     const auto& s = result.summaries[i];
     out << prefix << model::scope_kind_name(slots[i].scope) << ',' << quote(slots[i].scope_name) << ',' << places[i].kpi
         << ',' << s.n << ',' << field(s.mean) << ',' << field(s.sd) << ',' << field(s.ci_low) << ',' << field(s.ci_high)
@@ -277,20 +278,25 @@ void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const
 }
 
 void write_replication_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
-                            std::string_view prefix) {
+                            std::string_view prefix, bool intervals) {
   const auto& slots = result.layout.slots();
   const std::vector<RowPlace> places = row_places(model, result.layout);
   std::vector<std::string> tails(places.size());
   for (std::size_t i = 0; i < places.size(); ++i) tails[i] = place_fields(places[i]);
   for (std::size_t r = 0; r < result.replications.size(); ++r)
     for (std::size_t i = 0; i < slots.size(); ++i)
-      out << prefix << result.first_replication + r << ',' << model::scope_kind_name(slots[i].scope) << ','
-          << csv_quoted(slots[i].scope_name) << ',' << places[i].kpi << ',' << csv_number(result.replications[r][i])
-          << tails[i] << '\n';
+      if (intervals || !places[i].interval)
+        out << prefix << result.first_replication + r << ',' << model::scope_kind_name(slots[i].scope) << ','
+            << csv_quoted(slots[i].scope_name) << ',' << places[i].kpi << ',' << csv_number(result.replications[r][i])
+            << tails[i] << '\n';
 }
 
-std::size_t tidy_row_count(const model::CompiledModel& model) {
-  return model::KpiLayout(model).size() + model.slas.size();
+std::size_t tidy_row_count(const model::CompiledModel& model, bool intervals) {
+  const model::KpiLayout layout(model);
+  std::size_t rows = layout.size() + model.slas.size();
+  if (!intervals)
+    for (const auto& slot : layout.slots()) rows -= slot.scope == model::ScopeKind::interval ? 1 : 0;
+  return rows;
 }
 
 namespace {

@@ -72,16 +72,17 @@ struct RowPlace {
   std::string pool, sla;
 };
 std::vector<RowPlace> row_places(const model::CompiledModel& model, const model::KpiLayout& layout);
+// `intervals` false leaves the interval rows out (sweep --no-intervals), here and below.
 void write_tidy_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
-                     std::string_view prefix, std::string_view suffix);
+                     std::string_view prefix, std::string_view suffix, bool intervals = true);
 // One row per (replication, slot): `prefix` + "replication,scope,name,kpi,value" fields,
 // the replication by its absolute index.
 inline constexpr std::string_view kReplicationColumns =
     "replication,scope,name,kpi,value,interval_index,start_seconds,pool,sla";
 void write_replication_rows(std::ostream& out, const model::CompiledModel& model, const model::ExperimentResult& result,
-                            std::string_view prefix);
+                            std::string_view prefix, bool intervals = true);
 // Rows the same function writes for a result: layout slots plus SLAs.
-std::size_t tidy_row_count(const model::CompiledModel& model);
+std::size_t tidy_row_count(const model::CompiledModel& model, bool intervals = true);
 
 // `capsim compare`: a base and its variants, each KPI's difference to the base.
 struct ComparedVariant {

@@ -41,7 +41,7 @@ struct SweepOptions {
   std::string per_replication, checkpoint;
   std::vector<std::string> precision;
   int max_replications = 1000;
-  bool resume = false, quiet = false;
+  bool resume = false, quiet = false, no_intervals = false;
   std::string shard;
 };
 
@@ -50,11 +50,12 @@ int sweep_on_this_rank(const SweepOptions& options, experiment::Executor& execut
   auto base = load_or_report(options.file, options.common.overrides, &data_files);
   if (!base || !apply_common_options(*base, options.common)) return kExitBadInput;
   const bool html = options.common.format == "html";  // a page drawn from the CSV at the end
-  const auto defined = experiment::define_sweep(
-      {options.file, options.common.overrides, options.grids, options.zips, options.precision,
-       static_cast<std::size_t>(options.max_replications), options.common.format == "jsonl",
-       !options.per_replication.empty(), options.shard, std::string(CAPSIM_VERSION) + " " + CAPSIM_GIT_COMMIT},
-      *base);
+  const auto defined =
+      experiment::define_sweep({options.file, options.common.overrides, options.grids, options.zips, options.precision,
+                                static_cast<std::size_t>(options.max_replications), options.common.format == "jsonl",
+                                !options.per_replication.empty(), options.shard,
+                                std::string(CAPSIM_VERSION) + " " + CAPSIM_GIT_COMMIT, !options.no_intervals},
+                               *base);
   for (const auto& w : defined.warnings) std::cerr << w << '\n';
   for (const auto& p : defined.problems) std::cerr << p << '\n';
   // An output naming an input (or another output) would destroy it.
@@ -176,6 +177,8 @@ VerbRunner add_sweep_verb(CLI::App& app) {
       ->check(CLI::Range(1, 10'000'000));
   verb->add_option("--checkpoint", options->checkpoint, "Append finished points here (default: OUTPUT.checkpoint)");
   verb->add_flag("--resume", options->resume, "Continue an interrupted sweep from its checkpoint");
+  verb->add_flag("--no-intervals", options->no_intervals,
+                 "Leave the interval rows out of the rows and the per-replication file");
   verb->add_option("--shard", options->shard, "i/N: run every N-th point from the i-th (1 <= i <= N)");
   verb->add_flag("--quiet", options->quiet, "No progress on stderr");
   return [options] { return sweep(*options); };
