@@ -20,6 +20,7 @@
 #include "models/io/diagnostics.h"
 #include "models/io/report.h"
 #include "models/io/scenario_loader.h"
+#include "models/io/units.h"
 #include "sim/random.h"
 #include "sim/replications.h"
 
@@ -196,8 +197,94 @@ SweepDefinitionResult define_sweep(const SweepRequest& request, const model::Sce
   return result;
 }
 
+namespace {
+
+using BaseUnit = Sweep::BaseUnit;
+
+// A grid value's kind: a plain number, a duration, a rate, a percentage, or none of those.
+enum class ValueKind { plain, duration, rate, percent, other };
+ValueKind kind_of(const std::string& text) {
+  if (io::parse_number(text)) return ValueKind::plain;
+  if (io::parse_duration(text)) return ValueKind::duration;
+  if (io::parse_rate(text)) return ValueKind::rate;
+  if (!text.empty() && text.back() == '%' && io::parse_fraction(text)) return ValueKind::percent;
+  return ValueKind::other;
+}
+
+std::optional<double> in_base_unit(const std::string& text, BaseUnit unit) {
+  switch (unit) {
+    case BaseUnit::seconds: return io::parse_duration(text);
+    case BaseUnit::per_second: return io::parse_rate(text);
+    case BaseUnit::fraction: return io::parse_fraction(text);
+    case BaseUnit::none: break;
+  }
+  return std::nullopt;
+}
+
+// The unit of a key's values: the one kind with a unit they all have (plain values only where
+// they read in it too: a bare 0 as a duration, 0.8 as a fraction); none otherwise.
+BaseUnit base_unit_of(const std::vector<std::string>& values) {
+  std::optional<ValueKind> kind;
+  for (const auto& v : values) {
+    const ValueKind k = kind_of(v);
+    if (k == ValueKind::other || (kind && k != ValueKind::plain && *kind != k)) return BaseUnit::none;
+    if (k != ValueKind::plain) kind = k;
+  }
+  if (!kind) return BaseUnit::none;  // plain numbers are numbers already
+  const BaseUnit unit = *kind == ValueKind::duration ? BaseUnit::seconds
+                        : *kind == ValueKind::rate   ? BaseUnit::per_second
+                                                     : BaseUnit::fraction;
+  for (const auto& v : values)
+    if (!in_base_unit(v, unit)) return BaseUnit::none;
+  return unit;
+}
+
+const char* unit_label(BaseUnit unit) {
+  return unit == BaseUnit::seconds ? "s" : unit == BaseUnit::per_second ? "per s" : "fraction";
+}
+
+}  // namespace
+
+// A point's values for JSON lines: a plain number as a number, anything else as its text; and
+// in "KEY (s)" etc. the value of a key with a unit in that unit, as the CSV's columns.
+nlohmann::ordered_json Sweep::params_of(std::size_t point) const {
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  const auto values = definition_.spec.point(point);
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    const auto number = io::parse_number(values[k]);
+    if (number && std::isfinite(*number) && std::trunc(*number) == *number && std::abs(*number) < 9.0e15)
+      params[keys_[k]] = static_cast<std::int64_t>(*number);  // 3, not 3.0
+    else if (number && std::isfinite(*number))
+      params[keys_[k]] = *number;
+    else
+      params[keys_[k]] = values[k];
+  }
+  for (std::size_t k = 0; k < keys_.size(); ++k)
+    if (base_units_[k] != BaseUnit::none)
+      params[keys_[k] + " (" + unit_label(base_units_[k]) + ")"] = *in_base_unit(values[k], base_units_[k]);
+  return params;
+}
+
+std::string Sweep::base_columns() const {
+  std::string columns;
+  for (std::size_t k = 0; k < keys_.size(); ++k)
+    if (base_units_[k] != BaseUnit::none)
+      columns += "," + io::csv_quoted(keys_[k] + " (" + unit_label(base_units_[k]) + ")");
+  return columns;
+}
+
+std::string Sweep::base_fields(std::size_t point) const {
+  std::string fields;
+  const auto values = definition_.spec.point(point);
+  for (std::size_t k = 0; k < keys_.size(); ++k)
+    if (base_units_[k] != BaseUnit::none) fields += "," + io::csv_number(*in_base_unit(values[k], base_units_[k]));
+  return fields;
+}
+
 Sweep::Sweep(SweepDefinition definition, const model::Scenario& base, const std::vector<std::string>& data_files)
     : definition_(std::move(definition)), keys_(definition_.spec.keys()) {
+  for (const auto& dimension : definition_.spec.dimensions)
+    for (const auto& values : dimension.values) base_units_.push_back(base_unit_of(values));
   if (!layout_may_vary(keys_)) rows_per_point_ = io::tidy_row_count(model::compile(base), definition_.intervals);
   // The identity: shards and checkpoints must belong to the same sweep, from the same data
   // and the same capsim.
@@ -246,12 +333,14 @@ std::string Sweep::header() const {
   line += ",";
   line += io::kTidyColumns;
   if (!definition_.precision.empty()) line += ",replications,precision_met";
-  return line + "\n";
+  return line + base_columns() + "\n";
 }
 
 std::size_t Sweep::row_fields() const {
   if (definition_.jsonl) return 0;
-  return 1 + keys_.size() + io::kTidyFieldCount + (definition_.precision.empty() ? 0 : 2);
+  const auto base = static_cast<std::size_t>(
+      std::count_if(base_units_.begin(), base_units_.end(), [](BaseUnit u) { return u != BaseUnit::none; }));
+  return 1 + keys_.size() + io::kTidyFieldCount + (definition_.precision.empty() ? 0 : 2) + base;
 }
 
 // "# capsim sweep HASH points N[ rows R]": the CSV header's first line, and (without rows,
@@ -313,9 +402,7 @@ PointOutput Sweep::failed_output(std::size_t point, const std::string& why) cons
   out.point = point;
   out.failed = true;
   if (definition_.jsonl) {
-    nlohmann::ordered_json params = nlohmann::ordered_json::object();
-    const auto values = definition_.spec.point(point);
-    for (std::size_t k = 0; k < keys_.size(); ++k) params[keys_[k]] = values[k];
+    const nlohmann::ordered_json params = params_of(point);
     out.rows = json_line({{"point", point},
                           {"params", params},
                           {"scope", "point"},
@@ -328,7 +415,7 @@ PointOutput Sweep::failed_output(std::size_t point, const std::string& why) cons
     const std::size_t empty_fields = io::kTidyFieldCount - 5;
     std::string row = prefix_of(point) + "point,failed,error,0," + io::csv_quoted(why) + std::string(empty_fields, ',');
     if (!definition_.precision.empty()) row += ",0,0";
-    out.rows = row + "\n";
+    out.rows = row + base_fields(point) + "\n";
   }
   return out;
 }
@@ -342,9 +429,7 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
   out.imprecise = !definition_.precision.empty() && !met;
   std::ostringstream rows;
   if (definition_.jsonl) {
-    nlohmann::ordered_json params = nlohmann::ordered_json::object();
-    const auto values = definition_.spec.point(point);
-    for (std::size_t k = 0; k < keys_.size(); ++k) params[keys_[k]] = values[k];
+    const nlohmann::ordered_json params = params_of(point);
     const auto number = [](double x) {
       return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
     };
@@ -396,7 +481,9 @@ PointOutput Sweep::output_of(std::size_t point, const model::CompiledModel& mode
     }
   } else {
     const std::string suffix =
-        definition_.precision.empty() ? "" : "," + std::to_string(result.replications.size()) + "," + (met ? "1" : "0");
+        (definition_.precision.empty() ? ""
+                                       : "," + std::to_string(result.replications.size()) + "," + (met ? "1" : "0")) +
+        base_fields(point);
     io::write_tidy_rows(rows, model, result, prefix_of(point), suffix, definition_.intervals);
   }
   out.rows = rows.str();

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -131,6 +132,10 @@ class Sweep {
                         const std::atomic<bool>* stop) const;
   PointOutput finish_point(std::size_t point, const std::vector<std::string>& blocks) const;
 
+  // Per key: the unit all its values share, for a column of plain numbers beside their
+  // texts ("stages.agent.service.mean (s)": 240 for 4min); none for plain numbers or mixed.
+  enum class BaseUnit { none, seconds, per_second, fraction };
+
  private:
   std::vector<std::string> point_overrides(std::size_t point) const;
   std::string csv_first_line(bool with_rows) const;
@@ -139,8 +144,13 @@ class Sweep {
                         bool met) const;
   PointOutput failed_output(std::size_t point, const std::string& why) const;
 
+  nlohmann::ordered_json params_of(std::size_t point) const;
+  std::string base_columns() const;                  // ",KEY (s),..." of the keys with a unit
+  std::string base_fields(std::size_t point) const;  // the point's values there, ",240,..."
+
   SweepDefinition definition_;
   std::vector<std::string> keys_;
+  std::vector<BaseUnit> base_units_;  // aligned with keys_
   std::string hash_;
   std::optional<std::size_t> rows_per_point_;
 };

@@ -29,7 +29,11 @@ grep -q "2 of 3 shards given" err.txt || fail "merge message: $(cat err.txt)"
 # JSON lines: a first line naming the sweep, then one object per row.
 "$capsim" sweep "$scenario" "${grid[@]}" --format jsonl -o rows.jsonl
 head -1 rows.jsonl | grep -q '^{"capsim_sweep":"[0-9a-f]*","points":12,' || fail "jsonl first line"
-sed -n 2p rows.jsonl | grep -q '^{"point":0,"params":{"pools.tier2.agents":"3","stages.agent.service.mean":"240s"},"scope":"overall"' || fail "jsonl row: $(sed -n 2p rows.jsonl)"
+# Params typed: a plain number as a number, a value with a unit as its text and, under
+# "KEY (s)", in seconds (as the CSV's column of that name).
+sed -n 2p rows.jsonl | grep -q '^{"point":0,"params":{"pools.tier2.agents":3,"stages.agent.service.mean":"240s","stages.agent.service.mean (s)":240.0},"scope":"overall"' || fail "jsonl row: $(sed -n 2p rows.jsonl)"
+sed -n 2p one.csv | grep -q ',pooled,interval_index,start_seconds,pool,sla,stages.agent.service.mean (s)$' || fail "no column of the duration in seconds: $(sed -n 2p one.csv)"
+grep -q '^11,6,300s,overall,overall,offered,.*,300$' one.csv || fail "point 11's duration in seconds"
 
 # Killed with SIGKILL part-way, then resumed: byte for byte the uninterrupted output.
 long=(--grid pools.tier2.agents=2..9 --grid pools.tier1.staffing.0=8..13 -r 6 -j1 --quiet)
