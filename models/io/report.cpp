@@ -570,6 +570,52 @@ bool in_table(const model::KpiSlot& slot) {
   return false;
 }
 
+// Per interval, each SLA's service level in the base and the variant, "*" where the paired
+// difference's 95% CI excludes 0: most what-ifs are about a time of day. Within 100 columns
+// (as many SLAs as fit; all are in the CSV and JSON).
+void write_interval_comparison(std::ostream& out, const Comparison& comparison, const ComparedVariant& variant) {
+  constexpr std::size_t kWidth = 100, kColumn = 13;
+  const std::string prefix = std::string(model::kIntervalServiceLevel.name) + ".";
+  std::vector<std::string> slas;                                                       // in layout order
+  std::vector<std::pair<std::string, std::vector<const model::KpiComparison*>>> rows;  // label, per SLA
+  for (const auto& k : variant.kpis) {
+    const auto& slot = comparison.base->layout.slots()[k.base_slot];
+    if (slot.scope != model::ScopeKind::interval || slot.kpi.rfind(prefix, 0) != 0) continue;
+    const std::string sla = slot.kpi.substr(prefix.size());
+    auto at = std::find(slas.begin(), slas.end(), sla);
+    if (at == slas.end()) at = slas.insert(slas.end(), sla);
+    const auto column = static_cast<std::size_t>(at - slas.begin());
+    if (rows.empty() || rows.back().first != slot.scope_name) rows.emplace_back(slot.scope_name, 0);
+    auto& cells = rows.back().second;
+    if (cells.size() <= column) cells.resize(column + 1, nullptr);
+    cells[column] = &k;
+  }
+  if (rows.size() < 2 || slas.empty()) return;
+  std::size_t label_width = 9;
+  for (const auto& row : rows) label_width = std::max(label_width, row.first.size() + 1);
+  const std::size_t shown = std::min(slas.size(), (kWidth - label_width) / kColumn);
+  if (shown == 0) return;
+  out << "\nService level per interval in %, base/variant (* the difference's 95% CI excludes 0)\n"
+      << pad("Interval", label_width, false);
+  for (std::size_t s = 0; s < shown; ++s)
+    out << pad(slas[s].size() < kColumn ? slas[s] : slas[s].substr(0, kColumn - 2) + "~", kColumn);
+  out << '\n';
+  for (const auto& [label, cells] : rows) {
+    std::string line = pad(label, label_width, false);
+    for (std::size_t s = 0; s < shown; ++s) {
+      const model::KpiComparison* k = s < cells.size() ? cells[s] : nullptr;
+      const double base = k ? comparison.base->summaries[k->base_slot].mean : std::nan("");
+      const double other = k ? variant.result->summaries[k->variant_slot].mean : std::nan("");
+      char cell[48] = "-";
+      if (std::isfinite(base) && std::isfinite(other))
+        std::snprintf(cell, sizeof cell, "%.1f/%.1f%s", 100.0 * base, 100.0 * other,
+                      k->difference.significant ? "*" : " ");
+      line += pad(cell, kColumn);
+    }
+    out << line << '\n';
+  }
+}
+
 }  // namespace
 
 void write_comparison_json(std::ostream& out, const Comparison& comparison, const RunInfo& run) {
@@ -631,24 +677,32 @@ void write_comparison_table(std::ostream& out, const Comparison& comparison, con
     if (variant.file != comparison.base_file) out << " from " << variant.file;
     out << "\n"
         << pad("KPI", 28, false) << pad("base", 11) << pad("variant", 11) << pad("difference", 12)
-        << pad("95% CI of difference", 22) << pad("change", 9) << '\n';
+        << pad("95% CI of difference", 22) << pad("relative", 9) << '\n';
+    // A difference of fractions is in percentage points (pp), so it never reads as a
+    // relative change, which has its own column.
+    const auto difference = [](double x, Unit unit) {
+      if (unit != Unit::fraction || !std::isfinite(x)) return format(x, unit);
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1fpp", 100.0 * x);
+      return std::string(text);
+    };
     for (const auto& k : variant.kpis) {
       const auto& slot = comparison.base->layout.slots()[k.base_slot];
       if (!in_table(slot)) continue;
       const Unit unit = slot.unit;
       const auto& d = k.difference;
-      // Differences of fractions read as points: show them with the KPI's own unit.
       const std::string label =
           (slot.scope == model::ScopeKind::overall ? std::string() : slot.scope_name + " ") + slot.kpi;
-      const std::string ci =
-          std::isfinite(d.ci_low) ? format(d.ci_low, unit) + " .. " + format(d.ci_high, unit) : std::string("-");
+      const std::string ci = std::isfinite(d.ci_low) ? difference(d.ci_low, unit) + " .. " + difference(d.ci_high, unit)
+                                                     : std::string("-");
       char change[32] = "-";
       if (std::isfinite(d.relative)) std::snprintf(change, sizeof change, "%+.1f%%", 100.0 * d.relative);
       // Within 100 columns: a label longer than its column is cut.
       out << pad(label.substr(0, 27), 28, false) << pad(format(comparison.base->summaries[k.base_slot].mean, unit), 11)
-          << pad(format(variant.result->summaries[k.variant_slot].mean, unit), 11) << pad(format(d.mean, unit), 12)
+          << pad(format(variant.result->summaries[k.variant_slot].mean, unit), 11) << pad(difference(d.mean, unit), 12)
           << pad(ci, 22) << pad(change, 9) << (d.significant ? "  *" : "") << '\n';
     }
+    if (run.intervals) write_interval_comparison(out, comparison, variant);
   }
   out << "\n* the 95% CI of the difference excludes 0\n";
   char seconds[32];

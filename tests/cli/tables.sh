@@ -30,6 +30,13 @@ grep -q "^Interval         tier1         tier2     chat_team   back_office  down
   fail "run: no per-pool interval table"
 grep -q "^14:00 .* crm$" "$work/run" || fail "run: the CRM's planned outage at 14:00 is not marked"
 if grep -q "^13:30 .* crm$" "$work/run"; then fail "run: an outage marked where there is none"; fi
+# compare: a fraction's difference in percentage points, and each SLA per interval with the
+# intervals where the change is significant marked (the last shift's 2 more agents: 16:30).
+grep -q "^abandon_rate .*pp .*pp .*pp " "$work/compare" || fail "compare: no pp difference for abandon_rate"
+grep -q "^Service level per interval in %, base/variant" "$work/compare" || fail "compare: no interval block"
+grep -q "^16:30 .*\*" "$work/compare" || fail "compare: 16:30 not marked significant"
+"$capsim" compare $day -r 4 --variant "more:pools.tier1.shifts.3.agents=18" --quiet --no-intervals > "$work/compare_lean"
+if grep -q "^Service level per interval" "$work/compare_lean"; then fail "compare --no-intervals"; fi
 # The headline leaves out the KPIs of behaviours a model does not use (the default day has no
 # callbacks or redials; the help desk has both), and --no-intervals the interval table.
 if grep -q "^callbacks_offered\|^redials " "$work/run"; then fail "run: callback or redial rows for a model without them"; fi

@@ -30,6 +30,7 @@ struct CompareOptions {
   CommonOptions common;
   bool independent = false;
   bool quiet = false;
+  bool no_intervals = false;
 };
 
 using experiment::VariantSpec;
@@ -130,7 +131,8 @@ int compare(const CompareOptions& options) {
   OutputFile file(options.common.output);
   if (!file.open()) return kExitBadInput;
   std::ostream& out = file.stream();
-  const io::RunInfo info{threads, wall, manifest_for(base_file, options.common.overrides, *base, threads)};
+  io::RunInfo info{threads, wall, manifest_for(base_file, options.common.overrides, *base, threads)};
+  info.intervals = !options.no_intervals;
   if (options.common.format == "json") {
     io::write_comparison_json(out, comparison, info);
   } else if (options.common.format == "html") {
@@ -157,6 +159,7 @@ VerbRunner add_compare_verb(CLI::App& app) {
   add_common_options(verb, options->common, "Number of replications, at least 2 (overrides the base file)");
   add_output_options(verb, options->common, {"table", "json", "csv", "html"});
   verb->add_flag("--quiet", options->quiet, "No progress bar on stderr (shown only on a terminal)");
+  verb->add_flag("--no-intervals", options->no_intervals, "Table: leave the per-interval service levels out");
   verb->add_flag("--independent", options->independent,
                  "Give each variant its own random streams (Welch intervals), to see what pairing buys");
   return [options] { return compare(*options); };
