@@ -67,6 +67,7 @@ inline const Keys kQueueKeys{"capacity", "discipline"};
 inline const Keys kSlaKeys{"customers", "stage",         "wait_within", "sojourn_within",
                            "target",    "count_blocked", "by",          "exclude_abandoned_within"};
 // Per-interval values may also be given per day of the week (interval_values).
+inline const Keys kForecastKeys{"file"};
 inline const Keys kDayKeys{"weekdays", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 // The keys a map must have.
 inline const Keys kRequiredTopKeys{"horizon", "customers", "pools", "stages"};
@@ -190,9 +191,16 @@ class Loader {
   void read_overflow(const YAML::Node& node, const std::string& path, model::Stage& stage);
   void read_callback(const YAML::Node& node, const std::string& path, model::Stage& stage);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  using ReadValue = std::function<double(const YAML::Node&, const std::string&)>;
+  // `value_column`: the column a forecast file ({file: F}) gives the values in.
   std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,
-                                      const std::string& what,
-                                      const std::function<double(const YAML::Node&, const std::string&)>& read);
+                                      const std::string& what, const std::string& value_column, const ReadValue& read);
+  // A forecast file's values: a CSV with a header naming interval (its index from 0, or a
+  // clock time), the value column and, where the horizon spans days, day (1, 2, ...); a row
+  // per interval. Bad rows are reported as FILE:LINE:COLUMN.
+  std::vector<double> interval_values_from_file(const YAML::Node& node, const std::string& path,
+                                                const model::Horizon& horizon, const std::string& value_column,
+                                                const ReadValue& read);
   std::optional<model::Shift> read_shift(const YAML::Node& node, const std::string& path);
   std::optional<model::ShiftTemplate> read_template(const YAML::Node& node, const std::string& path);
   // A list of weekdays ([mon, tue]); nullopt after reporting.

@@ -110,8 +110,17 @@ Json definitions(Builder& b) {
       days[day] = list_of(value, what + " of each interval of " + (day == "weekdays" ? "Monday to Friday" : day));
     Json by_day = b.map_of("/$defs/" + name + "/anyOf/1", kDayKeys, std::move(days),
                            what + " per day of the week (weekdays: Monday to Friday)");
-    return Json{{"description", what + ", one per interval, or {weekdays: [...], saturday: [...], sunday: [...]}"},
-                {"anyOf", Json::array({list_of(value, what + ", one per interval"), std::move(by_day)})}};
+    Json from_file = b.map_of("/$defs/" + name + "/anyOf/2", kForecastKeys,
+                              {{"file",
+                                {{"type", "string"},
+                                 {"description",
+                                  "a CSV file (relative to the scenario) with a header naming "
+                                  "interval, the values' column and, over days, day"}}}},
+                              what + " from a forecast file");
+    return Json{
+        {"description", what + ", one per interval, {weekdays: [...], saturday: [...], sunday: [...]} or "
+                               "{file: forecast.csv}"},
+        {"anyOf", Json::array({list_of(value, what + ", one per interval"), std::move(by_day), std::move(from_file)})}};
   };
   defs["arrival_counts"] = per_interval("arrival_counts", {{"type", "number"}, {"minimum", 0}}, "arrival counts");
   defs["agent_counts"] = per_interval("agent_counts", whole(0, model::kMaxAgents, "agents"), "agents on duty");

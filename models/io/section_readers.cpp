@@ -101,7 +101,7 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
 // one value per interval of a day, laid onto the horizon's intervals.
 std::vector<double> Loader::interval_values(const YAML::Node& node, const std::string& path,
                                             const model::Horizon& horizon, const std::string& what,
-                                            const std::function<double(const YAML::Node&, const std::string&)>& read) {
+                                            const std::string& value_column, const ReadValue& read) {
   std::vector<double> values;
   if (node.IsSequence() && node.size() > 0) {
     for (std::size_t i = 0; i < node.size(); ++i)
@@ -109,8 +109,15 @@ std::vector<double> Loader::interval_values(const YAML::Node& node, const std::s
     return values;
   }
   if (!node.IsMap()) {
-    error(node, path, what + ", one per interval, or {weekdays: [...], saturday: [...], sunday: [...]}");
+    error(node, path,
+          what + ", one per interval, {weekdays: [...], saturday: [...], sunday: [...]} or {file: forecast.csv}");
     return values;
+  }
+  if (node["file"]) {  // (reading a missing key of a const node adds nothing)
+    const auto given = keyed(node, path, &kForecastKeys);
+    return given.count("file")
+               ? interval_values_from_file(given.at("file"), path + ".file", horizon, value_column, read)
+               : values;
   }
   std::map<std::string, std::vector<double>> profiles;
   for (auto& [key, list] : entries(node, path, &kDayKeys)) {
@@ -373,7 +380,7 @@ void Loader::read_customer(const std::string& name, const YAML::Node& node, cons
       } else {
         customer.arrivals.per_interval =
             interval_values(arrivals["per_interval"], path + ".arrivals.per_interval", scenario.horizon,
-                            "expected arrival counts", [&](const YAML::Node& value, const std::string& at) {
+                            "expected arrival counts", "count", [&](const YAML::Node& value, const std::string& at) {
                               const auto count = number(value, at);
                               if (count && *count < 0) error(value, at, "expected a count of at least 0");
                               return count.value_or(0.0);

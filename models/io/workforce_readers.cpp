@@ -52,7 +52,7 @@ void Loader::read_pool(const std::string& name, const YAML::Node& node, const st
         whole(given["agents"], path + ".agents", 0, kMaxAgents, "a whole number of agents").value_or(0)));
   } else if (given.count("staffing")) {
     for (const double agents : interval_values(
-             given["staffing"], path + ".staffing", scenario.horizon, "expected agent counts",
+             given["staffing"], path + ".staffing", scenario.horizon, "expected agent counts", "agents",
              [&](const YAML::Node&value, const std::string&at) {
                return static_cast<double>(whole(value, at, 0, kMaxAgents, "a whole number of agents").value_or(0));
              }))
