@@ -649,13 +649,7 @@ void assess_interval_load(const Scenario& scenario, std::vector<Problem>& warnin
   // erlangs[s][i]: the hold (service + wrap-up) the stage's visits in interval i bring.
   std::vector<std::vector<double>> erlangs(model.stages.size(), std::vector<double>(intervals, 0.0));
   for (const CompiledClass& klass : model.classes) {
-    std::vector<double> per_second(intervals, 0.0);
-    for (std::size_t i = 0; i < intervals && i < klass.rate_per_tick.size(); ++i)
-      per_second[i] = klass.rate_per_tick[i] * static_cast<double>(sim::kTicksPerSecond);
-    for (const sim::Time at : klass.arrival_times) {
-      const auto i = static_cast<std::size_t>((at - sim::kStart) / model.interval_ticks);
-      if (i < intervals) per_second[i] += 1.0 / interval_seconds;
-    }
+    const std::vector<double> per_second = arrivals_per_second(model, klass);
     const std::vector<double> visits = visit_ratios(model, index(klass.entry));
     for (std::size_t s = 0; s < model.stages.size(); ++s) {
       const CompiledStage& stage = model.stages[s];

@@ -44,9 +44,21 @@ int gross_up(int net, double absenteeism, double shrinkage) {
   return static_cast<int>(std::ceil(static_cast<double>(net) / present - 1e-9));
 }
 
+std::vector<double> arrivals_per_second(const CompiledModel& model, const CompiledClass& klass) {
+  const auto intervals = static_cast<std::size_t>(model.intervals);
+  const double interval_seconds = sim::seconds_from_ticks(model.interval_ticks);
+  std::vector<double> per_second(intervals, 0.0);
+  for (std::size_t i = 0; i < intervals && i < klass.rate_per_tick.size(); ++i)
+    per_second[i] = klass.rate_per_tick[i] * static_cast<double>(sim::kTicksPerSecond);
+  for (const sim::Time at : klass.arrival_times) {
+    const auto i = static_cast<std::size_t>((at - sim::kStart) / model.interval_ticks);
+    if (i < intervals) per_second[i] += 1.0 / interval_seconds;
+  }
+  return per_second;
+}
+
 std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model, int max_agents) {
   const std::size_t pools = model.pools.size(), intervals = static_cast<std::size_t>(model.intervals);
-  const double interval_seconds = sim::seconds_from_ticks(model.interval_ticks);
   // Per (pool, interval): contacts/s, agent-seconds/s (erlangs), abandoning contacts/s x rate.
   std::vector<std::vector<double>> rate(pools, std::vector<double>(intervals, 0.0));
   std::vector<std::vector<double>> erlangs = rate, abandon_weight = rate;
@@ -56,13 +68,7 @@ std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model
   for (std::size_t c = 0; c < model.classes.size(); ++c) {
     const auto& klass = model.classes[c];
     const std::vector<double> visits = visit_ratios(model, index(klass.entry));
-    std::vector<double> arrivals_per_second(intervals, 0.0);
-    for (std::size_t i = 0; i < intervals && i < klass.rate_per_tick.size(); ++i)
-      arrivals_per_second[i] = klass.rate_per_tick[i] * static_cast<double>(sim::kTicksPerSecond);
-    for (const sim::Time at : klass.arrival_times) {
-      const auto i = static_cast<std::size_t>((at - sim::kStart) / model.interval_ticks);
-      if (i < intervals) arrivals_per_second[i] += 1.0 / interval_seconds;
-    }
+    const std::vector<double> per_second = arrivals_per_second(model, klass);
     const double patience_rate = klass.patience && klass.patience->mean() > 0.0 ? 1.0 / klass.patience->mean() : 0.0;
     for (std::size_t s = 0; s < model.stages.size(); ++s) {
       const auto& stage = model.stages[s];
@@ -72,7 +78,7 @@ std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model
           (stage.service.mean() * stage.handling_factors.front() + (stage.wrap_up ? stage.wrap_up->mean() : 0.0)) /
           stage.concurrency;
       for (std::size_t i = 0; i < intervals; ++i) {
-        const double contacts = arrivals_per_second[i] * visits[s];
+        const double contacts = per_second[i] * visits[s];
         rate[p][i] += contacts;
         erlangs[p][i] += contacts * handling;
         if (stage.abandonment) abandon_weight[p][i] += contacts * patience_rate;

@@ -46,6 +46,10 @@ struct IntervalSeed {
 // ratios, rework loops included).
 std::vector<double> visit_ratios(const CompiledModel& model, std::size_t entry);
 
+// A class's expected arrivals per second in each interval: its rate, or its replayed times
+// counted per interval.
+std::vector<double> arrivals_per_second(const CompiledModel& model, const CompiledClass& klass);
+
 // [pool][interval] seeds of every pool; at most `max_agents` each. A pool that carries load but meets no wait SLA gets
 // the fewest agents that keep it stable (load + 1, rounded down); one without load gets 0.
 std::vector<std::vector<IntervalSeed>> staffing_seeds(const CompiledModel& model, int max_agents);

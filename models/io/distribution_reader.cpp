@@ -13,33 +13,9 @@
 namespace capsim::io::detail {
 
 std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& node, const std::string& path) {
-  const auto name = scalar(node, path, "a CSV file name");
-  if (!name) return std::nullopt;
-  const std::filesystem::path file = std::filesystem::path(base_dir_) / *name;
-  // Only a regular file (after links), of bounded size: never a device, FIFO or folder.
-  std::error_code status_error;
-  const auto status = std::filesystem::status(file, status_error);
-  if (status_error || !std::filesystem::exists(status)) {
-    error(node, path,
-          "cannot read " + quoted(*name) +
-              " (relative to the scenario file); expected a CSV file with one value per line (seconds, or durations "
-              "with units)");
-    return std::nullopt;
-  }
-  if (!std::filesystem::is_regular_file(status)) {
-    error(node, path, quoted(*name) + " is not a regular file; expected a CSV file with one value per line");
-    return std::nullopt;
-  }
-  if (std::filesystem::file_size(file, status_error) > kMaxValuesFileBytes || status_error) {
-    error(node, path, quoted(*name) + " is larger than 16 MiB; expected at most 16 MiB of values");
-    return std::nullopt;
-  }
-  std::ifstream in(file);
-  if (!in) {
-    error(node, path, "cannot read " + quoted(*name) + " (relative to the scenario file)");
-    return std::nullopt;
-  }
-  data_files_.push_back(file.string());
+  auto data = open_data_file(node, path, "a CSV file with one value per line (seconds, or durations with units)");
+  if (!data) return std::nullopt;
+  std::istream& in = data->in;
   std::vector<double> values;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -52,14 +28,14 @@ std::optional<std::vector<double>> Loader::read_values_file(const YAML::Node& no
       if (number == 1) continue;  // a header line
       // The line itself is not echoed: the file may be anything the user pointed at.
       error(node, path,
-            quoted(*name) + " line " + std::to_string(number) +
+            detail::quoted(data->name) + " line " + std::to_string(number) +
                 ": expected a duration in seconds or with a unit, such as 42 or 3.5min");
       return std::nullopt;
     }
     values.push_back(*value);
   }
   if (values.empty()) {
-    error(node, path, quoted(*name) + " holds no values; expected one per line");
+    error(node, path, detail::quoted(data->name) + " holds no values; expected one per line");
     return std::nullopt;
   }
   return values;

@@ -16,31 +16,11 @@ std::vector<double> Loader::interval_values_from_file(const YAML::Node& node, co
                                                       const model::Horizon& horizon, const std::string& value_column,
                                                       const ReadValue& read) {
   std::vector<double> values;
-  const auto name = scalar(node, path, "a CSV file name, such as data/forecast.csv");
-  if (!name) return values;
-  const std::filesystem::path file = std::filesystem::path(base_dir_) / *name;
   const std::string expected_header = "interval," + value_column + " (and day, 1, 2, ..., where the horizon has days)";
-  std::error_code status_error;
-  const auto status = std::filesystem::status(file, status_error);
-  if (status_error || !std::filesystem::is_regular_file(status)) {
-    error(node, path,
-          "cannot read " + detail::quoted(*name) +
-              " (relative to the scenario file); expected a regular CSV file "
-              "with a header: " +
-              expected_header);
-    return values;
-  }
-  if (std::filesystem::file_size(file, status_error) > kMaxValuesFileBytes || status_error) {
-    error(node, path, detail::quoted(*name) + " is larger than 16 MiB; expected at most 16 MiB of rows");
-    return values;
-  }
-  std::ifstream in(file);
-  if (!in) {
-    error(node, path, "cannot read " + detail::quoted(*name) + " (relative to the scenario file)");
-    return values;
-  }
-  data_files_.push_back(file.string());
-  const std::string shown = printable(*name, 200);
+  auto data = open_data_file(node, path, "a regular CSV file with a header: " + expected_header);
+  if (!data) return values;
+  std::istream& in = data->in;
+  const std::string& shown = data->shown;
   const auto bad = [&](int line, int column, const std::string& message) {
     errors_.push_back({shown, line, column, path, message});
   };
@@ -54,22 +34,10 @@ std::vector<double> Loader::interval_values_from_file(const YAML::Node& node, co
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   const std::vector<std::string> known{"interval", "day", value_column};
-  std::map<std::string, std::size_t> column;
+  auto columns = header_columns(line, known, "a column of this file", expected_header, bad);
+  if (!columns) return values;
+  std::map<std::string, std::size_t>& column = *columns;
   const auto header = fields_of(line);
-  for (std::size_t f = 0; f < header.size(); ++f) {
-    if (std::find(known.begin(), known.end(), header[f]) == known.end()) {
-      const auto suggestion = closest_match(header[f], known);
-      bad(1, column_of(line, f),
-          "column " + detail::quoted(header[f]) + " is not a column of this file" +
-              (suggestion.empty() ? "; expected " + expected_header
-                                  : "; did you mean " + detail::quoted(suggestion) + "?"));
-      return values;
-    }
-    if (!column.emplace(header[f], f).second) {
-      bad(1, column_of(line, f), "column " + detail::quoted(header[f]) + " is named twice");
-      return values;
-    }
-  }
   if (!column.count("interval") || !column.count(value_column)) {
     bad(1, 1,
         "has no " + std::string(column.count("interval") ? value_column : "interval") +

@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -191,6 +192,15 @@ class Loader {
   void read_overflow(const YAML::Node& node, const std::string& path, model::Stage& stage);
   void read_callback(const YAML::Node& node, const std::string& path, model::Stage& stage);
   void read_system(const std::string& name, const YAML::Node& node, const std::string& path, Scenario& scenario);
+  // A data file (empirical values, a trace, a forecast) named at `node`, relative to the
+  // scenario: only a regular file after links, never a device, FIFO or folder, of at most
+  // 16 MiB, recorded among the data files; `expected` says what it should hold. Nullopt
+  // after reporting; else the stream and the name as messages show it.
+  struct DataFile {
+    std::ifstream in;
+    std::string name, shown;  // as given, and as messages print it
+  };
+  std::optional<DataFile> open_data_file(const YAML::Node& node, const std::string& path, const std::string& expected);
   using ReadValue = std::function<double(const YAML::Node&, const std::string&)>;
   // `value_column`: the column a forecast file ({file: F}) gives the values in.
   std::vector<double> interval_values(const YAML::Node& node, const std::string& path, const model::Horizon& horizon,

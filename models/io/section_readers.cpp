@@ -96,6 +96,34 @@ void Loader::read_horizon(const YAML::Node& node, model::Horizon& horizon) {
   }
 }
 
+std::optional<Loader::DataFile> Loader::open_data_file(const YAML::Node& node, const std::string& path,
+                                                       const std::string& expected) {
+  const auto name = scalar(node, path, "a file name, such as data/values.csv");
+  if (!name) return std::nullopt;
+  const std::filesystem::path file = std::filesystem::path(base_dir_) / *name;
+  std::error_code status_error;
+  const auto status = std::filesystem::status(file, status_error);
+  if (status_error || !std::filesystem::exists(status)) {
+    error(node, path, "cannot read " + quoted(*name) + " (relative to the scenario file); expected " + expected);
+    return std::nullopt;
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    error(node, path, quoted(*name) + " is not a regular file; expected " + expected);
+    return std::nullopt;
+  }
+  if (std::filesystem::file_size(file, status_error) > kMaxValuesFileBytes || status_error) {
+    error(node, path, quoted(*name) + " is larger than 16 MiB; expected at most 16 MiB");
+    return std::nullopt;
+  }
+  DataFile data{std::ifstream(file), *name, printable(*name, 200)};
+  if (!data.in) {
+    error(node, path, "cannot read " + quoted(*name) + " (relative to the scenario file)");
+    return std::nullopt;
+  }
+  data_files_.push_back(file.string());
+  return data;
+}
+
 // A list with one value per interval of the horizon, or one list per day of the week
 // ({weekdays: [...], saturday: [...], sunday: [...]}, or a list per named day), each with
 // one value per interval of a day, laid onto the horizon's intervals.

@@ -17,29 +17,10 @@ namespace capsim::io::detail {
 
 void Loader::read_trace(const YAML::Node& node, const std::string& path, Scenario& scenario,
                         model::CustomerClass* only_class) {
-  const auto name = scalar(node, path, "a trace file name, such as data/calls.csv");
-  if (!name) return;
-  const std::filesystem::path file = std::filesystem::path(base_dir_) / *name;
-  std::error_code status_error;
-  const auto status = std::filesystem::status(file, status_error);
-  if (status_error || !std::filesystem::exists(status) || !std::filesystem::is_regular_file(status)) {
-    error(node, path,
-          "cannot read " + detail::quoted(*name) +
-              " (relative to the scenario file); expected a regular CSV file with a header: time[,class][,handling]"
-              "[,patience]");
-    return;
-  }
-  if (std::filesystem::file_size(file, status_error) > kMaxValuesFileBytes || status_error) {
-    error(node, path, detail::quoted(*name) + " is larger than 16 MiB; expected at most 16 MiB of rows");
-    return;
-  }
-  std::ifstream in(file);
-  if (!in) {
-    error(node, path, "cannot read " + detail::quoted(*name) + " (relative to the scenario file)");
-    return;
-  }
-  data_files_.push_back(file.string());
-  const std::string shown = printable(*name, 200);
+  auto data = open_data_file(node, path, "a regular CSV file with a header: time[,class][,handling][,patience]");
+  if (!data) return;
+  std::istream& in = data->in;
+  const std::string& shown = data->shown;
   const auto bad = [&](int line, int column, const std::string& message) {
     errors_.push_back({shown, line, column, path, message});
   };
@@ -50,22 +31,10 @@ void Loader::read_trace(const YAML::Node& node, const std::string& path, Scenari
     return;
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  std::map<std::string, std::size_t> column;
+  auto columns = header_columns(line, kTraceColumns, "a trace column", "time, class, handling or patience", bad);
+  if (!columns) return;
+  std::map<std::string, std::size_t>& column = *columns;
   const auto header = fields_of(line);
-  for (std::size_t f = 0; f < header.size(); ++f) {
-    if (std::find(kTraceColumns.begin(), kTraceColumns.end(), header[f]) == kTraceColumns.end()) {
-      const auto suggestion = closest_match(header[f], kTraceColumns);
-      bad(1, column_of(line, f),
-          "column " + detail::quoted(header[f]) + " is not a trace column" +
-              (suggestion.empty() ? "; expected time, class, handling or patience"
-                                  : "; did you mean " + detail::quoted(suggestion) + "?"));
-      return;
-    }
-    if (!column.emplace(header[f], f).second) {
-      bad(1, column_of(line, f), "column " + detail::quoted(header[f]) + " is named twice");
-      return;
-    }
-  }
   if (!column.count("time")) {
     bad(1, 1, "has no time column; expected a header such as time,class,handling,patience");
     return;
@@ -174,11 +143,11 @@ void Loader::read_trace(const YAML::Node& node, const std::string& path, Scenari
     arrivals.times.push_back(*seconds);
     if (column.count("handling")) arrivals.handling.push_back(recorded[0]);
     if (column.count("patience")) arrivals.patience.push_back(recorded[1]);
-    arrivals.trace = *name;
+    arrivals.trace = data->name;
   }
   if (problems == 0 && only_class && only_class->arrivals.times.empty())
     error(node, path,
-          detail::quoted(*name) + " holds no rows" +
+          detail::quoted(data->name) + " holds no rows" +
               (has_class ? " of class " + detail::quoted(only_class->name) : "") + "; expected at least one arrival");
 }
 
