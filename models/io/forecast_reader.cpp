@@ -52,7 +52,9 @@ std::vector<double> Loader::interval_values_from_file(const YAML::Node& node, co
 
   std::vector<int> row_of(static_cast<std::size_t>(intervals), 0);  // the line giving each interval
   values.assign(static_cast<std::size_t>(intervals), 0.0);
-  for (int number = 2; std::getline(in, line); ++number) {
+  // At most 20 problems a file, as for traces: a file of bad rows is one story, not a flood.
+  const std::size_t first_problem = errors_.size();
+  for (int number = 2; std::getline(in, line) && errors_.size() - first_problem < 20; ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     const auto fields = fields_of(line);
